@@ -1,0 +1,56 @@
+package dev.proxyme;
+
+/**
+ * A refused request, in OAuth's error vocabulary ({@code error}, {@code error_description}) with the HTTP status it
+ * deserves. Domain code throws it; the HTTP layer renders it. The description is shown to the caller, so it never
+ * contains a secret or a token.
+ */
+public class ProxymeException extends RuntimeException {
+
+    private final int status;
+    private final String error;
+
+    public ProxymeException(int status, String error, String description) {
+        super(description, null, false, false);
+        this.status = status;
+        this.error = error;
+    }
+
+    public static ProxymeException badRequest(String error, String description) {
+        return new ProxymeException(400, error, description);
+    }
+
+    public static ProxymeException unauthorized(String error, String description) {
+        return new ProxymeException(401, error, description);
+    }
+
+    public static ProxymeException forbidden(String error, String description) {
+        return new ProxymeException(403, error, description);
+    }
+
+    public static ProxymeException notFound(String error, String description) {
+        return new ProxymeException(404, error, description);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public String description() {
+        return getMessage();
+    }
+
+    /** Echoes caller input in an error description without letting it forge the message or grow without bound. */
+    public static String printable(String value) {
+        if (value == null) {
+            return "null";
+        }
+        String cleaned = value.codePoints().filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return cleaned.length() > 64 ? cleaned.substring(0, 64) + "..." : cleaned;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.proxyme.agent;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.proxyme.OAuthErrors;
+import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeException;
+import dev.proxyme.delegation.Scopes;
+import dev.proxyme.token.DelegationClaimsMapper;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.ModelToRepresentation;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
+import org.keycloak.services.managers.ClientManager;
+import org.keycloak.services.managers.RealmManager;
+
+import static dev.proxyme.ProxymeException.printable;
+
+/** Registers agents as Keycloak clients that can do nothing but authenticate and receive delegation tokens. */
+public class AgentRegistration {
+
+    public static final int MIN_TOKEN_LIFETIME_SECONDS = 60;
+    public static final int MAX_TOKEN_LIFETIME_SECONDS = 600;
+    private static final int MAX_NAME_LENGTH = 255;
+    /** Keycloak 25+ carries {@code sub} in the "basic" scope; it is the only default scope an agent gets. */
+    private static final String BASIC_SCOPE = "basic";
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public AgentRegistration(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    /** What an administrator asks for; {@code portals} null means any portal of the realm. */
+    public record Request(String name, List<String> scopes, List<String> portals, Long tokenLifetimeSeconds) {
+    }
+
+    /** The new agent and its client secret, which is shown once and never stored by Proxyme. */
+    public record Registered(Agent agent, String clientSecret) {
+    }
+
+    public Registered register(Request request) {
+        Scopes scopes = checkScopes(request.scopes());
+        Set<String> portals = checkPortals(request.portals());
+        int tokenLifetime = checkTokenLifetime(request.tokenLifetimeSeconds());
+        String name = checkName(request.name());
+
+        ClientModel client = ClientManager.createClient(session, realm, agentClient(name, scopes, portals, tokenLifetime));
+        new ClientManager(new RealmManager(session)).enableServiceAccount(client);
+        String secret = KeycloakModelUtils.generateSecret(client);
+        Agent agent = Agent.of(client).orElseThrow();
+        return new Registered(agent, secret);
+    }
+
+    private ClientRepresentation agentClient(String name, Scopes scopes, Set<String> portals, int tokenLifetime) {
+        ClientRepresentation rep = new ClientRepresentation();
+        rep.setClientId("agent-" + UUID.randomUUID().toString().substring(0, 13));
+        rep.setName(name);
+        rep.setDescription("AI agent registered through Proxyme");
+        rep.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        rep.setEnabled(true);
+        rep.setPublicClient(false);
+        rep.setBearerOnly(false);
+        rep.setClientAuthenticatorType("client-secret");
+        rep.setServiceAccountsEnabled(true);
+        // An agent never logs a user in itself: users consent, agents get delegation tokens.
+        rep.setStandardFlowEnabled(false);
+        rep.setImplicitFlowEnabled(false);
+        rep.setDirectAccessGrantsEnabled(false);
+        // No role of a delegating user (an admin, say) may reach a token minted for an agent.
+        rep.setFullScopeAllowed(false);
+        rep.setConsentRequired(false);
+        rep.setDefaultClientScopes(realmHasScope(BASIC_SCOPE) ? List.of(BASIC_SCOPE) : List.of());
+        rep.setOptionalClientScopes(new ArrayList<>(scopes.names()));
+
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put(Proxyme.AGENT_ATTRIBUTE, "true");
+        if (!portals.isEmpty()) {
+            attributes.put(Proxyme.AGENT_PORTALS_ATTRIBUTE, String.join(" ", portals));
+        }
+        attributes.put(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN, Integer.toString(tokenLifetime));
+        rep.setAttributes(attributes);
+
+        ProtocolMapperRepresentation mapper = ModelToRepresentation.toRepresentation(DelegationClaimsMapper.model());
+        rep.setProtocolMappers(List.of(mapper));
+        return rep;
+    }
+
+    private Scopes checkScopes(List<String> requested) {
+        if (requested == null || requested.isEmpty()) {
+            throw ProxymeException.badRequest(OAuthErrors.INVALID_SCOPE, "At least one scope is required");
+        }
+        Scopes scopes = Scopes.of(requested);
+        for (String scope : scopes.names()) {
+            if (!Scopes.isValidName(scope) || !realmHasScope(scope) || BASIC_SCOPE.equals(scope)) {
+                throw ProxymeException.badRequest(OAuthErrors.INVALID_SCOPE, "Unknown scope: " + printable(scope));
+            }
+        }
+        return scopes;
+    }
+
+    private Set<String> checkPortals(List<String> requested) {
+        Set<String> portals = new LinkedHashSet<>();
+        if (requested == null) {
+            return portals;
+        }
+        if (requested.isEmpty()) {
+            throw ProxymeException.badRequest(OAuthErrors.INVALID_TARGET, "'portals' must name at least one portal, or be omitted for any portal");
+        }
+        for (String portal : requested) {
+            if (Portals.find(realm, portal).isEmpty()) {
+                throw ProxymeException.badRequest(OAuthErrors.INVALID_TARGET, "Unknown portal: " + printable(portal));
+            }
+            portals.add(portal);
+        }
+        return portals;
+    }
+
+    private static int checkTokenLifetime(Long requested) {
+        if (requested == null) {
+            return Agent.DEFAULT_TOKEN_LIFETIME_SECONDS;
+        }
+        if (requested < MIN_TOKEN_LIFETIME_SECONDS || requested > MAX_TOKEN_LIFETIME_SECONDS) {
+            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "'token_lifetime_seconds' must be between "
+                    + MIN_TOKEN_LIFETIME_SECONDS + " and " + MAX_TOKEN_LIFETIME_SECONDS);
+        }
+        return requested.intValue();
+    }
+
+    private static String checkName(String name) {
+        if (name == null) {
+            return null;
+        }
+        if (name.isBlank() || name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST,
+                    "'name' must be 1 to " + MAX_NAME_LENGTH + " printable characters");
+        }
+        return name.strip();
+    }
+
+    private boolean realmHasScope(String name) {
+        return realm.getClientScopesStream()
+                .anyMatch(scope -> name.equals(scope.getName()) && OIDCLoginProtocol.LOGIN_PROTOCOL.equals(scope.getProtocol()));
+    }
+}

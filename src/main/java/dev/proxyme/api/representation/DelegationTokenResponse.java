@@ -1,0 +1,20 @@
+package dev.proxyme.api.representation;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.proxyme.delegation.DelegationService;
+import org.keycloak.common.util.Time;
+
+public record DelegationTokenResponse(
+        @JsonProperty("delegation_token") String delegationToken,
+        @JsonProperty("token_type") String tokenType,
+        @JsonProperty("expires_in") long expiresIn,
+        @JsonProperty("scope") String scope,
+        @JsonProperty("portal") String portal,
+        @JsonProperty("delegation_id") String delegationId) {
+
+    public static DelegationTokenResponse of(DelegationService.Grant grant) {
+        return new DelegationTokenResponse(grant.token().encoded(), "Bearer",
+                Math.max(0, grant.token().expiresAt() - Time.currentTime()), grant.token().scope(),
+                grant.delegation().portalClientId(), grant.delegation().id());
+    }
+}

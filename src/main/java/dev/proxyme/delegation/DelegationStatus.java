@@ -1,0 +1,7 @@
+package dev.proxyme.delegation;
+
+public enum DelegationStatus {
+    ACTIVE,
+    REVOKED,
+    EXPIRED
+}

@@ -1,0 +1,98 @@
+package dev.proxyme.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+/** One user's delegation of access to one portal, for some scopes, to one agent, until an end time. */
+@Entity
+@Table(name = "PROXYME_DELEGATION")
+@NamedQueries({
+        @NamedQuery(name = "proxyme.activeDelegationsOfUserToAgent",
+                query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
+                        + " and d.agentClientId = :agentClientId and d.portalClientId = :portalClientId"
+                        + " and d.status = 'ACTIVE' and d.expiresAt > :now order by d.createdAt desc")
+})
+public class DelegationEntity {
+
+    @Id
+    @Column(name = "ID", length = 36)
+    private String id;
+
+    @Column(name = "REALM_ID", nullable = false, length = 36)
+    private String realmId;
+
+    @Column(name = "USER_ID", nullable = false, length = 36)
+    private String userId;
+
+    @Column(name = "AGENT_CLIENT_ID", nullable = false)
+    private String agentClientId;
+
+    @Column(name = "PORTAL_CLIENT_ID", nullable = false)
+    private String portalClientId;
+
+    /** Space-delimited, as in an OAuth {@code scope} parameter. */
+    @Column(name = "SCOPES", nullable = false, length = 1024)
+    private String scopes;
+
+    @Column(name = "STATUS", nullable = false, length = 16)
+    private String status;
+
+    @Column(name = "CREATED_AT", nullable = false)
+    private long createdAt;
+
+    @Column(name = "EXPIRES_AT", nullable = false)
+    private long expiresAt;
+
+    @Column(name = "ENDED_AT")
+    private Long endedAt;
+
+    @Column(name = "END_REASON", length = 64)
+    private String endReason;
+
+    @Column(name = "GRANTED_BY_TYPE", nullable = false, length = 16)
+    private String grantedByType;
+
+    @Column(name = "GRANTED_BY_ID")
+    private String grantedById;
+
+    @Column(name = "TOKENS_ISSUED", nullable = false)
+    private int tokensIssued;
+
+    @Column(name = "LAST_TOKEN_AT")
+    private Long lastTokenAt;
+
+    public String getId() { return id; }
+    public void setId(String id) { this.id = id; }
+    public String getRealmId() { return realmId; }
+    public void setRealmId(String realmId) { this.realmId = realmId; }
+    public String getUserId() { return userId; }
+    public void setUserId(String userId) { this.userId = userId; }
+    public String getAgentClientId() { return agentClientId; }
+    public void setAgentClientId(String agentClientId) { this.agentClientId = agentClientId; }
+    public String getPortalClientId() { return portalClientId; }
+    public void setPortalClientId(String portalClientId) { this.portalClientId = portalClientId; }
+    public String getScopes() { return scopes; }
+    public void setScopes(String scopes) { this.scopes = scopes; }
+    public String getStatus() { return status; }
+    public void setStatus(String status) { this.status = status; }
+    public long getCreatedAt() { return createdAt; }
+    public void setCreatedAt(long createdAt) { this.createdAt = createdAt; }
+    public long getExpiresAt() { return expiresAt; }
+    public void setExpiresAt(long expiresAt) { this.expiresAt = expiresAt; }
+    public Long getEndedAt() { return endedAt; }
+    public void setEndedAt(Long endedAt) { this.endedAt = endedAt; }
+    public String getEndReason() { return endReason; }
+    public void setEndReason(String endReason) { this.endReason = endReason; }
+    public String getGrantedByType() { return grantedByType; }
+    public void setGrantedByType(String grantedByType) { this.grantedByType = grantedByType; }
+    public String getGrantedById() { return grantedById; }
+    public void setGrantedById(String grantedById) { this.grantedById = grantedById; }
+    public int getTokensIssued() { return tokensIssued; }
+    public void setTokensIssued(int tokensIssued) { this.tokensIssued = tokensIssued; }
+    public Long getLastTokenAt() { return lastTokenAt; }
+    public void setLastTokenAt(Long lastTokenAt) { this.lastTokenAt = lastTokenAt; }
+}

@@ -1,0 +1,118 @@
+package dev.proxyme.token;
+
+import java.util.Optional;
+
+import dev.proxyme.agent.Agent;
+import dev.proxyme.delegation.Delegation;
+import dev.proxyme.store.DelegationStore;
+import org.jboss.logging.Logger;
+import org.keycloak.TokenVerifier;
+import org.keycloak.common.VerificationException;
+import org.keycloak.common.util.Time;
+import org.keycloak.crypto.SignatureProvider;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.Urls;
+
+/**
+ * Verifies a delegation token locally, with the checks of Keycloak's standard introspection (signature by a realm
+ * key, issuer, expiry, realm and client not-before, revoked-token store, agent enabled, user enabled and not-before)
+ * plus Proxyme's own: the token was minted under Proxyme's grant and its delegation is still active.
+ */
+public class DelegationTokenVerifier {
+
+    private static final Logger logger = Logger.getLogger(DelegationTokenVerifier.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public DelegationTokenVerifier(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    /** A token that passed every check, with what it was checked against. */
+    public record VerifiedToken(AccessToken token, Delegation delegation, UserModel user, Agent agent) {
+    }
+
+    /** The delegation token if it is valid right now; empty otherwise (the reason is logged at debug, never the token). */
+    public Optional<VerifiedToken> verify(String encoded) {
+        return signedDelegationToken(encoded, true).flatMap(this::checkParties);
+    }
+
+    /**
+     * The delegation a genuine, unexpired token of this realm names, whether or not it has been revoked since: enough
+     * to prove the presenter holds a token of that delegation.
+     */
+    public Optional<String> delegationIdOfGenuineToken(String encoded) {
+        return signedDelegationToken(encoded, false).flatMap(token -> DelegationTokenId.delegationIdOf(token.getId()));
+    }
+
+    private Optional<AccessToken> signedDelegationToken(String encoded, boolean checkRevocation) {
+        if (encoded == null || encoded.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            TokenVerifier<AccessToken> verifier = TokenVerifier.create(encoded, AccessToken.class)
+                    .withDefaultChecks()
+                    .realmUrl(Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
+            String algorithm = verifier.getHeader().getRawAlgorithm();
+            // Only algorithms the realm signs with have a provider: "none" and unknown names have none.
+            SignatureProvider signatureProvider = algorithm == null ? null : session.getProvider(SignatureProvider.class, algorithm);
+            if (signatureProvider == null || !signatureProvider.isAsymmetricAlgorithm()) {
+                logger.debugf("Delegation token refused: algorithm %s is not accepted", algorithm);
+                return Optional.empty();
+            }
+            verifier.verifierContext(signatureProvider.verifier(verifier.getHeader().getKeyId()));
+            verifier.withChecks(TokenManager.NotBeforeCheck.forModel(realm));
+            if (checkRevocation) {
+                verifier.withChecks(new TokenManager.TokenRevocationCheck(session));
+            }
+            AccessToken token = verifier.verify().getToken();
+            if (DelegationTokenId.delegationIdOf(token.getId()).isEmpty()) {
+                logger.debug("Delegation token refused: not minted under the Proxyme grant");
+                return Optional.empty();
+            }
+            return Optional.of(token);
+        } catch (VerificationException | RuntimeException e) {
+            logger.debugf("Delegation token refused: %s", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<VerifiedToken> checkParties(AccessToken token) {
+        String delegationId = DelegationTokenId.delegationIdOf(token.getId()).orElseThrow();
+        ClientModel agentClient = realm.getClientByClientId(token.getIssuedFor());
+        Optional<Agent> agent = Agent.of(agentClient).filter(a -> a.client().isEnabled());
+        if (agent.isEmpty() || !passes(token, TokenManager.NotBeforeCheck.forModel(agentClient))) {
+            logger.debug("Delegation token refused: agent unknown or disabled");
+            return Optional.empty();
+        }
+        UserModel user = session.users().getUserById(realm, token.getSubject());
+        if (!TokenManager.isUserValid(session, realm, token, user)) {
+            logger.debug("Delegation token refused: user unknown or disabled");
+            return Optional.empty();
+        }
+        Optional<Delegation> delegation = new DelegationStore(session).find(realm.getId(), delegationId)
+                .map(Delegation::of)
+                .filter(d -> d.isActiveAt(Time.currentTimeMillis()))
+                .filter(d -> d.userId().equals(user.getId()) && d.agentClientId().equals(agentClient.getClientId()));
+        if (delegation.isEmpty()) {
+            logger.debug("Delegation token refused: delegation unknown or ended");
+            return Optional.empty();
+        }
+        return Optional.of(new VerifiedToken(token, delegation.get(), user, agent.get()));
+    }
+
+    private static boolean passes(AccessToken token, TokenVerifier.Predicate<? super AccessToken> check) {
+        try {
+            return check.test(token);
+        } catch (VerificationException e) {
+            return false;
+        }
+    }
+}

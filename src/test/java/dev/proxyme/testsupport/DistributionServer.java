@@ -1,0 +1,215 @@
+package dev.proxyme.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Keycloak from the official distribution zip (unpacked by Maven into target/), started as a child process with
+ * {@code kc.sh start-dev}: embedded H2 in a file, so a restart keeps the data. The server log is kept in
+ * {@code target/keycloak-server.log}.
+ */
+final class DistributionServer implements KeycloakServer {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path home;
+    private final Path log;
+    private final int httpPort;
+    private final int managementPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    private DistributionServer(Path home, Path log, int httpPort, int managementPort) {
+        this.home = home;
+        this.log = log;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+    }
+
+    static DistributionServer start(TestSettings settings) {
+        checkJava();
+        Path home = settings.keycloakDistribution();
+        if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException("No Keycloak distribution at " + home + ": run the tests with 'mvn verify', "
+                    + "which unpacks org.keycloak:keycloak-quarkus-dist there before the integration tests");
+        }
+        int httpPort = settings.httpPort().orElseGet(DistributionServer::freePort);
+        int managementPort = settings.managementPort().orElseGet(DistributionServer::freePort);
+        checkPortFree(httpPort);
+        checkPortFree(managementPort);
+
+        DistributionServer server = new DistributionServer(home, settings.buildDirectory().resolve("keycloak-server.log"),
+                httpPort, managementPort);
+        server.install(settings);
+        server.launch();
+        return server;
+    }
+
+    @Override
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    @Override
+    public void restart() {
+        stopProcess();
+        checkPortFree(httpPort);
+        launch();
+    }
+
+    @Override
+    public void close() {
+        stopProcess();
+    }
+
+    /** A fresh server per test run: Proxyme's jar in providers/, the realms to import, and no data of earlier runs. */
+    private void install(TestSettings settings) {
+        try {
+            deleteRecursively(home.resolve("data"));
+            Files.createDirectories(home.resolve("data/import"));
+            for (Path realm : settings.realmFiles()) {
+                Files.copy(realm, home.resolve("data/import").resolve(realm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.copy(settings.providerJar(), home.resolve("providers/proxyme-keycloak.jar"), StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not prepare the Keycloak distribution at " + home, e);
+        }
+    }
+
+    private void launch() {
+        List<String> command = List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-host=127.0.0.1", "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort, "--health-enabled=true",
+                "--import-realm", "--log-level=INFO");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("KEYCLOAK_ADMIN");
+        builder.environment().remove("KEYCLOAK_ADMIN_PASSWORD");
+        try {
+            Files.writeString(log, "==== starting Keycloak at " + Instant.now() + ": " + String.join(" ", command) + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start " + command.get(0), e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopProcess));
+        awaitReady();
+    }
+
+    private void awaitReady() {
+        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/health/ready");
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with code " + process.exitValue() + " while starting. "
+                        + "Last lines of " + log + ":\n" + tail(60));
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+            }
+            pause();
+        }
+        stopProcess();
+        throw new IllegalStateException("Keycloak was not ready within " + START_TIMEOUT + ". Last lines of " + log + ":\n" + tail(60));
+    }
+
+    private synchronized void stopProcess() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        // SIGTERM: Keycloak shuts down cleanly and closes the H2 file.
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private String tail(int lines) {
+        try (Stream<String> all = Files.lines(log)) {
+            List<String> list = all.toList();
+            return String.join("\n", list.subList(Math.max(0, list.size() - lines), list.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void checkJava() {
+        if (Runtime.version().feature() < 21) {
+            throw new IllegalStateException("Keycloak 26.7 needs Java 21 or newer, but the tests run on Java "
+                    + Runtime.version() + ". Run them with a JDK 21+ (bin/test finds one).");
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on 127.0.0.1", e);
+        }
+    }
+
+    private static void checkPortFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("Port " + port + " on 127.0.0.1 is already in use: stop what holds it, "
+                    + "or leave the port unset so the tests pick a free one");
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(path)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.proxyme.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Speaks HTTP to the test server: Proxyme's API, Keycloak's token, introspection and admin endpoints. */
+public final class ProxymeClient {
+
+    public static final String REALM = "proxyme-it";
+    public static final String DEMO_REALM = "proxyme-demo";
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KeycloakServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public ProxymeClient(KeycloakServer server) {
+        this.server = server;
+    }
+
+    public record Reply(int status, HttpHeaders headers, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw new AssertionError("Not JSON (status " + status + "): " + body, e);
+            }
+        }
+
+        public String text(String field) {
+            JsonNode value = json().get(field);
+            return value == null || value.isNull() ? null : value.asText();
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    public static String basic(String clientId, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    public static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    public URI proxymeUri(String realm, String operation) {
+        return URI.create(server.realmUrl(realm) + "/proxyme/" + operation);
+    }
+
+    /** POSTs JSON to {@code /realms/{realm}/proxyme/{operation}}. */
+    public Reply proxyme(String realm, String operation, String authorization, Object body) {
+        return send(proxymeUri(realm, operation), "POST", "application/json",
+                body instanceof String raw ? raw : json(body), authorization);
+    }
+
+    public Reply proxyme(String operation, String authorization, Object body) {
+        return proxyme(REALM, operation, authorization, body);
+    }
+
+    public Reply send(URI uri, String method, String contentType, String body, String... authorizations) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (String authorization : authorizations) {
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+        }
+        request.header("Accept", "application/json");
+        return send(request.build());
+    }
+
+    public Reply get(URI uri, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET()
+                .header("Accept", "application/json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request.build());
+    }
+
+    public Reply form(URI uri, Map<String, String> fields, String authorization) {
+        String body = fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return send(uri, "POST", "application/x-www-form-urlencoded", body, authorization);
+    }
+
+    private Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Reply(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public URI tokenEndpoint(String realm) {
+        return URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token");
+    }
+
+    /** A user's access token from the realm's admin-cli client (password grant), as an admin script would get one. */
+    public String userToken(String realm, String username, String password) {
+        Reply reply = form(tokenEndpoint(realm), Map.of("grant_type", "password", "client_id", "admin-cli",
+                "username", username, "password", password), null);
+        assertEquals(200, reply.status(), () -> "password grant for " + username + ": " + reply);
+        return reply.text("access_token");
+    }
+
+    public String userToken(String username, String password) {
+        return userToken(REALM, username, password);
+    }
+
+    public String rootToken() {
+        return userToken("root", "root-password");
+    }
+
+    public Reply clientCredentials(String realm, String clientId, String secret) {
+        return form(tokenEndpoint(realm), Map.of("grant_type", "client_credentials"), basic(clientId, secret));
+    }
+
+    /** RFC 7662 introspection at Keycloak's standard endpoint, authenticated as the given (portal) client. */
+    public JsonNode introspect(String realm, String token, String clientId, String secret) {
+        Reply reply = form(URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token/introspect"),
+                Map.of("token", token), basic(clientId, secret));
+        assertEquals(200, reply.status(), () -> "introspection: " + reply);
+        return reply.json();
+    }
+
+    public JsonNode introspect(String token, String clientId, String secret) {
+        return introspect(REALM, token, clientId, secret);
+    }
+
+    public URI adminUri(String realm, String path) {
+        return URI.create(server.baseUri() + "/admin/realms/" + realm + path);
+    }
+
+    /** Registers an agent through Proxyme as the realm administrator; returns its client id and secret. */
+    public RegisteredAgent registerAgent(List<String> scopes, List<String> portals) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "Test agent");
+        body.put("scopes", scopes);
+        if (portals != null) {
+            body.put("portals", portals);
+        }
+        Reply reply = proxyme("register_agent", bearer(rootToken()), body);
+        assertEquals(201, reply.status(), () -> "register_agent: " + reply);
+        return new RegisteredAgent(reply.text("client_id"), reply.text("client_secret"));
+    }
+
+    public record RegisteredAgent(String clientId, String secret) {
+        public String basicAuth() {
+            return basic(clientId, secret);
+        }
+    }
+
+    public static final String BACKEND = basic("backend", "backend-secret");
+
+    /** The trusted backend vouches for the user: a delegation and its first token. */
+    public Reply delegateAsBackend(String username, String agentClientId, List<String> scopes, String portal) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("username", username);
+        body.put("agent_id", agentClientId);
+        body.put("scopes", scopes);
+        if (portal != null) {
+            body.put("portal", portal);
+        }
+        return proxyme("delegate", BACKEND, body);
+    }
+
+    public Reply revokeById(String authorization, String delegationId) {
+        return proxyme("revoke_delegation", authorization, Map.of("delegation_id", delegationId));
+    }
+
+    /** The user's Keycloak id, looked up through the admin API. */
+    public String userId(String username) {
+        Reply reply = get(URI.create(adminUri(REALM, "/users") + "?exact=true&username=" + username), bearer(rootToken()));
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json().get(0).get("id").asText();
+    }
+}
