@@ -256,6 +256,7 @@ public class ProxymeResource {
     private static Response noStore(Response.ResponseBuilder response) {
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
+        noStore.setNoTransform(false);
         return response.type(MediaType.APPLICATION_JSON_TYPE).cacheControl(noStore).header("Pragma", "no-cache").build();
     }
 

@@ -54,6 +54,8 @@ public class AuditLog {
     private EventBuilder describe(EventBuilder event, AuditRecord record) {
         if (record.agentClientId() != null) {
             event.client(record.agentClientId());
+        } else if (record.actor().type() == Actor.Type.AGENT || record.actor().type() == Actor.Type.BACKEND) {
+            event.client(record.actor().id());
         }
         if (record.userId() != null) {
             event.user(record.userId());

@@ -46,7 +46,7 @@ public final class KeycloakServerExtension implements BeforeAllCallback, Paramet
     }
 
     /** Closed by JUnit when the root context closes: at the end of the run, after the last test class. */
-    private record RunningServer(KeycloakServer server) implements ExtensionContext.Store.CloseableResource {
+    private record RunningServer(KeycloakServer server) implements AutoCloseable {
         @Override
         public void close() {
             server.close();

@@ -1,0 +1,134 @@
+package dev.proxyme.agent;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static dev.proxyme.testsupport.OAuthAssertions.assertError;
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(KeycloakServerExtension.class)
+class AgentRegistrationIT {
+
+    private final ProxymeClient client;
+
+    AgentRegistrationIT(ProxymeClient client) {
+        this.client = client;
+    }
+
+    @Test
+    void registersAConfidentialClientThatCanOnlyBeAnAgent() {
+        Reply reply = client.proxyme("register_agent", bearer(client.rootToken()),
+                Map.of("name", "Invoice bot", "scopes", List.of("read", "write"), "portals", List.of("portal-a"),
+                        "token_lifetime_seconds", 120));
+        assertEquals(201, reply.status(), reply::toString);
+        JsonNode body = reply.json();
+        String clientId = body.get("client_id").asText();
+        assertTrue(clientId.startsWith("agent-"), clientId);
+        assertTrue(body.get("client_secret").asText().length() >= 32);
+        assertEquals(List.of("read", "write"), strings(body.get("scopes")));
+        assertEquals(List.of("portal-a"), strings(body.get("portals")));
+        assertEquals(120, body.get("token_lifetime_seconds").asInt());
+        assertEquals("no-store", reply.headers().firstValue("Cache-Control").orElse(""));
+
+        JsonNode rep = adminClient(clientId);
+        assertEquals("Invoice bot", rep.get("name").asText());
+        assertFalse(rep.get("publicClient").asBoolean());
+        assertFalse(rep.get("standardFlowEnabled").asBoolean());
+        assertFalse(rep.get("implicitFlowEnabled").asBoolean());
+        assertFalse(rep.get("directAccessGrantsEnabled").asBoolean());
+        assertTrue(rep.get("serviceAccountsEnabled").asBoolean());
+        assertFalse(rep.get("fullScopeAllowed").asBoolean());
+        assertEquals("true", rep.get("attributes").get("proxyme.agent").asText());
+        assertEquals("portal-a", rep.get("attributes").get("proxyme.portals").asText());
+        assertEquals("120", rep.get("attributes").get("access.token.lifespan").asText());
+        List<String> defaults = strings(rep.get("defaultClientScopes"));
+        assertFalse(defaults.contains("profile") || defaults.contains("email") || defaults.contains("roles"), defaults::toString);
+        assertEquals(List.of("read", "write"), strings(rep.get("optionalClientScopes")).stream().sorted().toList());
+
+        // The agent authenticates like any OAuth client.
+        Reply ownToken = client.clientCredentials(REALM, clientId, body.get("client_secret").asText());
+        assertEquals(200, ownToken.status(), ownToken::toString);
+
+        Reply delegated = client.delegateAsBackend("alice", clientId, List.of("read"), null);
+        assertEquals(200, delegated.status(), delegated::toString);
+        assertEquals("portal-a", delegated.text("portal"));
+        assertTrue(delegated.json().get("expires_in").asLong() <= 120);
+    }
+
+    @Test
+    void defaultsToAnyPortalAndFiveMinuteTokens() {
+        Reply reply = client.proxyme("register_agent", bearer(client.rootToken()), Map.of("scopes", List.of("read")));
+        assertEquals(201, reply.status(), reply::toString);
+        assertEquals(List.of(), strings(reply.json().get("portals")));
+        assertEquals(300, reply.json().get("token_lifetime_seconds").asInt());
+        String agent = reply.text("client_id");
+        assertEquals(200, client.delegateAsBackend("alice", agent, List.of("read"), "portal-a").status());
+        assertEquals(200, client.delegateAsBackend("alice", agent, List.of("read"), "portal-b").status());
+    }
+
+    @Test
+    void aClientsAdministratorMayRegister() {
+        Reply reply = client.proxyme("register_agent", bearer(client.userToken("clients-admin", "clients-admin-password")),
+                Map.of("scopes", List.of("read")));
+        assertEquals(201, reply.status(), reply::toString);
+    }
+
+    @Test
+    void refusesCallersWithoutAValidToken() {
+        Reply anonymous = client.proxyme("register_agent", null, Map.of("scopes", List.of("read")));
+        assertError(anonymous, 401, "invalid_token");
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+
+        assertError(client.proxyme("register_agent", bearer("not.a.token"), Map.of("scopes", List.of("read"))), 401, "invalid_token");
+        String otherRealmAdmin = client.userToken(ProxymeClient.DEMO_REALM, "realm-admin", "realm-admin");
+        assertError(client.proxyme("register_agent", bearer(otherRealmAdmin), Map.of("scopes", List.of("read"))), 401, "invalid_token");
+        assertError(client.proxyme("register_agent", ProxymeClient.BACKEND, Map.of("scopes", List.of("read"))), 401, "invalid_token");
+    }
+
+    @Test
+    void refusesUsersWithoutManageClients() {
+        for (String[] user : List.of(new String[]{"alice", "alice-password"}, new String[]{"users-admin", "users-admin-password"})) {
+            Reply reply = client.proxyme("register_agent", bearer(client.userToken(user[0], user[1])), Map.of("scopes", List.of("read")));
+            assertError(reply, 403, "access_denied");
+        }
+    }
+
+    @Test
+    void refusesWhatTheRealmDoesNotHave() {
+        String root = bearer(client.rootToken());
+        assertError(client.proxyme("register_agent", root, Map.of("scopes", List.of("read", "launch-missiles"))), 400, "invalid_scope");
+        assertError(client.proxyme("register_agent", root, Map.of("scopes", List.of())), 400, "invalid_scope");
+        assertError(client.proxyme("register_agent", root, Map.of("scopes", List.of("basic"))), 400, "invalid_scope");
+        assertError(client.proxyme("register_agent", root, Map.of("scopes", List.of("read"), "portals", List.of("nowhere"))), 400, "invalid_target");
+        assertError(client.proxyme("register_agent", root, Map.of("scopes", List.of("read"), "portals", List.of("not-a-portal"))), 400, "invalid_target");
+        assertError(client.proxyme("register_agent", root, Map.of("scopes", List.of("read"), "portals", List.of())), 400, "invalid_target");
+        assertError(client.proxyme("register_agent", root, Map.of("scopes", List.of("read"), "token_lifetime_seconds", 59)), 400, "invalid_request");
+        assertError(client.proxyme("register_agent", root, Map.of("scopes", List.of("read"), "token_lifetime_seconds", 601)), 400, "invalid_request");
+        assertError(client.proxyme("register_agent", root, Map.of("scopes", List.of("read"), "name", "x".repeat(256))), 400, "invalid_request");
+    }
+
+    private JsonNode adminClient(String clientId) {
+        Reply reply = client.get(URI.create(client.adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(client.rootToken()));
+        assertEquals(200, reply.status(), reply::toString);
+        JsonNode rep = reply.json().get(0);
+        assertNotNull(rep, "client " + clientId + " exists");
+        return rep;
+    }
+
+    static List<String> strings(JsonNode array) {
+        return ProxymeClient.JSON.convertValue(array, ProxymeClient.JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+    }
+}

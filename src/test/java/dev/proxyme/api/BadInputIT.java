@@ -1,0 +1,107 @@
+package dev.proxyme.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.basic;
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
+import static dev.proxyme.testsupport.OAuthAssertions.assertOAuthError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every operation, authenticated as a caller it accepts, against bodies that are not what it expects: each answer is
+ * the expected 4xx with an OAuth error object, never a 5xx, never a stack trace.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class BadInputIT {
+
+    private static final String JSON = "application/json";
+    private final ProxymeClient client;
+
+    BadInputIT(ProxymeClient client) {
+        this.client = client;
+    }
+
+    record Case(String name, String contentType, String body, int status) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> badRequests() {
+        List<Case> common = List.of(
+                new Case("malformed JSON", JSON, "{\"scopes\": [", 400),
+                new Case("truncated JSON", JSON, "{\"delegation_id\": \"abc", 400),
+                new Case("empty body", JSON, "", 400),
+                new Case("whitespace body", JSON, "  \n ", 400),
+                new Case("JSON array", JSON, "[]", 400),
+                new Case("JSON null", JSON, "null", 400),
+                new Case("JSON string", JSON, "\"read\"", 400),
+                new Case("empty object", JSON, "{}", 400),
+                new Case("duplicate keys", JSON, "{\"delegation_id\":\"a\",\"delegation_id\":\"b\"}", 400),
+                new Case("nested 5000 deep", JSON, "[".repeat(5000) + "]".repeat(5000), 400),
+                new Case("text/plain", "text/plain", "{}", 415),
+                new Case("form encoded", "application/x-www-form-urlencoded", "delegation_id=x", 415),
+                new Case("no content type", null, "{}", 415),
+                new Case("oversized body", JSON, "{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}", 413));
+        List<Arguments> arguments = new ArrayList<>();
+        for (String operation : List.of("register_agent", "delegate", "validate_delegation", "revoke_delegation")) {
+            common.forEach(c -> arguments.add(Arguments.of(operation, c)));
+        }
+        for (String body : List.of("{\"scopes\":\"read\"}", "{\"scopes\":[1,2]}", "{\"scopes\":[\"\"]}", "{\"scopes\":[null]}",
+                "{\"scopes\":[\"read\"],\"portals\":\"portal-a\"}", "{\"scopes\":[\"read\"],\"token_lifetime_seconds\":\"300\"}",
+                "{\"scopes\":[\"read\"],\"token_lifetime_seconds\":1e99}", "{\"scopes\":[\"read\"],\"token_lifetime_seconds\":300.5}",
+                "{\"scopes\":[\"read\"],\"name\":42}", "{\"scopes\":[\"re\\u0000ad\"]}", "{\"scopes\":[\"r\u00e9ad\"]}")) {
+            arguments.add(Arguments.of("register_agent", new Case(body, JSON, body, 400)));
+        }
+        for (String body : List.of("{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":\"read\"}",
+                "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\"}",
+                "{\"username\":\"alice\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
+                "{\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
+                "{\"username\":\"alice\",\"user_id\":\"x\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
+                "{\"username\":[\"alice\"],\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
+                "{\"username\":\"alice\",\"agent_id\":7,\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
+                "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":{}}",
+                "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"expires_in\":\"60\"}",
+                "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"expires_in\":59}",
+                "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"expires_in\":86401}",
+                "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"expires_in\":-1}",
+                "{\"username\":\"\\ud800\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}")) {
+            arguments.add(Arguments.of("delegate", new Case(body, JSON, body, 400)));
+        }
+        for (String body : List.of("{\"delegation_token\":5}", "{\"delegation_token\":\"\"}", "{\"delegation_token\":null}",
+                "{\"delegation_token\":[\"a\"]}")) {
+            arguments.add(Arguments.of("validate_delegation", new Case(body, JSON, body, 400)));
+        }
+        for (String body : List.of("{\"delegation_token\":5}", "{\"delegation_id\":true}", "{\"delegation_id\":\"\"}",
+                "{\"delegation_token\":\"x\",\"delegation_id\":\"y\"}")) {
+            arguments.add(Arguments.of("revoke_delegation", new Case(body, JSON, body, 400)));
+        }
+        return arguments.stream();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("badRequests")
+    void isAnsweredWithAnOAuthError(String operation, Case badRequest) {
+        String authorization = switch (operation) {
+            case "register_agent" -> bearer(client.rootToken());
+            case "validate_delegation" -> basic("portal-a", "portal-a-secret");
+            default -> BACKEND;
+        };
+        Reply reply = client.send(client.proxymeUri(REALM, operation), "POST", badRequest.contentType(), badRequest.body(), authorization);
+        assertEquals(badRequest.status(), reply.status(), reply::toString);
+        assertOAuthError(reply);
+    }
+}

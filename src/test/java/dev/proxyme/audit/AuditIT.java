@@ -1,0 +1,101 @@
+package dev.proxyme.audit;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every action leaves an audit row with both identities and the actor, and a Keycloak event. */
+@ExtendWith(KeycloakServerExtension.class)
+class AuditIT {
+
+    private final ProxymeClient client;
+
+    AuditIT(ProxymeClient client) {
+        this.client = client;
+    }
+
+    @Test
+    void aDelegationsTrailNamesEveryActorInOrder() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        RegisteredAgent intruder = client.registerAgent(List.of("read"), List.of("portal-a"));
+        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null).text("delegation_id");
+        assertEquals(200, client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)).status());
+        assertEquals(403, client.proxyme("delegate", intruder.basicAuth(), Map.of("delegation_id", delegationId)).status());
+        assertEquals(200, client.revokeById(bearer(client.rootToken()), delegationId).status());
+
+        JsonNode trail = trail(delegationId);
+        assertEquals("REVOKED", trail.get("delegation").get("status").asText());
+        assertEquals("revoked_by_admin", trail.get("delegation").get("end_reason").asText());
+        assertEquals(2, trail.get("delegation").get("tokens_issued").asInt());
+
+        List<String> actions = trail.get("audit").findValuesAsText("action");
+        assertEquals(List.of("DELEGATION_CREATED", "TOKEN_ISSUED", "TOKEN_ISSUED", "REQUEST_REFUSED", "DELEGATION_REVOKED"), actions);
+        List<String> actors = trail.get("audit").findValuesAsText("actor_type");
+        assertEquals(List.of("BACKEND", "BACKEND", "AGENT", "AGENT", "ADMIN"), actors);
+        JsonNode refused = trail.get("audit").get(3);
+        assertEquals(intruder.clientId(), refused.get("actor_id").asText());
+        assertTrue(refused.get("detail").asText().startsWith("access_denied"), refused::toString);
+        String aliceId = client.userId("alice");
+        for (JsonNode entry : trail.get("audit")) {
+            assertEquals("127.0.0.1", entry.get("source_address").asText(), entry::toString);
+            if (!"REQUEST_REFUSED".equals(entry.get("action").asText())) {
+                assertEquals(aliceId, entry.get("user_id").asText(), entry::toString);
+                assertEquals(agent.clientId(), entry.get("agent_id").asText(), entry::toString);
+                assertEquals("portal-a", entry.get("portal").asText(), entry::toString);
+            }
+        }
+        String everything = trail.toString();
+        assertFalse(everything.contains(agent.secret()), "no secret in the audit");
+    }
+
+    @Test
+    void keycloakEventsAreRecordedWithTheDelegation() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        String delegationId = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null).text("delegation_id");
+        client.revokeById(BACKEND, delegationId);
+
+        for (String type : List.of("GRANT_CONSENT", "TOKEN_EXCHANGE", "REVOKE_GRANT")) {
+            Reply events = client.get(URI.create(client.adminUri(REALM, "/events") + "?type=" + type + "&client=" + agent.clientId()),
+                    bearer(client.rootToken()));
+            assertEquals(200, events.status(), events::toString);
+            boolean found = false;
+            for (JsonNode event : events.json()) {
+                found |= delegationId.equals(event.path("details").path("delegation_id").asText());
+            }
+            assertTrue(found, type + " event with delegation_id " + delegationId + " in " + events.body());
+        }
+    }
+
+    @Test
+    void onlyAdministratorsWhoMayViewUsersReadTrails() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null).text("delegation_id");
+        URI uri = client.adminUri(REALM, "/proxyme/delegations/" + delegationId);
+        assertEquals(403, client.get(uri, bearer(client.userToken("clients-admin", "clients-admin-password"))).status());
+        assertEquals(401, client.get(uri, null).status());
+        Reply unknown = client.get(client.adminUri(REALM, "/proxyme/delegations/unknown"), bearer(client.rootToken()));
+        assertEquals(404, unknown.status(), unknown::toString);
+        assertEquals("not_found", unknown.text("error"));
+    }
+
+    private JsonNode trail(String delegationId) {
+        Reply reply = client.get(client.adminUri(REALM, "/proxyme/delegations/" + delegationId), bearer(client.rootToken()));
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json();
+    }
+}

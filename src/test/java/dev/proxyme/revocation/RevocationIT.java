@@ -1,0 +1,196 @@
+package dev.proxyme.revocation;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static dev.proxyme.testsupport.OAuthAssertions.assertError;
+import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.basic;
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(KeycloakServerExtension.class)
+class RevocationIT {
+
+    private final ProxymeClient client;
+    private RegisteredAgent agent;
+
+    RevocationIT(ProxymeClient client) {
+        this.client = client;
+    }
+
+    @BeforeEach
+    void registerAgent() {
+        agent = client.registerAgent(List.of("read", "write"), List.of("portal-a"));
+    }
+
+    @Test
+    void revokingEndsEveryTokenOfTheDelegationAtOnce() {
+        Reply first = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null);
+        String delegationId = first.text("delegation_id");
+        List<String> tokens = new ArrayList<>(List.of(first.text("delegation_token")));
+        for (int i = 0; i < 3; i++) {
+            tokens.add(client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)).text("delegation_token"));
+        }
+        String unrelated = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null).text("delegation_token");
+        tokens.forEach(token -> assertTrue(active(token)));
+
+        Reply revoked = client.proxyme("revoke_delegation", basic("portal-a", "portal-a-secret"), Map.of("delegation_token", tokens.get(2)));
+        assertEquals(200, revoked.status(), revoked::toString);
+        assertEquals(delegationId, revoked.text("delegation_id"));
+
+        tokens.forEach(token -> assertFalse(active(token), "every token of the delegation is inactive"));
+        assertTrue(active(unrelated), "other delegations are untouched");
+
+        Reply again = client.proxyme("revoke_delegation", basic("portal-a", "portal-a-secret"), Map.of("delegation_token", tokens.get(0)));
+        assertEquals(200, again.status(), "revoking twice is fine: " + again);
+        assertEquals(200, client.revokeById(agent.basicAuth(), delegationId).status());
+    }
+
+    @Test
+    void byIdTheAgentATrustedBackendOrAUsersAdministratorMayRevoke() {
+        assertEquals(200, client.revokeById(agent.basicAuth(), newDelegation()).status());
+        assertEquals(200, client.revokeById(BACKEND, newDelegation()).status());
+        assertEquals(200, client.revokeById(bearer(client.userToken("users-admin", "users-admin-password")), newDelegation()).status());
+        assertEquals(200, client.revokeById(bearer(client.rootToken()), newDelegation()).status());
+    }
+
+    @Test
+    void byIdOthersAreRefused() {
+        String delegationId = newDelegation();
+        RegisteredAgent otherAgent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        assertError(client.revokeById(otherAgent.basicAuth(), delegationId), 403, "access_denied");
+        assertError(client.revokeById(basic("untrusted-backend", "untrusted-backend-secret"), delegationId), 403, "access_denied");
+        assertError(client.revokeById(basic("portal-a", "portal-a-secret"), delegationId), 403, "access_denied");
+        assertError(client.revokeById(bearer(client.userToken("clients-admin", "clients-admin-password")), delegationId), 403, "access_denied");
+        assertError(client.revokeById(bearer(client.userToken("alice", "alice-password")), delegationId), 403, "access_denied");
+        assertError(client.revokeById(basic("backend", "wrong"), delegationId), 401, "invalid_client");
+        assertError(client.revokeById(null, delegationId), 401, "invalid_client");
+        assertError(client.revokeById(bearer("forged"), delegationId), 401, "invalid_token");
+        assertEquals(200, client.revokeById(agent.basicAuth(), delegationId).status(), "still revocable by its agent");
+    }
+
+    @Test
+    void unknownDelegationsAndTokensAreReported() {
+        assertError(client.revokeById(agent.basicAuth(), "6f1f1a2e-0000-4000-8000-000000000000"), 404, "not_found");
+        assertError(client.revokeById(BACKEND, "not-even-a-uuid"), 404, "not_found");
+        assertError(client.proxyme("revoke_delegation", BACKEND, Map.of("delegation_token", "garbage")), 400, "invalid_request");
+        assertError(client.proxyme("revoke_delegation", BACKEND, Map.of()), 400, "invalid_request");
+    }
+
+    @Test
+    void theAgentMayRevokeOneTokenWithTheStandardRevocationEndpoint() {
+        Reply granted = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null);
+        String token = granted.text("delegation_token");
+        Reply revoke = client.form(URI.create(client.tokenEndpoint(REALM).toString().replace("/token", "/revoke")),
+                Map.of("token", token, "token_type_hint", "access_token"), agent.basicAuth());
+        assertEquals(200, revoke.status(), revoke::toString);
+        assertFalse(active(token));
+        String fresh = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", granted.text("delegation_id"))).text("delegation_token");
+        assertTrue(active(fresh), "RFC 7009 revokes the token, not the delegation");
+    }
+
+    @Test
+    void disablingTheAgentOrTheUserMakesTokensInactive() {
+        String token = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null).text("delegation_token");
+        assertTrue(active(token));
+        setEnabled("/clients/" + clientUuid(agent.clientId()), false);
+        assertFalse(active(token), "agent disabled");
+        assertEquals(Map.of("valid", false), ProxymeClient.JSON.convertValue(
+                client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token)).json(), Map.class));
+        setEnabled("/clients/" + clientUuid(agent.clientId()), true);
+
+        String carolId = createUser("carol-" + System.nanoTime());
+        Reply carols = client.proxyme("delegate", BACKEND, Map.of("user_id", carolId, "agent_id", agent.clientId(), "scopes", List.of("read")));
+        String carolsToken = carols.text("delegation_token");
+        assertTrue(active(carolsToken));
+        setEnabled("/users/" + carolId, false);
+        assertFalse(active(carolsToken), "user disabled");
+    }
+
+    /** Minting and revoking lock the same row: no token minted while a revocation runs escapes it. */
+    @Test
+    void noTokenMintedDuringARevocationEscapesIt() throws Exception {
+        String delegationId = newDelegation();
+        List<String> minted = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean revokedAnswered = new AtomicBoolean();
+        CountDownLatch minting = new CountDownLatch(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<?>> renewers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            renewers.add(pool.submit(() -> {
+                minting.countDown();
+                for (int n = 0; n < 200 && !revokedAnswered.get(); n++) {
+                    Reply reply = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId));
+                    if (reply.status() == 200) {
+                        minted.add(reply.text("delegation_token"));
+                    } else {
+                        assertEquals(403, reply.status(), reply::toString);
+                    }
+                }
+            }));
+        }
+        assertTrue(minting.await(10, TimeUnit.SECONDS));
+        Reply revoked = client.revokeById(BACKEND, delegationId);
+        revokedAnswered.set(true);
+        assertEquals(200, revoked.status(), revoked::toString);
+        for (Future<?> renewer : renewers) {
+            renewer.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertFalse(minted.isEmpty(), "some tokens were minted before the revocation");
+        for (String token : minted) {
+            assertFalse(active(token), "a token minted around the revocation is inactive");
+        }
+    }
+
+    /** The agent is new for each test, so this creates a delegation unless an active one of this test exists. */
+    private String newDelegation() {
+        Reply reply = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null);
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.text("delegation_id");
+    }
+
+    private boolean active(String token) {
+        return client.introspect(token, "portal-a", "portal-a-secret").get("active").asBoolean();
+    }
+
+    private String clientUuid(String clientId) {
+        return client.get(URI.create(client.adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(client.rootToken()))
+                .json().get(0).get("id").asText();
+    }
+
+    private void setEnabled(String path, boolean enabled) {
+        Reply reply = client.send(client.adminUri(REALM, path), "PUT", "application/json",
+                "{\"enabled\":" + enabled + "}", bearer(client.rootToken()));
+        assertEquals(204, reply.status(), reply::toString);
+    }
+
+    private String createUser(String username) {
+        Reply reply = client.send(client.adminUri(REALM, "/users"), "POST", "application/json",
+                "{\"username\":\"" + username + "\",\"enabled\":true}", bearer(client.rootToken()));
+        assertEquals(201, reply.status(), reply::toString);
+        String location = reply.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.proxyme.store;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.proxyme.testsupport.KeycloakServer;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Nothing is lost: delegations, revocations and audit rows survive a server restart. */
+@ExtendWith(KeycloakServerExtension.class)
+class PersistenceIT {
+
+    private final KeycloakServer server;
+    private final ProxymeClient client;
+
+    PersistenceIT(KeycloakServer server, ProxymeClient client) {
+        this.server = server;
+        this.client = client;
+    }
+
+    @Test
+    void delegationsRevocationsAndAuditSurviveARestart() {
+        RegisteredAgent agent = client.registerAgent(List.of("read", "write"), List.of("portal-a"));
+        Reply kept = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null);
+        Reply revoked = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null);
+        assertEquals(200, client.revokeById(BACKEND, revoked.text("delegation_id")).status());
+        JsonNode keptTrailBefore = trail(kept.text("delegation_id"));
+        JsonNode revokedTrailBefore = trail(revoked.text("delegation_id"));
+
+        server.restart();
+
+        assertTrue(active(kept.text("delegation_token")), "an active delegation's token stays active");
+        assertFalse(active(revoked.text("delegation_token")), "a revoked delegation's token stays inactive");
+        assertEquals(keptTrailBefore, trail(kept.text("delegation_id")));
+        assertEquals(revokedTrailBefore, trail(revoked.text("delegation_id")));
+        assertEquals("REVOKED", revokedTrailBefore.get("delegation").get("status").asText());
+
+        Reply renewed = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", kept.text("delegation_id")));
+        assertEquals(200, renewed.status(), "the agent's registration and delegation still work: " + renewed);
+        Reply refused = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", revoked.text("delegation_id")));
+        assertEquals(403, refused.status(), refused::toString);
+    }
+
+    private boolean active(String token) {
+        return client.introspect(token, "portal-a", "portal-a-secret").get("active").asBoolean();
+    }
+
+    private JsonNode trail(String delegationId) {
+        Reply reply = client.get(client.adminUri(REALM, "/proxyme/delegations/" + delegationId), bearer(client.rootToken()));
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json();
+    }
+}
