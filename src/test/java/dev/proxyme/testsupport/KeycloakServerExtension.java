@@ -7,7 +7,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Starts one Keycloak for the whole test run (the first test class that needs it pays the start) and stops it when
- * the run ends, whatever happened. Backend: {@code -Dproxyme.it.backend=distribution} (default, no Docker needed).
+ * the run ends, whatever happened. Backend: {@code -Dproxyme.it.backend=distribution} (default, the official
+ * distribution zip, no Docker needed) or {@code testcontainers} (the official image, needs a Docker engine).
  */
 public final class KeycloakServerExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -41,7 +42,9 @@ public final class KeycloakServerExtension implements BeforeAllCallback, Paramet
         TestSettings settings = TestSettings.fromSystemProperties();
         return switch (backend) {
             case "distribution" -> DistributionServer.start(settings);
-            default -> throw new IllegalStateException("Unknown proxyme.it.backend '" + backend + "': use 'distribution'");
+            case "testcontainers" -> ContainerServer.start(settings);
+            default -> throw new IllegalStateException("Unknown proxyme.it.backend '" + backend
+                    + "': use 'distribution' (default) or 'testcontainers' (needs a Docker engine)");
         };
     }
 
