@@ -12,6 +12,11 @@ public final class OAuthErrors {
     public static final String INVALID_TARGET = "invalid_target";
     public static final String CONSENT_REQUIRED = "consent_required";
     public static final String NOT_FOUND = "not_found";
+    public static final String INVALID_GRANT = "invalid_grant";
+    /** RFC 8628 section 3.5, for agents polling a delegation request. */
+    public static final String AUTHORIZATION_PENDING = "authorization_pending";
+    public static final String SLOW_DOWN = "slow_down";
+    public static final String EXPIRED_TOKEN = "expired_token";
 
     private OAuthErrors() {
     }

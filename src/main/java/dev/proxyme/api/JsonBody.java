@@ -68,11 +68,6 @@ public final class JsonBody {
         }
     }
 
-    public boolean has(String field) {
-        JsonNode value = object.get(field);
-        return value != null && !value.isNull();
-    }
-
     /** A string field; absent or null gives null. An empty string is refused: it never means anything here. */
     public String string(String field) {
         JsonNode value = object.get(field);

@@ -8,11 +8,15 @@ import dev.proxyme.OAuthErrors;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.agent.Agent;
 import dev.proxyme.agent.AgentRegistration;
+import dev.proxyme.api.representation.DelegationRequestResponse;
 import dev.proxyme.api.representation.DelegationTokenResponse;
 import dev.proxyme.api.representation.RegisterAgentResponse;
 import dev.proxyme.api.representation.RevocationResponse;
 import dev.proxyme.api.representation.ValidationResponse;
 import dev.proxyme.audit.Actor;
+import dev.proxyme.consent.ConsentResource;
+import dev.proxyme.consent.ConsentService;
+import dev.proxyme.consent.DelegationRequest;
 import dev.proxyme.audit.AuditAction;
 import dev.proxyme.audit.AuditLog;
 import dev.proxyme.audit.AuditRecord;
@@ -96,7 +100,7 @@ public class ProxymeResource {
             } else if (TrustedBackends.isTrustedBackend(session, realm, caller)) {
                 attempt.actor = Actor.backend(caller.getClientId());
             } else {
-                attempt.actor = Actor.backend(caller.getClientId());
+                attempt.actor = Actor.client(caller.getClientId());
                 throw ProxymeException.forbidden(OAuthErrors.UNAUTHORIZED_CLIENT,
                         "Only agents and trusted backends may obtain delegation tokens");
             }
@@ -113,6 +117,10 @@ public class ProxymeResource {
         String agentId = json.string("agent_id");
         if (agentId != null && !agentId.equals(agent.clientId())) {
             throw ProxymeException.forbidden(OAuthErrors.ACCESS_DENIED, "An agent can only obtain tokens for itself");
+        }
+        String requestId = json.string("request_id");
+        if (requestId != null) {
+            return new ConsentService(session, realm).poll(agent, requestId);
         }
         Scopes scopes = scopesOf(json, false);
         String portal = json.string("portal");
@@ -142,6 +150,38 @@ public class ProxymeResource {
                 scopesOf(json, true), json.string("portal"), json.integer("expires_in"));
     }
 
+    /**
+     * An agent asks a user for a delegation (RFC 8628 style): the answer tells it where to send the user and how often
+     * to poll {@code delegate} with the {@code request_id}.
+     */
+    @POST
+    @Path("request_delegation")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response requestDelegation(InputStream body) {
+        Attempt attempt = new Attempt(EventType.OAUTH2_DEVICE_AUTH, false);
+        return attempt.run(() -> {
+            ClientModel caller = Callers.authenticateClient(session, attempt.event());
+            attempt.actor = Actor.client(caller.getClientId());
+            Agent agent = Agent.of(caller).orElseThrow(() -> ProxymeException.forbidden(OAuthErrors.UNAUTHORIZED_CLIENT,
+                    "Only agents may request delegations"));
+            attempt.actor = Actor.agent(agent.clientId());
+            attempt.agentClientId = agent.clientId();
+
+            JsonBody json = readJson(body);
+            DelegationRequest request = new ConsentService(session, realm).request(agent, scopesOf(json, true),
+                    json.string("portal"), json.string("purpose"), json.string("user"), json.integer("expires_in"));
+            String verificationUri = session.getContext().getUri().getBaseUri().toString().replaceAll("/$", "")
+                    + "/realms/" + realm.getName() + "/proxyme/consent";
+            return noStore(Response.ok(DelegationRequestResponse.of(request, verificationUri)));
+        });
+    }
+
+    /** The pages where users decide on agents' requests, in Keycloak's UI. */
+    @Path("consent")
+    public ConsentResource consent() {
+        return new ConsentResource(session);
+    }
+
     /** The first service's validation, for any confidential client of the realm: {@code {"valid": ...}}. */
     @POST
     @Path("validate_delegation")
@@ -150,7 +190,7 @@ public class ProxymeResource {
         Attempt attempt = new Attempt(EventType.INTROSPECT_TOKEN, false);
         return attempt.run(() -> {
             ClientModel caller = Callers.authenticateClient(session, attempt.event());
-            attempt.actor = Actor.backend(caller.getClientId());
+            attempt.actor = Actor.client(caller.getClientId());
 
             String token = readJson(body).requiredString("delegation_token");
             ValidationResponse answer = new DelegationTokenVerifier(session, realm).verify(token)
@@ -206,14 +246,17 @@ public class ProxymeResource {
         if (Agent.isAgent(caller)) {
             return Actor.agent(caller.getClientId());
         }
-        return Actor.backend(caller.getClientId());
+        if (TrustedBackends.isTrustedBackend(session, realm, caller)) {
+            return Actor.backend(caller.getClientId());
+        }
+        return Actor.client(caller.getClientId());
     }
 
     private void checkMayRevokeById(Actor actor, Delegation delegation) {
         boolean allowed = switch (actor.type()) {
             case ADMIN -> true;
             case AGENT -> delegation.agentClientId().equals(actor.id());
-            case BACKEND -> TrustedBackends.isTrustedBackend(session, realm, realm.getClientByClientId(actor.id()));
+            case BACKEND -> true;
             default -> false;
         };
         if (!allowed) {

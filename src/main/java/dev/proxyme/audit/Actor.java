@@ -1,9 +1,12 @@
 package dev.proxyme.audit;
 
-/** Who acted: a user, an agent, a trusted backend, an administrator, or Proxyme itself. */
+/**
+ * Who acted: a user, an agent, a trusted backend, another client of the realm (a portal, say), an administrator,
+ * Proxyme itself, or a caller that never authenticated.
+ */
 public record Actor(Type type, String id) {
 
-    public enum Type { USER, AGENT, BACKEND, ADMIN, SYSTEM, ANONYMOUS }
+    public enum Type { USER, AGENT, BACKEND, CLIENT, ADMIN, SYSTEM, ANONYMOUS }
 
     public static Actor user(String userId) {
         return new Actor(Type.USER, userId);
@@ -15,6 +18,10 @@ public record Actor(Type type, String id) {
 
     public static Actor backend(String clientId) {
         return new Actor(Type.BACKEND, clientId);
+    }
+
+    public static Actor client(String clientId) {
+        return new Actor(Type.CLIENT, clientId);
     }
 
     public static Actor admin(String userId) {

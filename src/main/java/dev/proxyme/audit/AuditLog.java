@@ -33,7 +33,12 @@ public class AuditLog {
     /** Records a completed action inside the request's transaction: the row commits with the change it describes. */
     public void record(AuditRecord record) {
         new DelegationStore(session).insert(toEntity(record));
-        describe(newEvent(record.action().eventType()), record).success();
+        EventBuilder event = describe(newEvent(record.action().eventType()), record);
+        if (record.action().eventError() == null) {
+            event.success();
+        } else {
+            event.error(record.action().eventError());
+        }
     }
 
     /**
@@ -54,7 +59,8 @@ public class AuditLog {
     private EventBuilder describe(EventBuilder event, AuditRecord record) {
         if (record.agentClientId() != null) {
             event.client(record.agentClientId());
-        } else if (record.actor().type() == Actor.Type.AGENT || record.actor().type() == Actor.Type.BACKEND) {
+        } else if (record.actor().type() == Actor.Type.AGENT || record.actor().type() == Actor.Type.BACKEND
+                || record.actor().type() == Actor.Type.CLIENT) {
             event.client(record.actor().id());
         }
         if (record.userId() != null) {

@@ -1,6 +1,8 @@
 package dev.proxyme.delegation;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.proxyme.OAuthErrors;
@@ -51,6 +53,56 @@ public class DelegationService {
     public record Grant(Delegation delegation, MintedToken token) {
     }
 
+    /** What an agent may ask a user for: checked against its registration, with the portal resolved. */
+    public record Terms(String portalClientId, Scopes scopes, long delegationSeconds) {
+    }
+
+    /** Checks an agent's request for consent against what the agent was registered for. */
+    public Terms checkTerms(Agent agent, Scopes scopes, String requestedPortal, Long requestedSeconds) {
+        checkAgentEnabled(agent);
+        checkRegisteredScopes(agent, scopes);
+        return new Terms(resolvePortal(agent, requestedPortal), scopes, checkDelegationLength(requestedSeconds));
+    }
+
+    /** The scopes the user's active delegations to the agent for the portal grant together. */
+    public Scopes grantedScopes(UserModel user, String agentClientId, String portalClientId) {
+        Set<String> granted = new LinkedHashSet<>();
+        for (DelegationEntity active : store.findActive(realm.getId(), user.getId(), agentClientId, portalClientId,
+                Time.currentTimeMillis())) {
+            granted.addAll(Scopes.parse(active.getScopes()).names());
+        }
+        return Scopes.of(granted);
+    }
+
+    /**
+     * The user approved in Keycloak's UI: one delegation covering the union of what was requested and what active
+     * delegations to the agent for that portal granted, which it replaces.
+     */
+    public Delegation grantByConsent(UserModel user, Agent agent, Terms terms, String purpose) {
+        checkUser(user);
+        checkAgentEnabled(agent);
+        Actor actor = Actor.user(user.getId());
+        // Step-up: the new delegation covers what was granted and what is asked for now, and replaces the old ones.
+        Scopes scopes = grantedScopes(user, agent.clientId(), terms.portalClientId()).union(terms.scopes());
+        long now = Time.currentTimeMillis();
+        for (DelegationEntity replaced : store.findActive(realm.getId(), user.getId(), agent.clientId(),
+                terms.portalClientId(), now)) {
+            revoke(replaced.getId(), actor, "superseded");
+        }
+        DelegationEntity created = newDelegation(user, agent, terms.portalClientId(), scopes, terms.delegationSeconds(), actor);
+        created.setPurpose(purpose);
+        store.insert(created);
+        audit.record(recordOf(AuditAction.DELEGATION_CREATED, actor, created).detail(purpose));
+        return Delegation.of(created);
+    }
+
+    /** The user refused an agent's request: nothing is granted, the refusal is audited. */
+    public void recordDenial(UserModel user, Agent agent, Terms terms, String requestId) {
+        audit.record(AuditRecord.of(AuditAction.CONSENT_DENIED, Actor.user(user.getId()))
+                .delegation(null, user.getId(), agent.clientId(), terms.portalClientId(), terms.scopes().toString())
+                .detail("request " + requestId));
+    }
+
     /**
      * A trusted backend vouches that its user consented (the first Proxyme service's flow): reuses the user's active
      * delegation to the agent that covers the request, or creates one, and mints a token under it.
@@ -67,23 +119,11 @@ public class DelegationService {
         long now = Time.currentTimeMillis();
         for (DelegationEntity candidate : store.findActive(realm.getId(), user.getId(), agent.clientId(), portal, now)) {
             if (Scopes.parse(candidate.getScopes()).covers(scopes)) {
-                DelegationEntity locked = lockActive(candidate.getId());
-                return issue(locked, agent, user, scopes, backend);
+                return issue(lockActive(candidate), agent, user, scopes, backend);
             }
         }
 
-        DelegationEntity created = new DelegationEntity();
-        created.setId(UUID.randomUUID().toString());
-        created.setRealmId(realm.getId());
-        created.setUserId(user.getId());
-        created.setAgentClientId(agent.clientId());
-        created.setPortalClientId(portal);
-        created.setScopes(scopes.toString());
-        created.setStatus(DelegationStatus.ACTIVE.name());
-        created.setCreatedAt(now);
-        created.setExpiresAt(now + seconds * 1000);
-        created.setGrantedByType(backend.type().name());
-        created.setGrantedById(backend.id());
+        DelegationEntity created = newDelegation(user, agent, portal, scopes, seconds, backend);
         store.insert(created);
         audit.record(recordOf(AuditAction.DELEGATION_CREATED, backend, created));
         // Nobody else can see the new row before this transaction commits: no lock needed to mint under it.
@@ -125,7 +165,7 @@ public class DelegationService {
                 Time.currentTimeMillis());
         for (DelegationEntity candidate : active) {
             if (Scopes.parse(candidate.getScopes()).covers(scopes)) {
-                return issue(lockActive(candidate.getId()), agent, user, scopes, Actor.agent(agent.clientId()));
+                return issue(lockActive(candidate), agent, user, scopes, Actor.agent(agent.clientId()));
             }
         }
         throw ProxymeException.forbidden(OAuthErrors.CONSENT_REQUIRED,
@@ -149,6 +189,13 @@ public class DelegationService {
         return Delegation.of(delegation);
     }
 
+    /** Ends every active delegation of the user to the agent, e.g. when the user revokes the agent in Keycloak. */
+    public List<Delegation> revokeAll(String userId, String agentClientId, Actor actor, String reason) {
+        return store.findActive(realm.getId(), userId, agentClientId).stream()
+                .map(delegation -> revoke(delegation.getId(), actor, reason))
+                .toList();
+    }
+
     public Delegation find(String delegationId) {
         return store.find(realm.getId(), delegationId).map(Delegation::of)
                 .orElseThrow(() -> ProxymeException.notFound(OAuthErrors.NOT_FOUND, "Unknown delegation"));
@@ -160,6 +207,24 @@ public class DelegationService {
         for (IssuedTokenEntity token : store.findUnexpiredTokens(delegationId, nowSeconds)) {
             session.revokedTokens().put(token.getTokenId(), Math.max(1, token.getExpiresAt() - nowSeconds));
         }
+    }
+
+    private DelegationEntity newDelegation(UserModel user, Agent agent, String portal, Scopes scopes, long seconds,
+                                           Actor grantedBy) {
+        long now = Time.currentTimeMillis();
+        DelegationEntity created = new DelegationEntity();
+        created.setId(UUID.randomUUID().toString());
+        created.setRealmId(realm.getId());
+        created.setUserId(user.getId());
+        created.setAgentClientId(agent.clientId());
+        created.setPortalClientId(portal);
+        created.setScopes(scopes.toString());
+        created.setStatus(DelegationStatus.ACTIVE.name());
+        created.setCreatedAt(now);
+        created.setExpiresAt(now + seconds * 1000);
+        created.setGrantedByType(grantedBy.type().name());
+        created.setGrantedById(grantedBy.id());
+        return created;
     }
 
     /** Mints under a delegation whose row lock this transaction holds (or which it created). */
@@ -178,15 +243,13 @@ public class DelegationService {
         delegation.setTokensIssued(delegation.getTokensIssued() + 1);
         delegation.setLastTokenAt(Time.currentTimeMillis());
 
-        audit.record(recordOf(AuditAction.TOKEN_ISSUED, actor, delegation)
-                .delegation(delegation.getId(), delegation.getUserId(), delegation.getAgentClientId(),
-                        delegation.getPortalClientId(), token.scope()));
+        audit.record(AuditRecord.of(AuditAction.TOKEN_ISSUED, actor).delegation(delegation.getId(),
+                delegation.getUserId(), delegation.getAgentClientId(), delegation.getPortalClientId(), token.scope()));
         return new Grant(Delegation.of(delegation), token);
     }
 
-    private DelegationEntity lockActive(String delegationId) {
-        DelegationEntity delegation = store.lock(realm.getId(), delegationId)
-                .orElseThrow(() -> ProxymeException.forbidden(OAuthErrors.CONSENT_REQUIRED, "The delegation has ended"));
+    private DelegationEntity lockActive(DelegationEntity alreadyRead) {
+        DelegationEntity delegation = store.lock(alreadyRead);
         checkStillActive(delegation);
         return delegation;
     }

@@ -47,6 +47,13 @@ public record Scopes(Set<String> names) {
         return names.containsAll(requested.names);
     }
 
+    /** This set's names followed by the other's that it lacks. */
+    public Scopes union(Scopes other) {
+        Set<String> union = new LinkedHashSet<>(names);
+        union.addAll(other.names);
+        return new Scopes(union);
+    }
+
     /** The requested names that this set does not cover, in request order. */
     public Set<String> missingFrom(Scopes requested) {
         Set<String> missing = new LinkedHashSet<>(requested.names);

@@ -14,7 +14,10 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "proxyme.activeDelegationsOfUserToAgent",
                 query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
                         + " and d.agentClientId = :agentClientId and d.portalClientId = :portalClientId"
-                        + " and d.status = 'ACTIVE' and d.expiresAt > :now order by d.createdAt desc")
+                        + " and d.status = 'ACTIVE' and d.expiresAt > :now order by d.createdAt desc"),
+        @NamedQuery(name = "proxyme.activeDelegationsOfUserToAnyPortal",
+                query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
+                        + " and d.agentClientId = :agentClientId and d.status = 'ACTIVE'")
 })
 public class DelegationEntity {
 
@@ -59,6 +62,10 @@ public class DelegationEntity {
     @Column(name = "GRANTED_BY_ID")
     private String grantedById;
 
+    /** What the agent told the user it wants the access for, when the user consented in Keycloak's UI. */
+    @Column(name = "PURPOSE")
+    private String purpose;
+
     @Column(name = "TOKENS_ISSUED", nullable = false)
     private int tokensIssued;
 
@@ -91,6 +98,8 @@ public class DelegationEntity {
     public void setGrantedByType(String grantedByType) { this.grantedByType = grantedByType; }
     public String getGrantedById() { return grantedById; }
     public void setGrantedById(String grantedById) { this.grantedById = grantedById; }
+    public String getPurpose() { return purpose; }
+    public void setPurpose(String purpose) { this.purpose = purpose; }
     public int getTokensIssued() { return tokensIssued; }
     public void setTokensIssued(int tokensIssued) { this.tokensIssued = tokensIssued; }
     public Long getLastTokenAt() { return lastTokenAt; }

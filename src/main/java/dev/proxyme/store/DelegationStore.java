@@ -32,12 +32,17 @@ public class DelegationStore {
      * this lock, so a token minted while a revocation runs is either seen by the revocation's sweep or refused.
      */
     public Optional<DelegationEntity> lock(String realmId, String delegationId) {
-        DelegationEntity delegation = em.find(DelegationEntity.class, delegationId, LockModeType.PESSIMISTIC_WRITE);
-        if (delegation != null) {
-            // A row cached by an earlier read in this transaction must not hide a change committed before the lock.
-            em.refresh(delegation);
-        }
-        return Optional.ofNullable(delegation).filter(d -> d.getRealmId().equals(realmId));
+        return Optional.ofNullable(em.find(DelegationEntity.class, delegationId, LockModeType.PESSIMISTIC_WRITE))
+                .filter(delegation -> delegation.getRealmId().equals(realmId));
+    }
+
+    /**
+     * Locks a delegation this transaction has already read, and reloads it: the earlier read must not hide a change
+     * committed before the lock was granted.
+     */
+    public DelegationEntity lock(DelegationEntity alreadyRead) {
+        em.refresh(alreadyRead, LockModeType.PESSIMISTIC_WRITE);
+        return alreadyRead;
     }
 
     public List<DelegationEntity> findActive(String realmId, String userId, String agentClientId, String portalClientId,
@@ -48,6 +53,15 @@ public class DelegationStore {
                 .setParameter("agentClientId", agentClientId)
                 .setParameter("portalClientId", portalClientId)
                 .setParameter("now", nowMillis)
+                .getResultList();
+    }
+
+    /** Active delegations of a user to an agent, whatever the portal and including those past their end time. */
+    public List<DelegationEntity> findActive(String realmId, String userId, String agentClientId) {
+        return em.createNamedQuery("proxyme.activeDelegationsOfUserToAnyPortal", DelegationEntity.class)
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .setParameter("agentClientId", agentClientId)
                 .getResultList();
     }
 

@@ -57,7 +57,7 @@ class BadInputIT {
                 new Case("no content type", null, "{}", 415),
                 new Case("oversized body", JSON, "{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}", 413));
         List<Arguments> arguments = new ArrayList<>();
-        for (String operation : List.of("register_agent", "delegate", "validate_delegation", "revoke_delegation")) {
+        for (String operation : List.of("register_agent", "delegate", "validate_delegation", "revoke_delegation", "request_delegation")) {
             common.forEach(c -> arguments.add(Arguments.of(operation, c)));
         }
         for (String body : List.of("{\"scopes\":\"read\"}", "{\"scopes\":[1,2]}", "{\"scopes\":[\"\"]}", "{\"scopes\":[null]}",
@@ -89,6 +89,14 @@ class BadInputIT {
                 "{\"delegation_token\":\"x\",\"delegation_id\":\"y\"}")) {
             arguments.add(Arguments.of("revoke_delegation", new Case(body, JSON, body, 400)));
         }
+        for (String body : List.of("{\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
+                "{\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"purpose\":42}",
+                "{\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"purpose\":\"line\\nbreak\"}",
+                "{\"scopes\":\"read\",\"portal\":\"portal-a\",\"purpose\":\"x\"}",
+                "{\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"purpose\":\"x\",\"user\":[\"alice\"]}",
+                "{\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"purpose\":\"x\",\"expires_in\":10}")) {
+            arguments.add(Arguments.of("request_delegation", new Case(body, JSON, body, 400)));
+        }
         return arguments.stream();
     }
 
@@ -98,6 +106,7 @@ class BadInputIT {
         String authorization = switch (operation) {
             case "register_agent" -> bearer(client.rootToken());
             case "validate_delegation" -> basic("portal-a", "portal-a-secret");
+            case "request_delegation" -> basic("fixed-agent", "fixed-agent-secret");
             default -> BACKEND;
         };
         Reply reply = client.send(client.proxymeUri(REALM, operation), "POST", badRequest.contentType(), badRequest.body(), authorization);

@@ -102,6 +102,18 @@ public final class ProxymeClient {
         return send(request.build());
     }
 
+    /** A request with exactly these headers, for what a browser would send (cookies, Origin). */
+    public Reply request(URI uri, String method, String contentType, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     public Reply get(URI uri, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET()
                 .header("Accept", "application/json");

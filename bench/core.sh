@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Issue 2's measurement: Proxyme's delegate (an agent renewing under an active delegation) against Keycloak's own
+# client_credentials grant, and standard introspection of a delegation token against a client_credentials token.
+# Keycloak runs in production mode (kc.sh start) on H2, wrk (Debian) drives it on loopback. Both sides of each
+# pair run in the same server, alternating, after a warm-up; compare ratios, not absolute numbers.
+#   bench/core.sh [seconds per run, default 20] [connections, default 4]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-20}
+connections=${2:-4}
+warmup=${WARMUP:-90}
+port=${BENCH_PORT:-8180}
+JAVA_HOME=$(bin/find-jdk); export JAVA_HOME
+command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
+
+version=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -1)
+home=.proxyme/bench/keycloak-$version
+mvn -B -q -DskipTests package
+if [ ! -x "$home/bin/kc.sh" ]; then
+  mkdir -p .proxyme/bench
+  mvn -B -q dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$version:zip" -DoutputDirectory=.proxyme/bench
+  (cd .proxyme/bench && "$JAVA_HOME/bin/jar" xf "keycloak-quarkus-dist-$version.zip" && rm "keycloak-quarkus-dist-$version.zip")
+  chmod +x "$home"/bin/*.sh
+fi
+rm -rf "$home/data"; mkdir -p "$home/data/import"
+cp target/proxyme-keycloak.jar "$home/providers/"
+cp realm-export/proxyme-demo-realm.json "$home/data/import/"
+
+log=target/bench-keycloak.log
+"$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$log" 2>&1
+"$home/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false --http-host=127.0.0.1 \
+  --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN >> "$log" 2>&1 &
+kc=$!
+trap 'kill $kc 2>/dev/null; wait $kc 2>/dev/null' EXIT
+for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$((port + 1))/health/ready" && break; sleep 1; done
+
+base=http://127.0.0.1:$port/realms/proxyme-demo
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+granted=$(curl -sf -u demo-backend:demo-backend-secret -H 'Content-Type: application/json' \
+  -d '{"username":"alice","agent_id":"demo-agent","scopes":["read"],"expires_in":86400}' "$base/proxyme/delegate")
+delegation_id=$(echo "$granted" | json delegation_id)
+delegation_token=$(echo "$granted" | json delegation_token)
+
+# A client_credentials token the portal may introspect: an audience mapper puts demo-portal in its aud
+# (Keycloak answers introspection only to a client in the token's audience).
+admin_token=$(curl -sf -d grant_type=password -d client_id=admin-cli -d username=realm-admin -d password=realm-admin \
+  "$base/protocol/openid-connect/token" | json access_token)
+backend_uuid=$(curl -sf -H "Authorization: Bearer $admin_token" \
+  "http://127.0.0.1:$port/admin/realms/proxyme-demo/clients?clientId=demo-backend" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+curl -sf -o /dev/null -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
+  -d '{"name":"bench audience","protocol":"openid-connect","protocolMapper":"oidc-audience-mapper","config":{"included.client.audience":"demo-portal","access.token.claim":"true","introspection.token.claim":"true"}}' \
+  "http://127.0.0.1:$port/admin/realms/proxyme-demo/clients/$backend_uuid/protocol-mappers/models"
+native_token=$(curl -sf -u demo-backend:demo-backend-secret -d grant_type=client_credentials \
+  "$base/protocol/openid-connect/token" | json access_token)
+for token in "$delegation_token" "$native_token"; do
+  curl -sf -u demo-portal:demo-portal-secret -d "token=$token" "$base/protocol/openid-connect/token/introspect" | grep -q '"active":true' \
+    || { echo "a benchmark token does not introspect active" >&2; exit 1; }
+done
+
+scripts=$(mktemp -d)
+basic() { printf 'Basic %s' "$(printf '%s' "$1" | base64 -w0)"; }
+lua() { # name method content-type auth body
+  cat > "$scripts/$1.lua" <<LUA
+wrk.method = "$2"
+wrk.headers["Content-Type"] = "$3"
+wrk.headers["Authorization"] = "$4"
+wrk.body = '$5'
+LUA
+}
+lua delegate POST application/json "$(basic demo-agent:demo-agent-secret)" "{\"delegation_id\":\"$delegation_id\"}"
+lua client_credentials POST application/x-www-form-urlencoded "$(basic demo-agent:demo-agent-secret)" "grant_type=client_credentials"
+lua introspect_delegation POST application/x-www-form-urlencoded "$(basic demo-portal:demo-portal-secret)" "token=$delegation_token"
+lua introspect_native POST application/x-www-form-urlencoded "$(basic demo-portal:demo-portal-secret)" "token=$native_token"
+
+token_url=$base/protocol/openid-connect/token
+declare -A url=([delegate]=$base/proxyme/delegate [client_credentials]=$token_url
+                [introspect_delegation]=$token_url/introspect [introspect_native]=$token_url/introspect)
+
+run() { # scenario seconds -> "rps p99_ms errors"
+  out=$(wrk -t2 -c"$connections" -d"$2s" --latency -s "$scripts/$1.lua" "${url[$1]}")
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $4} /Socket errors/ {print "socket:" $0}' | tr '\n' ' ')
+  echo "$rps $p99 ${errors:-0}"
+}
+
+echo "warm-up ${warmup}s ..." >&2
+for scenario in delegate client_credentials introspect_delegation introspect_native; do run "$scenario" $((warmup / 4)) > /dev/null; done
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'); Keycloak $version production mode, H2; wrk -t2 -c$connections, ${duration}s per run"
+printf '%-24s %10s %10s %s\n' scenario req/s p99_ms non-2xx
+for rep in 1 2 3; do
+  for scenario in delegate client_credentials introspect_delegation introspect_native; do
+    result=$(run "$scenario" "$duration")
+    printf '%-24s %10s %10s %s\n' "$scenario#$rep" $result
+  done
+done

@@ -1,0 +1,60 @@
+package dev.proxyme.consent;
+
+import java.util.List;
+import java.util.Map;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.services.managers.ClientManager;
+
+/**
+ * The client through which Proxyme's pages send a person to the realm's login: Keycloak's login (with whatever MFA
+ * the realm requires) always runs for a client, and returns only to that client's registered pages, Proxyme's own.
+ * Created in each realm the first time it is needed.
+ */
+final class ConsentClient {
+
+    static final String CLIENT_ID = "proxyme-consent";
+
+    private ConsentClient() {
+    }
+
+    static void ensure(KeycloakSession session, RealmModel realm) {
+        if (realm.getClientByClientId(CLIENT_ID) != null) {
+            return;
+        }
+        String realmId = realm.getId();
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), created -> {
+                RealmModel inTransaction = created.realms().getRealm(realmId);
+                if (inTransaction.getClientByClientId(CLIENT_ID) == null) {
+                    ClientManager.createClient(created, inTransaction, representation(inTransaction));
+                }
+            });
+        } catch (ModelDuplicateException createdByAnotherRequest) {
+            // Another request created it first: that is all we needed.
+        }
+    }
+
+    private static ClientRepresentation representation(RealmModel realm) {
+        String pages = "/realms/" + realm.getName() + "/proxyme/consent*";
+        ClientRepresentation rep = new ClientRepresentation();
+        rep.setClientId(CLIENT_ID);
+        rep.setName("Proxyme");
+        rep.setDescription("Proxyme's consent pages: users log in here to decide what agents may do");
+        rep.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        rep.setPublicClient(true);
+        rep.setStandardFlowEnabled(true);
+        rep.setDirectAccessGrantsEnabled(false);
+        rep.setImplicitFlowEnabled(false);
+        rep.setFullScopeAllowed(false);
+        rep.setRootUrl("${authBaseUrl}");
+        rep.setRedirectUris(List.of(pages));
+        rep.setAttributes(Map.of("pkce.code.challenge.method", "S256", "post.logout.redirect.uris", pages));
+        return rep;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.proxyme.consent;
+
+import java.util.Locale;
+
+import dev.proxyme.OAuthErrors;
+import dev.proxyme.ProxymeException;
+import dev.proxyme.agent.Agent;
+import dev.proxyme.audit.Actor;
+import dev.proxyme.audit.AuditAction;
+import dev.proxyme.audit.AuditLog;
+import dev.proxyme.audit.AuditRecord;
+import dev.proxyme.delegation.Delegation;
+import dev.proxyme.delegation.DelegationService;
+import dev.proxyme.delegation.Scopes;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Agent-initiated delegation, in the style of the OAuth device grant (RFC 8628): the agent asks, the user decides in
+ * Keycloak's UI, the agent polls for the outcome.
+ */
+public class ConsentService {
+
+    public static final int MAX_PURPOSE_LENGTH = 200;
+    private static final int MAX_USER_HINT_LENGTH = 255;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final DelegationRequests requests;
+    private final DelegationService delegations;
+
+    public ConsentService(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+        this.requests = new DelegationRequests(session, realm);
+        this.delegations = new DelegationService(session, realm);
+    }
+
+    /** Outcome of an agent's poll: a token under the approved delegation. */
+    public DelegationService.Grant poll(Agent agent, String requestId) {
+        DelegationRequest request = requests.byId(requestId)
+                .orElseThrow(() -> ProxymeException.badRequest(OAuthErrors.EXPIRED_TOKEN, "The delegation request has expired or is unknown"));
+        if (!request.agentClientId().equals(agent.clientId())) {
+            throw ProxymeException.badRequest(OAuthErrors.INVALID_GRANT, "The delegation request was made by another agent");
+        }
+        if (!requests.allowPoll(request)) {
+            throw ProxymeException.badRequest(OAuthErrors.SLOW_DOWN,
+                    "Poll at most every " + DelegationRequests.POLL_INTERVAL_SECONDS + " seconds");
+        }
+        DelegationRequests.Decision decision = requests.decisionOf(request)
+                .orElseThrow(() -> ProxymeException.badRequest(OAuthErrors.AUTHORIZATION_PENDING, "The user has not decided yet"));
+        if (!requests.finish(request)) {
+            throw ProxymeException.badRequest(OAuthErrors.EXPIRED_TOKEN, "The outcome of this request was already delivered");
+        }
+        if (!decision.approved()) {
+            throw ProxymeException.badRequest(OAuthErrors.ACCESS_DENIED, "The user denied the request");
+        }
+        return delegations.renew(agent, decision.delegationId(), null, null);
+    }
+
+    public DelegationRequest request(Agent agent, Scopes scopes, String portal, String purpose, String userHint,
+                                     Long delegationSeconds) {
+        if (purpose == null || purpose.length() > MAX_PURPOSE_LENGTH || purpose.chars().anyMatch(Character::isISOControl)) {
+            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST,
+                    "'purpose' is required: 1 to " + MAX_PURPOSE_LENGTH + " printable characters shown to the user");
+        }
+        if (userHint != null && userHint.length() > MAX_USER_HINT_LENGTH) {
+            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "'user' is too long");
+        }
+        DelegationService.Terms terms = delegations.checkTerms(agent, scopes, portal, delegationSeconds);
+        DelegationRequest request = requests.create(agent.clientId(), terms.portalClientId(), terms.scopes(),
+                purpose.strip(), userHint, terms.delegationSeconds());
+        new AuditLog(session, realm).record(AuditRecord.of(AuditAction.DELEGATION_REQUESTED, Actor.agent(agent.clientId()))
+                .delegation(null, null, agent.clientId(), terms.portalClientId(), terms.scopes().toString())
+                .detail("request " + request.id()));
+        return request;
+    }
+
+    /** Whether the request names a user (by username or email) other than the one logged in. */
+    public static boolean isForAnotherUser(DelegationRequest request, UserModel user) {
+        String hint = request.userHint();
+        if (hint == null) {
+            return false;
+        }
+        String normalized = hint.strip().toLowerCase(Locale.ROOT);
+        return !normalized.equals(user.getUsername().toLowerCase(Locale.ROOT))
+                && (user.getEmail() == null || !normalized.equals(user.getEmail().toLowerCase(Locale.ROOT)));
+    }
+
+    /** What the user's active delegations to this agent for this portal already grant (step-up shows it). */
+    public Scopes alreadyGranted(UserModel user, DelegationRequest request) {
+        return delegations.grantedScopes(user, request.agentClientId(), request.portalClientId());
+    }
+
+    /** The user approved: the delegation exists, Keycloak's consent mirrors it, the agent's next poll gets a token. */
+    public Delegation approve(UserModel user, DelegationRequest request) {
+        Agent agent = agentOf(request);
+        Delegation delegation = delegations.grantByConsent(user, agent, terms(request), request.purpose());
+        if (!requests.decide(request, new DelegationRequests.Decision(true, delegation.id()))) {
+            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "This request was already decided");
+        }
+        KeycloakConsentMirror.mirror(session, realm, user, agent.client(), delegation.scopes());
+        return delegation;
+    }
+
+    public void deny(UserModel user, DelegationRequest request) {
+        if (!requests.decide(request, new DelegationRequests.Decision(false, null))) {
+            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "This request was already decided");
+        }
+        delegations.recordDenial(user, agentOf(request), terms(request), request.id());
+    }
+
+    public Agent agentOf(DelegationRequest request) {
+        return Agent.of(realm.getClientByClientId(request.agentClientId()))
+                .filter(agent -> agent.client().isEnabled())
+                .orElseThrow(() -> ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "The agent is no longer registered"));
+    }
+
+    private static DelegationService.Terms terms(DelegationRequest request) {
+        return new DelegationService.Terms(request.portalClientId(), request.scopes(), request.delegationSeconds());
+    }
+
+    public DelegationRequests requests() {
+        return requests;
+    }
+}

@@ -1,0 +1,388 @@
+package dev.proxyme.consent;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.KeycloakServer;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
+import static dev.proxyme.testsupport.OAuthAssertions.assertError;
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The agent asks, the user decides in Keycloak's UI (real Chromium), the agent polls: RFC 8628 style. */
+@ExtendWith(KeycloakServerExtension.class)
+class ConsentIT {
+
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("proxyme.repo", ".")).resolve("target/screenshots");
+
+    private final KeycloakServer server;
+    private final ProxymeClient client;
+    private RegisteredAgent agent;
+
+    ConsentIT(KeycloakServer server, ProxymeClient client) {
+        this.server = server;
+        this.client = client;
+    }
+
+    @BeforeEach
+    void registerAgent() {
+        Reply reply = client.proxyme("register_agent", bearer(client.rootToken()),
+                Map.of("name", "Invoice Assistant", "scopes", List.of("read", "write"), "portals", List.of("portal-a")));
+        assertEquals(201, reply.status(), reply::toString);
+        agent = new RegisteredAgent(reply.text("client_id"), reply.text("client_secret"));
+    }
+
+    @Test
+    void theUserApprovesAndTheAgentsPollReturnsAToken() {
+        JsonNode request = request(List.of("read"), "alice", "Summarise this month's <b>invoices</b> & flag late ones");
+        assertTrue(request.get("user_code").asText().matches("[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}"));
+        assertEquals(server.realmUrl(REALM) + "/proxyme/consent", request.get("verification_uri").asText());
+        assertEquals(5, request.get("interval").asInt());
+        assertTrue(request.get("expires_in").asInt() > 590);
+        assertError(poll(request), 400, "authorization_pending");
+
+        try (Browser browser = new Browser()) {
+            browser.open(request.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            assertEquals("Invoice Assistant asks for access", browser.text("proxyme-title"), browser.driver()::getCurrentUrl);
+            assertTrue(browser.text("proxyme-request").contains("Portal A"));
+            assertTrue(browser.text("proxyme-parties").contains(agent.clientId()));
+            assertTrue(browser.text("proxyme-parties").contains("portal-a"));
+            assertEquals("Read your data in the portal", browser.text("proxyme-scope-read"));
+            assertFalse(browser.has(By.id("proxyme-scope-write")), "only what was asked for");
+            assertEquals("Summarise this month's <b>invoices</b> & flag late ones", browser.text("proxyme-purpose"),
+                    "the agent's text is shown as text, never as markup");
+            assertTrue(browser.text("proxyme-duration").contains("1 hour"));
+            assertTrue(browser.text("proxyme-duration").contains("5 minutes"));
+            browser.screenshot(SCREENSHOTS.resolve("consent-page.png"));
+
+            browser.await(By.id("proxyme-approve")).click();
+            assertEquals("proxyme-result-approved", browser.await(By.id("proxyme-result")).getAttribute("class"));
+        }
+
+        Reply granted = pollUntilDecided(request);
+        assertEquals(200, granted.status(), granted::toString);
+        assertEquals("read", granted.text("scope"));
+        assertEquals("portal-a", granted.text("portal"));
+        JsonNode introspection = client.introspect(granted.text("delegation_token"), "portal-a", "portal-a-secret");
+        assertTrue(introspection.get("active").asBoolean());
+        assertEquals(client.userId("alice"), introspection.get("sub").asText());
+        assertError(poll(request), 400, "expired_token");
+
+        JsonNode trail = client.get(client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
+                bearer(client.rootToken())).json();
+        assertEquals("USER:" + client.userId("alice"), trail.get("delegation").get("granted_by").asText());
+        assertEquals("Summarise this month's <b>invoices</b> & flag late ones", trail.get("audit").get(0).get("detail").asText());
+    }
+
+    @Test
+    void theUserDenies() {
+        JsonNode request = request(List.of("read", "write"), null, "Tidy up my reports");
+        try (Browser browser = new Browser()) {
+            browser.open(request.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-deny")).click();
+            assertEquals("proxyme-result-denied", browser.await(By.id("proxyme-result")).getAttribute("class"));
+        }
+        assertError(pollUntilDecided(request), 400, "access_denied");
+        assertError(poll(request), 400, "expired_token");
+    }
+
+    @Test
+    void anotherUserLoggedInGetsNothingAndMaySwitchAccount() {
+        JsonNode request = request(List.of("read"), "bob@example.org", "Check bob's invoices");
+        try (Browser browser = new Browser()) {
+            browser.open(request.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            assertTrue(browser.text("proxyme-wrong-user").contains("alice"));
+            assertFalse(browser.has(By.id("proxyme-approve")));
+            String switchAccount = browser.await(By.id("proxyme-switch-account")).getAttribute("href");
+            assertTrue(switchAccount.startsWith(server.realmUrl(REALM) + "/protocol/openid-connect/logout?"), switchAccount);
+        }
+        assertError(poll(request), 400, "authorization_pending");
+    }
+
+    @Test
+    void theUserMayTypeTheCodeAndSeesTheirLanguage() {
+        JsonNode request = request(List.of("read"), "bob", "Lies meine Rechnungen");
+        try (Browser browser = new Browser()) {
+            browser.open(request.get("verification_uri").asText());
+            browser.logInIfAsked("bob", "bob-password");
+            browser.await(By.id("proxyme-user-code")).sendKeys(request.get("user_code").asText().toLowerCase().replace("-", " "));
+            browser.await(By.id("proxyme-code-submit")).click();
+            assertEquals("Zustimmen", browser.text("proxyme-approve"), "bob's locale is German");
+            assertTrue(browser.text("proxyme-title").contains("bittet um Zugriff"));
+            browser.screenshot(SCREENSHOTS.resolve("consent-page-de.png"));
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+        }
+        assertEquals(200, pollUntilDecided(request).status());
+    }
+
+    @Test
+    void aWrongCodeIsRefusedPolitely() {
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/proxyme/consent?user_code=BCDF-GHJK");
+            browser.logInIfAsked("alice", "alice-password");
+            assertTrue(browser.text("proxyme-code-error").contains("not valid"));
+        }
+    }
+
+    @Test
+    void anExpiredRequestCanNoLongerBeApproved() {
+        setRequestLifespan("5");
+        try {
+            JsonNode request = request(List.of("read"), null, "Quick look");
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            Reply outcome = poll(request);
+            while (!"expired_token".equals(outcome.text("error")) && Instant.now().isBefore(deadline)) {
+                pause(Duration.ofSeconds(1));
+                outcome = poll(request);
+            }
+            assertError(outcome, 400, "expired_token");
+            try (Browser browser = new Browser()) {
+                browser.open(request.get("verification_uri_complete").asText());
+                browser.logInIfAsked("alice", "alice-password");
+                assertTrue(browser.text("proxyme-code-error").contains("expired"));
+                assertFalse(browser.has(By.id("proxyme-approve")));
+            }
+        } finally {
+            setRequestLifespan("600");
+        }
+    }
+
+    @Test
+    void replayedOrForgedFormsGrantNothing() {
+        JsonNode request = request(List.of("read"), null, "Read invoices");
+        try (Browser browser = new Browser()) {
+            browser.open(request.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-approve"));
+            String cookies = browser.cookieHeader();
+            String origin = server.baseUri().toString();
+
+            Map<String, String> form = hiddenFields(consentPageHtml(request, cookies));
+            form.put("decision", "approve");
+            assertRefused(decide(form, cookies, "https://evil.example"), "foreign Origin");
+            assertRefused(decide(form, cookies, null), "no Origin");
+            assertRefused(decide(form, cookies, "null", "cross-site"), "opaque Origin from another site");
+            assertRefused(decide(form, cookies, "https://evil.example", "same-origin"), "a foreign Origin outweighs the rest");
+            Map<String, String> noChecker = new LinkedHashMap<>(form);
+            noChecker.put("state_checker", "forged");
+            assertRefused(decide(noChecker, cookies, origin), "wrong state checker");
+            Map<String, String> forgedNonce = new LinkedHashMap<>(form);
+            forgedNonce.put("nonce", "6f1f1a2e-0000-4000-8000-000000000000");
+            assertRefused(decide(forgedNonce, cookies, origin), "forged nonce");
+            assertRefused(decide(form, "", origin), "no session cookie");
+            assertError(poll(request), 400, "authorization_pending");
+
+            // The browser's own form still works once; replaying the very same form afterwards is refused.
+            Map<String, String> browserForm = hiddenFields(browser.driver().getPageSource());
+            browser.await(By.id("proxyme-approve")).click();
+            assertEquals("proxyme-result-approved", browser.await(By.id("proxyme-result")).getAttribute("class"));
+            browserForm.put("decision", "approve");
+            Reply replayed = decide(browserForm, cookies, origin);
+            assertTrue(replayed.status() == 403 || replayed.status() == 400, replayed::toString);
+            assertTrue(replayed.headers().firstValue("X-Frame-Options").isPresent()
+                    || replayed.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors"),
+                    "frame protection as Keycloak's own pages");
+        }
+        Reply granted = pollUntilDecided(request);
+        assertEquals(200, granted.status());
+        JsonNode trail = client.get(client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
+                bearer(client.rootToken())).json();
+        assertEquals(1, trail.get("audit").findValuesAsText("action").stream().filter("DELEGATION_CREATED"::equals).count(),
+                "exactly one delegation came of all those forms");
+    }
+
+    @Test
+    void stepUpShowsTheUnionAndReplacesTheOldDelegation() {
+        Reply first = approve(request(List.of("read"), "alice", "Read invoices"), "alice", "alice-password");
+        JsonNode second = request(List.of("write"), "alice", "Also file corrections");
+        Reply stepped;
+        try (Browser browser = new Browser()) {
+            browser.open(second.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            assertTrue(browser.text("proxyme-scopes-title").contains("already"));
+            assertFalse(browser.await(By.id("proxyme-scope-read")).getAttribute("class").contains("proxyme-scope-new"));
+            assertTrue(browser.await(By.id("proxyme-scope-write")).getAttribute("class").contains("proxyme-scope-new"));
+            browser.screenshot(SCREENSHOTS.resolve("consent-step-up.png"));
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+        }
+        stepped = pollUntilDecided(second);
+        assertEquals(200, stepped.status(), stepped::toString);
+        assertEquals(java.util.Set.of("read", "write"), java.util.Set.of(stepped.text("scope").split(" ")));
+        assertFalse(active(first.text("delegation_token")), "the replaced delegation's tokens end");
+        assertTrue(active(stepped.text("delegation_token")));
+        assertEquals("superseded", client.get(client.adminUri(REALM, "/proxyme/delegations/" + first.text("delegation_id")),
+                bearer(client.rootToken())).json().get("delegation").get("end_reason").asText());
+    }
+
+    @Test
+    void revokingTheAgentInTheAccountConsoleEndsTheDelegation() {
+        Reply granted = approve(request(List.of("read"), "alice", "Read invoices"), "alice", "alice-password");
+        String aliceId = client.userId("alice");
+        Reply consents = client.get(client.adminUri(REALM, "/users/" + aliceId + "/consents"), bearer(client.rootToken()));
+        assertTrue(consents.json().findValuesAsText("clientId").contains(agent.clientId()),
+                "the agent appears among the user's applications: " + consents);
+
+        URI accountConsent = URI.create(server.realmUrl(REALM) + "/account/applications/" + agent.clientId() + "/consent");
+        Reply revoked = client.send(accountConsent, "DELETE", null, null, bearer(client.userToken("alice", "alice-password")));
+        assertEquals(204, revoked.status(), revoked::toString);
+
+        assertFalse(active(granted.text("delegation_token")));
+        assertEquals("consent_revoked_in_keycloak", client.get(client.adminUri(REALM, "/proxyme/delegations/"
+                + granted.text("delegation_id")), bearer(client.rootToken())).json().get("delegation").get("end_reason").asText());
+    }
+
+    @Test
+    void onlyTheRequestingAgentMayPollAndOnlyAgentsMayAsk() {
+        JsonNode request = request(List.of("read"), null, "Read");
+        RegisteredAgent other = client.registerAgent(List.of("read"), List.of("portal-a"));
+        assertError(client.proxyme("delegate", other.basicAuth(), Map.of("request_id", request.get("request_id").asText())),
+                400, "invalid_grant");
+        assertError(client.proxyme("delegate", agent.basicAuth(), Map.of("request_id", "unknown")), 400, "expired_token");
+        assertError(poll(request), 400, "authorization_pending");
+        assertError(poll(request), 400, "slow_down");
+
+        Map<String, Object> body = Map.of("scopes", List.of("read"), "portal", "portal-a", "purpose", "x");
+        assertError(client.proxyme("request_delegation", ProxymeClient.BACKEND, body), 403, "unauthorized_client");
+        assertError(client.proxyme("request_delegation", null, body), 401, "invalid_client");
+        assertError(client.proxyme("request_delegation", agent.basicAuth(),
+                Map.of("scopes", List.of("admin"), "portal", "portal-a", "purpose", "x")), 400, "invalid_scope");
+        assertError(client.proxyme("request_delegation", agent.basicAuth(),
+                Map.of("scopes", List.of("read"), "portal", "portal-b", "purpose", "x")), 400, "invalid_target");
+        assertError(client.proxyme("request_delegation", agent.basicAuth(),
+                Map.of("scopes", List.of("read"), "portal", "portal-a")), 400, "invalid_request");
+        assertError(client.proxyme("request_delegation", agent.basicAuth(),
+                Map.of("scopes", List.of("read"), "portal", "portal-a", "purpose", "x".repeat(201))), 400, "invalid_request");
+    }
+
+    private Reply approve(JsonNode request, String username, String password) {
+        try (Browser browser = new Browser()) {
+            browser.open(request.get("verification_uri_complete").asText());
+            browser.logInIfAsked(username, password);
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+        }
+        Reply granted = pollUntilDecided(request);
+        assertEquals(200, granted.status(), granted::toString);
+        return granted;
+    }
+
+    private JsonNode request(List<String> scopes, String user, String purpose) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("scopes", scopes);
+        body.put("portal", "portal-a");
+        body.put("purpose", purpose);
+        if (user != null) {
+            body.put("user", user);
+        }
+        Reply reply = client.proxyme("request_delegation", agent.basicAuth(), body);
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json();
+    }
+
+    private Reply poll(JsonNode request) {
+        return client.proxyme("delegate", agent.basicAuth(), Map.of("request_id", request.get("request_id").asText()));
+    }
+
+    /** Polls at the protocol's interval until the user's decision shows, within a deadline. */
+    private Reply pollUntilDecided(JsonNode request) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (true) {
+            Reply reply = poll(request);
+            String error = reply.status() == 400 ? reply.text("error") : null;
+            if (!"authorization_pending".equals(error) && !"slow_down".equals(error) || Instant.now().isAfter(deadline)) {
+                return reply;
+            }
+            pause(Duration.ofSeconds(1));
+        }
+    }
+
+    private boolean active(String token) {
+        return client.introspect(token, "portal-a", "portal-a-secret").get("active").asBoolean();
+    }
+
+    private String consentPageHtml(JsonNode request, String cookies) {
+        Reply page = client.request(URI.create(request.get("verification_uri_complete").asText()), "GET", null, null,
+                Map.of("Cookie", cookies, "Accept", "text/html"));
+        assertEquals(200, page.status(), page::toString);
+        return page.body();
+    }
+
+    private Reply decide(Map<String, String> form, String cookies, String origin) {
+        return decide(form, cookies, origin, null);
+    }
+
+    private Reply decide(Map<String, String> form, String cookies, String origin, String fetchSite) {
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "text/html");
+        if (!cookies.isEmpty()) {
+            headers.put("Cookie", cookies);
+        }
+        if (origin != null) {
+            headers.put("Origin", origin);
+        }
+        if (fetchSite != null) {
+            headers.put("Sec-Fetch-Site", fetchSite);
+        }
+        return client.request(URI.create(server.realmUrl(REALM) + "/proxyme/consent/decision"), "POST",
+                "application/x-www-form-urlencoded", body.toString(), headers);
+    }
+
+    private static void assertRefused(Reply reply, String why) {
+        assertTrue(reply.status() == 403 || reply.status() == 401, why + ": " + reply.status());
+        assertTrue(reply.body().contains("proxyme-result") && !reply.body().contains("proxyme-result-approved"), why);
+    }
+
+    private static Map<String, String> hiddenFields(String html) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        Matcher matcher = Pattern.compile("<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\"").matcher(html);
+        while (matcher.find()) {
+            fields.put(matcher.group(1), matcher.group(2));
+        }
+        assertNotNull(fields.get("nonce"), "the consent form carries a nonce");
+        return fields;
+    }
+
+    private void setRequestLifespan(String seconds) {
+        Reply reply = client.send(client.adminUri(REALM, ""), "PUT", "application/json",
+                "{\"attributes\":{\"proxyme.requestLifespanSeconds\":\"" + seconds + "\"}}", bearer(client.rootToken()));
+        assertEquals(204, reply.status(), reply::toString);
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

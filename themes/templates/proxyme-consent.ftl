@@ -1,0 +1,89 @@
+<#-- Proxyme's consent pages, in the realm's login theme. Element ids are stable: tests and custom themes rely on them.
+     proxyme.view is one of: code (enter a user code), consent, wrong-user, result. -->
+<#import "template.ftl" as layout>
+<@layout.registrationLayout displayMessage=false; section>
+    <#if section = "header">
+        <#if proxyme.view = "consent">
+            <span id="proxyme-title">${msg("proxymeConsentTitle", proxyme.agentName)}</span>
+        <#elseif proxyme.view = "code">
+            <span id="proxyme-title">${msg("proxymeCodeTitle")}</span>
+        <#else>
+            <span id="proxyme-title">${msg("proxymeAgentAccess")}</span>
+        </#if>
+    <#elseif section = "form">
+        <style>
+            #proxyme-page h2 { font-weight: 600; font-size: 1rem; margin: 1.25rem 0 0.5rem; }
+            #proxyme-parties, #proxyme-revoke-hint { color: #6a6e73; font-size: 0.875rem; }
+            #proxyme-parties { margin-top: 0.25rem; }
+            #proxyme-scopes { margin: 0 0 0 1.25rem; list-style: disc; }
+            #proxyme-scopes li { margin: 0.25rem 0; }
+            #proxyme-purpose { margin: 0; padding: 0.75rem 1rem; border-left: 3px solid #0066cc; background: #f5f5f5;
+                               white-space: pre-wrap; overflow-wrap: anywhere; }
+            #proxyme-duration { margin-top: 1rem; }
+            #proxyme-revoke-hint { margin-top: 0.75rem; }
+            #proxyme-consent-form { margin-top: 1.5rem; }
+            #proxyme-consent-form button + button { margin-top: 0.5rem; }
+            .proxyme-new-badge { color: #0066cc; font-size: 0.75rem; text-transform: uppercase; margin-left: 0.5rem; }
+        </style>
+        <div id="proxyme-page" class="proxyme-${proxyme.view}">
+        <#if proxyme.view = "consent">
+            <p id="proxyme-request">${msg("proxymeConsentRequest", proxyme.agentName, proxyme.portalName)}</p>
+            <p id="proxyme-parties" class="${properties.kcLabelClass!}">
+                ${msg("proxymeConsentParties", proxyme.agentClientId, proxyme.portalClientId)}
+            </p>
+            <h2 id="proxyme-scopes-title">${msg(proxyme.stepUp?then("proxymeConsentScopesStepUp", "proxymeConsentScopes"))}</h2>
+            <ul id="proxyme-scopes" class="${properties.kcListClass!}">
+                <#list proxyme.scopes as scope>
+                    <li id="proxyme-scope-${scope.name}" class="proxyme-scope<#if scope.isNew> proxyme-scope-new</#if>">
+                        ${advancedMsg(scope.text)}<#if proxyme.stepUp && scope.isNew> <strong class="proxyme-new-badge">${msg("proxymeConsentNew")}</strong></#if>
+                    </li>
+                </#list>
+            </ul>
+            <h2>${msg("proxymeConsentPurpose")}</h2>
+            <blockquote id="proxyme-purpose">${proxyme.purpose}</blockquote>
+            <p id="proxyme-duration">
+                <#if proxyme.durationInHours>
+                    ${msg("proxymeConsentDurationHours", proxyme.durationHours)}
+                <#else>
+                    ${msg("proxymeConsentDurationMinutes", proxyme.durationMinutes)}
+                </#if>
+                ${msg("proxymeConsentTokens", proxyme.tokenMinutes)}
+            </p>
+            <p id="proxyme-revoke-hint">${msg("proxymeConsentRevokeHint")}</p>
+            <form id="proxyme-consent-form" class="${properties.kcFormClass!}" action="${proxyme.decisionUrl}" method="post">
+                <input type="hidden" name="user_code" value="${proxyme.userCode}">
+                <input type="hidden" name="nonce" value="${proxyme.nonce}">
+                <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
+                <div class="${properties.kcFormGroupClass!}">
+                    <button id="proxyme-approve" type="submit" name="decision" value="approve"
+                            class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("proxymeApprove")}</button>
+                    <button id="proxyme-deny" type="submit" name="decision" value="deny"
+                            class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonBlockClass!}">${msg("proxymeDeny")}</button>
+                </div>
+            </form>
+        <#elseif proxyme.view = "code">
+            <form id="proxyme-code-form" class="${properties.kcFormClass!}" action="${proxyme.codeUrl}" method="post">
+                <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
+                <div class="${properties.kcFormGroupClass!}">
+                    <label for="proxyme-user-code" class="${properties.kcLabelClass!}">${msg("proxymeCodeLabel")}</label>
+                    <input id="proxyme-user-code" name="user_code" type="text" autocomplete="off" autofocus
+                           class="${properties.kcInputClass!}" placeholder="BCDF-GHJK">
+                    <#if proxyme.error??>
+                        <p id="proxyme-code-error" class="${properties.kcInputErrorMessageClass!}">${msg(proxyme.error)}</p>
+                    </#if>
+                </div>
+                <div class="${properties.kcFormGroupClass!}">
+                    <button id="proxyme-code-submit" type="submit"
+                            class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("proxymeCodeSubmit")}</button>
+                </div>
+            </form>
+        <#elseif proxyme.view = "wrong-user">
+            <p id="proxyme-wrong-user">${msg("proxymeWrongUser", proxyme.username)}</p>
+            <a id="proxyme-switch-account" href="${proxyme.switchAccountUrl}"
+               class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("proxymeSwitchAccount")}</a>
+        <#else>
+            <p id="proxyme-result" class="proxyme-result-${proxyme.outcome}">${msg(proxyme.message)}</p>
+        </#if>
+        </div>
+    </#if>
+</@layout.registrationLayout>
