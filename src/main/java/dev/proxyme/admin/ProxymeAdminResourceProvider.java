@@ -11,7 +11,7 @@ public class ProxymeAdminResourceProvider implements AdminRealmResourceProvider 
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
                               AdminEventBuilder adminEvent) {
-        return new ProxymeAdminResource(session, realm, auth);
+        return new ProxymeAdminResource(session, realm, auth, adminEvent);
     }
 
     @Override

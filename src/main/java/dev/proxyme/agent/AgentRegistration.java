@@ -11,6 +11,7 @@ import java.util.UUID;
 import dev.proxyme.OAuthErrors;
 import dev.proxyme.Proxyme;
 import dev.proxyme.ProxymeException;
+import dev.proxyme.ProxymeSettings;
 import dev.proxyme.delegation.Scopes;
 import dev.proxyme.token.DelegationClaimsMapper;
 import org.keycloak.models.ClientModel;
@@ -30,8 +31,6 @@ import static dev.proxyme.ProxymeException.printable;
 /** Registers agents as Keycloak clients that can do nothing but authenticate and receive delegation tokens. */
 public class AgentRegistration {
 
-    public static final int MIN_TOKEN_LIFETIME_SECONDS = 60;
-    public static final int MAX_TOKEN_LIFETIME_SECONDS = 600;
     private static final int MAX_NAME_LENGTH = 255;
     /** Keycloak 25+ carries {@code sub} in the "basic" scope; it is the only default scope an agent gets. */
     private static final String BASIC_SCOPE = "basic";
@@ -130,12 +129,13 @@ public class AgentRegistration {
     }
 
     private static int checkTokenLifetime(Long requested) {
+        ProxymeSettings settings = ProxymeSettings.current();
         if (requested == null) {
-            return Agent.DEFAULT_TOKEN_LIFETIME_SECONDS;
+            return Math.min(settings.maxTokenLifetimeSeconds(), Math.max(settings.minTokenLifetimeSeconds(), Agent.DEFAULT_TOKEN_LIFETIME_SECONDS));
         }
-        if (requested < MIN_TOKEN_LIFETIME_SECONDS || requested > MAX_TOKEN_LIFETIME_SECONDS) {
+        if (requested < settings.minTokenLifetimeSeconds() || requested > settings.maxTokenLifetimeSeconds()) {
             throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "'token_lifetime_seconds' must be between "
-                    + MIN_TOKEN_LIFETIME_SECONDS + " and " + MAX_TOKEN_LIFETIME_SECONDS);
+                    + settings.minTokenLifetimeSeconds() + " and " + settings.maxTokenLifetimeSeconds());
         }
         return requested.intValue();
     }

@@ -1,6 +1,7 @@
 package dev.proxyme.api;
 
 import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeSettings;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -22,6 +23,7 @@ public class ProxymeRealmResourceProviderFactory implements RealmResourceProvide
 
     @Override
     public void init(Config.Scope config) {
+        ProxymeSettings.configure(config);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.proxyme.api;
 
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.proxyme.OAuthErrors;
@@ -24,9 +25,13 @@ import dev.proxyme.delegation.Delegation;
 import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.delegation.Scopes;
 import dev.proxyme.delegation.TrustedBackends;
+import dev.proxyme.selfservice.MyDelegations;
+import dev.proxyme.selfservice.MyDelegationsResource;
 import dev.proxyme.token.DelegationTokenVerifier;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -174,6 +179,57 @@ public class ProxymeResource {
                     + "/realms/" + realm.getName() + "/proxyme/consent";
             return noStore(Response.ok(DelegationRequestResponse.of(request, verificationUri)));
         });
+    }
+
+    /** The user's own delegations, for the user's own bearer token (any client of the realm may hold one). */
+    @GET
+    @Path("my/delegations")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response myDelegations() {
+        Attempt attempt = new Attempt(EventType.USER_INFO_REQUEST, true);
+        return attempt.run(() -> noStore(Response.ok(myDelegations(attempt).list())));
+    }
+
+    @POST
+    @Path("my/delegations/{id}/revoke")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revokeMyDelegation(@PathParam("id") String delegationId) {
+        Attempt attempt = new Attempt(EventType.REVOKE_GRANT, true);
+        return attempt.run(() -> {
+            MyDelegations mine = myDelegations(attempt);
+            attempt.delegationId = delegationId;
+            mine.revoke(delegationId);
+            return noStore(Response.ok(RevocationResponse.revoked(delegationId)));
+        });
+    }
+
+    /** Ends all of the user's delegations, or all to one agent with {@code {"agent_id"}}. */
+    @POST
+    @Path("my/delegations/revoke")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revokeMyDelegations(InputStream body) {
+        Attempt attempt = new Attempt(EventType.REVOKE_GRANT, true);
+        return attempt.run(() -> {
+            MyDelegations mine = myDelegations(attempt);
+            String agentId = readJson(body).string("agent_id");
+            return noStore(Response.ok(Map.of("status", "revoked", "count", mine.revokeAll(agentId))));
+        });
+    }
+
+    private MyDelegations myDelegations(Attempt attempt) {
+        AuthResult caller = Callers.authenticateBearer(session);
+        attempt.actor = Actor.user(caller.user().getId());
+        attempt.userId = caller.user().getId();
+        if (caller.user().getServiceAccountClientLink() != null) {
+            throw ProxymeException.forbidden(OAuthErrors.ACCESS_DENIED, "Service accounts have no delegations of their own");
+        }
+        return new MyDelegations(session, realm, caller.user());
+    }
+
+    /** The user's "My delegations" page in Keycloak's UI. */
+    @Path("delegations")
+    public MyDelegationsResource delegationsPage() {
+        return new MyDelegationsResource(session);
     }
 
     /** The pages where users decide on agents' requests, in Keycloak's UI. */

@@ -30,4 +30,5 @@ public record Actor(Type type, String id) {
 
 
     public static final Actor ANONYMOUS = new Actor(Type.ANONYMOUS, null);
+    public static final Actor SYSTEM = new Actor(Type.SYSTEM, "proxyme");
 }

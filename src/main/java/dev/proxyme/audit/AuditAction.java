@@ -13,6 +13,7 @@ public enum AuditAction {
     CONSENT_DENIED(EventType.GRANT_CONSENT, "access_denied"),
     TOKEN_ISSUED(EventType.TOKEN_EXCHANGE, null),
     DELEGATION_REVOKED(EventType.REVOKE_GRANT, null),
+    DELEGATION_EXPIRED(EventType.REVOKE_GRANT, null),
     REQUEST_REFUSED(null, null);
 
     private final EventType eventType;

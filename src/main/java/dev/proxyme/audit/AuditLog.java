@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import dev.proxyme.store.AuditEntity;
 import dev.proxyme.store.DelegationStore;
+import org.keycloak.common.ClientConnection;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
@@ -53,7 +54,10 @@ public class AuditLog {
     }
 
     private EventBuilder newEvent(EventType type) {
-        return new EventBuilder(realm, session, session.getContext().getConnection()).event(type);
+        // Scheduled tasks and model events run without a connection.
+        ClientConnection connection = session.getContext().getConnection();
+        EventBuilder event = connection == null ? new EventBuilder(realm, session) : new EventBuilder(realm, session, connection);
+        return event.event(type);
     }
 
     private EventBuilder describe(EventBuilder event, AuditRecord record) {
@@ -90,7 +94,8 @@ public class AuditLog {
         entity.setPortalClientId(record.portalClientId());
         entity.setActorType(record.actor().type().name());
         entity.setActorId(record.actor().id());
-        entity.setSourceAddress(session.getContext().getConnection().getRemoteAddr());
+        ClientConnection connection = session.getContext().getConnection();
+        entity.setSourceAddress(connection == null ? null : connection.getRemoteAddr());
         entity.setDetail(truncate(record.detail()));
         return entity;
     }

@@ -1,9 +1,6 @@
 package dev.proxyme.consent;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +14,7 @@ import dev.proxyme.audit.AuditAction;
 import dev.proxyme.audit.AuditLog;
 import dev.proxyme.audit.AuditRecord;
 import dev.proxyme.delegation.Scopes;
+import dev.proxyme.web.BrowserPage;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,24 +23,19 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.common.util.Base64Url;
-import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.events.EventType;
-import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
  * Proxyme's consent pages at {@code /realms/{realm}/proxyme/consent}, rendered with the realm's login theme: enter a
- * user code, see what an agent asks for, approve or deny. The user is the one Keycloak's identity cookie names; that
- * cookie is SameSite=None, so every POST proves it came from this page: the cookie's state checker echoed in the
- * form, an Origin of this server, and (for decisions) a one-time nonce bound to the request and the user.
+ * user code, see what an agent asks for, approve or deny. Every POST proves it came from this page (see
+ * {@link BrowserPage}); a decision also consumes a one-time nonce bound to the request and the user.
  */
 public class ConsentResource {
 
@@ -51,20 +44,22 @@ public class ConsentResource {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final ConsentService consent;
+    private final BrowserPage page;
 
     public ConsentResource(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
         this.consent = new ConsentService(session, realm);
+        this.page = new BrowserPage(session);
     }
 
     /** The verification URI (RFC 8628 section 3.3): with a code, the request's consent page; without, a code form. */
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response page(@QueryParam("user_code") String userCode) {
-        AuthResult auth = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        AuthResult auth = page.authenticate();
         if (auth == null) {
-            return redirectToLogin(userCode);
+            return page.redirectToLogin(pageUri(UserCodes.normalize(userCode).orElse(null)));
         }
         UserModel user = auth.user();
         if (userCode == null || userCode.isBlank()) {
@@ -87,12 +82,12 @@ public class ConsentResource {
     @Path("code")
     @Produces(MediaType.TEXT_HTML)
     public Response enterCode() {
-        AuthResult auth = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        AuthResult auth = page.authenticate();
         if (auth == null) {
-            return redirectToLogin(null);
+            return page.redirectToLogin(pageUri(null));
         }
-        MultivaluedMap<String, String> form = session.getContext().getHttpRequest().getDecodedFormParameters();
-        String forgery = forgeryOf(form);
+        MultivaluedMap<String, String> form = page.form();
+        String forgery = page.forgeryOf(form);
         if (forgery != null) {
             return refused(auth.user(), "code form " + forgery);
         }
@@ -107,13 +102,13 @@ public class ConsentResource {
     @Path("decision")
     @Produces(MediaType.TEXT_HTML)
     public Response decide() {
-        AuthResult auth = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        AuthResult auth = page.authenticate();
         if (auth == null) {
             return result(null, "proxymeResultSessionEnded", "session-ended", 401);
         }
         UserModel user = auth.user();
-        MultivaluedMap<String, String> form = session.getContext().getHttpRequest().getDecodedFormParameters();
-        String forgery = forgeryOf(form);
+        MultivaluedMap<String, String> form = page.form();
+        String forgery = page.forgeryOf(form);
         if (forgery != null) {
             return refused(user, "consent form " + forgery);
         }
@@ -130,7 +125,7 @@ public class ConsentResource {
         }
         try {
             if ("approve".equals(form.getFirst("decision"))) {
-                consent.approve(user, request.get());
+                consent.approve(user, auth.session().getId(), request.get());
                 return result(user, "proxymeResultApproved", "approved", 200);
             }
             consent.deny(user, request.get());
@@ -152,7 +147,7 @@ public class ConsentResource {
         }
         Map<String, Object> view = view("wrong-user");
         if (ConsentService.isForAnotherUser(request, user)) {
-            view.put("switchAccountUrl", logoutUri(pageUri(request.userCode())).toString());
+            view.put("switchAccountUrl", page.logoutUri(pageUri(request.userCode())).toString());
             return render(user, view, 200);
         }
         Scopes granted = consent.alreadyGranted(user, request);
@@ -179,15 +174,15 @@ public class ConsentResource {
         view.put("tokenMinutes", Math.max(1, agent.tokenLifetimeSeconds() / 60));
         view.put("userCode", request.userCode());
         view.put("nonce", consent.requests().issueNonce(request, user.getId()));
-        view.put("stateChecker", stateChecker());
-        view.put("decisionUrl", actionUri("decision").toString());
+        view.put("stateChecker", page.stateChecker());
+        view.put("decisionUrl", page.pageUri("consent/decision").toString());
         return render(user, view, 200);
     }
 
     private Response codeForm(UserModel user, String errorMessage) {
         Map<String, Object> view = view("code");
-        view.put("codeUrl", actionUri("code").toString());
-        view.put("stateChecker", stateChecker());
+        view.put("codeUrl", page.pageUri("consent/code").toString());
+        view.put("stateChecker", page.stateChecker());
         if (errorMessage != null) {
             view.put("error", errorMessage);
         }
@@ -210,13 +205,7 @@ public class ConsentResource {
     }
 
     private Response render(UserModel user, Map<String, Object> view, int status) {
-        if (user != null) {
-            view.put("username", user.getUsername());
-        }
-        Response page = session.getProvider(LoginFormsProvider.class)
-                .setAttribute("proxyme", view)
-                .createForm(TEMPLATE);
-        return status == page.getStatus() ? page : Response.fromResponse(page).status(status).build();
+        return page.render(TEMPLATE, user, view, status);
     }
 
     private static Map<String, Object> view(String name) {
@@ -225,84 +214,12 @@ public class ConsentResource {
         return view;
     }
 
-    private Response redirectToLogin(String userCode) {
-        ConsentClient.ensure(session, realm);
-        String verifier = SecretGenerator.getInstance().randomString(64);
-        String challenge;
-        try {
-            challenge = Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        // Keycloak returns only to this client's registered pages: Proxyme's own, never a URL an agent chose.
-        URI login = URI.create(realmUri() + "/protocol/openid-connect/auth"
-                + "?client_id=" + encode(ConsentClient.CLIENT_ID)
-                + "&response_type=code&scope=openid"
-                + "&redirect_uri=" + encode(pageUri(UserCodes.normalize(userCode).orElse(null)).toString())
-                + "&state=" + encode(SecretGenerator.getInstance().randomString(22))
-                + "&code_challenge=" + encode(challenge) + "&code_challenge_method=S256");
-        return Response.seeOther(login).build();
-    }
-
-    private URI logoutUri(URI returnTo) {
-        return URI.create(realmUri() + "/protocol/openid-connect/logout?client_id=" + encode(ConsentClient.CLIENT_ID)
-                + "&post_logout_redirect_uri=" + encode(returnTo.toString()));
-    }
-
     private URI pageUri(String userCode) {
-        return URI.create(realmUri() + "/proxyme/consent" + (userCode == null ? "" : "?user_code=" + encode(userCode)));
-    }
-
-    private URI actionUri(String action) {
-        return URI.create(realmUri() + "/proxyme/consent/" + action);
-    }
-
-    private String realmUri() {
-        String base = session.getContext().getUri().getBaseUri().toString().replaceAll("/$", "");
-        return base + "/realms/" + encode(realm.getName());
-    }
-
-    /** Why a cookie-authenticated form cannot have come from this page, or null when it can. */
-    private String forgeryOf(MultivaluedMap<String, String> form) {
-        if (!isSameOrigin()) {
-            return "from another origin";
-        }
-        if (!stateCheckerMatches(form.getFirst("state_checker"))) {
-            return "without the session's state checker";
-        }
-        return null;
-    }
-
-    /**
-     * The form was posted from this server's pages. Keycloak's pages send {@code Referrer-Policy: no-referrer}, under
-     * which browsers send {@code Origin: null} even for same-origin forms; there, Fetch Metadata
-     * ({@code Sec-Fetch-Site}, which no page can forge) tells a same-origin post from a cross-site one.
-     */
-    private boolean isSameOrigin() {
-        String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
-        URI base = session.getContext().getUri().getBaseUri();
-        if (origin != null && !"null".equals(origin)) {
-            return origin.equals(base.getScheme() + "://" + base.getRawAuthority());
-        }
-        return "same-origin".equals(session.getContext().getRequestHeaders().getHeaderString("Sec-Fetch-Site"));
-    }
-
-    private String stateChecker() {
-        Object checker = session.getAttribute("state_checker");
-        return checker == null ? "" : checker.toString();
-    }
-
-    private boolean stateCheckerMatches(String echoed) {
-        String expected = stateChecker();
-        return echoed != null && !expected.isEmpty()
-                && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), echoed.getBytes(StandardCharsets.UTF_8));
+        return page.pageUri("consent" + (userCode == null ? "" : "?user_code=" + BrowserPage.encode(userCode)));
     }
 
     private static String displayName(ClientModel client) {
         return client.getName() == null || client.getName().isBlank() ? client.getClientId() : client.getName();
     }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
 }

@@ -94,9 +94,9 @@ public class ConsentService {
     }
 
     /** The user approved: the delegation exists, Keycloak's consent mirrors it, the agent's next poll gets a token. */
-    public Delegation approve(UserModel user, DelegationRequest request) {
+    public Delegation approve(UserModel user, String loginSessionId, DelegationRequest request) {
         Agent agent = agentOf(request);
-        Delegation delegation = delegations.grantByConsent(user, agent, terms(request), request.purpose());
+        Delegation delegation = delegations.grantByConsent(user, agent, terms(request), request.purpose(), loginSessionId);
         if (!requests.decide(request, new DelegationRequests.Decision(true, delegation.id()))) {
             throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "This request was already decided");
         }

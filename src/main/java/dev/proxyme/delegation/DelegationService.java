@@ -2,10 +2,12 @@ package dev.proxyme.delegation;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 import dev.proxyme.OAuthErrors;
+import dev.proxyme.ProxymeSettings;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.agent.Agent;
 import dev.proxyme.agent.Portals;
@@ -32,10 +34,6 @@ import static dev.proxyme.ProxymeException.printable;
  * path that creates, renews or ends a delegation goes through here, and each leaves an audit record.
  */
 public class DelegationService {
-
-    public static final long DEFAULT_DELEGATION_SECONDS = 3600;
-    public static final long MIN_DELEGATION_SECONDS = 60;
-    public static final long MAX_DELEGATION_SECONDS = 24 * 3600;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -78,7 +76,7 @@ public class DelegationService {
      * The user approved in Keycloak's UI: one delegation covering the union of what was requested and what active
      * delegations to the agent for that portal granted, which it replaces.
      */
-    public Delegation grantByConsent(UserModel user, Agent agent, Terms terms, String purpose) {
+    public Delegation grantByConsent(UserModel user, Agent agent, Terms terms, String purpose, String loginSessionId) {
         checkUser(user);
         checkAgentEnabled(agent);
         Actor actor = Actor.user(user.getId());
@@ -91,6 +89,7 @@ public class DelegationService {
         }
         DelegationEntity created = newDelegation(user, agent, terms.portalClientId(), scopes, terms.delegationSeconds(), actor);
         created.setPurpose(purpose);
+        created.setGrantedSessionId(loginSessionId);
         store.insert(created);
         audit.record(recordOf(AuditAction.DELEGATION_CREATED, actor, created).detail(purpose));
         return Delegation.of(created);
@@ -191,9 +190,45 @@ public class DelegationService {
 
     /** Ends every active delegation of the user to the agent, e.g. when the user revokes the agent in Keycloak. */
     public List<Delegation> revokeAll(String userId, String agentClientId, Actor actor, String reason) {
-        return store.findActive(realm.getId(), userId, agentClientId).stream()
-                .map(delegation -> revoke(delegation.getId(), actor, reason))
-                .toList();
+        return revokeEach(store.findActive(realm.getId(), userId, agentClientId), actor, reason);
+    }
+
+    /** Ends every active delegation of a user: signed out by an admin, disabled, deleted, or their own "revoke all". */
+    public List<Delegation> revokeAllOfUser(String userId, Actor actor, String reason) {
+        return revokeEach(store.findActiveOfUser(realm.getId(), userId), actor, reason);
+    }
+
+    /** Ends every active delegation to an agent: the kill switch, and what disabling or deleting the agent does. */
+    public List<Delegation> revokeAllOfAgent(String agentClientId, Actor actor, String reason) {
+        return revokeEach(store.findActiveOfAgent(realm.getId(), agentClientId), actor, reason);
+    }
+
+    /** Ends the delegations a user approved in a Keycloak login session that has just ended. */
+    public List<Delegation> revokeGrantedInSession(String sessionId, Actor actor, String reason) {
+        return revokeEach(store.findActiveOfSession(sessionId).stream()
+                .filter(delegation -> delegation.getRealmId().equals(realm.getId())).toList(), actor, reason);
+    }
+
+    /**
+     * Marks a delegation past its end time as expired. Its tokens need no revocation: none outlives its delegation.
+     * False when it had already ended some other way.
+     */
+    public boolean expire(String delegationId) {
+        Optional<DelegationEntity> locked = store.lock(realm.getId(), delegationId);
+        if (locked.isEmpty() || !DelegationStatus.ACTIVE.name().equals(locked.get().getStatus())
+                || locked.get().getExpiresAt() > Time.currentTimeMillis()) {
+            return false;
+        }
+        DelegationEntity delegation = locked.get();
+        delegation.setStatus(DelegationStatus.EXPIRED.name());
+        delegation.setEndedAt(delegation.getExpiresAt());
+        delegation.setEndReason("expired");
+        audit.record(recordOf(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, delegation).detail("expired"));
+        return true;
+    }
+
+    private List<Delegation> revokeEach(List<DelegationEntity> delegations, Actor actor, String reason) {
+        return delegations.stream().map(delegation -> revoke(delegation.getId(), actor, reason)).toList();
     }
 
     public Delegation find(String delegationId) {
@@ -305,12 +340,13 @@ public class DelegationService {
     }
 
     private static long checkDelegationLength(Long requestedSeconds) {
+        ProxymeSettings settings = ProxymeSettings.current();
         if (requestedSeconds == null) {
-            return DEFAULT_DELEGATION_SECONDS;
+            return settings.defaultDelegationSeconds();
         }
-        if (requestedSeconds < MIN_DELEGATION_SECONDS || requestedSeconds > MAX_DELEGATION_SECONDS) {
+        if (requestedSeconds < settings.minDelegationSeconds() || requestedSeconds > settings.maxDelegationSeconds()) {
             throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "'expires_in' must be between "
-                    + MIN_DELEGATION_SECONDS + " and " + MAX_DELEGATION_SECONDS + " seconds");
+                    + settings.minDelegationSeconds() + " and " + settings.maxDelegationSeconds() + " seconds");
         }
         return requestedSeconds;
     }

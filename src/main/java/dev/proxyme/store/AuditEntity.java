@@ -13,7 +13,11 @@ import jakarta.persistence.Table;
 @NamedQueries({
         @NamedQuery(name = "proxyme.auditOfDelegation",
                 query = "select a from AuditEntity a where a.realmId = :realmId and a.delegationId = :delegationId"
-                        + " order by a.eventTime, a.id")
+                        + " order by a.eventTime, a.id"),
+        @NamedQuery(name = "proxyme.deleteAuditBefore",
+                query = "delete from AuditEntity a where a.eventTime < :before"),
+        @NamedQuery(name = "proxyme.deleteAuditOfRealm",
+                query = "delete from AuditEntity a where a.realmId = :realmId")
 })
 public class AuditEntity {
 

@@ -15,6 +15,23 @@ import jakarta.persistence.Table;
                 query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
                         + " and d.agentClientId = :agentClientId and d.portalClientId = :portalClientId"
                         + " and d.status = 'ACTIVE' and d.expiresAt > :now order by d.createdAt desc"),
+        @NamedQuery(name = "proxyme.activeDelegationsOfUser",
+                query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId and d.status = 'ACTIVE'"),
+        @NamedQuery(name = "proxyme.activeDelegationsOfAgent",
+                query = "select d from DelegationEntity d where d.realmId = :realmId and d.agentClientId = :agentClientId"
+                        + " and d.status = 'ACTIVE'"),
+        @NamedQuery(name = "proxyme.activeDelegationsOfSession",
+                query = "select d from DelegationEntity d where d.grantedSessionId = :sessionId and d.status = 'ACTIVE'"),
+        @NamedQuery(name = "proxyme.delegationsPastTheirEnd",
+                query = "select d from DelegationEntity d where d.status = 'ACTIVE' and d.expiresAt <= :now order by d.expiresAt"),
+        @NamedQuery(name = "proxyme.delegationsOfUserSince",
+                query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
+                        + " and (d.status = 'ACTIVE' or d.endedAt >= :endedSince) order by d.createdAt desc"),
+        @NamedQuery(name = "proxyme.countDelegationsByAgent",
+                query = "select d.agentClientId, d.status, count(d) from DelegationEntity d where d.realmId = :realmId"
+                        + " group by d.agentClientId, d.status"),
+        @NamedQuery(name = "proxyme.deleteDelegationsOfRealm",
+                query = "delete from DelegationEntity d where d.realmId = :realmId"),
         @NamedQuery(name = "proxyme.activeDelegationsOfUserToAnyPortal",
                 query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
                         + " and d.agentClientId = :agentClientId and d.status = 'ACTIVE'")
@@ -66,6 +83,10 @@ public class DelegationEntity {
     @Column(name = "PURPOSE")
     private String purpose;
 
+    /** The Keycloak login session in which the user approved, when they did in Keycloak's UI. */
+    @Column(name = "GRANTED_SESSION_ID", length = 64)
+    private String grantedSessionId;
+
     @Column(name = "TOKENS_ISSUED", nullable = false)
     private int tokensIssued;
 
@@ -100,6 +121,8 @@ public class DelegationEntity {
     public void setGrantedById(String grantedById) { this.grantedById = grantedById; }
     public String getPurpose() { return purpose; }
     public void setPurpose(String purpose) { this.purpose = purpose; }
+    public String getGrantedSessionId() { return grantedSessionId; }
+    public void setGrantedSessionId(String grantedSessionId) { this.grantedSessionId = grantedSessionId; }
     public int getTokensIssued() { return tokensIssued; }
     public void setTokensIssued(int tokensIssued) { this.tokensIssued = tokensIssued; }
     public Long getLastTokenAt() { return lastTokenAt; }

@@ -65,6 +65,98 @@ public class DelegationStore {
                 .getResultList();
     }
 
+    public List<DelegationEntity> findActiveOfUser(String realmId, String userId) {
+        return em.createNamedQuery("proxyme.activeDelegationsOfUser", DelegationEntity.class)
+                .setParameter("realmId", realmId).setParameter("userId", userId).getResultList();
+    }
+
+    public List<DelegationEntity> findActiveOfAgent(String realmId, String agentClientId) {
+        return em.createNamedQuery("proxyme.activeDelegationsOfAgent", DelegationEntity.class)
+                .setParameter("realmId", realmId).setParameter("agentClientId", agentClientId).getResultList();
+    }
+
+    public List<DelegationEntity> findActiveOfSession(String sessionId) {
+        return em.createNamedQuery("proxyme.activeDelegationsOfSession", DelegationEntity.class)
+                .setParameter("sessionId", sessionId).getResultList();
+    }
+
+    public List<DelegationEntity> findPastTheirEnd(long nowMillis, int limit) {
+        return em.createNamedQuery("proxyme.delegationsPastTheirEnd", DelegationEntity.class)
+                .setParameter("now", nowMillis).setMaxResults(limit).getResultList();
+    }
+
+    /** A user's active delegations and those that ended since the given time, newest first. */
+    public List<DelegationEntity> findOfUser(String realmId, String userId, long endedSinceMillis) {
+        return em.createNamedQuery("proxyme.delegationsOfUserSince", DelegationEntity.class)
+                .setParameter("realmId", realmId).setParameter("userId", userId)
+                .setParameter("endedSince", endedSinceMillis).getResultList();
+    }
+
+    /** Administrators' search; every criterion may be null. Newest first. */
+    public List<DelegationEntity> search(String realmId, DelegationQuery query) {
+        StringBuilder jpql = new StringBuilder("select d from DelegationEntity d where d.realmId = :realmId");
+        if (query.userId() != null) {
+            jpql.append(" and d.userId = :userId");
+        }
+        if (query.agentClientId() != null) {
+            jpql.append(" and d.agentClientId = :agentClientId");
+        }
+        if (query.portalClientId() != null) {
+            jpql.append(" and d.portalClientId = :portalClientId");
+        }
+        if (query.status() != null) {
+            jpql.append(" and d.status = :status");
+        }
+        if (query.createdFrom() != null) {
+            jpql.append(" and d.createdAt >= :createdFrom");
+        }
+        if (query.createdTo() != null) {
+            jpql.append(" and d.createdAt < :createdTo");
+        }
+        jpql.append(" order by d.createdAt desc, d.id");
+        var typed = em.createQuery(jpql.toString(), DelegationEntity.class).setParameter("realmId", realmId);
+        if (query.userId() != null) {
+            typed.setParameter("userId", query.userId());
+        }
+        if (query.agentClientId() != null) {
+            typed.setParameter("agentClientId", query.agentClientId());
+        }
+        if (query.portalClientId() != null) {
+            typed.setParameter("portalClientId", query.portalClientId());
+        }
+        if (query.status() != null) {
+            typed.setParameter("status", query.status());
+        }
+        if (query.createdFrom() != null) {
+            typed.setParameter("createdFrom", query.createdFrom());
+        }
+        if (query.createdTo() != null) {
+            typed.setParameter("createdTo", query.createdTo());
+        }
+        return typed.setFirstResult(query.first()).setMaxResults(query.max()).getResultList();
+    }
+
+    /** Counts of delegations per agent and status: agent client id, status, count. */
+    public List<Object[]> countByAgent(String realmId) {
+        return em.createNamedQuery("proxyme.countDelegationsByAgent", Object[].class)
+                .setParameter("realmId", realmId).getResultList();
+    }
+
+    public int deleteExpiredTokens(long nowSeconds) {
+        return em.createNamedQuery("proxyme.deleteExpiredTokens").setParameter("now", nowSeconds).executeUpdate();
+    }
+
+    public int deleteAuditBefore(long beforeMillis) {
+        return em.createNamedQuery("proxyme.deleteAuditBefore").setParameter("before", beforeMillis).executeUpdate();
+    }
+
+    /** Everything Proxyme stored for a realm: its tables are not part of Keycloak's realm model. */
+    public void deleteRealm(String realmId) {
+        em.createNamedQuery("proxyme.deleteTokensOfRealm").setParameter("realmId", realmId).executeUpdate();
+        em.createNamedQuery("proxyme.deleteDelegationsOfRealm").setParameter("realmId", realmId).executeUpdate();
+        em.createNamedQuery("proxyme.deleteAuditOfRealm").setParameter("realmId", realmId).executeUpdate();
+    }
+
     public void insert(IssuedTokenEntity token) {
         em.persist(token);
     }

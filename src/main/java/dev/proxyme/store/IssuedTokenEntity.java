@@ -15,7 +15,12 @@ import jakarta.persistence.Table;
 @Table(name = "PROXYME_ISSUED_TOKEN")
 @NamedQueries({
         @NamedQuery(name = "proxyme.unexpiredTokensOfDelegation",
-                query = "select t from IssuedTokenEntity t where t.delegationId = :delegationId and t.expiresAt > :now")
+                query = "select t from IssuedTokenEntity t where t.delegationId = :delegationId and t.expiresAt > :now"),
+        @NamedQuery(name = "proxyme.deleteExpiredTokens",
+                query = "delete from IssuedTokenEntity t where t.expiresAt < :now"),
+        @NamedQuery(name = "proxyme.deleteTokensOfRealm",
+                query = "delete from IssuedTokenEntity t where t.delegationId in"
+                        + " (select d.id from DelegationEntity d where d.realmId = :realmId)")
 })
 public class IssuedTokenEntity {
 

@@ -75,7 +75,7 @@ class BadInputIT {
                 "{\"username\":\"alice\",\"agent_id\":7,\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
                 "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":{}}",
                 "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"expires_in\":\"60\"}",
-                "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"expires_in\":59}",
+                "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"expires_in\":4}",
                 "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"expires_in\":86401}",
                 "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"expires_in\":-1}",
                 "{\"username\":\"\\ud800\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}")) {

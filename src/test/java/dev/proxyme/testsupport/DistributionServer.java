@@ -99,7 +99,10 @@ final class DistributionServer implements KeycloakServer {
         List<String> command = List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1", "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort, "--health-enabled=true",
-                "--import-realm", "--log-level=INFO");
+                "--import-realm", "--log-level=INFO",
+                // Short limits so that expiry can be tested in seconds, through the same SPI options admins use.
+                "--spi-realm-restapi-extension--proxyme--min-delegation-seconds=5",
+                "--spi-realm-restapi-extension--proxyme--expiry-interval-seconds=2");
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));

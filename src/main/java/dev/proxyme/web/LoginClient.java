@@ -1,4 +1,4 @@
-package dev.proxyme.consent;
+package dev.proxyme.web;
 
 import java.util.List;
 import java.util.Map;
@@ -12,15 +12,15 @@ import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.services.managers.ClientManager;
 
 /**
- * The client through which Proxyme's pages send a person to the realm's login: Keycloak's login (with whatever MFA
+ * The client through which Proxyme's pages (consent, my delegations) send a person to the realm's login: Keycloak's login (with whatever MFA
  * the realm requires) always runs for a client, and returns only to that client's registered pages, Proxyme's own.
  * Created in each realm the first time it is needed.
  */
-final class ConsentClient {
+final class LoginClient {
 
     static final String CLIENT_ID = "proxyme-consent";
 
-    private ConsentClient() {
+    private LoginClient() {
     }
 
     static void ensure(KeycloakSession session, RealmModel realm) {
@@ -41,10 +41,14 @@ final class ConsentClient {
     }
 
     private static ClientRepresentation representation(RealmModel realm) {
-        String pages = "/realms/" + realm.getName() + "/proxyme/consent*";
+        String consent = "/realms/" + realm.getName() + "/proxyme/consent*";
+        String delegations = "/realms/" + realm.getName() + "/proxyme/delegations*";
         ClientRepresentation rep = new ClientRepresentation();
         rep.setClientId(CLIENT_ID);
-        rep.setName("Proxyme");
+        // Shown under "Applications" in the Account Console, with a link to the user's delegations.
+        rep.setName("Agent access (Proxyme)");
+        rep.setBaseUrl("/realms/" + realm.getName() + "/proxyme/delegations");
+        rep.setAlwaysDisplayInConsole(true);
         rep.setDescription("Proxyme's consent pages: users log in here to decide what agents may do");
         rep.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
         rep.setPublicClient(true);
@@ -53,8 +57,8 @@ final class ConsentClient {
         rep.setImplicitFlowEnabled(false);
         rep.setFullScopeAllowed(false);
         rep.setRootUrl("${authBaseUrl}");
-        rep.setRedirectUris(List.of(pages));
-        rep.setAttributes(Map.of("pkce.code.challenge.method", "S256", "post.logout.redirect.uris", pages));
+        rep.setRedirectUris(List.of(consent, delegations));
+        rep.setAttributes(Map.of("pkce.code.challenge.method", "S256", "post.logout.redirect.uris", consent + "##" + delegations));
         return rep;
     }
 }

@@ -1,0 +1,102 @@
+package dev.proxyme.lifecycle;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.proxyme.agent.Agent;
+import dev.proxyme.audit.Actor;
+import dev.proxyme.audit.AuditLog;
+import dev.proxyme.delegation.DelegationService;
+import org.keycloak.events.Details;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventType;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Ends delegations when what they stood on ends, in the same transaction as the event:
+ * <ul>
+ *   <li>the user revokes the agent under "Applications" in the Account Console ({@code REVOKE_GRANT});</li>
+ *   <li>the user logs out of the Keycloak session in which they approved ({@code LOGOUT}), unless the realm attribute
+ *       {@value #OUTLIVE_LOGIN_ATTRIBUTE} is true;</li>
+ *   <li>an administrator signs the user out, or disables the user, or disables the agent (admin events).</li>
+ * </ul>
+ * Deletions are handled by {@link DelegationLifecycleListenerFactory} through model events.
+ */
+public class DelegationLifecycleListener implements EventListenerProvider {
+
+    /** Realm attribute: true lets delegations outlive the login session in which they were approved. */
+    public static final String OUTLIVE_LOGIN_ATTRIBUTE = "proxyme.delegationsOutliveLogin";
+
+    private static final Pattern USER_PATH = Pattern.compile("^users/([^/]+)$");
+    private static final Pattern USER_LOGOUT_PATH = Pattern.compile("^users/([^/]+)/logout$");
+    private static final Pattern CLIENT_PATH = Pattern.compile("^clients/([^/]+)$");
+
+    private final KeycloakSession session;
+
+    public DelegationLifecycleListener(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        // Proxyme's own events carry its actor detail: they report an ending, they do not ask for one.
+        if (event.getError() != null || event.getDetails() != null && event.getDetails().containsKey(AuditLog.DETAIL_ACTOR)) {
+            return;
+        }
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm == null || event.getUserId() == null) {
+            return;
+        }
+        Actor user = Actor.user(event.getUserId());
+        if (event.getType() == EventType.REVOKE_GRANT && event.getDetails() != null) {
+            String revokedClient = event.getDetails().get(Details.REVOKED_CLIENT);
+            if (revokedClient != null && Agent.isAgent(realm.getClientByClientId(revokedClient))) {
+                new DelegationService(session, realm).revokeAll(event.getUserId(), revokedClient, user, "consent_revoked_in_keycloak");
+            }
+        } else if (event.getType() == EventType.LOGOUT && event.getSessionId() != null
+                && !Boolean.parseBoolean(realm.getAttribute(OUTLIVE_LOGIN_ATTRIBUTE))) {
+            new DelegationService(session, realm).revokeGrantedInSession(event.getSessionId(), user, "user_logged_out");
+        }
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        if (event.getError() != null || event.getResourcePath() == null) {
+            return;
+        }
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm == null) {
+            return;
+        }
+        Actor admin = Actor.admin(event.getAuthDetails() == null ? null : event.getAuthDetails().getUserId());
+        if (event.getResourceType() == ResourceType.USER) {
+            Matcher logout = USER_LOGOUT_PATH.matcher(event.getResourcePath());
+            Matcher updated = USER_PATH.matcher(event.getResourcePath());
+            if (event.getOperationType() == OperationType.ACTION && logout.matches()) {
+                new DelegationService(session, realm).revokeAllOfUser(logout.group(1), admin, "user_signed_out_by_admin");
+            } else if (event.getOperationType() == OperationType.UPDATE && updated.matches()) {
+                UserModel user = session.users().getUserById(realm, updated.group(1));
+                if (user != null && !user.isEnabled()) {
+                    new DelegationService(session, realm).revokeAllOfUser(user.getId(), admin, "user_disabled");
+                }
+            }
+        } else if (event.getResourceType() == ResourceType.CLIENT && event.getOperationType() == OperationType.UPDATE) {
+            Matcher updated = CLIENT_PATH.matcher(event.getResourcePath());
+            ClientModel client = updated.matches() ? realm.getClientById(updated.group(1)) : null;
+            if (client != null && !client.isEnabled() && Agent.isAgent(client)) {
+                new DelegationService(session, realm).revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,73 @@
+package dev.proxyme.lifecycle;
+
+import dev.proxyme.ProxymeSettings;
+import dev.proxyme.agent.Agent;
+import dev.proxyme.audit.Actor;
+import dev.proxyme.delegation.DelegationService;
+import dev.proxyme.store.DelegationStore;
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.provider.ProviderEvent;
+import org.keycloak.timer.TimerProvider;
+
+/**
+ * The lifecycle of delegations beyond requests: a global event listener (no realm configuration needed), model
+ * events for deletions, and the scheduled expiry task.
+ */
+public class DelegationLifecycleListenerFactory implements EventListenerProviderFactory {
+
+    public static final String ID = "proxyme";
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new DelegationLifecycleListener(session);
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(DelegationLifecycleListenerFactory::onModelEvent);
+        try (KeycloakSession session = factory.create()) {
+            TimerProvider timer = session.getProvider(TimerProvider.class);
+            long interval = ProxymeSettings.current().expiryIntervalSeconds() * 1000L;
+            timer.scheduleTask(new ExpiryTask(), interval, ExpiryTask.NAME);
+        }
+    }
+
+    /** Deleting a user or an agent ends their delegations (rows kept for the audit); deleting a realm removes its rows. */
+    private static void onModelEvent(ProviderEvent event) {
+        if (event instanceof UserModel.UserRemovedEvent removed) {
+            new DelegationService(removed.getKeycloakSession(), removed.getRealm())
+                    .revokeAllOfUser(removed.getUser().getId(), Actor.SYSTEM, "user_deleted");
+        } else if (event instanceof ClientModel.ClientRemovedEvent removed && Agent.isAgent(removed.getClient())) {
+            ClientModel agent = removed.getClient();
+            new DelegationService(removed.getKeycloakSession(), agent.getRealm())
+                    .revokeAllOfAgent(agent.getClientId(), Actor.SYSTEM, "agent_deleted");
+        } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+            new DelegationStore(removed.getKeycloakSession()).deleteRealm(removed.getRealm().getId());
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

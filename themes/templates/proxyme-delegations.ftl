@@ -1,0 +1,73 @@
+<#-- "My delegations": the user's active delegations and those ended in the last 30 days. Element ids are stable:
+     tests and custom themes rely on them. -->
+<#import "template.ftl" as layout>
+<@layout.registrationLayout displayMessage=false; section>
+    <#if section = "header">
+        <span id="proxyme-title">${msg("proxymeMyDelegationsTitle")}</span>
+    <#elseif section = "form">
+        <style>
+            #proxyme-page h2 { font-weight: 600; font-size: 1rem; margin: 1.25rem 0 0.5rem; }
+            .proxyme-delegation { border: 1px solid #d2d2d2; border-radius: 4px; padding: 0.75rem 1rem; margin-bottom: 0.75rem; }
+            .proxyme-delegation dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 0.75rem; margin: 0.5rem 0; font-size: 0.875rem; }
+            .proxyme-delegation dt { color: #6a6e73; }
+            .proxyme-delegation form { display: inline-block; margin: 0.25rem 0.5rem 0 0; }
+            #proxyme-message { padding: 0.5rem 0.75rem; background: #f3faf2; border-left: 3px solid #3e8635; }
+            #proxyme-empty, #proxyme-ended-empty { color: #6a6e73; }
+        </style>
+        <div id="proxyme-page" class="proxyme-delegations">
+            <#if proxyme.message??>
+                <p id="proxyme-message">${msg(proxyme.message)}</p>
+            </#if>
+            <p>${msg("proxymeMyDelegationsIntro", proxyme.username)}</p>
+            <h2>${msg("proxymeMyDelegationsActive")}</h2>
+            <div id="proxyme-active">
+                <#list proxyme.delegations.active as d>
+                    <div id="proxyme-delegation-${d.id}" class="proxyme-delegation">
+                        <strong>${d.agentName}</strong> → ${d.portalName}
+                        <dl>
+                            <dt>${msg("proxymeFieldScopes")}</dt><dd class="proxyme-scopes">${d.scopes?join(", ")}</dd>
+                            <#if d.purpose??><dt>${msg("proxymeFieldPurpose")}</dt><dd class="proxyme-purpose">${d.purpose}</dd></#if>
+                            <dt>${msg("proxymeFieldGranted")}</dt><dd>${d.grantedAt?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</dd>
+                            <dt>${msg("proxymeFieldEnds")}</dt><dd>${d.expiresAt?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</dd>
+                            <dt>${msg("proxymeFieldTokens")}</dt><dd class="proxyme-tokens">${d.tokensIssued}</dd>
+                            <dt>${msg("proxymeFieldLastUsed")}</dt><dd><#if d.lastUsedAt??>${d.lastUsedAt?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC<#else>${msg("proxymeNever")}</#if></dd>
+                        </dl>
+                        <form action="${proxyme.revokeUrl}" method="post">
+                            <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
+                            <input type="hidden" name="nonce" value="${proxyme.nonce}">
+                            <input type="hidden" name="delegation_id" value="${d.id}">
+                            <button id="proxyme-revoke-${d.id}" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}">${msg("proxymeRevoke")}</button>
+                        </form>
+                        <form action="${proxyme.revokeUrl}" method="post">
+                            <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
+                            <input type="hidden" name="nonce" value="${proxyme.nonce}">
+                            <input type="hidden" name="agent_id" value="${d.agentId}">
+                            <button id="proxyme-revoke-agent-${d.id}" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}">${msg("proxymeRevokeAgent", d.agentName)}</button>
+                        </form>
+                    </div>
+                <#else>
+                    <p id="proxyme-empty">${msg("proxymeMyDelegationsNone")}</p>
+                </#list>
+            </div>
+            <#if proxyme.delegations.active?has_content>
+                <form action="${proxyme.revokeUrl}" method="post">
+                    <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
+                    <input type="hidden" name="nonce" value="${proxyme.nonce}">
+                    <input type="hidden" name="all" value="true">
+                    <button id="proxyme-revoke-all" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("proxymeRevokeAll")}</button>
+                </form>
+            </#if>
+            <h2>${msg("proxymeMyDelegationsEnded")}</h2>
+            <div id="proxyme-ended">
+                <#list proxyme.delegations.ended as d>
+                    <div id="proxyme-ended-${d.id}" class="proxyme-delegation proxyme-ended">
+                        <strong>${d.agentName}</strong> → ${d.portalName} · ${d.scopes?join(", ")}
+                        <div class="proxyme-end-reason">${msg("proxymeEnded_" + (d.endReason!"expired"))}<#if d.endedAt??> · ${d.endedAt?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</#if></div>
+                    </div>
+                <#else>
+                    <p id="proxyme-ended-empty">${msg("proxymeMyDelegationsNoneEnded")}</p>
+                </#list>
+            </div>
+        </div>
+    </#if>
+</@layout.registrationLayout>
