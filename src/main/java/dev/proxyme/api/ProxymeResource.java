@@ -25,6 +25,7 @@ import dev.proxyme.delegation.Delegation;
 import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.delegation.Scopes;
 import dev.proxyme.delegation.TrustedBackends;
+import dev.proxyme.proxy.ProxyResource;
 import dev.proxyme.selfservice.MyDelegations;
 import dev.proxyme.selfservice.MyDelegationsResource;
 import dev.proxyme.token.DelegationTokenVerifier;
@@ -230,6 +231,12 @@ public class ProxymeResource {
     @Path("delegations")
     public MyDelegationsResource delegationsPage() {
         return new MyDelegationsResource(session);
+    }
+
+    /** Forward authentication for reverse proxies in front of portals. */
+    @Path("proxy")
+    public ProxyResource proxy() {
+        return new ProxyResource(session);
     }
 
     /** The pages where users decide on agents' requests, in Keycloak's UI. */

@@ -94,7 +94,7 @@ class BadInputIT {
                 "{\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"purpose\":\"line\\nbreak\"}",
                 "{\"scopes\":\"read\",\"portal\":\"portal-a\",\"purpose\":\"x\"}",
                 "{\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"purpose\":\"x\",\"user\":[\"alice\"]}",
-                "{\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"purpose\":\"x\",\"expires_in\":10}")) {
+                "{\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"purpose\":\"x\",\"expires_in\":4}")) {
             arguments.add(Arguments.of("request_delegation", new Case(body, JSON, body, 400)));
         }
         return arguments.stream();

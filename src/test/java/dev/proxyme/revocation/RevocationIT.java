@@ -151,6 +151,11 @@ class RevocationIT {
             }));
         }
         assertTrue(minting.await(10, TimeUnit.SECONDS));
+        // Revoke while tokens are being minted, not before the first one.
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+        while (minted.size() < 2 && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(5);
+        }
         Reply revoked = client.revokeById(BACKEND, delegationId);
         revokedAnswered.set(true);
         assertEquals(200, revoked.status(), revoked::toString);

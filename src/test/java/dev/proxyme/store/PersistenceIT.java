@@ -39,6 +39,8 @@ class PersistenceIT {
         assertEquals(200, client.revokeById(BACKEND, revoked.text("delegation_id")).status());
         JsonNode keptTrailBefore = trail(kept.text("delegation_id"));
         JsonNode revokedTrailBefore = trail(revoked.text("delegation_id"));
+        JsonNode bobsOwnBefore = bobsOwnListing();
+        assertTrue(bobsOwnBefore.get("ended").findValuesAsText("id").contains(revoked.text("delegation_id")));
 
         server.restart();
 
@@ -47,11 +49,18 @@ class PersistenceIT {
         assertEquals(keptTrailBefore, trail(kept.text("delegation_id")));
         assertEquals(revokedTrailBefore, trail(revoked.text("delegation_id")));
         assertEquals("REVOKED", revokedTrailBefore.get("delegation").get("status").asText());
+        assertEquals(bobsOwnBefore, bobsOwnListing(), "the user's own view is the same after the restart");
 
         Reply renewed = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", kept.text("delegation_id")));
         assertEquals(200, renewed.status(), "the agent's registration and delegation still work: " + renewed);
         Reply refused = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", revoked.text("delegation_id")));
         assertEquals(403, refused.status(), refused::toString);
+    }
+
+    private JsonNode bobsOwnListing() {
+        Reply reply = client.get(client.proxymeUri(REALM, "my/delegations"), bearer(client.userToken("bob", "bob-password")));
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json();
     }
 
     private boolean active(String token) {

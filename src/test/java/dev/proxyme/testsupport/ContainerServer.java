@@ -20,6 +20,8 @@ final class ContainerServer implements KeycloakServer {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
+    private static final String MASTER_ADMIN_PASSWORD = java.util.UUID.randomUUID().toString();
+
     private final KeycloakContainer container;
     private URI baseUri;
 
@@ -32,9 +34,15 @@ final class ContainerServer implements KeycloakServer {
         KeycloakContainer container = new KeycloakContainer("quay.io/keycloak/keycloak:" + settings.keycloakVersion())
                 .withProviderLibsFrom(List.of(settings.providerJar().toFile()))
                 .withRealmImportFiles(settings.realmFiles().stream().map(realm -> "realms/" + realm.getFileName()).toArray(String[]::new))
+                .withAdminUsername("admin").withAdminPassword(MASTER_ADMIN_PASSWORD)
                 .withStartupTimeout(START_TIMEOUT);
         container.start();
         return new ContainerServer(container);
+    }
+
+    @Override
+    public String masterAdminPassword() {
+        return MASTER_ADMIN_PASSWORD;
     }
 
     @Override

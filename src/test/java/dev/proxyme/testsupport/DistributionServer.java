@@ -35,6 +35,7 @@ final class DistributionServer implements KeycloakServer {
     private final int httpPort;
     private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String masterAdminPassword = java.util.UUID.randomUUID().toString();
     private Process process;
 
     private DistributionServer(Path home, Path log, int httpPort, int managementPort) {
@@ -66,6 +67,11 @@ final class DistributionServer implements KeycloakServer {
     @Override
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    @Override
+    public String masterAdminPassword() {
+        return masterAdminPassword;
     }
 
     @Override
@@ -108,6 +114,8 @@ final class DistributionServer implements KeycloakServer {
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("KEYCLOAK_ADMIN");
         builder.environment().remove("KEYCLOAK_ADMIN_PASSWORD");
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", masterAdminPassword);
         try {
             Files.writeString(log, "==== starting Keycloak at " + Instant.now() + ": " + String.join(" ", command) + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);

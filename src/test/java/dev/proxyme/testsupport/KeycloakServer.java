@@ -8,6 +8,9 @@ public interface KeycloakServer extends AutoCloseable {
     /** Base URL without a trailing slash, e.g. {@code http://127.0.0.1:38123}. */
     URI baseUri();
 
+    /** The master realm's administrator password (user {@code admin}), random for each run. */
+    String masterAdminPassword();
+
     /** Stops the server and starts it again on the same data: what survives is what a real restart keeps. */
     void restart();
 

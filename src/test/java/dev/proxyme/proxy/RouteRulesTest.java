@@ -1,0 +1,51 @@
+package dev.proxyme.proxy;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RouteRulesTest {
+
+    private static final RouteRules RULES = RouteRules.parse("GET,HEAD /reports/* read; POST /* write\n* /status read");
+    private static final Set<String> READ = Set.of("read");
+    private static final Set<String> WRITE = Set.of("write");
+
+    @Test
+    void theFirstMatchingRuleDecides() {
+        assertTrue(RULES.allows("GET", "/reports/2026?month=11", READ));
+        assertFalse(RULES.allows("GET", "/reports/2026", WRITE));
+        assertTrue(RULES.allows("head", "/reports/x", READ), "methods are case-insensitive");
+        assertTrue(RULES.allows("POST", "/reports/2026", WRITE));
+        assertFalse(RULES.allows("POST", "/reports/2026", READ));
+        assertTrue(RULES.allows("DELETE", "/status", READ));
+    }
+
+    @Test
+    void whatNoRuleMatchesIsRefused() {
+        assertFalse(RULES.allows("GET", "/admin", Set.of("read", "write")));
+        assertFalse(RULES.allows("GET", "/status/more", READ), "exact paths match exactly");
+    }
+
+    @Test
+    void ambiguousPathsNeverPass() {
+        Set<String> all = Set.of("read", "write");
+        for (String uri : new String[]{"/reports/../admin", "/reports/%2e%2e/admin", "/reports%2Fx", "/reports/.",
+                "/reports\\x", "//reports/x", "reports/x", "/reports/./x"}) {
+            assertFalse(RULES.allows("GET", uri, all), uri);
+        }
+        assertFalse(RULES.allows(null, "/reports/x", all));
+        assertFalse(RULES.allows("GET", null, all));
+    }
+
+    @Test
+    void noRulesAllowAnyRouteAndMalformedRulesAllowNone() {
+        assertTrue(RouteRules.parse(null).allows("DELETE", "/anything", Set.of()));
+        assertTrue(RouteRules.parse("  ").allows("GET", "/", Set.of()));
+        RouteRules malformed = RouteRules.parse("GET /reports/* read; POST write");
+        assertFalse(malformed.allows("GET", "/reports/x", Set.of("read", "write")));
+        assertFalse(RouteRules.parse("GET reports read").allows("GET", "/reports", Set.of("read")));
+    }
+}
