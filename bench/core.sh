@@ -10,21 +10,9 @@ duration=${1:-20}
 connections=${2:-4}
 warmup=${WARMUP:-90}
 port=${BENCH_PORT:-8180}
-JAVA_HOME=$(bin/find-jdk); export JAVA_HOME
+source bench/lib.sh
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
-
-version=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -1)
-home=.proxyme/bench/keycloak-$version
-mvn -B -q -DskipTests package
-if [ ! -x "$home/bin/kc.sh" ]; then
-  mkdir -p .proxyme/bench
-  mvn -B -q dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$version:zip" -DoutputDirectory=.proxyme/bench
-  (cd .proxyme/bench && "$JAVA_HOME/bin/jar" xf "keycloak-quarkus-dist-$version.zip" && rm "keycloak-quarkus-dist-$version.zip")
-  chmod +x "$home"/bin/*.sh
-fi
-rm -rf "$home/data"; mkdir -p "$home/data/import"
-cp target/proxyme-keycloak.jar "$home/providers/"
-cp realm-export/proxyme-demo-realm.json "$home/data/import/"
+install_keycloak bench
 
 log=target/bench-keycloak.log
 "$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$log" 2>&1
@@ -32,7 +20,7 @@ log=target/bench-keycloak.log
   --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN >> "$log" 2>&1 &
 kc=$!
 trap 'kill $kc 2>/dev/null; wait $kc 2>/dev/null' EXIT
-for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$((port + 1))/health/ready" && break; sleep 1; done
+await_ready $((port + 1))
 
 base=http://127.0.0.1:$port/realms/proxyme-demo
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }

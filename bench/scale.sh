@@ -9,19 +9,8 @@ cd "$(dirname "$0")/.."
 delegations=${1:-100000}
 per_delegation=${2:-10}
 port=${BENCH_PORT:-8280}
-JAVA_HOME=$(bin/find-jdk); export JAVA_HOME
-version=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -1)
-home=.proxyme/scale/keycloak-$version
-mvn -B -q -DskipTests package
-if [ ! -x "$home/bin/kc.sh" ]; then
-  mkdir -p .proxyme/scale
-  mvn -B -q dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$version:zip" -DoutputDirectory=.proxyme/scale
-  (cd .proxyme/scale && "$JAVA_HOME/bin/jar" xf "keycloak-quarkus-dist-$version.zip" && rm "keycloak-quarkus-dist-$version.zip")
-  chmod +x "$home"/bin/*.sh
-fi
-rm -rf "$home/data"; mkdir -p "$home/data/import"
-cp target/proxyme-keycloak.jar "$home/providers/"
-cp realm-export/proxyme-demo-realm.json "$home/data/import/"
+source bench/lib.sh
+install_keycloak scale
 log=target/scale-keycloak.log
 "$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$log" 2>&1
 
@@ -30,8 +19,7 @@ start() {
     --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN \
     --db-username=proxyme --db-password=proxyme-scale >> "$log" 2>&1 &
   kc=$!
-  for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$((port + 1))/health/ready" && return; sleep 1; done
-  echo "Keycloak did not start; see $log" >&2; exit 1
+  await_ready $((port + 1))
 }
 stop() { kill "$kc"; wait "$kc" 2>/dev/null || true; }
 trap 'kill $kc 2>/dev/null || true' EXIT

@@ -36,7 +36,21 @@ class DockerComposeTest {
         List<String> volumes = (List<String>) keycloak.get("volumes");
         assertTrue(volumes.stream().anyMatch(v -> v.contains(":/opt/keycloak/providers/")), "the provider jar is mounted");
         assertTrue(volumes.stream().anyMatch(v -> v.contains(":/opt/keycloak/data/import/")), "the demo realm is mounted");
-        for (String volume : volumes) {
+        Map<String, Object> nginx = (Map<String, Object>) services.get("nginx");
+        assertTrue(((List<String>) nginx.get("volumes")).contains("./proxy/nginx.conf:/etc/nginx/templates/nginx.conf.template:ro"),
+                "nginx runs the shipped config");
+        assertTrue(services.containsKey("portal"));
+        List<String> allVolumes = new java.util.ArrayList<>();
+        for (Object service : services.values()) {
+            Object mounted = ((Map<String, Object>) service).get("volumes");
+            if (mounted != null) {
+                allVolumes.addAll((List<String>) mounted);
+            }
+        }
+        for (String volume : allVolumes) {
+            if (!volume.startsWith("./")) {
+                continue;
+            }
             String source = volume.split(":")[0];
             Path path = REPO.resolve(source).normalize();
             if (source.startsWith("./target/")) {

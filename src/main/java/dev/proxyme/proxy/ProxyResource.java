@@ -79,7 +79,8 @@ public class ProxyResource {
                 .header("X-Proxyme-Agent", valid.agent().clientId())
                 .header("X-Proxyme-Scopes", String.join(" ", scopes))
                 .header("X-Proxyme-Delegation", valid.delegation().id())
-                .header("X-Proxyme-Assertion", assertion(valid, portalClientId));
+                .header("X-Proxyme-Assertion", AssertionCache.get(valid.token().getId(), portalClientId, Time.currentTime(),
+                        () -> assertion(valid, portalClientId)));
         if (valid.user().getEmail() != null) {
             ok.header("X-Proxyme-Email", valid.user().getEmail());
         }

@@ -41,14 +41,14 @@ class LifecycleIT {
 
     @Test
     void aDelegationPastItsEndIsExpiredAndNoTokenOutlivesIt() {
-        String userId = createUser();
+        String userId = client.createUser(true);
         Reply granted = delegate(userId, 5);
         assertTrue(granted.json().get("expires_in").asLong() <= 5, "the token ends with its delegation");
         String delegationId = granted.text("delegation_id");
 
         JsonNode delegation = awaitStatus(delegationId, "EXPIRED", Duration.ofSeconds(30));
         assertEquals("expired", delegation.get("delegation").get("end_reason").asText());
-        assertFalse(active(granted.text("delegation_token")));
+        assertFalse(client.isActive(granted.text("delegation_token")));
         assertError(client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)), 403, "consent_required");
         List<String> actions = delegation.get("audit").findValuesAsText("action");
         assertEquals("DELEGATION_EXPIRED", actions.get(actions.size() - 1));
@@ -57,18 +57,18 @@ class LifecycleIT {
 
     @Test
     void disablingOrSigningOutOrDeletingTheUserEndsAllOfTheirs() {
-        String disabled = createUser();
+        String disabled = client.createUser(true);
         Reply disabledGrant = delegate(disabled, null);
-        setEnabled("/users/" + disabled, false);
+        client.setEnabled("/users/" + disabled, false);
         assertEnded(disabledGrant, "user_disabled");
 
-        String signedOut = createUser();
+        String signedOut = client.createUser(true);
         Reply signedOutGrant = delegate(signedOut, null);
         Reply logout = client.send(client.adminUri(REALM, "/users/" + signedOut + "/logout"), "POST", null, null, bearer(client.rootToken()));
         assertEquals(204, logout.status(), logout::toString);
         assertEnded(signedOutGrant, "user_signed_out_by_admin");
 
-        String deleted = createUser();
+        String deleted = client.createUser(true);
         Reply deletedGrant = delegate(deleted, null);
         assertEquals(204, client.send(client.adminUri(REALM, "/users/" + deleted), "DELETE", null, null, bearer(client.rootToken())).status());
         assertEnded(deletedGrant, "user_deleted");
@@ -76,24 +76,24 @@ class LifecycleIT {
 
     @Test
     void disablingOrDeletingTheAgentEndsAllOfItsDelegations() {
-        Reply first = delegate(createUser(), null);
-        Reply second = delegate(createUser(), null);
-        String uuid = clientUuid(agent.clientId());
-        setEnabled("/clients/" + uuid, false);
+        Reply first = delegate(client.createUser(true), null);
+        Reply second = delegate(client.createUser(true), null);
+        String uuid = client.clientUuid(agent.clientId());
+        client.setEnabled("/clients/" + uuid, false);
         assertEnded(first, "agent_disabled");
         assertEnded(second, "agent_disabled");
 
         RegisteredAgent doomed = client.registerAgent(List.of("read"), List.of("portal-a"));
         Reply doomedGrant = client.delegateAsBackend("alice", doomed.clientId(), List.of("read"), null);
-        assertEquals(204, client.send(client.adminUri(REALM, "/clients/" + clientUuid(doomed.clientId())), "DELETE", null, null,
+        assertEquals(204, client.send(client.adminUri(REALM, "/clients/" + client.clientUuid(doomed.clientId())), "DELETE", null, null,
                 bearer(client.rootToken())).status());
-        assertFalse(active(doomedGrant.text("delegation_token")));
-        assertEquals("agent_deleted", trail(doomedGrant.text("delegation_id")).get("delegation").get("end_reason").asText());
+        assertFalse(client.isActive(doomedGrant.text("delegation_token")));
+        assertEquals("agent_deleted", client.trail(doomedGrant.text("delegation_id")).get("delegation").get("end_reason").asText());
     }
 
     private void assertEnded(Reply grant, String reason) {
-        assertFalse(active(grant.text("delegation_token")), reason + ": the token is inactive at once");
-        JsonNode trail = trail(grant.text("delegation_id"));
+        assertFalse(client.isActive(grant.text("delegation_token")), reason + ": the token is inactive at once");
+        JsonNode trail = client.trail(grant.text("delegation_id"));
         assertEquals("REVOKED", trail.get("delegation").get("status").asText(), reason);
         assertEquals(reason, trail.get("delegation").get("end_reason").asText());
     }
@@ -106,53 +106,23 @@ class LifecycleIT {
         }
         Reply reply = client.proxyme("delegate", BACKEND, body);
         assertEquals(200, reply.status(), reply::toString);
-        assertTrue(active(reply.text("delegation_token")));
+        assertTrue(client.isActive(reply.text("delegation_token")));
         return reply;
     }
 
     private JsonNode awaitStatus(String delegationId, String status, Duration within) {
         Instant deadline = Instant.now().plus(within);
-        JsonNode trail = trail(delegationId);
+        JsonNode trail = client.trail(delegationId);
         while (!status.equals(trail.get("delegation").get("status").asText()) && Instant.now().isBefore(deadline)) {
             try {
                 Thread.sleep(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            trail = trail(delegationId);
+            trail = client.trail(delegationId);
         }
         assertEquals(status, trail.get("delegation").get("status").asText(), trail::toString);
         return trail;
     }
 
-    private boolean active(String token) {
-        return client.introspect(token, "portal-a", "portal-a-secret").get("active").asBoolean();
-    }
-
-    private JsonNode trail(String delegationId) {
-        Reply reply = client.get(client.adminUri(REALM, "/proxyme/delegations/" + delegationId), bearer(client.rootToken()));
-        assertEquals(200, reply.status(), reply::toString);
-        return reply.json();
-    }
-
-    private String createUser() {
-        String username = "user-" + System.nanoTime();
-        Reply reply = client.send(client.adminUri(REALM, "/users"), "POST", "application/json",
-                "{\"username\":\"" + username + "\",\"enabled\":true,\"email\":\"" + username + "@example.org\","
-                        + "\"firstName\":\"Test\",\"lastName\":\"User\"}", bearer(client.rootToken()));
-        assertEquals(201, reply.status(), reply::toString);
-        String location = reply.headers().firstValue("Location").orElseThrow();
-        return location.substring(location.lastIndexOf('/') + 1);
-    }
-
-    private String clientUuid(String clientId) {
-        return client.get(URI.create(client.adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(client.rootToken()))
-                .json().get(0).get("id").asText();
-    }
-
-    private void setEnabled(String path, boolean enabled) {
-        Reply reply = client.send(client.adminUri(REALM, path), "PUT", "application/json", "{\"enabled\":" + enabled + "}",
-                bearer(client.rootToken()));
-        assertEquals(204, reply.status(), reply::toString);
-    }
 }

@@ -53,14 +53,14 @@ class RevocationIT {
             tokens.add(client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)).text("delegation_token"));
         }
         String unrelated = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null).text("delegation_token");
-        tokens.forEach(token -> assertTrue(active(token)));
+        tokens.forEach(token -> assertTrue(client.isActive(token)));
 
         Reply revoked = client.proxyme("revoke_delegation", basic("portal-a", "portal-a-secret"), Map.of("delegation_token", tokens.get(2)));
         assertEquals(200, revoked.status(), revoked::toString);
         assertEquals(delegationId, revoked.text("delegation_id"));
 
-        tokens.forEach(token -> assertFalse(active(token), "every token of the delegation is inactive"));
-        assertTrue(active(unrelated), "other delegations are untouched");
+        tokens.forEach(token -> assertFalse(client.isActive(token), "every token of the delegation is inactive"));
+        assertTrue(client.isActive(unrelated), "other delegations are untouched");
 
         Reply again = client.proxyme("revoke_delegation", basic("portal-a", "portal-a-secret"), Map.of("delegation_token", tokens.get(0)));
         assertEquals(200, again.status(), "revoking twice is fine: " + again);
@@ -105,27 +105,27 @@ class RevocationIT {
         Reply revoke = client.form(URI.create(client.tokenEndpoint(REALM).toString().replace("/token", "/revoke")),
                 Map.of("token", token, "token_type_hint", "access_token"), agent.basicAuth());
         assertEquals(200, revoke.status(), revoke::toString);
-        assertFalse(active(token));
+        assertFalse(client.isActive(token));
         String fresh = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", granted.text("delegation_id"))).text("delegation_token");
-        assertTrue(active(fresh), "RFC 7009 revokes the token, not the delegation");
+        assertTrue(client.isActive(fresh), "RFC 7009 revokes the token, not the delegation");
     }
 
     @Test
     void disablingTheAgentOrTheUserMakesTokensInactive() {
         String token = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null).text("delegation_token");
-        assertTrue(active(token));
-        setEnabled("/clients/" + clientUuid(agent.clientId()), false);
-        assertFalse(active(token), "agent disabled");
+        assertTrue(client.isActive(token));
+        client.setEnabled("/clients/" + client.clientUuid(agent.clientId()), false);
+        assertFalse(client.isActive(token), "agent disabled");
         assertEquals(Map.of("valid", false), ProxymeClient.JSON.convertValue(
                 client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token)).json(), Map.class));
-        setEnabled("/clients/" + clientUuid(agent.clientId()), true);
+        client.setEnabled("/clients/" + client.clientUuid(agent.clientId()), true);
 
-        String carolId = createUser("carol-" + System.nanoTime());
+        String carolId = client.createUser(true);
         Reply carols = client.proxyme("delegate", BACKEND, Map.of("user_id", carolId, "agent_id", agent.clientId(), "scopes", List.of("read")));
         String carolsToken = carols.text("delegation_token");
-        assertTrue(active(carolsToken));
-        setEnabled("/users/" + carolId, false);
-        assertFalse(active(carolsToken), "user disabled");
+        assertTrue(client.isActive(carolsToken));
+        client.setEnabled("/users/" + carolId, false);
+        assertFalse(client.isActive(carolsToken), "user disabled");
     }
 
     /** Minting and revoking lock the same row: no token minted while a revocation runs escapes it. */
@@ -165,7 +165,7 @@ class RevocationIT {
         pool.shutdown();
         assertFalse(minted.isEmpty(), "some tokens were minted before the revocation");
         for (String token : minted) {
-            assertFalse(active(token), "a token minted around the revocation is inactive");
+            assertFalse(client.isActive(token), "a token minted around the revocation is inactive");
         }
     }
 
@@ -176,26 +176,4 @@ class RevocationIT {
         return reply.text("delegation_id");
     }
 
-    private boolean active(String token) {
-        return client.introspect(token, "portal-a", "portal-a-secret").get("active").asBoolean();
-    }
-
-    private String clientUuid(String clientId) {
-        return client.get(URI.create(client.adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(client.rootToken()))
-                .json().get(0).get("id").asText();
-    }
-
-    private void setEnabled(String path, boolean enabled) {
-        Reply reply = client.send(client.adminUri(REALM, path), "PUT", "application/json",
-                "{\"enabled\":" + enabled + "}", bearer(client.rootToken()));
-        assertEquals(204, reply.status(), reply::toString);
-    }
-
-    private String createUser(String username) {
-        Reply reply = client.send(client.adminUri(REALM, "/users"), "POST", "application/json",
-                "{\"username\":\"" + username + "\",\"enabled\":true}", bearer(client.rootToken()));
-        assertEquals(201, reply.status(), reply::toString);
-        String location = reply.headers().firstValue("Location").orElseThrow();
-        return location.substring(location.lastIndexOf('/') + 1);
-    }
 }

@@ -37,17 +37,17 @@ class PersistenceIT {
         Reply kept = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null);
         Reply revoked = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null);
         assertEquals(200, client.revokeById(BACKEND, revoked.text("delegation_id")).status());
-        JsonNode keptTrailBefore = trail(kept.text("delegation_id"));
-        JsonNode revokedTrailBefore = trail(revoked.text("delegation_id"));
+        JsonNode keptTrailBefore = client.trail(kept.text("delegation_id"));
+        JsonNode revokedTrailBefore = client.trail(revoked.text("delegation_id"));
         JsonNode bobsOwnBefore = bobsOwnListing();
         assertTrue(bobsOwnBefore.get("ended").findValuesAsText("id").contains(revoked.text("delegation_id")));
 
         server.restart();
 
-        assertTrue(active(kept.text("delegation_token")), "an active delegation's token stays active");
-        assertFalse(active(revoked.text("delegation_token")), "a revoked delegation's token stays inactive");
-        assertEquals(keptTrailBefore, trail(kept.text("delegation_id")));
-        assertEquals(revokedTrailBefore, trail(revoked.text("delegation_id")));
+        assertTrue(client.isActive(kept.text("delegation_token")), "an active delegation's token stays active");
+        assertFalse(client.isActive(revoked.text("delegation_token")), "a revoked delegation's token stays inactive");
+        assertEquals(keptTrailBefore, client.trail(kept.text("delegation_id")));
+        assertEquals(revokedTrailBefore, client.trail(revoked.text("delegation_id")));
         assertEquals("REVOKED", revokedTrailBefore.get("delegation").get("status").asText());
         assertEquals(bobsOwnBefore, bobsOwnListing(), "the user's own view is the same after the restart");
 
@@ -63,13 +63,4 @@ class PersistenceIT {
         return reply.json();
     }
 
-    private boolean active(String token) {
-        return client.introspect(token, "portal-a", "portal-a-secret").get("active").asBoolean();
-    }
-
-    private JsonNode trail(String delegationId) {
-        Reply reply = client.get(client.adminUri(REALM, "/proxyme/delegations/" + delegationId), bearer(client.rootToken()));
-        assertEquals(200, reply.status(), reply::toString);
-        return reply.json();
-    }
 }

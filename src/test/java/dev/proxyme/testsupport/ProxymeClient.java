@@ -225,4 +225,45 @@ public final class ProxymeClient {
         assertEquals(200, reply.status(), reply::toString);
         return reply.json().get(0).get("id").asText();
     }
+
+    /** Whether standard introspection by the portal (client secret {@code <portal>-secret}) calls the token active. */
+    public boolean isActive(String token, String portal) {
+        return introspect(token, portal, portal + "-secret").get("active").asBoolean();
+    }
+
+    public boolean isActive(String token) {
+        return isActive(token, "portal-a");
+    }
+
+    /** A delegation with its audit trail, through the admin API. */
+    public JsonNode trail(String delegationId) {
+        Reply reply = get(adminUri(REALM, "/proxyme/delegations/" + delegationId), bearer(rootToken()));
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json();
+    }
+
+    /** A new user of the test realm; returns its id. */
+    public String createUser(boolean withEmail) {
+        String username = "user-" + System.nanoTime();
+        String body = withEmail
+                ? "{\"username\":\"" + username + "\",\"enabled\":true,\"email\":\"" + username + "@example.org\","
+                        + "\"firstName\":\"Test\",\"lastName\":\"User\"}"
+                : "{\"username\":\"" + username + "\",\"enabled\":true}";
+        Reply reply = send(adminUri(REALM, "/users"), "POST", "application/json", body, bearer(rootToken()));
+        assertEquals(201, reply.status(), reply::toString);
+        String location = reply.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    public String clientUuid(String clientId) {
+        return get(URI.create(adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(rootToken()))
+                .json().get(0).get("id").asText();
+    }
+
+    /** Enables or disables a user ({@code /users/<id>}) or client ({@code /clients/<uuid>}) through the admin API. */
+    public void setEnabled(String adminPath, boolean enabled) {
+        Reply reply = send(adminUri(REALM, adminPath), "PUT", "application/json", "{\"enabled\":" + enabled + "}",
+                bearer(rootToken()));
+        assertEquals(204, reply.status(), reply::toString);
+    }
 }

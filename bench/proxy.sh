@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Issue 5's measurement: a request through nginx with Proxyme's check (the shipped proxy/nginx.conf) against nginx
+# straight to the same portal, in one run, wrk on loopback. The portal is an nginx server answering a small JSON
+# body, so the difference is the check. Keycloak runs in production mode on H2.
+#   bench/proxy.sh [seconds per run, default 15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-15}
+warmup=${WARMUP:-60}
+port=${BENCH_PORT:-8380}
+source bench/lib.sh
+command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
+install_keycloak bench
+log=target/bench-proxy-keycloak.log
+"$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$log" 2>&1
+"$home/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false --http-host=127.0.0.1 \
+  --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN >> "$log" 2>&1 &
+kc=$!
+work=$(mktemp -d)
+trap 'kill $kc 2>/dev/null; [ -f "$work/checked/nginx.pid" ] && kill "$(cat "$work/checked/nginx.pid")"; [ -f "$work/plain/nginx.pid" ] && kill "$(cat "$work/plain/nginx.pid")"; true' EXIT
+await_ready $((port + 1))
+
+portal_port=$((port + 2)) direct_port=$((port + 3)) checked_port=$((port + 4))
+mkdir -p "$work/plain" "$work/checked"
+cat > "$work/plain/nginx.conf" <<CONF
+worker_processes 1;
+error_log $work/plain/error.log warn;
+pid $work/plain/nginx.pid;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path $work/plain/t1; proxy_temp_path $work/plain/t2; fastcgi_temp_path $work/plain/t3;
+  uwsgi_temp_path $work/plain/t4; scgi_temp_path $work/plain/t5;
+  upstream portal { server 127.0.0.1:$portal_port; keepalive 16; }
+  server { listen 127.0.0.1:$portal_port; default_type application/json; location / { return 200 '{"portal":"ok"}'; } }
+  server { listen 127.0.0.1:$direct_port;
+           location / { proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://portal; } }
+}
+CONF
+sed -e "s|\${LISTEN}|127.0.0.1:$checked_port|" -e "s|\${KEYCLOAK}|127.0.0.1:$port|g" -e "s|\${PORTAL}|127.0.0.1:$portal_port|" \
+    -e "s|\${REALM}|proxyme-demo|g" -e "s|\${PORTAL_CLIENT_ID}|demo-portal|g" -e "s|\${PREFIX}|$work/checked|g" \
+    proxy/nginx.conf > "$work/checked/nginx.conf"
+nginx -p "$work/plain" -c "$work/plain/nginx.conf"
+nginx -p "$work/checked" -c "$work/checked/nginx.conf"
+
+token=$(curl -sf -u demo-backend:demo-backend-secret -H 'Content-Type: application/json' \
+  -d '{"username":"alice","agent_id":"demo-agent","scopes":["read"],"expires_in":86400}' \
+  "http://127.0.0.1:$port/realms/proxyme-demo/proxyme/delegate" | python3 -c 'import json,sys; print(json.load(sys.stdin)["delegation_token"])')
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$checked_port/reports")" = 200 ] \
+  || { echo "the checked path does not answer 200" >&2; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$checked_port/reports")" = 401 ] || { echo "no token must be 401" >&2; exit 1; }
+printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$token" > "$work/token.lua"
+
+run() { # url connections seconds [script] -> "rps p50_ms p99_ms non2xx"
+  out=$(wrk -t2 -c"$2" -d"$3s" --latency ${4:+-s "$4"} "$1")
+  ms() { awk -v q="$1" '$1==q {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}'; }
+  echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(echo "$out" | ms 50%) $(echo "$out" | ms 99%) $(echo "$out" | awk '/Non-2xx/ {print $4}' | grep . || echo 0)"
+}
+echo "warm-up ${warmup}s ..." >&2
+run "http://127.0.0.1:$checked_port/reports" 16 "$warmup" "$work/token.lua" > /dev/null
+run "http://127.0.0.1:$direct_port/reports" 16 10 > /dev/null
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); Keycloak $version production mode, H2; nginx $(nginx -v 2>&1 | sed 's/.*\///'); wrk -t2, ${duration}s per run"
+printf '%-28s %10s %9s %9s %s\n' scenario req/s p50_ms p99_ms non-2xx
+for connections in 4 16; do
+  for rep in 1 2; do
+    printf '%-28s %10s %9s %9s %s\n' "checked c$connections #$rep" $(run "http://127.0.0.1:$checked_port/reports" "$connections" "$duration" "$work/token.lua")
+    printf '%-28s %10s %9s %9s %s\n' "direct c$connections #$rep" $(run "http://127.0.0.1:$direct_port/reports" "$connections" "$duration")
+  done
+done

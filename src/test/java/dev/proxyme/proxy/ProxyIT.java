@@ -1,0 +1,216 @@
+package dev.proxyme.proxy;
+
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.proxyme.testsupport.EchoPortal;
+import dev.proxyme.testsupport.KeycloakServer;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.NginxProxy;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Debian's nginx with the shipped config, in front of a portal that echoes what it receives; Proxyme decides. */
+@ExtendWith(KeycloakServerExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProxyIT {
+
+    private final KeycloakServer server;
+    private final ProxymeClient client;
+    private EchoPortal portal;
+    private NginxProxy nginx;
+    private RegisteredAgent agent;
+
+    ProxyIT(KeycloakServer server, ProxymeClient client) {
+        this.server = server;
+        this.client = client;
+    }
+
+    @BeforeAll
+    void startProxy() {
+        setRoutes("portal-a", "GET,HEAD /reports/* read; POST /* write; * /* read");
+        agent = client.registerAgent(List.of("read", "write"), List.of("portal-a", "portal-b"));
+        portal = new EchoPortal();
+        nginx = new NginxProxy(server, REALM, "portal-a", portal.hostAndPort());
+    }
+
+    @AfterAll
+    void stopProxy() {
+        nginx.close();
+        portal.close();
+        setRoutes("portal-a", null);
+    }
+
+    @Test
+    void withoutATokenTheProxyAnswers401() {
+        Reply reply = through("GET", "/reports/1", Map.of());
+        assertEquals(401, reply.status(), reply::toString);
+        assertTrue(reply.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), reply::toString);
+        Reply garbage = through("GET", "/reports/1", Map.of("Authorization", "Bearer not-a-token"));
+        assertEquals(401, garbage.status());
+        assertTrue(garbage.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
+    }
+
+    @Test
+    void aValidTokenReachesThePortalWithTheUsersIdentity() throws Exception {
+        Reply granted = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
+        Reply reply = through("GET", "/reports/1?month=11", Map.of("Authorization", bearer(granted.text("delegation_token")),
+                "X-Proxyme-User", "forged-user", "X-Proxyme-Scopes", "admin", "X-Proxyme-Email", "forged@example.org"));
+        assertEquals(200, reply.status(), reply::toString);
+        JsonNode headers = reply.json().get("headers");
+        assertEquals("/reports/1?month=11", reply.json().get("uri").asText());
+        assertEquals(client.userId("alice"), headers.get("x-proxyme-user").asText(), "forged identity headers are replaced");
+        assertEquals("alice", headers.get("x-proxyme-username").asText());
+        assertEquals("alice@example.org", headers.get("x-proxyme-email").asText());
+        assertEquals(agent.clientId(), headers.get("x-proxyme-agent").asText());
+        assertEquals("read", headers.get("x-proxyme-scopes").asText());
+        assertEquals(granted.text("delegation_id"), headers.get("x-proxyme-delegation").asText());
+        assertFalse(headers.has("x-proxyme-portal"));
+
+        String assertion = headers.get("x-proxyme-assertion").asText();
+        assertTrue(verifiesWithRealmKey(assertion), "the assertion is signed by the realm's key");
+        JsonNode claims = ProxymeClient.JSON.readTree(Base64.getUrlDecoder().decode(assertion.split("\\.")[1]));
+        assertEquals("portal-a", claims.get("aud").asText());
+        assertEquals(client.userId("alice"), claims.get("sub").asText());
+        assertEquals(server.realmUrl(REALM), claims.get("iss").asText());
+        assertTrue(claims.get("exp").asLong() - claims.get("iat").asLong() <= 60);
+    }
+
+    @Test
+    void aUserWithoutEmailGetsNoEmailHeaderEvenIfTheClientSendsOne() {
+        String userId = client.createUser(false);
+        Reply granted = client.proxyme("delegate", BACKEND, Map.of("user_id", userId, "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a"));
+        Reply reply = through("GET", "/reports/1", Map.of("Authorization", bearer(granted.text("delegation_token")),
+                "X-Proxyme-Email", "forged@example.org"));
+        assertEquals(200, reply.status(), reply::toString);
+        assertFalse(reply.json().get("headers").has("x-proxyme-email"), reply::toString);
+    }
+
+    @Test
+    void aTokenForAnotherPortalOrARouteBeyondItsScopesIsForbidden() {
+        Reply forB = client.delegateAsBackend("bob", agent.clientId(), List.of("read", "write"), "portal-b");
+        Reply other = through("GET", "/reports/1", Map.of("Authorization", bearer(forB.text("delegation_token"))));
+        assertEquals(403, other.status(), other::toString);
+        assertTrue(other.headers().firstValue("WWW-Authenticate").orElse("").contains("insufficient_scope"));
+
+        String readOnly = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        assertEquals(403, through("POST", "/reports/1", Map.of("Authorization", bearer(readOnly))).status(), "POST needs write");
+        assertEquals(200, through("GET", "/reports/1", Map.of("Authorization", bearer(readOnly))).status());
+        assertEquals(403, through("GET", "/reports/../admin", Map.of("Authorization", bearer(readOnly))).status());
+    }
+
+    @Test
+    void aCookieSessionWorksAndRevocationBitesOnTheNextRequest() {
+        Reply granted = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
+        String token = granted.text("delegation_token");
+        Reply session = client.request(nginx.uri("/.proxyme/session"), "POST", "application/x-www-form-urlencoded",
+                "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), Map.of());
+        assertEquals(200, session.status(), session::toString);
+        String setCookie = session.headers().firstValue("Set-Cookie").orElse("");
+        assertTrue(setCookie.startsWith("proxyme_session="), setCookie);
+        for (String flag : List.of("HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=")) {
+            assertTrue(setCookie.contains(flag), flag + " in " + setCookie);
+        }
+        long maxAge = Long.parseLong(setCookie.replaceAll(".*Max-Age=(\\d+).*", "$1"));
+        assertTrue(maxAge > 0 && maxAge <= 300, "the cookie never outlives the token: " + maxAge);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        assertEquals(200, through("GET", "/reports/1", Map.of("Cookie", cookie)).status());
+        assertEquals(200, client.revokeById(BACKEND, granted.text("delegation_id")).status());
+        assertEquals(401, through("GET", "/reports/1", Map.of("Cookie", cookie)).status(), "revoked: refused at once");
+        assertEquals(401, through("GET", "/reports/1", Map.of("Authorization", bearer(token))).status());
+    }
+
+    @Test
+    void logoutRevokesTheDelegationAndClearsTheCookie() {
+        Reply granted = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
+        String cookie = "proxyme_session=" + granted.text("delegation_token");
+        assertEquals(200, through("GET", "/reports/1", Map.of("Cookie", cookie)).status());
+
+        Reply logout = client.request(nginx.uri("/.proxyme/logout"), "POST", null, null, Map.of("Cookie", cookie));
+        assertEquals(200, logout.status(), logout::toString);
+        String cleared = logout.headers().firstValue("Set-Cookie").orElse("");
+        assertTrue(cleared.startsWith("proxyme_session=;") && cleared.contains("Max-Age=0"), cleared);
+        assertEquals(401, through("GET", "/reports/1", Map.of("Cookie", cookie)).status());
+        assertFalse(client.introspect(granted.text("delegation_token"), "portal-a", "portal-a-secret").get("active").asBoolean());
+        JsonNode trail = client.get(client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
+                bearer(client.rootToken())).json();
+        assertEquals("proxy_logout", trail.get("delegation").get("end_reason").asText(), "the audit records the session's end");
+    }
+
+    @Test
+    void theCheckEndpointAnswersBadRequestsInOAuthShape() {
+        URI check = client.proxymeUri(REALM, "proxy/check");
+        Reply noPortal = client.request(check, "GET", null, null, Map.of());
+        assertEquals(400, noPortal.status(), noPortal::toString);
+        assertEquals("invalid_request", noPortal.text("error"));
+        Reply notAPortal = client.request(check, "GET", null, null, Map.of("X-Proxyme-Portal", "backend"));
+        assertEquals(400, notAPortal.status());
+        Reply noToken = client.request(check, "GET", null, null, Map.of("X-Proxyme-Portal", "portal-a"));
+        assertEquals(401, noToken.status());
+        assertEquals("Bearer realm=\"proxyme-it\"", noToken.headers().firstValue("WWW-Authenticate").orElse(""));
+    }
+
+    private Reply through(String method, String path, Map<String, String> headers) {
+        return client.request(nginx.uri(path), method, method.equals("POST") ? "application/json" : null,
+                method.equals("POST") ? "{}" : null, headers);
+    }
+
+    private boolean verifiesWithRealmKey(String jwt) throws Exception {
+        String[] parts = jwt.split("\\.");
+        JsonNode header = ProxymeClient.JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
+        JsonNode jwks = client.get(URI.create(server.realmUrl(REALM) + "/protocol/openid-connect/certs"), null).json();
+        for (JsonNode key : jwks.get("keys")) {
+            if (key.get("kid").asText().equals(header.get("kid").asText())) {
+                PublicKey publicKey = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+                        new BigInteger(1, Base64.getUrlDecoder().decode(key.get("n").asText())),
+                        new BigInteger(1, Base64.getUrlDecoder().decode(key.get("e").asText()))));
+                Signature rs256 = Signature.getInstance("SHA256withRSA");
+                rs256.initVerify(publicKey);
+                rs256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+                return rs256.verify(Base64.getUrlDecoder().decode(parts[2]));
+            }
+        }
+        return false;
+    }
+
+    private void setRoutes(String portalClientId, String rules) {
+        Reply found = client.get(URI.create(client.adminUri(REALM, "/clients") + "?clientId=" + portalClientId), bearer(client.rootToken()));
+        ObjectNode rep = (ObjectNode) found.json().get(0);
+        ObjectNode attributes = (ObjectNode) rep.get("attributes");
+        if (rules == null) {
+            attributes.put(RouteRules.ATTRIBUTE, "");
+        } else {
+            attributes.put(RouteRules.ATTRIBUTE, rules);
+        }
+        Reply updated = client.send(client.adminUri(REALM, "/clients/" + rep.get("id").asText()), "PUT", "application/json",
+                rep.toString(), bearer(client.rootToken()));
+        assertEquals(204, updated.status(), updated::toString);
+    }
+
+}
