@@ -266,8 +266,11 @@ public class DelegationService {
     private Grant issue(DelegationEntity delegation, Agent agent, UserModel user, Scopes scopes, Actor actor) {
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.TOKEN_EXCHANGE);
+        // Keycloak deems a token active while the current second is <= exp: the last second a token may cover is the
+        // one before the delegation's end, so that no token outlives its delegation, even by a fraction of a second.
+        long lastSecond = Math.floorDiv(delegation.getExpiresAt(), 1000) - 1;
         MintedToken token = new DelegationTokenMinter(session, realm).mint(agent.client(), user,
-                delegation.getPortalClientId(), scopes, delegation.getId(), delegation.getExpiresAt() / 1000, event);
+                delegation.getPortalClientId(), scopes, delegation.getId(), lastSecond, event);
 
         IssuedTokenEntity issued = new IssuedTokenEntity();
         issued.setTokenId(token.tokenId());

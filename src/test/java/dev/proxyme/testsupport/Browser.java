@@ -65,8 +65,21 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /** Waits for an element; on a timeout, keeps a screenshot and the page source under target/ and says where it was. */
     public WebElement await(By locator) {
-        return new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(locator));
+        try {
+            return new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(locator));
+        } catch (org.openqa.selenium.TimeoutException notThere) {
+            Path dump = Path.of(System.getProperty("proxyme.repo", ".")).resolve("target/screenshots/failure-" + System.nanoTime());
+            screenshot(Path.of(dump + ".png"));
+            try {
+                Files.writeString(Path.of(dump + ".html"), driver.getPageSource());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw new AssertionError("No " + locator + " on " + driver.getCurrentUrl() + " (title '" + driver.getTitle()
+                    + "'); see " + dump + ".png and .html", notThere);
+        }
     }
 
     public boolean has(By locator) {
