@@ -5,6 +5,7 @@ import dev.proxyme.agent.Agent;
 import dev.proxyme.audit.Actor;
 import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.store.DelegationStore;
+import dev.proxyme.web.LoginClient;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -53,7 +54,10 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
         }
     }
 
-    /** Deleting a user or an agent ends their delegations (rows kept for the audit); deleting a realm removes its rows. */
+    /**
+     * Deleting a user or an agent ends their delegations (rows kept for the audit); deleting a realm removes its rows;
+     * a new realm gets the client Proxyme's pages log users in through.
+     */
     private static void onModelEvent(ProviderEvent event) {
         if (event instanceof UserModel.UserRemovedEvent removed) {
             new DelegationService(removed.getKeycloakSession(), removed.getRealm())
@@ -62,6 +66,9 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
             ClientModel agent = removed.getClient();
             new DelegationService(removed.getKeycloakSession(), agent.getRealm())
                     .revokeAllOfAgent(agent.getClientId(), Actor.SYSTEM, "agent_deleted");
+        } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            // Proxyme's pages log users in through this client: it exists from the realm's first moment.
+            LoginClient.createIfMissing(created.getKeycloakSession(), created.getCreatedRealm());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
             new DelegationStore(removed.getKeycloakSession()).deleteRealm(removed.getRealm().getId());
         }

@@ -16,13 +16,21 @@ import org.keycloak.services.managers.ClientManager;
  * the realm requires) always runs for a client, and returns only to that client's registered pages, Proxyme's own.
  * Created in each realm the first time it is needed.
  */
-final class LoginClient {
+public final class LoginClient {
 
     static final String CLIENT_ID = "proxyme-consent";
 
     private LoginClient() {
     }
 
+    /** Creates the client in the given session's transaction, e.g. with a new realm. */
+    public static void createIfMissing(KeycloakSession session, RealmModel realm) {
+        if (realm.getClientByClientId(CLIENT_ID) == null) {
+            ClientManager.createClient(session, realm, representation(realm));
+        }
+    }
+
+    /** For realms that existed before Proxyme was installed: created on first use, in a transaction of its own. */
     static void ensure(KeycloakSession session, RealmModel realm) {
         if (realm.getClientByClientId(CLIENT_ID) != null) {
             return;
