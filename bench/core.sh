@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Issue 2's measurement: Proxyme's delegate (an agent renewing under an active delegation) against Keycloak's own
-# client_credentials grant, and standard introspection of a delegation token against a client_credentials token.
+# Proxyme's delegate (an agent renewing under an active delegation) against Keycloak's own client_credentials grant,
+# standard introspection of a delegation token against a client_credentials token, and validate_delegation (the
+# first service's validation) against standard introspection.
 # Keycloak runs in production mode (kc.sh start) on H2, wrk (Debian) drives it on loopback. Both sides of each
 # pair run in the same server, alternating, after a warm-up; compare ratios, not absolute numbers.
 #   bench/core.sh [seconds per run, default 20] [connections, default 4]
@@ -59,10 +60,13 @@ lua delegate POST application/json "$(basic demo-agent:demo-agent-secret)" "{\"d
 lua client_credentials POST application/x-www-form-urlencoded "$(basic demo-agent:demo-agent-secret)" "grant_type=client_credentials"
 lua introspect_delegation POST application/x-www-form-urlencoded "$(basic demo-portal:demo-portal-secret)" "token=$delegation_token"
 lua introspect_native POST application/x-www-form-urlencoded "$(basic demo-portal:demo-portal-secret)" "token=$native_token"
+lua validate_delegation POST application/json "$(basic demo-portal:demo-portal-secret)" "{\"delegation_token\":\"$delegation_token\"}"
 
 token_url=$base/protocol/openid-connect/token
 declare -A url=([delegate]=$base/proxyme/delegate [client_credentials]=$token_url
-                [introspect_delegation]=$token_url/introspect [introspect_native]=$token_url/introspect)
+                [introspect_delegation]=$token_url/introspect [introspect_native]=$token_url/introspect
+                [validate_delegation]=$base/proxyme/validate_delegation)
+scenarios="delegate client_credentials introspect_delegation introspect_native validate_delegation"
 
 run() { # scenario seconds -> "rps p99_ms errors"
   out=$(wrk -t2 -c"$connections" -d"$2s" --latency -s "$scripts/$1.lua" "${url[$1]}")
@@ -73,13 +77,19 @@ run() { # scenario seconds -> "rps p99_ms errors"
 }
 
 echo "warm-up ${warmup}s ..." >&2
-for scenario in delegate client_credentials introspect_delegation introspect_native; do run "$scenario" $((warmup / 4)) > /dev/null; done
+for scenario in $scenarios; do run "$scenario" $((warmup / 5)) > /dev/null; done
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'); Keycloak $version production mode, H2; wrk -t2 -c$connections, ${duration}s per run"
 printf '%-24s %10s %10s %s\n' scenario req/s p99_ms non-2xx
+results=$(mktemp)
 for rep in 1 2 3; do
-  for scenario in delegate client_credentials introspect_delegation introspect_native; do
+  for scenario in $scenarios; do
     result=$(run "$scenario" "$duration")
-    printf '%-24s %10s %10s %s\n' "$scenario#$rep" $result
+    printf '%-24s %10s %10s %s\n' "$scenario#$rep" $result | tee -a "$results"
   done
 done
+# Ratios of each pair, per repetition (both sides measured in the same run, one after the other).
+awk '{split($1, s, "#"); rps[s[1], s[2]] = $2}
+     END {for (r = 1; r <= 3; r++) printf "rep %d: delegate/client_credentials %.2f  introspect delegation/native %.2f  validate/introspect %.2f\n", r,
+            rps["delegate", r] / rps["client_credentials", r], rps["introspect_delegation", r] / rps["introspect_native", r],
+            rps["validate_delegation", r] / rps["introspect_native", r]}' "$results"

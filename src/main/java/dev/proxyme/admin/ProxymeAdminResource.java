@@ -3,7 +3,9 @@ package dev.proxyme.admin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.proxyme.OAuthErrors;
@@ -139,7 +141,7 @@ public class ProxymeAdminResource {
             counts.computeIfAbsent((String) row[0], agent -> new LinkedHashMap<>()).put((String) row[1], (Long) row[2]);
         }
         List<Map<String, Object>> agents = new ArrayList<>();
-        realm.getClientsStream().map(Agent::of).flatMap(java.util.Optional::stream).forEach(agent -> {
+        realm.getClientsStream().map(Agent::of).flatMap(Optional::stream).forEach(agent -> {
             Map<String, Long> byStatus = counts.getOrDefault(agent.clientId(), Map.of());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("client_id", agent.clientId());
@@ -175,7 +177,7 @@ public class ProxymeAdminResource {
         if (status == null) {
             return null;
         }
-        String normalized = status.toUpperCase(java.util.Locale.ROOT);
+        String normalized = status.toUpperCase(Locale.ROOT);
         if (!Set.of("ACTIVE", "REVOKED", "EXPIRED").contains(normalized)) {
             throw new ErrorResponseException(OAuthErrors.INVALID_REQUEST, "'status' must be active, revoked or expired",
                     Response.Status.BAD_REQUEST);

@@ -1,6 +1,7 @@
 package dev.proxyme.consent;
 
 import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -37,7 +38,7 @@ public final class UserCodes {
             return Optional.empty();
         }
         StringBuilder letters = new StringBuilder(LENGTH);
-        for (char c : typed.toUpperCase(java.util.Locale.ROOT).toCharArray()) {
+        for (char c : typed.toUpperCase(Locale.ROOT).toCharArray()) {
             if (c == '-' || c == ' ') {
                 continue;
             }

@@ -1,6 +1,7 @@
 package dev.proxyme.selfservice;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.proxyme.OAuthErrors;
@@ -36,8 +37,8 @@ public class MyDelegations {
 
     public record Listing(@JsonProperty("active") List<UserDelegation> active, @JsonProperty("ended") List<UserDelegation> ended) {
 
-        java.util.Map<String, Object> toView() {
-            return java.util.Map.of("active", active.stream().map(UserDelegation::toView).toList(),
+        Map<String, Object> toView() {
+            return Map.of("active", active.stream().map(UserDelegation::toView).toList(),
                     "ended", ended.stream().map(UserDelegation::toView).toList());
         }
     }

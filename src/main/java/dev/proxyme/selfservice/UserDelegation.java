@@ -1,6 +1,8 @@
 package dev.proxyme.selfservice;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -41,8 +43,8 @@ public record UserDelegation(
     }
 
     /** The page's view of it: FreeMarker reads maps unambiguously (a record's accessors look like methods to it). */
-    java.util.Map<String, Object> toView() {
-        java.util.Map<String, Object> view = new java.util.HashMap<>();
+    Map<String, Object> toView() {
+        Map<String, Object> view = new HashMap<>();
         view.put("id", id);
         view.put("agentId", agentId);
         view.put("agentName", agentName);

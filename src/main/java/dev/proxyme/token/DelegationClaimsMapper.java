@@ -1,7 +1,9 @@
 package dev.proxyme.token;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
@@ -39,7 +41,7 @@ public class DelegationClaimsMapper extends AbstractOIDCProtocolMapper implement
         model.setName("proxyme delegation claims");
         model.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
         model.setProtocolMapper(PROVIDER_ID);
-        model.setConfig(new java.util.HashMap<>(java.util.Map.of(
+        model.setConfig(new HashMap<>(Map.of(
                 OIDCAttributeMapperHelper.INCLUDE_IN_INTROSPECTION, "true")));
         return model;
     }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -89,7 +90,7 @@ public final class BrowserPage {
 
     /** A one-time nonce for a form shown to this user, valid 15 minutes. */
     public String issueFormNonce(String userId) {
-        String nonce = java.util.UUID.randomUUID().toString();
+        String nonce = UUID.randomUUID().toString();
         session.singleUseObjects().put(FORM_NONCE + nonce, 15 * 60, Map.of("user_id", userId));
         return nonce;
     }

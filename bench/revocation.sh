@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Revoke -> first refused introspection, distribution over many revocations (default 1,000), after a warm-up.
+#   bench/revocation.sh [rounds, default 1000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-1000}
+port=${BENCH_PORT:-8480}
+source bench/lib.sh
+install_keycloak bench
+log=target/bench-revocation-keycloak.log
+"$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$log" 2>&1
+"$home/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false --http-host=127.0.0.1 \
+  --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN >> "$log" 2>&1 &
+kc=$!
+trap 'kill $kc 2>/dev/null; wait $kc 2>/dev/null' EXIT
+await_ready $((port + 1))
+python3 bench/revocation.py "http://127.0.0.1:$port/realms/proxyme-demo" 300 > /dev/null   # warm-up
+python3 bench/revocation.py "http://127.0.0.1:$port/realms/proxyme-demo" "$rounds"

@@ -1,0 +1,115 @@
+package dev.proxyme.cluster;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.proxyme.testsupport.ClusterNode;
+import dev.proxyme.testsupport.PostgresInstance;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two Keycloak nodes in production mode sharing a PostgreSQL database, each with Proxyme: what one node grants or
+ * revokes holds on the other, a node killed with SIGKILL loses nothing, and a restart of both keeps everything.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterIT {
+
+    private PostgresInstance postgres;
+    private ClusterNode nodeA;
+    private ClusterNode nodeB;
+
+    @BeforeAll
+    void startCluster() {
+        postgres = new PostgresInstance("keycloak");
+        List<ClusterNode> nodes = ClusterNode.install(postgres.jdbcUrl("keycloak"), "node-a", "node-b");
+        nodeA = nodes.get(0);
+        nodeB = nodes.get(1);
+        nodeA.start();
+        nodeB.start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!(nodeA.seesClusterOf(2) && nodeB.seesClusterOf(2)) && Instant.now().isBefore(deadline)) {
+            pause(Duration.ofMillis(250));
+        }
+        assertTrue(nodeA.seesClusterOf(2) && nodeB.seesClusterOf(2), "the two nodes form one cluster");
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void whatOneNodeGrantsOrRevokesHoldsOnTheOtherThroughAKillAndARestart() {
+        ProxymeClient a = new ProxymeClient(nodeA);
+        ProxymeClient b = new ProxymeClient(nodeB);
+
+        RegisteredAgent agent = a.registerAgent(List.of("read"), List.of("portal-a"));
+        Reply kept = a.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
+        Reply doomed = a.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a");
+        assertEquals(200, kept.status(), kept::toString);
+        assertTrue(b.isActive(kept.text("delegation_token")), "a delegation created on A is valid on B");
+        Reply renewedOnB = b.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", kept.text("delegation_id")));
+        assertEquals(200, renewedOnB.status(), "the agent renews on B: " + renewedOnB);
+
+        assertTrue(b.isActive(doomed.text("delegation_token")));
+        assertEquals(200, a.revokeById(BACKEND, doomed.text("delegation_id")).status());
+        Instant revoked = Instant.now();
+        boolean stillActive = b.isActive(doomed.text("delegation_token"));
+        while (stillActive && Duration.between(revoked, Instant.now()).compareTo(Duration.ofSeconds(1)) < 0) {
+            stillActive = b.isActive(doomed.text("delegation_token"));
+        }
+        assertFalse(stillActive, "a revocation on A makes introspection on B inactive within a second");
+
+        nodeA.kill();
+        assertFalse(nodeA.isServing(), "node A is dead");
+        assertTrue(b.isActive(kept.text("delegation_token")), "B keeps serving after A was killed");
+        assertFalse(b.isActive(doomed.text("delegation_token")), "nothing revoked is lost");
+        Reply grantedOnB = b.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
+        assertEquals(200, grantedOnB.status(), grantedOnB::toString);
+        assertEquals(kept.text("delegation_id"), grantedOnB.text("delegation_id"), "the delegation granted on A still holds");
+
+        nodeB.stop();
+        assertFalse(nodeB.isServing(), "node B is down: the whole cluster is");
+        nodeA.start();
+        nodeB.start();
+        assertTrue(a.isActive(kept.text("delegation_token")), "after both restarted, the active delegation's tokens are active");
+        assertFalse(b.isActive(doomed.text("delegation_token")), "and the revoked one's stay inactive");
+        JsonNode trail = b.get(b.adminUri(REALM, "/proxyme/delegations/" + doomed.text("delegation_id")), bearer(b.rootToken())).json();
+        assertEquals("REVOKED", trail.get("delegation").get("status").asText());
+        assertEquals(List.of("DELEGATION_CREATED", "TOKEN_ISSUED", "DELEGATION_REVOKED"), trail.get("audit").findValuesAsText("action"));
+        JsonNode keptTrail = a.get(a.adminUri(REALM, "/proxyme/delegations/" + kept.text("delegation_id")), bearer(a.rootToken())).json();
+        assertEquals(3, keptTrail.get("delegation").get("tokens_issued").asInt(), "minted on A, on B, and on B after A died");
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
