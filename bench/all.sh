@@ -8,6 +8,16 @@ mkdir -p target
 {
   echo "== core pairs, 4 connections"; WARMUP=90 bench/core.sh 15 4
   echo "== core pairs, 16 connections"; WARMUP=90 bench/core.sh 15 16
-  echo "== proxy check"; WARMUP=60 bench/proxy.sh 15
+  echo "== proxy check"; WARMUP=90 bench/proxy.sh 15
   echo "== revocation"; bench/revocation.sh 1000
 } 2>&1 | grep -v -e WARNING -e '^\[' | tee target/bench-all.txt
+{
+  echo "# Latest benchmark run"
+  echo
+  echo "Written by bench/all.sh on $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB,"
+  echo "$(lscpu | sed -n 's/^Model name: *//p'), $(uname -sr). Analysis and earlier runs: docs/benchmarks.md."
+  echo
+  echo '```'
+  cat target/bench-all.txt
+  echo '```'
+} > docs/benchmarks-latest.md

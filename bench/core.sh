@@ -68,24 +68,24 @@ declare -A url=([delegate]=$base/proxyme/delegate [client_credentials]=$token_ur
                 [validate_delegation]=$base/proxyme/validate_delegation)
 scenarios="delegate client_credentials introspect_delegation introspect_native validate_delegation"
 
-run() { # scenario seconds -> "rps p99_ms errors"
+ms() { awk -v q="$1" '$1==q {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}'; }
+run() { # scenario seconds -> "rps p50_ms p99_ms errors"
   out=$(wrk -t2 -c"$connections" -d"$2s" --latency -s "$scripts/$1.lua" "${url[$1]}")
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}')
   errors=$(echo "$out" | awk '/Non-2xx/ {print $4} /Socket errors/ {print "socket:" $0}' | tr '\n' ' ')
-  echo "$rps $p99 ${errors:-0}"
+  echo "$rps $(echo "$out" | ms 50%) $(echo "$out" | ms 99%) ${errors:-0}"
 }
 
 echo "warm-up ${warmup}s ..." >&2
 for scenario in $scenarios; do run "$scenario" $((warmup / 5)) > /dev/null; done
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'); Keycloak $version production mode, H2; wrk -t2 -c$connections, ${duration}s per run"
-printf '%-24s %10s %10s %s\n' scenario req/s p99_ms non-2xx
+printf '%-24s %10s %9s %9s %s\n' scenario req/s p50_ms p99_ms non-2xx
 results=$(mktemp)
 for rep in 1 2 3; do
   for scenario in $scenarios; do
     result=$(run "$scenario" "$duration")
-    printf '%-24s %10s %10s %s\n' "$scenario#$rep" $result | tee -a "$results"
+    printf '%-24s %10s %9s %9s %s\n' "$scenario#$rep" $result | tee -a "$results"
   done
 done
 # Ratios of each pair, per repetition (both sides measured in the same run, one after the other).

@@ -28,6 +28,7 @@ final class Callers {
      * as Keycloak's token endpoint does. Only confidential clients can call Proxyme's client operations.
      */
     static ClientModel authenticateClient(KeycloakSession session, EventBuilder event) {
+        checkOneAuthorizationHeader(session);
         ClientModel client;
         try {
             client = AuthorizeClientUtil.authorizeClient(session, event, null).getClient();
@@ -45,6 +46,7 @@ final class Callers {
      * check refuses delegation tokens (their grant type allows them at no Keycloak endpoint).
      */
     static AuthResult authenticateBearer(KeycloakSession session) {
+        checkOneAuthorizationHeader(session);
         AuthResult auth;
         try {
             auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
@@ -59,14 +61,17 @@ final class Callers {
 
     /** The caller presents {@code Authorization: Bearer}; more than one Authorization header is refused outright. */
     static boolean hasBearerToken(KeycloakSession session) {
+        checkOneAuthorizationHeader(session);
         List<String> authorization = session.getContext().getRequestHeaders().getRequestHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || authorization.isEmpty()) {
-            return false;
-        }
-        if (authorization.size() > 1) {
+        return authorization != null && !authorization.isEmpty() && authorization.get(0).regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    /** Two credentials in one request are ambiguous: never guess which one the caller meant. */
+    private static void checkOneAuthorizationHeader(KeycloakSession session) {
+        List<String> authorization = session.getContext().getRequestHeaders().getRequestHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.size() > 1) {
             throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "Send exactly one Authorization header");
         }
-        return authorization.get(0).regionMatches(true, 0, "Bearer ", 0, 7);
     }
 
     /**

@@ -55,7 +55,9 @@ class BadInputIT {
                 new Case("text/plain", "text/plain", "{}", 415),
                 new Case("form encoded", "application/x-www-form-urlencoded", "delegation_id=x", 415),
                 new Case("no content type", null, "{}", 415),
-                new Case("oversized body", JSON, "{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}", 413));
+                new Case("oversized body", JSON, "{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}", 413),
+                new Case("1 MiB+ body", JSON, "{\"pad\":\"" + "x".repeat(1024 * 1024 + 10) + "\"}", 413),
+                new Case("raw NUL characters", JSON, "{\"delegation_id\":\"\u0000\u0000\"}", 400));
         List<Arguments> arguments = new ArrayList<>();
         for (String operation : List.of("register_agent", "delegate", "validate_delegation", "revoke_delegation", "request_delegation")) {
             common.forEach(c -> arguments.add(Arguments.of(operation, c)));
@@ -98,6 +100,16 @@ class BadInputIT {
             arguments.add(Arguments.of("request_delegation", new Case(body, JSON, body, 400)));
         }
         return arguments.stream();
+    }
+
+    @ParameterizedTest(name = "{0} with two Authorization headers")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"register_agent", "delegate", "validate_delegation",
+            "revoke_delegation", "request_delegation"})
+    void twoCredentialsAreRefused(String operation) {
+        Reply reply = client.send(client.proxymeUri(REALM, operation), "POST", JSON, "{}",
+                BACKEND, bearer(client.rootToken()));
+        assertEquals(400, reply.status(), reply::toString);
+        assertOAuthError(reply);
     }
 
     @ParameterizedTest(name = "{0}: {1}")
