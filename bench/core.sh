@@ -58,9 +58,18 @@ LUA
 }
 lua delegate POST application/json "$(basic demo-agent:demo-agent-secret)" "{\"delegation_id\":\"$delegation_id\"}"
 lua client_credentials POST application/x-www-form-urlencoded "$(basic demo-agent:demo-agent-secret)" "grant_type=client_credentials"
-lua introspect_delegation POST application/x-www-form-urlencoded "$(basic demo-portal:demo-portal-secret)" "token=$delegation_token"
-lua introspect_native POST application/x-www-form-urlencoded "$(basic demo-portal:demo-portal-secret)" "token=$native_token"
-lua validate_delegation POST application/json "$(basic demo-portal:demo-portal-secret)" "{\"delegation_token\":\"$delegation_token\"}"
+# Tokens live 300 s, shorter than a whole run: mint fresh ones before the warm-up and before every repetition, or
+# later runs would measure the refusal of expired tokens.
+fresh_tokens() {
+  delegation_token=$(curl -sf -u demo-agent:demo-agent-secret -H 'Content-Type: application/json' \
+    -d "{\"delegation_id\":\"$delegation_id\"}" "$base/proxyme/delegate" | json delegation_token)
+  native_token=$(curl -sf -u demo-backend:demo-backend-secret -d grant_type=client_credentials \
+    "$base/protocol/openid-connect/token" | json access_token)
+  lua introspect_delegation POST application/x-www-form-urlencoded "$(basic demo-portal:demo-portal-secret)" "token=$delegation_token"
+  lua introspect_native POST application/x-www-form-urlencoded "$(basic demo-portal:demo-portal-secret)" "token=$native_token"
+  lua validate_delegation POST application/json "$(basic demo-portal:demo-portal-secret)" "{\"delegation_token\":\"$delegation_token\"}"
+}
+fresh_tokens
 
 token_url=$base/protocol/openid-connect/token
 declare -A url=([delegate]=$base/proxyme/delegate [client_credentials]=$token_url
@@ -72,17 +81,19 @@ ms() { awk -v q="$1" '$1==q {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} els
 run() { # scenario seconds -> "rps p50_ms p99_ms errors"
   out=$(wrk -t2 -c"$connections" -d"$2s" --latency -s "$scripts/$1.lua" "${url[$1]}")
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $4} /Socket errors/ {print "socket:" $0}' | tr '\n' ' ')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $NF} /Socket errors/ {print "socket-errors"}' | tr '\n' ' ')
   echo "$rps $(echo "$out" | ms 50%) $(echo "$out" | ms 99%) ${errors:-0}"
 }
 
 echo "warm-up ${warmup}s ..." >&2
 for scenario in $scenarios; do run "$scenario" $((warmup / 5)) > /dev/null; done
+fresh_tokens
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'); Keycloak $version production mode, H2; wrk -t2 -c$connections, ${duration}s per run"
 printf '%-24s %10s %9s %9s %s\n' scenario req/s p50_ms p99_ms non-2xx
 results=$(mktemp)
 for rep in 1 2 3; do
+  fresh_tokens
   for scenario in $scenarios; do
     result=$(run "$scenario" "$duration")
     printf '%-24s %10s %9s %9s %s\n' "$scenario#$rep" $result | tee -a "$results"

@@ -49,21 +49,24 @@ token=$(curl -sf -u demo-backend:demo-backend-secret -H 'Content-Type: applicati
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$checked_port/reports")" = 200 ] \
   || { echo "the checked path does not answer 200" >&2; exit 1; }
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$checked_port/reports")" = 401 ] || { echo "no token must be 401" >&2; exit 1; }
-printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$token" > "$work/token.lua"
-# The check as nginx calls it, but straight at Keycloak: the cost of the decision alone.
-cat > "$work/check.lua" <<LUA
-wrk.headers["Authorization"] = "Bearer $token"
-wrk.headers["X-Proxyme-Portal"] = "demo-portal"
-wrk.headers["X-Forwarded-Method"] = "GET"
-wrk.headers["X-Forwarded-Uri"] = "/reports"
-wrk.headers["X-Forwarded-Host"] = "portal.example"
-LUA
+# Tokens live 300 s, shorter than a whole run: a fresh one before every repetition, or later runs would measure
+# the refusal of an expired token.
+fresh_token() {
+  token=$(curl -sf -u demo-backend:demo-backend-secret -H 'Content-Type: application/json' \
+    -d '{"username":"alice","agent_id":"demo-agent","scopes":["read"],"expires_in":86400}' \
+    "http://127.0.0.1:$port/realms/proxyme-demo/proxyme/delegate" | python3 -c 'import json,sys; print(json.load(sys.stdin)["delegation_token"])')
+  printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$token" > "$work/token.lua"
+  # The check as nginx calls it, but straight at Keycloak: the cost of the decision alone.
+  printf 'wrk.headers["Authorization"] = "Bearer %s"\nwrk.headers["X-Proxyme-Portal"] = "demo-portal"\nwrk.headers["X-Forwarded-Method"] = "GET"\nwrk.headers["X-Forwarded-Uri"] = "/reports"\nwrk.headers["X-Forwarded-Host"] = "portal.example"\n' \
+    "$token" > "$work/check.lua"
+}
+fresh_token
 check_url="http://127.0.0.1:$port/realms/proxyme-demo/proxyme/proxy/check"
 
 run() { # url connections seconds [script] -> "rps p50_ms p99_ms non2xx"
   out=$(wrk -t2 -c"$2" -d"$3s" --latency ${4:+-s "$4"} "$1")
   ms() { awk -v q="$1" '$1==q {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}'; }
-  echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(echo "$out" | ms 50%) $(echo "$out" | ms 99%) $(echo "$out" | awk '/Non-2xx/ {print $4}' | grep . || echo 0)"
+  echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(echo "$out" | ms 50%) $(echo "$out" | ms 99%) $(echo "$out" | awk '/Non-2xx/ {print $NF}' | grep . || echo 0)"
 }
 echo "warm-up ${warmup}s ..." >&2
 run "http://127.0.0.1:$checked_port/reports" 16 "$warmup" "$work/token.lua" > /dev/null
@@ -72,6 +75,7 @@ echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); Keycloak
 printf '%-28s %10s %9s %9s %s\n' scenario req/s p50_ms p99_ms non-2xx
 for connections in 4 16; do
   for rep in 1 2 3; do
+    fresh_token
     printf '%-28s %10s %9s %9s %s\n' "through nginx, checked c$connections #$rep" $(run "http://127.0.0.1:$checked_port/reports" "$connections" "$duration" "$work/token.lua")
     printf '%-28s %10s %9s %9s %s\n' "through nginx, no check c$connections #$rep" $(run "http://127.0.0.1:$direct_port/reports" "$connections" "$duration")
     printf '%-28s %10s %9s %9s %s\n' "check alone c$connections #$rep" $(run "$check_url" "$connections" "$duration" "$work/check.lua")
