@@ -23,3 +23,10 @@ await_ready() {
   for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$1/health/ready" && return; sleep 1; done
   echo "Keycloak was not ready on management port $1" >&2; exit 1
 }
+
+# Stops a Keycloak started in the background: kc.sh runs the JVM as its child, so stop the child as well.
+stop_keycloak() {
+  pkill -TERM -P "$1" 2>/dev/null || true
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}

@@ -18,7 +18,7 @@ JAVA_OPTS_APPEND="-XX:StartFlightRecording=filename=$recording,settings=profile,
   "$home/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false --http-host=127.0.0.1 \
   --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN >> "$log" 2>&1 &
 kc=$!
-trap 'kill $kc 2>/dev/null; wait $kc 2>/dev/null || true' EXIT
+trap 'stop_keycloak $kc' EXIT
 await_ready $((port + 1))
 base=http://127.0.0.1:$port/realms/proxyme-demo
 granted=$(curl -sf -u demo-backend:demo-backend-secret -H 'Content-Type: application/json' \

@@ -17,7 +17,7 @@ log=target/bench-proxy-keycloak.log
   --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN >> "$log" 2>&1 &
 kc=$!
 work=$(mktemp -d)
-trap 'kill $kc 2>/dev/null || true; [ -f "$work/checked/nginx.pid" ] && kill "$(cat "$work/checked/nginx.pid")"; [ -f "$work/plain/nginx.pid" ] && kill "$(cat "$work/plain/nginx.pid")"; true' EXIT
+trap 'stop_keycloak $kc; [ -f "$work/checked/nginx.pid" ] && kill "$(cat "$work/checked/nginx.pid")"; [ -f "$work/plain/nginx.pid" ] && kill "$(cat "$work/plain/nginx.pid")"; true' EXIT
 await_ready $((port + 1))
 
 portal_port=$((port + 2)) direct_port=$((port + 3)) checked_port=$((port + 4))

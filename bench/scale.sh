@@ -21,8 +21,8 @@ start() {
   kc=$!
   await_ready $((port + 1))
 }
-stop() { kill "$kc"; wait "$kc" 2>/dev/null || true; }
-trap 'kill $kc 2>/dev/null || true' EXIT
+stop() { stop_keycloak "$kc"; }
+trap 'stop_keycloak $kc' EXIT
 
 base=http://127.0.0.1:$port/realms/proxyme-demo
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
