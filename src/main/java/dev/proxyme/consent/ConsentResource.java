@@ -161,9 +161,9 @@ public class ConsentResource {
         }
         ClientModel portal = realm.getClientByClientId(request.portalClientId());
         view.put("view", "consent");
-        view.put("agentName", displayName(agent.client()));
+        view.put("agentName", BrowserPage.displayName(agent.client()));
         view.put("agentClientId", agent.clientId());
-        view.put("portalName", portal == null ? request.portalClientId() : displayName(portal));
+        view.put("portalName", portal == null ? request.portalClientId() : BrowserPage.displayName(portal));
         view.put("portalClientId", request.portalClientId());
         view.put("scopes", scopes);
         view.put("stepUp", !granted.isEmpty());
@@ -216,10 +216,6 @@ public class ConsentResource {
 
     private URI pageUri(String userCode) {
         return page.pageUri("consent" + (userCode == null ? "" : "?user_code=" + BrowserPage.encode(userCode)));
-    }
-
-    private static String displayName(ClientModel client) {
-        return client.getName() == null || client.getName().isBlank() ? client.getClientId() : client.getName();
     }
 
 }

@@ -76,7 +76,7 @@ public class ProxyResource {
                 .cacheControl(noStore())
                 .header("X-Proxyme-User", valid.user().getId())
                 .header("X-Proxyme-Username", valid.user().getUsername())
-                .header("X-Proxyme-Agent", valid.agent().clientId())
+                .header("X-Proxyme-Agent", valid.agent().getClientId())
                 .header("X-Proxyme-Scopes", String.join(" ", scopes))
                 .header("X-Proxyme-Delegation", valid.delegation().id())
                 .header("X-Proxyme-Assertion", AssertionCache.get(valid.token().getId(), portalClientId, Time.currentTime(),
@@ -138,7 +138,7 @@ public class ProxyResource {
         assertion.issuer(Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
         assertion.audience(portalClientId);
         assertion.subject(valid.user().getId());
-        assertion.issuedFor(valid.agent().clientId());
+        assertion.issuedFor(valid.agent().getClientId());
         assertion.iat((long) now);
         assertion.exp((long) now + IdentityAssertion.LIFETIME_SECONDS);
         assertion.getOtherClaims().put("preferred_username", valid.user().getUsername());

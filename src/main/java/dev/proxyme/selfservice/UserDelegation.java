@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.proxyme.delegation.Scopes;
 import dev.proxyme.store.DelegationEntity;
+import dev.proxyme.web.BrowserPage;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
 
@@ -39,7 +40,7 @@ public record UserDelegation(
 
     private static String nameOf(RealmModel realm, String clientId) {
         ClientModel client = realm.getClientByClientId(clientId);
-        return client == null || client.getName() == null || client.getName().isBlank() ? clientId : client.getName();
+        return client == null ? clientId : BrowserPage.displayName(client);
     }
 
     /** The page's view of it: FreeMarker reads maps unambiguously (a record's accessors look like methods to it). */

@@ -1,6 +1,9 @@
 package dev.proxyme.store;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.persistence.EntityManager;
@@ -94,39 +97,23 @@ public class DelegationStore {
 
     /** Administrators' search; every criterion may be null. Newest first. */
     public List<DelegationEntity> search(String realmId, DelegationQuery query) {
+        Map<String, Object> equal = new LinkedHashMap<>();
+        equal.put("userId", query.userId());
+        equal.put("agentClientId", query.agentClientId());
+        equal.put("portalClientId", query.portalClientId());
+        equal.put("status", query.status());
+        equal.values().removeIf(Objects::isNull);
         StringBuilder jpql = new StringBuilder("select d from DelegationEntity d where d.realmId = :realmId");
-        if (query.userId() != null) {
-            jpql.append(" and d.userId = :userId");
-        }
-        if (query.agentClientId() != null) {
-            jpql.append(" and d.agentClientId = :agentClientId");
-        }
-        if (query.portalClientId() != null) {
-            jpql.append(" and d.portalClientId = :portalClientId");
-        }
-        if (query.status() != null) {
-            jpql.append(" and d.status = :status");
-        }
+        equal.keySet().forEach(field -> jpql.append(" and d.").append(field).append(" = :").append(field));
         if (query.createdFrom() != null) {
             jpql.append(" and d.createdAt >= :createdFrom");
         }
         if (query.createdTo() != null) {
             jpql.append(" and d.createdAt < :createdTo");
         }
-        jpql.append(" order by d.createdAt desc, d.id");
-        var typed = em.createQuery(jpql.toString(), DelegationEntity.class).setParameter("realmId", realmId);
-        if (query.userId() != null) {
-            typed.setParameter("userId", query.userId());
-        }
-        if (query.agentClientId() != null) {
-            typed.setParameter("agentClientId", query.agentClientId());
-        }
-        if (query.portalClientId() != null) {
-            typed.setParameter("portalClientId", query.portalClientId());
-        }
-        if (query.status() != null) {
-            typed.setParameter("status", query.status());
-        }
+        var typed = em.createQuery(jpql.append(" order by d.createdAt desc, d.id").toString(), DelegationEntity.class)
+                .setParameter("realmId", realmId);
+        equal.forEach(typed::setParameter);
         if (query.createdFrom() != null) {
             typed.setParameter("createdFrom", query.createdFrom());
         }

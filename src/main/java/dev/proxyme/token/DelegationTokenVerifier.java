@@ -36,7 +36,7 @@ public class DelegationTokenVerifier {
     }
 
     /** A token that passed every check, with what it was checked against. */
-    public record VerifiedToken(AccessToken token, Delegation delegation, UserModel user, Agent agent) {
+    public record VerifiedToken(AccessToken token, Delegation delegation, UserModel user, ClientModel agent) {
     }
 
     /** The delegation token if it is valid right now; empty otherwise (the reason is logged at debug, never the token). */
@@ -87,8 +87,9 @@ public class DelegationTokenVerifier {
     private Optional<VerifiedToken> checkParties(AccessToken token) {
         String delegationId = DelegationTokenId.delegationIdOf(token.getId()).orElseThrow();
         ClientModel agentClient = realm.getClientByClientId(token.getIssuedFor());
-        Optional<Agent> agent = Agent.of(agentClient).filter(a -> a.client().isEnabled());
-        if (agent.isEmpty() || !passes(token, TokenManager.NotBeforeCheck.forModel(agentClient))) {
+        // The proxy check runs this on every request: only the agent marker and state, not its whole registration.
+        if (!Agent.isAgent(agentClient) || !agentClient.isEnabled()
+                || !passes(token, TokenManager.NotBeforeCheck.forModel(agentClient))) {
             logger.debug("Delegation token refused: agent unknown or disabled");
             return Optional.empty();
         }
@@ -105,7 +106,7 @@ public class DelegationTokenVerifier {
             logger.debug("Delegation token refused: delegation unknown or ended");
             return Optional.empty();
         }
-        return Optional.of(new VerifiedToken(token, delegation.get(), user, agent.get()));
+        return Optional.of(new VerifiedToken(token, delegation.get(), user, agentClient));
     }
 
     private static boolean passes(AccessToken token, TokenVerifier.Predicate<? super AccessToken> check) {

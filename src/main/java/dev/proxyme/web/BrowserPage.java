@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 import org.keycloak.common.util.Base64Url;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -134,6 +135,11 @@ public final class BrowserPage {
             return origin.equals(base.getScheme() + "://" + base.getRawAuthority());
         }
         return "same-origin".equals(session.getContext().getRequestHeaders().getHeaderString("Sec-Fetch-Site"));
+    }
+
+    /** A client as people should read it: its name, or its client id when it has none. */
+    public static String displayName(ClientModel client) {
+        return client.getName() == null || client.getName().isBlank() ? client.getClientId() : client.getName();
     }
 
     public static String encode(String value) {

@@ -102,6 +102,22 @@ class BadInputIT {
         return arguments.stream();
     }
 
+    /** The user's own JSON revocation; {@code {}} is left out: it rightly means "revoke all of mine". */
+    static Stream<Case> badUserRevocations() {
+        return badRequests().map(arguments -> (Case) arguments.get()[1])
+                .filter(c -> !c.body().equals("{}") && c.name().length() < 40 && !c.name().startsWith("{"))
+                .distinct();
+    }
+
+    @ParameterizedTest(name = "my/delegations/revoke: {0}")
+    @MethodSource("badUserRevocations")
+    void theUsersOwnRevocationAnswersWithAnOAuthError(Case badRequest) {
+        Reply reply = client.send(client.proxymeUri(REALM, "my/delegations/revoke"), "POST", badRequest.contentType(),
+                badRequest.body(), bearer(client.userToken("bob", "bob-password")));
+        assertEquals(badRequest.status(), reply.status(), reply::toString);
+        assertOAuthError(reply);
+    }
+
     @ParameterizedTest(name = "{0} with two Authorization headers")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"register_agent", "delegate", "validate_delegation",
             "revoke_delegation", "request_delegation"})

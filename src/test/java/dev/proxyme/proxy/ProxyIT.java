@@ -176,6 +176,32 @@ class ProxyIT {
         assertEquals("Bearer realm=\"proxyme-it\"", noToken.headers().firstValue("WWW-Authenticate").orElse(""));
     }
 
+    @Test
+    void theSessionEndpointRefusesWhatIsNotAValidTokenForThisPortal() {
+        URI session = client.proxymeUri(REALM, "proxy/session");
+        for (Map.Entry<String, Map<String, String>> attempt : Map.of(
+                "no portal named", Map.<String, String>of(),
+                "not a portal", Map.of("X-Proxyme-Portal", "backend")).entrySet()) {
+            Reply reply = client.request(session, "POST", "application/x-www-form-urlencoded", "token=x", attempt.getValue());
+            assertEquals(400, reply.status(), attempt.getKey() + ": " + reply);
+            dev.proxyme.testsupport.OAuthAssertions.assertOAuthError(reply);
+        }
+        for (String body : List.of("", "token=", "token=garbage", "token=" + "x".repeat(70_000), "other=1")) {
+            Reply reply = client.request(session, "POST", "application/x-www-form-urlencoded", body,
+                    Map.of("X-Proxyme-Portal", "portal-a"));
+            assertEquals(401, reply.status(), body.length() > 40 ? "long token" : body + ": " + reply);
+            dev.proxyme.testsupport.OAuthAssertions.assertOAuthError(reply);
+            assertFalse(reply.headers().firstValue("Set-Cookie").isPresent(), "no cookie without a valid token");
+        }
+        String forB = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-b").text("delegation_token");
+        Reply otherPortal = client.request(session, "POST", "application/x-www-form-urlencoded", "token=" + forB,
+                Map.of("X-Proxyme-Portal", "portal-a"));
+        assertEquals(403, otherPortal.status(), otherPortal::toString);
+        dev.proxyme.testsupport.OAuthAssertions.assertOAuthError(otherPortal);
+        Reply logout = client.request(client.proxymeUri(REALM, "proxy/logout"), "POST", null, null, Map.of("Cookie", "proxyme_session=garbage"));
+        assertEquals(200, logout.status(), "logging out without a valid session only clears the cookie: " + logout);
+    }
+
     private Reply through(String method, String path, Map<String, String> headers) {
         return client.request(nginx.uri(path), method, method.equals("POST") ? "application/json" : null,
                 method.equals("POST") ? "{}" : null, headers);

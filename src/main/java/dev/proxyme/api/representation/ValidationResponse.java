@@ -23,7 +23,7 @@ public record ValidationResponse(
 
     public static ValidationResponse of(DelegationTokenVerifier.VerifiedToken verified) {
         return new ValidationResponse(true, verified.user().getId(), verified.user().getUsername(),
-                verified.agent().clientId(), List.copyOf(Scopes.parse(verified.token().getScope()).names()),
+                verified.agent().getClientId(), List.copyOf(Scopes.parse(verified.token().getScope()).names()),
                 verified.delegation().portalClientId(), verified.delegation().id(), verified.token().getExp());
     }
 }
