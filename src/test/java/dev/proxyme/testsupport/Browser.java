@@ -56,8 +56,13 @@ public final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
-    /** Fills Keycloak's login form if it is showing. */
+    /**
+     * Fills Keycloak's login form if it is showing. Waits until either the login form or a Proxyme page has rendered:
+     * deciding earlier, while the redirect to the login is still loading, would skip a login that was needed.
+     */
     public void logInIfAsked(String username, String password) {
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> !d.findElements(By.id("username")).isEmpty()
+                || !d.findElements(By.id("proxyme-page")).isEmpty());
         if (!driver.findElements(By.id("username")).isEmpty()) {
             driver.findElement(By.id("username")).sendKeys(username);
             driver.findElement(By.id("password")).sendKeys(password);
