@@ -41,6 +41,12 @@ public final class PostgresInstance implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
+    /** Runs one SQL statement in the database as the superuser, as an operator at a psql prompt would. */
+    public void sql(String database, String statement) {
+        asPostgres(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres",
+                "-d", database, "-v", "ON_ERROR_STOP=1", "-c", statement);
+    }
+
     @Override
     public void close() {
         try {
