@@ -147,7 +147,7 @@ public class ProxymeResource {
     private DelegationService.Grant delegateAsBackend(Attempt attempt, ClientModel backend, JsonBody json) {
         String agentId = json.requiredString("agent_id");
         Agent agent = Agent.of(realm.getClientByClientId(agentId))
-                .orElseThrow(() -> ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST,
+                .orElseThrow(() -> ProxymeException.notFound(OAuthErrors.NOT_FOUND,
                         "Unknown agent: " + ProxymeException.printable(agentId)));
         attempt.agentClientId = agent.clientId();
         UserModel user = userOf(json);
@@ -342,7 +342,7 @@ public class ProxymeResource {
                 ? session.users().getUserById(realm, userId)
                 : session.users().getUserByUsername(realm, username);
         if (user == null) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "Unknown user");
+            throw ProxymeException.notFound(OAuthErrors.NOT_FOUND, "Unknown user");
         }
         return user;
     }

@@ -88,19 +88,20 @@ public class AuditLog {
         entity.setRealmId(realm.getId());
         entity.setEventTime(Time.currentTimeMillis());
         entity.setAction(record.action().name());
-        entity.setDelegationId(record.delegationId());
-        entity.setUserId(record.userId());
-        entity.setAgentClientId(record.agentClientId());
-        entity.setPortalClientId(record.portalClientId());
+        // Refusals record what was asked, which may be any string: fit each to its column, never fail the write.
+        entity.setDelegationId(fit(record.delegationId(), 36));
+        entity.setUserId(fit(record.userId(), 36));
+        entity.setAgentClientId(fit(record.agentClientId(), 255));
+        entity.setPortalClientId(fit(record.portalClientId(), 255));
         entity.setActorType(record.actor().type().name());
-        entity.setActorId(record.actor().id());
+        entity.setActorId(fit(record.actor().id(), 255));
         ClientConnection connection = session.getContext().getConnection();
-        entity.setSourceAddress(connection == null ? null : connection.getRemoteAddr());
-        entity.setDetail(truncate(record.detail()));
+        entity.setSourceAddress(connection == null ? null : fit(connection.getRemoteAddr(), 64));
+        entity.setDetail(fit(record.detail(), 1024));
         return entity;
     }
 
-    private static String truncate(String detail) {
-        return detail == null || detail.length() <= 1024 ? detail : detail.substring(0, 1024);
+    private static String fit(String value, int columnLength) {
+        return value == null || value.length() <= columnLength ? value : value.substring(0, columnLength);
     }
 }

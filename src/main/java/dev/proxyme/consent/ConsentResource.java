@@ -117,6 +117,10 @@ public class ConsentResource {
         if (request.isEmpty()) {
             return result(user, "proxymeResultExpired", "expired", 400);
         }
+        String decision = form.getFirst("decision");
+        if (!"approve".equals(decision) && !"deny".equals(decision)) {
+            return result(user, "proxymeResultRefused", "invalid", 400);
+        }
         if (!consent.requests().consumeNonce(form.getFirst("nonce"), request.get(), user.getId())) {
             return refused(user, "consent form replayed or forged");
         }
@@ -124,7 +128,7 @@ public class ConsentResource {
             return refused(user, "consent form for another user");
         }
         try {
-            if ("approve".equals(form.getFirst("decision"))) {
+            if ("approve".equals(decision)) {
                 consent.approve(user, auth.session().getId(), request.get());
                 return result(user, "proxymeResultApproved", "approved", 200);
             }

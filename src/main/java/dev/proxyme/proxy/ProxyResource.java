@@ -80,10 +80,10 @@ public class ProxyResource {
                 .header("X-Proxyme-Scopes", String.join(" ", scopes))
                 .header("X-Proxyme-Delegation", valid.delegation().id())
                 .header("X-Proxyme-Assertion", AssertionCache.get(valid.token().getId(), portalClientId, Time.currentTime(),
-                        () -> assertion(valid, portalClientId)));
-        if (valid.user().getEmail() != null) {
-            ok.header("X-Proxyme-Email", valid.user().getEmail());
-        }
+                        () -> assertion(valid, portalClientId)))
+                // Always present, empty when the user has none: Caddy 2.6's copy_headers would otherwise copy the
+                // literal placeholder text of a missing header; the shipped configs drop the empty header.
+                .header("X-Proxyme-Email", valid.user().getEmail() == null ? "" : valid.user().getEmail());
         return ok.build();
     }
 
@@ -125,8 +125,9 @@ public class ProxyResource {
         HttpHeaders headers = session.getContext().getRequestHeaders();
         String token = presentedToken(headers);
         Optional<String> delegationId = new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(token);
-        delegationId.ifPresent(id -> new DelegationService(session, realm).revoke(id,
-                Actor.client(headers.getHeaderString(PORTAL_HEADER)), "proxy_logout"));
+        // The portal header is the proxy's word, not proof: only a portal of this realm is recorded as the actor.
+        Actor portal = Actor.client(Portals.find(realm, headers.getHeaderString(PORTAL_HEADER)).map(ClientModel::getClientId).orElse(null));
+        delegationId.ifPresent(id -> new DelegationService(session, realm).revoke(id, portal, "proxy_logout"));
         return Response.ok("{\"status\":\"logged out\"}", MediaType.APPLICATION_JSON_TYPE).cacheControl(noStore())
                 .cookie(sessionCookie("", 0)).build();
     }

@@ -84,10 +84,10 @@ class DelegateIT {
     }
 
     @Test
-    void unknownPartiesAreBadRequests() {
-        assertError(client.delegateAsBackend("nobody", agent.clientId(), List.of("read"), "portal-a"), 400, "invalid_request");
-        assertError(client.delegateAsBackend("alice", "no-such-agent", List.of("read"), "portal-a"), 400, "invalid_request");
-        assertError(client.delegateAsBackend("alice", "portal-a", List.of("read"), "portal-a"), 400, "invalid_request");
+    void unknownPartiesAreNotFoundOrBadRequests() {
+        assertError(client.delegateAsBackend("nobody", agent.clientId(), List.of("read"), "portal-a"), 404, "not_found");
+        assertError(client.delegateAsBackend("alice", "no-such-agent", List.of("read"), "portal-a"), 404, "not_found");
+        assertError(client.delegateAsBackend("alice", "portal-a", List.of("read"), "portal-a"), 404, "not_found");
         assertError(client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "no-such-portal"), 400, "invalid_target");
         assertError(client.delegateAsBackend("service-account-backend", agent.clientId(), List.of("read"), "portal-a"), 400, "invalid_request");
     }

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -30,7 +31,9 @@ public final class ProxymeClient {
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private final KeycloakServer server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: over plain http the JDK would otherwise try an h2c upgrade, which no browser or agent does.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     public ProxymeClient(KeycloakServer server) {
         this.server = server;
@@ -261,6 +264,26 @@ public final class ProxymeClient {
     }
 
     /** Enables or disables a user ({@code /users/<id>}) or client ({@code /clients/<uuid>}) through the admin API. */
+    /**
+     * What Keycloak's own token endpoint answers to this form body. Keycloak parses form bodies before any endpoint or
+     * extension runs, so a body it cannot decode gets the same answer everywhere: the tests hold Proxyme to it.
+     */
+    public Reply keycloakTokenEndpointAnswer(String formBody) {
+        return send(tokenEndpoint(REALM), "POST", "application/x-www-form-urlencoded", formBody);
+    }
+
+    /** Sets a portal's route rules ({@code proxyme.routes}); null removes them. */
+    public void setPortalRoutes(String portalClientId, String rules) {
+        Reply found = get(URI.create(adminUri(REALM, "/clients") + "?clientId=" + portalClientId), bearer(rootToken()));
+        ObjectNode rep = (ObjectNode) found.json().get(0);
+        ((ObjectNode) rep.get("attributes")).put("proxyme.routes", rules == null ? "" : rules);
+        Reply updated = send(adminUri(REALM, "/clients/" + rep.get("id").asText()), "PUT", "application/json", rep.toString(),
+                bearer(rootToken()));
+        if (updated.status() != 204) {
+            throw new IllegalStateException("Could not set the routes of " + portalClientId + ": " + updated);
+        }
+    }
+
     public void setEnabled(String adminPath, boolean enabled) {
         Reply reply = send(adminUri(REALM, adminPath), "PUT", "application/json", "{\"enabled\":" + enabled + "}",
                 bearer(rootToken()));

@@ -13,14 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proxyme.testsupport.EchoPortal;
 import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
-import dev.proxyme.testsupport.NginxProxy;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
+import dev.proxyme.testsupport.ReverseProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,35 +33,41 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Debian's nginx with the shipped config, in front of a portal that echoes what it receives; Proxyme decides. */
+/**
+ * What any reverse proxy running a shipped configuration must do in front of a portal that echoes what it receives,
+ * with Proxyme deciding: each proxy's IT runs these same tests against its real binary.
+ */
 @ExtendWith(KeycloakServerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProxyIT {
+abstract class ReverseProxyContract {
 
     private final KeycloakServer server;
     private final ProxymeClient client;
     private EchoPortal portal;
-    private NginxProxy nginx;
+    private ReverseProxy proxy;
     private RegisteredAgent agent;
 
-    ProxyIT(KeycloakServer server, ProxymeClient client) {
+    ReverseProxyContract(KeycloakServer server, ProxymeClient client) {
         this.server = server;
         this.client = client;
     }
 
+    /** Starts the proxy with the repository's shipped configuration for portal-a of the test realm. */
+    abstract ReverseProxy startProxy(KeycloakServer server, String realm, String portalClientId, String portalHostAndPort);
+
     @BeforeAll
     void startProxy() {
-        setRoutes("portal-a", "GET,HEAD /reports/* read; POST /* write; * /* read");
+        client.setPortalRoutes("portal-a", "GET,HEAD /reports/* read; POST /* write; * /* read");
         agent = client.registerAgent(List.of("read", "write"), List.of("portal-a", "portal-b"));
         portal = new EchoPortal();
-        nginx = new NginxProxy(server, REALM, "portal-a", portal.hostAndPort());
+        proxy = startProxy(server, REALM, "portal-a", portal.hostAndPort());
     }
 
     @AfterAll
     void stopProxy() {
-        nginx.close();
+        proxy.close();
         portal.close();
-        setRoutes("portal-a", null);
+        client.setPortalRoutes("portal-a", null);
     }
 
     @Test
@@ -128,7 +133,7 @@ class ProxyIT {
     void aCookieSessionWorksAndRevocationBitesOnTheNextRequest() {
         Reply granted = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
         String token = granted.text("delegation_token");
-        Reply session = client.request(nginx.uri("/.proxyme/session"), "POST", "application/x-www-form-urlencoded",
+        Reply session = client.request(proxy.uri("/.proxyme/session"), "POST", "application/x-www-form-urlencoded",
                 "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), Map.of());
         assertEquals(200, session.status(), session::toString);
         String setCookie = session.headers().firstValue("Set-Cookie").orElse("");
@@ -152,7 +157,7 @@ class ProxyIT {
         String cookie = "proxyme_session=" + granted.text("delegation_token");
         assertEquals(200, through("GET", "/reports/1", Map.of("Cookie", cookie)).status());
 
-        Reply logout = client.request(nginx.uri("/.proxyme/logout"), "POST", null, null, Map.of("Cookie", cookie));
+        Reply logout = client.request(proxy.uri("/.proxyme/logout"), "POST", null, null, Map.of("Cookie", cookie));
         assertEquals(200, logout.status(), logout::toString);
         String cleared = logout.headers().firstValue("Set-Cookie").orElse("");
         assertTrue(cleared.startsWith("proxyme_session=;") && cleared.contains("Max-Age=0"), cleared);
@@ -163,47 +168,8 @@ class ProxyIT {
         assertEquals("proxy_logout", trail.get("delegation").get("end_reason").asText(), "the audit records the session's end");
     }
 
-    @Test
-    void theCheckEndpointAnswersBadRequestsInOAuthShape() {
-        URI check = client.proxymeUri(REALM, "proxy/check");
-        Reply noPortal = client.request(check, "GET", null, null, Map.of());
-        assertEquals(400, noPortal.status(), noPortal::toString);
-        assertEquals("invalid_request", noPortal.text("error"));
-        Reply notAPortal = client.request(check, "GET", null, null, Map.of("X-Proxyme-Portal", "backend"));
-        assertEquals(400, notAPortal.status());
-        Reply noToken = client.request(check, "GET", null, null, Map.of("X-Proxyme-Portal", "portal-a"));
-        assertEquals(401, noToken.status());
-        assertEquals("Bearer realm=\"proxyme-it\"", noToken.headers().firstValue("WWW-Authenticate").orElse(""));
-    }
-
-    @Test
-    void theSessionEndpointRefusesWhatIsNotAValidTokenForThisPortal() {
-        URI session = client.proxymeUri(REALM, "proxy/session");
-        for (Map.Entry<String, Map<String, String>> attempt : Map.of(
-                "no portal named", Map.<String, String>of(),
-                "not a portal", Map.of("X-Proxyme-Portal", "backend")).entrySet()) {
-            Reply reply = client.request(session, "POST", "application/x-www-form-urlencoded", "token=x", attempt.getValue());
-            assertEquals(400, reply.status(), attempt.getKey() + ": " + reply);
-            dev.proxyme.testsupport.OAuthAssertions.assertOAuthError(reply);
-        }
-        for (String body : List.of("", "token=", "token=garbage", "token=" + "x".repeat(70_000), "other=1")) {
-            Reply reply = client.request(session, "POST", "application/x-www-form-urlencoded", body,
-                    Map.of("X-Proxyme-Portal", "portal-a"));
-            assertEquals(401, reply.status(), body.length() > 40 ? "long token" : body + ": " + reply);
-            dev.proxyme.testsupport.OAuthAssertions.assertOAuthError(reply);
-            assertFalse(reply.headers().firstValue("Set-Cookie").isPresent(), "no cookie without a valid token");
-        }
-        String forB = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-b").text("delegation_token");
-        Reply otherPortal = client.request(session, "POST", "application/x-www-form-urlencoded", "token=" + forB,
-                Map.of("X-Proxyme-Portal", "portal-a"));
-        assertEquals(403, otherPortal.status(), otherPortal::toString);
-        dev.proxyme.testsupport.OAuthAssertions.assertOAuthError(otherPortal);
-        Reply logout = client.request(client.proxymeUri(REALM, "proxy/logout"), "POST", null, null, Map.of("Cookie", "proxyme_session=garbage"));
-        assertEquals(200, logout.status(), "logging out without a valid session only clears the cookie: " + logout);
-    }
-
     private Reply through(String method, String path, Map<String, String> headers) {
-        return client.request(nginx.uri(path), method, method.equals("POST") ? "application/json" : null,
+        return client.request(proxy.uri(path), method, method.equals("POST") ? "application/json" : null,
                 method.equals("POST") ? "{}" : null, headers);
     }
 
@@ -223,20 +189,6 @@ class ProxyIT {
             }
         }
         return false;
-    }
-
-    private void setRoutes(String portalClientId, String rules) {
-        Reply found = client.get(URI.create(client.adminUri(REALM, "/clients") + "?clientId=" + portalClientId), bearer(client.rootToken()));
-        ObjectNode rep = (ObjectNode) found.json().get(0);
-        ObjectNode attributes = (ObjectNode) rep.get("attributes");
-        if (rules == null) {
-            attributes.put(RouteRules.ATTRIBUTE, "");
-        } else {
-            attributes.put(RouteRules.ATTRIBUTE, rules);
-        }
-        Reply updated = client.send(client.adminUri(REALM, "/clients/" + rep.get("id").asText()), "PUT", "application/json",
-                rep.toString(), bearer(client.rootToken()));
-        assertEquals(204, updated.status(), updated::toString);
     }
 
 }

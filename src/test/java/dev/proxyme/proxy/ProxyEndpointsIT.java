@@ -1,0 +1,76 @@
+package dev.proxyme.proxy;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static dev.proxyme.testsupport.OAuthAssertions.assertOAuthError;
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Proxyme's proxy endpoints called directly, as a misconfigured or hostile proxy could. */
+@ExtendWith(KeycloakServerExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProxyEndpointsIT {
+
+    private final ProxymeClient client;
+    private RegisteredAgent agent;
+
+    ProxyEndpointsIT(ProxymeClient client) {
+        this.client = client;
+    }
+
+    @BeforeAll
+    void registerAgent() {
+        agent = client.registerAgent(List.of("read", "write"), List.of("portal-a", "portal-b"));
+    }
+
+    @Test
+    void theCheckEndpointAnswersBadRequestsInOAuthShape() {
+        URI check = client.proxymeUri(REALM, "proxy/check");
+        Reply noPortal = client.request(check, "GET", null, null, Map.of());
+        assertEquals(400, noPortal.status(), noPortal::toString);
+        assertEquals("invalid_request", noPortal.text("error"));
+        Reply notAPortal = client.request(check, "GET", null, null, Map.of("X-Proxyme-Portal", "backend"));
+        assertEquals(400, notAPortal.status());
+        Reply noToken = client.request(check, "GET", null, null, Map.of("X-Proxyme-Portal", "portal-a"));
+        assertEquals(401, noToken.status());
+        assertEquals("Bearer realm=\"proxyme-it\"", noToken.headers().firstValue("WWW-Authenticate").orElse(""));
+    }
+
+    @Test
+    void theSessionEndpointRefusesWhatIsNotAValidTokenForThisPortal() {
+        URI session = client.proxymeUri(REALM, "proxy/session");
+        for (Map.Entry<String, Map<String, String>> attempt : Map.of(
+                "no portal named", Map.<String, String>of(),
+                "not a portal", Map.of("X-Proxyme-Portal", "backend")).entrySet()) {
+            Reply reply = client.request(session, "POST", "application/x-www-form-urlencoded", "token=x", attempt.getValue());
+            assertEquals(400, reply.status(), attempt.getKey() + ": " + reply);
+            assertOAuthError(reply);
+        }
+        for (String body : List.of("", "token=", "token=garbage", "token=" + "x".repeat(70_000), "other=1")) {
+            Reply reply = client.request(session, "POST", "application/x-www-form-urlencoded", body,
+                    Map.of("X-Proxyme-Portal", "portal-a"));
+            assertEquals(401, reply.status(), body.length() > 40 ? "long token" : body + ": " + reply);
+            assertOAuthError(reply);
+            assertFalse(reply.headers().firstValue("Set-Cookie").isPresent(), "no cookie without a valid token");
+        }
+        String forB = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-b").text("delegation_token");
+        Reply otherPortal = client.request(session, "POST", "application/x-www-form-urlencoded", "token=" + forB,
+                Map.of("X-Proxyme-Portal", "portal-a"));
+        assertEquals(403, otherPortal.status(), otherPortal::toString);
+        assertOAuthError(otherPortal);
+        Reply logout = client.request(client.proxymeUri(REALM, "proxy/logout"), "POST", null, null, Map.of("Cookie", "proxyme_session=garbage"));
+        assertEquals(200, logout.status(), "logging out without a valid session only clears the cookie: " + logout);
+    }
+}
