@@ -10,7 +10,7 @@ mkdir -p target
   echo "== core pairs, 16 connections"; WARMUP=90 bench/core.sh 15 16
   echo "== proxy check"; WARMUP=90 bench/proxy.sh 15
   echo "== revocation"; bench/revocation.sh 1000
-} 2>&1 | grep -v -e WARNING -e '^\[' | tee target/bench-all.txt
+} 2>&1 | sed 's/\x1b\[[0-9;]*m//g' | grep -v -e WARNING -e '^\[' | tee target/bench-all.txt
 {
   echo "# Latest benchmark run"
   echo
