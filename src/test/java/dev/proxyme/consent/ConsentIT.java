@@ -174,6 +174,42 @@ class ConsentIT {
         }
     }
 
+    /**
+     * Ten wrong codes a minute per source address (RFC 8628 section 5.1: user codes must resist guessing). The test's
+     * guesses leave from 127.0.0.2, so the limit they trip does not reach the other tests, which use 127.0.0.1.
+     */
+    @Test
+    void wrongUserCodesAreLimitedPerAddress() throws Exception {
+        JsonNode request = request(List.of("read"), null, "Read invoices");
+        String code = request.get("user_code").asText();
+        ProxymeClient guesser = new ProxymeClient(server, java.net.InetAddress.getByName("127.0.0.2"));
+        try (Browser browser = new Browser()) {
+            browser.open(request.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-approve"));
+            String cookies = browser.cookieHeader();
+            String wrong = new StringBuilder(code.replace("-", "")).reverse().toString();
+            for (int attempt = 1; attempt <= 10; attempt++) {
+                Reply guess = codePage(guesser, wrong, cookies);
+                assertEquals(400, guess.status(), "wrong code " + attempt + ": " + guess.status());
+                assertTrue(guess.body().contains("not valid"), "wrong code " + attempt);
+            }
+            Reply limited = codePage(guesser, code, cookies);
+            assertEquals(400, limited.status(), "the eleventh attempt is refused, even with the right code");
+            assertTrue(limited.body().contains("Too many wrong codes"), limited::toString);
+            assertFalse(limited.body().contains("proxyme-approve"), "no consent form behind the limit");
+
+            Reply otherAddress = codePage(client, code, cookies);
+            assertEquals(200, otherAddress.status(), "another address is not limited");
+            assertTrue(otherAddress.body().contains("proxyme-approve"));
+        }
+    }
+
+    private Reply codePage(ProxymeClient from, String code, String cookies) {
+        return from.request(URI.create(server.realmUrl(REALM) + "/proxyme/consent?user_code=" + code), "GET", null, null,
+                Map.of("Cookie", cookies, "Accept", "text/html", "Accept-Language", "en"));
+    }
+
     @Test
     void replayedOrForgedFormsGrantNothing() {
         JsonNode request = request(List.of("read"), null, "Read invoices");

@@ -2,6 +2,7 @@ package dev.proxyme.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -31,12 +32,24 @@ public final class ProxymeClient {
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private final KeycloakServer server;
-    // HTTP/1.1: over plain http the JDK would otherwise try an h2c upgrade, which no browser or agent does.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     public ProxymeClient(KeycloakServer server) {
+        this(server, null);
+    }
+
+    /**
+     * A client whose connections leave from another loopback address (127.0.0.2, ...), so that the server sees a
+     * different source address: for per-address limits, without tripping them for every other test.
+     */
+    public ProxymeClient(KeycloakServer server, InetAddress localAddress) {
         this.server = server;
+        // HTTP/1.1: over plain http the JDK would otherwise try an h2c upgrade, which no browser or agent does.
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+        if (localAddress != null) {
+            builder.localAddress(localAddress);
+        }
+        this.http = builder.build();
     }
 
     public record Reply(int status, HttpHeaders headers, String body) {
