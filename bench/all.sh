@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark, one after the other, as docs/benchmarks.md reports them: core pairs at 4 and 16 connections with a
 # 90 s warm-up, the proxy check against plain nginx, and revocation latency over 1,000 revocations.
-# Run by hand (about 25 minutes on 2 cores); the output is kept in target/bench-all.txt.
+# Run by hand (about 25 minutes on 2 cores); the output is kept in target/bench-all.txt and written into
+# docs/benchmarks.md (section "Latest run of bench/all.sh").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target
@@ -11,13 +12,15 @@ mkdir -p target
   echo "== proxy check"; WARMUP=90 bench/proxy.sh 15
   echo "== revocation"; bench/revocation.sh 1000
 } 2>&1 | sed 's/\x1b\[[0-9;]*m//g' | grep -v -e WARNING -e '^\[' | tee target/bench-all.txt
-{
-  echo "# Latest benchmark run"
-  echo
-  echo "Written by bench/all.sh on $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB,"
-  echo "$(lscpu | sed -n 's/^Model name: *//p'), $(uname -sr). Analysis and earlier runs: docs/benchmarks.md."
-  echo
-  echo '```'
-  cat target/bench-all.txt
-  echo '```'
-} > docs/benchmarks-latest.md
+# The run replaces the section between the markers in docs/benchmarks.md, with the machine's description.
+python3 - "$(nproc)" "$(free -g | awk '/Mem/ {print $2}')" "$(lscpu | sed -n 's/^Model name: *//p')" "$(uname -sr)" <<'PY'
+import datetime, sys
+cores, memory, cpu, kernel = sys.argv[1:5]
+doc = open("docs/benchmarks.md").read()
+begin, end = "<!-- bench/all.sh: begin -->", "<!-- bench/all.sh: end -->"
+run = open("target/bench-all.txt").read().rstrip()
+section = (f"{begin}\nWritten by `bench/all.sh` on {datetime.date.today()}: {cores} cores, {memory} GiB, {cpu}, {kernel}.\n\n"
+           f"```\n{run}\n```\n{end}")
+doc = doc[:doc.index(begin)] + section + doc[doc.index(end) + len(end):]
+open("docs/benchmarks.md", "w").write(doc)
+PY

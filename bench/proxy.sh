@@ -73,11 +73,19 @@ run "http://127.0.0.1:$checked_port/reports" 16 "$warmup" "$work/token.lua" > /d
 run "http://127.0.0.1:$direct_port/reports" 16 10 > /dev/null
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); Keycloak $version production mode, H2; nginx $(nginx -v 2>&1 | sed 's/.*\///'); wrk -t2, ${duration}s per run"
 printf '%-28s %10s %9s %9s %s\n' scenario req/s p50_ms p99_ms non-2xx
+results=$(mktemp)
 for connections in 4 16; do
   for rep in 1 2 3; do
     fresh_token
-    printf '%-28s %10s %9s %9s %s\n' "through nginx, checked c$connections #$rep" $(run "http://127.0.0.1:$checked_port/reports" "$connections" "$duration" "$work/token.lua")
-    printf '%-28s %10s %9s %9s %s\n' "through nginx, no check c$connections #$rep" $(run "http://127.0.0.1:$direct_port/reports" "$connections" "$duration")
-    printf '%-28s %10s %9s %9s %s\n' "check alone c$connections #$rep" $(run "$check_url" "$connections" "$duration" "$work/check.lua")
+    printf '%-28s %10s %9s %9s %s\n' "through nginx, checked c$connections #$rep" $(run "http://127.0.0.1:$checked_port/reports" "$connections" "$duration" "$work/token.lua") | tee -a "$results"
+    printf '%-28s %10s %9s %9s %s\n' "through nginx, no check c$connections #$rep" $(run "http://127.0.0.1:$direct_port/reports" "$connections" "$duration") | tee -a "$results"
+    printf '%-28s %10s %9s %9s %s\n' "check alone c$connections #$rep" $(run "$check_url" "$connections" "$duration" "$work/check.lua") | tee -a "$results"
   done
 done
+# The pair, per repetition: nginx with the check against nginx straight to the portal, measured one after the other.
+awk '{kind = ($3 == "checked") ? "checked" : ($3 == "no") ? "direct" : "alone"; c = $(NF-5); r = $(NF-4)
+      rps[kind, c, r] = $(NF-3); p99[kind, c, r] = $(NF-1)}
+     END {for (ci = 1; ci <= 2; ci++) { c = (ci == 1) ? "c4" : "c16"; for (r = 1; r <= 3; r++)
+            printf "%s rep %d: checked/direct req/s %.3f  p99 checked %s ms vs direct %s ms (check alone %s ms)\n", c, r,
+              rps["checked", c, "#" r] / rps["direct", c, "#" r], p99["checked", c, "#" r], p99["direct", c, "#" r], p99["alone", c, "#" r]}}' "$results"
+rm -f "$results"
