@@ -41,6 +41,9 @@ public class DelegationIntrospectionProvider extends AccessTokenIntrospectionPro
                         && delegation.agentClientId().equals(token.getIssuedFor()))
                 .isPresent();
         if (!active) {
+            // Keycloak adds the transformed token to the answer whenever it is set (the application/jwt variant):
+            // an inactive answer must carry no claims.
+            transformedToken = null;
             eventBuilder.detail(Details.REASON, "Delegation unknown or no longer active");
             eventBuilder.error(Errors.INVALID_TOKEN);
         }

@@ -33,6 +33,7 @@ import static dev.proxyme.testsupport.ProxymeClient.REALM;
 import static dev.proxyme.testsupport.ProxymeClient.basic;
 import static dev.proxyme.testsupport.ProxymeClient.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -131,6 +132,20 @@ class ForgedTokensIT {
                 change.accept(copy);
                 assertRefusedEverywhere("validly signed, " + what, rs256(header, encode(copy.toString()), trusted));
             });
+
+            // Keycloak's application/jwt introspection variant adds the token's claims to the answer: an inactive
+            // answer must carry none (the genuine token shows the variant is on).
+            ObjectNode unknownDelegation = claims.deepCopy();
+            invalid.get("of a delegation that does not exist").accept(unknownDelegation);
+            client.setClientAttribute("portal-a", "client.introspection.response.allow.jwt.claim.enabled", "true");
+            try {
+                assertTrue(introspectAsJwt(genuine).has("jwt"), "the JWT variant is on");
+                JsonNode inactive = introspectAsJwt(rs256(header, encode(unknownDelegation.toString()), trusted));
+                assertEquals(false, inactive.get("active").asBoolean());
+                assertFalse(inactive.has("jwt"), "no claims in an inactive answer: " + inactive);
+            } finally {
+                client.setClientAttribute("portal-a", "client.introspection.response.allow.jwt.claim.enabled", "false");
+            }
         } finally {
             client.send(client.adminUri(REALM, "/components/" + componentId), "DELETE", null, null, bearer(client.rootToken()));
         }
@@ -203,6 +218,14 @@ class ForgedTokensIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private JsonNode introspectAsJwt(String token) {
+        Reply reply = client.request(URI.create(server.realmUrl(REALM) + "/protocol/openid-connect/token/introspect"), "POST",
+                "application/x-www-form-urlencoded", "token=" + token,
+                Map.of("Authorization", basic("portal-a", "portal-a-secret"), "Accept", "application/jwt"));
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json();
     }
 
     /** Imports the key as a passive realm key (Keycloak's {@code rsa} key provider): it verifies, it never signs. */

@@ -276,7 +276,6 @@ public final class ProxymeClient {
                 .json().get(0).get("id").asText();
     }
 
-    /** Enables or disables a user ({@code /users/<id>}) or client ({@code /clients/<uuid>}) through the admin API. */
     /**
      * What Keycloak's own token endpoint answers to this form body. Keycloak parses form bodies before any endpoint or
      * extension runs, so a body it cannot decode gets the same answer everywhere: the tests hold Proxyme to it.
@@ -287,16 +286,22 @@ public final class ProxymeClient {
 
     /** Sets a portal's route rules ({@code proxyme.routes}); null removes them. */
     public void setPortalRoutes(String portalClientId, String rules) {
-        Reply found = get(URI.create(adminUri(REALM, "/clients") + "?clientId=" + portalClientId), bearer(rootToken()));
+        setClientAttribute(portalClientId, "proxyme.routes", rules == null ? "" : rules);
+    }
+
+    /** Sets one attribute of a client of the test realm through the Admin REST API. */
+    public void setClientAttribute(String clientId, String name, String value) {
+        Reply found = get(URI.create(adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(rootToken()));
         ObjectNode rep = (ObjectNode) found.json().get(0);
-        ((ObjectNode) rep.get("attributes")).put("proxyme.routes", rules == null ? "" : rules);
+        ((ObjectNode) rep.get("attributes")).put(name, value);
         Reply updated = send(adminUri(REALM, "/clients/" + rep.get("id").asText()), "PUT", "application/json", rep.toString(),
                 bearer(rootToken()));
         if (updated.status() != 204) {
-            throw new IllegalStateException("Could not set the routes of " + portalClientId + ": " + updated);
+            throw new IllegalStateException("Could not set " + name + " of " + clientId + ": " + updated);
         }
     }
 
+    /** Enables or disables a user ({@code /users/<id>}) or client ({@code /clients/<uuid>}) through the admin API. */
     public void setEnabled(String adminPath, boolean enabled) {
         Reply reply = send(adminUri(REALM, adminPath), "PUT", "application/json", "{\"enabled\":" + enabled + "}",
                 bearer(rootToken()));
