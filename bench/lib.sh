@@ -18,6 +18,26 @@ install_keycloak() {
   cp realm-export/proxyme-demo-realm.json "$home/data/import/"
 }
 
+# Builds the install for production mode on its embedded (dev-file H2) database; the build's output goes to the log.
+build_keycloak() {
+  "$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$1" 2>&1
+}
+
+# Starts the built Keycloak in the background on 127.0.0.1:<port> (management on <port>+1), with any extra options;
+# sets $kc to its pid. The caller sets its EXIT trap (stop_keycloak "$kc"), then waits with await_ready.
+# Usage: start_keycloak <port> <log> [option ...]
+start_keycloak() {
+  local port=$1 log=$2
+  shift 2
+  "$home/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false --http-host=127.0.0.1 \
+    --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN "$@" >> "$log" 2>&1 &
+  kc=$!
+}
+
+require_wrk() {
+  command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
+}
+
 # Waits for Keycloak's management interface to report ready.
 await_ready() {
   for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$1/health/ready" && return; sleep 1; done

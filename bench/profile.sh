@@ -8,16 +8,14 @@ scenario=${1:?delegate or check}
 connections=${2:-16}
 port=${BENCH_PORT:-8580}
 source bench/lib.sh
-command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
+require_wrk
 install_keycloak bench
 mkdir -p target
 recording=$PWD/target/profile-$scenario.jfr
 log=target/bench-profile-keycloak.log
-"$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$log" 2>&1
-JAVA_OPTS_APPEND="-XX:StartFlightRecording=filename=$recording,settings=profile,delay=75s,duration=30s" \
-  "$home/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false --http-host=127.0.0.1 \
-  --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN >> "$log" 2>&1 &
-kc=$!
+build_keycloak "$log"
+export JAVA_OPTS_APPEND="-XX:StartFlightRecording=filename=$recording,settings=profile,delay=75s,duration=30s"
+start_keycloak "$port" "$log"
 trap 'stop_keycloak $kc' EXIT
 await_ready $((port + 1))
 base=http://127.0.0.1:$port/realms/proxyme-demo

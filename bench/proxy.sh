@@ -9,13 +9,11 @@ duration=${1:-15}
 warmup=${WARMUP:-90}
 port=${BENCH_PORT:-8380}
 source bench/lib.sh
-command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
+require_wrk
 install_keycloak bench
 log=target/bench-proxy-keycloak.log
-"$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$log" 2>&1
-"$home/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false --http-host=127.0.0.1 \
-  --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN >> "$log" 2>&1 &
-kc=$!
+build_keycloak "$log"
+start_keycloak "$port" "$log"
 work=$(mktemp -d)
 trap 'stop_keycloak $kc; [ -f "$work/checked/nginx.pid" ] && kill "$(cat "$work/checked/nginx.pid")"; [ -f "$work/plain/nginx.pid" ] && kill "$(cat "$work/plain/nginx.pid")"; true' EXIT
 await_ready $((port + 1))

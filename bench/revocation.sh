@@ -8,10 +8,8 @@ port=${BENCH_PORT:-8480}
 source bench/lib.sh
 install_keycloak bench
 log=target/bench-revocation-keycloak.log
-"$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$log" 2>&1
-"$home/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false --http-host=127.0.0.1 \
-  --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN >> "$log" 2>&1 &
-kc=$!
+build_keycloak "$log"
+start_keycloak "$port" "$log"
 trap 'stop_keycloak $kc' EXIT
 await_ready $((port + 1))
 python3 bench/revocation.py "http://127.0.0.1:$port/realms/proxyme-demo" 300 > /dev/null   # warm-up

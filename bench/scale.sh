@@ -12,13 +12,10 @@ port=${BENCH_PORT:-8280}
 source bench/lib.sh
 install_keycloak scale
 log=target/scale-keycloak.log
-"$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$log" 2>&1
+build_keycloak "$log"
 
 start() {
-  "$home/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false --http-host=127.0.0.1 \
-    --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN \
-    --db-username=proxyme --db-password=proxyme-scale >> "$log" 2>&1 &
-  kc=$!
+  start_keycloak "$port" "$log" --db-username=proxyme --db-password=proxyme-scale
   await_ready $((port + 1))
 }
 stop() { stop_keycloak "$kc"; }

@@ -1,10 +1,5 @@
 package dev.proxyme.token;
 
-import java.util.Optional;
-
-import dev.proxyme.delegation.Delegation;
-import dev.proxyme.store.DelegationStore;
-import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
@@ -30,23 +25,15 @@ public class DelegationIntrospectionProvider extends AccessTokenIntrospectionPro
     }
 
     private boolean checkDelegation() {
-        Optional<String> delegationId = DelegationTokenId.delegationIdOf(token.getId());
-        if (delegationId.isEmpty()) {
+        if (DelegationTokenId.delegationIdOf(token.getId()).isEmpty()
+                || DelegationTokenVerifier.activeDelegationOf(session, realm, token).isPresent()) {
             return true;
         }
-        boolean active = new DelegationStore(session).find(realm.getId(), delegationId.get())
-                .map(Delegation::of)
-                .filter(delegation -> delegation.isActiveAt(Time.currentTimeMillis()))
-                .filter(delegation -> delegation.userId().equals(token.getSubject())
-                        && delegation.agentClientId().equals(token.getIssuedFor()))
-                .isPresent();
-        if (!active) {
-            // Keycloak adds the transformed token to the answer whenever it is set (the application/jwt variant):
-            // an inactive answer must carry no claims.
-            transformedToken = null;
-            eventBuilder.detail(Details.REASON, "Delegation unknown or no longer active");
-            eventBuilder.error(Errors.INVALID_TOKEN);
-        }
-        return active;
+        // Keycloak adds the transformed token to the answer whenever it is set (the application/jwt variant):
+        // an inactive answer must carry no claims.
+        transformedToken = null;
+        eventBuilder.detail(Details.REASON, "Delegation unknown or no longer active");
+        eventBuilder.error(Errors.INVALID_TOKEN);
+        return false;
     }
 }

@@ -85,7 +85,6 @@ public class DelegationTokenVerifier {
     }
 
     private Optional<VerifiedToken> checkParties(AccessToken token) {
-        String delegationId = DelegationTokenId.delegationIdOf(token.getId()).orElseThrow();
         ClientModel agentClient = realm.getClientByClientId(token.getIssuedFor());
         // The proxy check runs this on every request: only the agent marker and state, not its whole registration.
         if (!Agent.isAgent(agentClient) || !agentClient.isEnabled()
@@ -98,15 +97,25 @@ public class DelegationTokenVerifier {
             logger.debug("Delegation token refused: user unknown or disabled");
             return Optional.empty();
         }
-        Optional<Delegation> delegation = new DelegationStore(session).find(realm.getId(), delegationId)
-                .map(Delegation::of)
-                .filter(d -> d.isActiveAt(Time.currentTimeMillis()))
-                .filter(d -> d.userId().equals(user.getId()) && d.agentClientId().equals(agentClient.getClientId()));
+        Optional<Delegation> delegation = activeDelegationOf(session, realm, token);
         if (delegation.isEmpty()) {
             logger.debug("Delegation token refused: delegation unknown or ended");
             return Optional.empty();
         }
         return Optional.of(new VerifiedToken(token, delegation.get(), user, agentClient));
+    }
+
+    /**
+     * The delegation a token names, if it exists, is active right now, and was granted by the token's user ({@code sub})
+     * to its agent ({@code azp}): the check every path that accepts a delegation token makes against the database.
+     */
+    static Optional<Delegation> activeDelegationOf(KeycloakSession session, RealmModel realm, AccessToken token) {
+        return DelegationTokenId.delegationIdOf(token.getId())
+                .flatMap(delegationId -> new DelegationStore(session).find(realm.getId(), delegationId))
+                .map(Delegation::of)
+                .filter(delegation -> delegation.isActiveAt(Time.currentTimeMillis()))
+                .filter(delegation -> delegation.userId().equals(token.getSubject())
+                        && delegation.agentClientId().equals(token.getIssuedFor()));
     }
 
     private static boolean passes(AccessToken token, TokenVerifier.Predicate<? super AccessToken> check) {

@@ -119,24 +119,19 @@ class ClusterIT {
         String token = granted.text("delegation_token");
         String delegationId = granted.text("delegation_id");
         assertTrue(a.isActive(token) && b.isActive(token));
-        assertEquals(200, proxyCheck(b, token).status());
+        assertEquals(200, b.proxyCheck(token).status());
 
         postgres.sql("keycloak", "DELETE FROM PROXYME_DELEGATION WHERE ID = '" + delegationId + "'");
 
         for (ProxymeClient node : List.of(a, b)) {
             assertFalse(node.isActive(token), "standard introspection refuses a deleted delegation's token");
             assertEquals(false, node.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token)).json().get("valid").asBoolean());
-            assertEquals(401, proxyCheck(node, token).status(), "the proxy check refuses it");
+            assertEquals(401, node.proxyCheck(token).status(), "the proxy check refuses it");
             Reply renewed = node.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId));
             assertEquals(404, renewed.status(), "the agent cannot renew it: " + renewed);
             Reply revoked = node.proxyme("revoke_delegation", BACKEND, Map.of("delegation_token", token));
             assertEquals(404, revoked.status(), "nothing is left to revoke: " + revoked);
         }
-    }
-
-    private static Reply proxyCheck(ProxymeClient node, String token) {
-        return node.request(node.proxymeUri(REALM, "proxy/check"), "GET", null, null, Map.of("X-Proxyme-Portal", "portal-a",
-                "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token)));
     }
 
     private static void pause(Duration duration) {

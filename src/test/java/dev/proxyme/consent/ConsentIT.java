@@ -9,11 +9,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.HtmlForms;
 import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
@@ -399,11 +398,7 @@ class ConsentIT {
     }
 
     private static Map<String, String> hiddenFields(String html) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        Matcher matcher = Pattern.compile("<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\"").matcher(html);
-        while (matcher.find()) {
-            fields.put(matcher.group(1), matcher.group(2));
-        }
+        Map<String, String> fields = HtmlForms.hiddenFieldsOfFirstForm(html);
         assertNotNull(fields.get("nonce"), "the consent form carries a nonce");
         return fields;
     }

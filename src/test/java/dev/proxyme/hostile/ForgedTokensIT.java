@@ -173,7 +173,7 @@ class ForgedTokensIT {
     private void assertAcceptedEverywhere(String token) {
         assertTrue(client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token)).json().get("valid").asBoolean());
         assertTrue(client.isActive(token));
-        assertEquals(200, check(token).status());
+        assertEquals(200, client.proxyCheck(token).status());
     }
 
     private void assertRefusedEverywhere(String what, String token) {
@@ -181,7 +181,7 @@ class ForgedTokensIT {
         assertEquals(200, validated.status(), what + ": " + validated);
         assertEquals(Map.of("valid", false), JSON.convertValue(validated.json(), Map.class), what);
         assertEquals(false, client.isActive(token), what + ": introspection");
-        Reply checked = check(token);
+        Reply checked = client.proxyCheck(token);
         assertEquals(401, checked.status(), what + ": proxy check " + checked);
         Reply revoke = client.proxyme("revoke_delegation", BACKEND, Map.of("delegation_token", token));
         assertTrue(revoke.status() == 400 || revoke.status() == 404 && what.endsWith("does not exist")
@@ -196,11 +196,6 @@ class ForgedTokensIT {
     /** A genuine token of a revoked or expired delegation still names it: revoking it again is allowed and harmless. */
     private static boolean isRevokedOrExpired(String what) {
         return what.equals("revoked") || what.equals("expired");
-    }
-
-    private Reply check(String token) {
-        return client.request(client.proxymeUri(REALM, "proxy/check"), "GET", null, null, Map.of("X-Proxyme-Portal", "portal-a",
-                "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token)));
     }
 
     private static String rs256WithOwnKey(String header, String payload) throws Exception {

@@ -7,13 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.HtmlForms;
 import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
@@ -184,8 +183,8 @@ class PageFormsBadInputIT {
      * the my-delegations one to the user: each endpoint gets the kind it checks.
      */
     private Map<String, String> hiddenFieldsOfFreshPage() {
-        Map<String, String> fields = new LinkedHashMap<>(hiddenFields(getPage(server.realmUrl(REALM) + "/proxyme/delegations")));
-        String consentNonce = hiddenFields(getPage(pendingRequest.get("verification_uri_complete").asText())).get("nonce");
+        Map<String, String> fields = HtmlForms.hiddenFieldsOfFirstForm(getPage(server.realmUrl(REALM) + "/proxyme/delegations"));
+        String consentNonce = HtmlForms.hiddenFieldsOfFirstForm(getPage(pendingRequest.get("verification_uri_complete").asText())).get("nonce");
         fields.put("consent_nonce", consentNonce);
         return fields;
     }
@@ -194,15 +193,6 @@ class PageFormsBadInputIT {
         Reply page = client.request(URI.create(url), "GET", null, null, Map.of("Cookie", cookies, "Accept", "text/html"));
         assertEquals(200, page.status(), page::toString);
         return page.body();
-    }
-
-    private static Map<String, String> hiddenFields(String html) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        Matcher matcher = Pattern.compile("<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\"").matcher(html);
-        while (matcher.find()) {
-            fields.putIfAbsent(matcher.group(1), matcher.group(2));
-        }
-        return fields;
     }
 
     private static String[] f(String name, String value) {

@@ -7,12 +7,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.KeycloakServer;
+import dev.proxyme.testsupport.HtmlForms;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
@@ -197,11 +196,7 @@ class MyDelegationsIT {
 
     /** The hidden fields of the form that revokes one delegation (or the first form on the page). */
     private static Map<String, String> hiddenFields(String html, String delegationId) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        Matcher matcher = Pattern.compile("<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\"").matcher(html);
-        while (matcher.find() && !(fields.containsKey("delegation_id"))) {
-            fields.put(matcher.group(1), matcher.group(2));
-        }
+        Map<String, String> fields = HtmlForms.hiddenFieldsOfFirstForm(html);
         if (delegationId != null) {
             fields.put("delegation_id", delegationId);
         }

@@ -284,6 +284,12 @@ public final class ProxymeClient {
         return send(tokenEndpoint(REALM), "POST", "application/x-www-form-urlencoded", formBody);
     }
 
+    /** Proxyme's proxy check as the shipped proxy configs ask it: portal-a, {@code GET /}, the token as bearer. */
+    public Reply proxyCheck(String token) {
+        return request(proxymeUri(REALM, "proxy/check"), "GET", null, null, Map.of("X-Proxyme-Portal", "portal-a",
+                "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token)));
+    }
+
     /** Sets a portal's route rules ({@code proxyme.routes}); null removes them. */
     public void setPortalRoutes(String portalClientId, String rules) {
         setClientAttribute(portalClientId, "proxyme.routes", rules == null ? "" : rules);

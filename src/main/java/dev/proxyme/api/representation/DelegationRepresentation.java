@@ -8,7 +8,7 @@ import dev.proxyme.delegation.Scopes;
 import dev.proxyme.store.AuditEntity;
 import dev.proxyme.store.DelegationEntity;
 
-/** A delegation as administrators (and later, its user) see it. Times are epoch milliseconds. */
+/** A delegation as administrators see it (its user sees {@code UserDelegation}). Times are epoch milliseconds. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DelegationRepresentation(
         @JsonProperty("id") String id,
