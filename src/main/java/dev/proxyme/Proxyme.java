@@ -31,6 +31,12 @@ public final class Proxyme {
     /** RFC 8693 section 4.1 actor claim. */
     public static final String CLAIM_ACT = "act";
 
+    /**
+     * {@code typ} of the signed identity assertion the proxy check hands to portals. Not {@code Bearer}: no Keycloak
+     * endpoint accepts it as an access token, and Proxyme's introspection calls it inactive.
+     */
+    public static final String IDENTITY_ASSERTION_TYPE = "Proxyme-Identity";
+
     private Proxyme() {
     }
 }

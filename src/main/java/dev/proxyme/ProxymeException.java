@@ -9,11 +9,27 @@ public class ProxymeException extends RuntimeException {
 
     private final int status;
     private final String error;
+    private final Long retryAfterSeconds;
 
     public ProxymeException(int status, String error, String description) {
+        this(status, error, description, null);
+    }
+
+    private ProxymeException(int status, String error, String description, Long retryAfterSeconds) {
         super(description, null, false, false);
         this.status = status;
         this.error = error;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** RFC 6585 section 4; {@code slow_down} is the error agents already know from polling (RFC 8628 section 3.5). */
+    public static ProxymeException tooManyRequests(String description, long retryAfterSeconds) {
+        return new ProxymeException(429, OAuthErrors.SLOW_DOWN, description, retryAfterSeconds);
+    }
+
+    /** Seconds the caller should wait before asking again (HTTP {@code Retry-After}), or null. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static ProxymeException badRequest(String error, String description) {

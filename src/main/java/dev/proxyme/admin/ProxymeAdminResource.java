@@ -93,8 +93,8 @@ public class ProxymeAdminResource {
         Delegation revoked;
         try {
             revoked = service().revoke(delegationId, admin(), "revoked_by_admin");
-        } catch (ProxymeException unknown) {
-            throw notFound("Unknown delegation");
+        } catch (ProxymeException refused) {
+            throw new ErrorResponseException(refused.error(), refused.description(), Response.Status.fromStatusCode(refused.status()));
         }
         Map<String, Object> result = result("revoked", 1);
         result.put("delegation_id", revoked.id());

@@ -23,6 +23,15 @@ public record Agent(ClientModel client, Scopes allowedScopes, Set<String> allowe
         return client != null && Boolean.parseBoolean(client.getAttribute(Proxyme.AGENT_ATTRIBUTE));
     }
 
+    /**
+     * Whether an agent client may reach a portal, from its attribute alone: the proxy check and introspection ask on
+     * every request, without reading the agent's whole registration.
+     */
+    public static boolean allowsPortal(ClientModel agentClient, String portalClientId) {
+        Set<String> portals = Scopes.parse(agentClient.getAttribute(Proxyme.AGENT_PORTALS_ATTRIBUTE)).names();
+        return portals.isEmpty() || portals.contains(portalClientId);
+    }
+
     public static Optional<Agent> of(ClientModel client) {
         if (!isAgent(client)) {
             return Optional.empty();

@@ -403,6 +403,9 @@ public class ProxymeResource {
             Response.ResponseBuilder response = Response.status(refused.status())
                     .type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new OAuth2ErrorRepresentation(refused.error(), refused.description()));
+            if (refused.retryAfterSeconds() != null) {
+                response.header("Retry-After", refused.retryAfterSeconds());
+            }
             if (refused.status() == 401) {
                 // RFC 6750 section 3 for bearer-token callers; RFC 6749 section 5.2 for client authentication.
                 response.header(HttpHeaders.WWW_AUTHENTICATE, bearerChallenge

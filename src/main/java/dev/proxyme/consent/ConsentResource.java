@@ -98,6 +98,11 @@ public class ConsentResource {
         return Response.seeOther(pageUri(code.get())).build();
     }
 
+    /**
+     * The user's decision. The form's one-time nonce names the request it was shown for: the user code it carries
+     * selects nothing, so the answer to a form without a valid nonce is the same whatever code it names, and each such
+     * form counts against the address's limit on wrong codes, as a wrong code typed on the code form does.
+     */
     @POST
     @Path("decision")
     @Produces(MediaType.TEXT_HTML)
@@ -112,17 +117,23 @@ public class ConsentResource {
         if (forgery != null) {
             return refused(user, "consent form " + forgery);
         }
-        Optional<DelegationRequest> request = UserCodes.normalize(form.getFirst("user_code"))
-                .flatMap(code -> consent.requests().byUserCode(code));
-        if (request.isEmpty()) {
-            return result(user, "proxymeResultExpired", "expired", 400);
+        String sourceAddress = session.getContext().getConnection().getRemoteAddr();
+        if (consent.requests().tooManyWrongCodes(sourceAddress)) {
+            return refused(user, "consent form after too many wrong codes");
         }
         String decision = form.getFirst("decision");
         if (!"approve".equals(decision) && !"deny".equals(decision)) {
             return result(user, "proxymeResultRefused", "invalid", 400);
         }
-        if (!consent.requests().consumeNonce(form.getFirst("nonce"), request.get(), user.getId())) {
+        Optional<String> requestId = consent.requests().consumeNonce(form.getFirst("nonce"), user.getId());
+        if (requestId.isEmpty()) {
+            consent.requests().recordWrongCode(sourceAddress);
             return refused(user, "consent form replayed or forged");
+        }
+        Optional<DelegationRequest> request = consent.requests().byId(requestId.get())
+                .filter(live -> UserCodes.normalize(form.getFirst("user_code")).filter(live.userCode()::equals).isPresent());
+        if (request.isEmpty()) {
+            return result(user, "proxymeResultExpired", "expired", 400);
         }
         if (ConsentService.isForAnotherUser(request.get(), user)) {
             return refused(user, "consent form for another user");
@@ -134,8 +145,10 @@ public class ConsentResource {
             }
             consent.deny(user, request.get());
             return result(user, "proxymeResultDenied", "denied", 200);
-        } catch (ProxymeException notDecided) {
+        } catch (AlreadyDecidedException decidedFirst) {
             return result(user, "proxymeResultDecided", "decided", 409);
+        } catch (ProxymeException cannotBeGranted) {
+            return result(user, "proxymeResultAgentUnavailable", "unavailable", cannotBeGranted.status());
         }
     }
 
@@ -146,7 +159,7 @@ public class ConsentResource {
         } catch (ProxymeException gone) {
             return result(user, "proxymeResultExpired", "expired", 400);
         }
-        if (consent.requests().decisionOf(request).isPresent()) {
+        if (consent.requests().isDecided(request)) {
             return result(user, "proxymeResultDecided", "decided", 409);
         }
         Map<String, Object> view = view("wrong-user");

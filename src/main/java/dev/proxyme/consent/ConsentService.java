@@ -11,7 +11,10 @@ import dev.proxyme.audit.AuditLog;
 import dev.proxyme.audit.AuditRecord;
 import dev.proxyme.delegation.Delegation;
 import dev.proxyme.delegation.DelegationService;
+import dev.proxyme.delegation.RateLimit;
 import dev.proxyme.delegation.Scopes;
+import dev.proxyme.ProxymeSettings;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -23,6 +26,8 @@ import org.keycloak.models.UserModel;
 public class ConsentService {
 
     public static final int MAX_PURPOSE_LENGTH = 200;
+    /** Pending requests live in the cluster's single-use store: an agent may not fill it. */
+    private static final RateLimit REQUESTS_PER_AGENT = new RateLimit();
     private static final int MAX_USER_HINT_LENGTH = 255;
 
     private final KeycloakSession session;
@@ -68,6 +73,11 @@ public class ConsentService {
         if (userHint != null && userHint.length() > MAX_USER_HINT_LENGTH) {
             throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "'user' is too long");
         }
+        long now = Time.currentTimeMillis();
+        if (!REQUESTS_PER_AGENT.tryAcquire(agent.clientId(), ProxymeSettings.current().maxRequestsPerAgentPerMinute(), now)) {
+            throw ProxymeException.tooManyRequests("Too many delegation requests from this agent: retry in "
+                    + RateLimit.secondsToNextWindow(now) + " s", RateLimit.secondsToNextWindow(now));
+        }
         DelegationService.Terms terms = delegations.checkTerms(agent, scopes, portal, delegationSeconds);
         DelegationRequest request = requests.create(agent.clientId(), terms.portalClientId(), terms.scopes(),
                 purpose.strip(), userHint, terms.delegationSeconds());
@@ -93,22 +103,39 @@ public class ConsentService {
         return delegations.grantedScopes(user, request.agentClientId(), request.portalClientId());
     }
 
-    /** The user approved: the delegation exists, Keycloak's consent mirrors it, the agent's next poll gets a token. */
+    /**
+     * The user approved. The decision is claimed first, so that of two forms of one request posted at once only one
+     * grants or revokes anything; then the delegation is created (replacing what it steps up from) and Keycloak's
+     * consent mirrors it; the agent's next poll gets a token once the transaction has committed. A request that can
+     * no longer be granted (its agent disabled, say) is recorded as denied.
+     *
+     * @throws AlreadyDecidedException when another decision claimed the request first
+     */
     public Delegation approve(UserModel user, String loginSessionId, DelegationRequest request) {
-        Agent agent = agentOf(request);
-        Delegation delegation = delegations.grantByConsent(user, agent, terms(request), request.purpose(), loginSessionId);
-        if (!requests.decide(request, new DelegationRequests.Decision(true, delegation.id()))) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "This request was already decided");
+        claim(request);
+        try {
+            Agent agent = agentOf(request);
+            Delegation delegation = delegations.grantByConsent(user, agent, terms(request), request.purpose(), loginSessionId);
+            KeycloakConsentMirror.mirror(session, realm, user, agent.client(), delegation.scopes());
+            requests.recordApprovalOnCommit(session, request, delegation.id());
+            return delegation;
+        } catch (ProxymeException cannotBeGranted) {
+            requests.recordDecision(request, new DelegationRequests.Decision(false, null));
+            throw cannotBeGranted;
         }
-        KeycloakConsentMirror.mirror(session, realm, user, agent.client(), delegation.scopes());
-        return delegation;
     }
 
+    /** The user denied: nothing is granted, and nothing a step-up would have replaced is touched. */
     public void deny(UserModel user, DelegationRequest request) {
-        if (!requests.decide(request, new DelegationRequests.Decision(false, null))) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "This request was already decided");
+        claim(request);
+        requests.recordDecision(request, new DelegationRequests.Decision(false, null));
+        delegations.recordDenial(user, request.agentClientId(), terms(request), request.id());
+    }
+
+    private void claim(DelegationRequest request) {
+        if (!requests.claimDecision(request)) {
+            throw new AlreadyDecidedException();
         }
-        delegations.recordDenial(user, agentOf(request), terms(request), request.id());
     }
 
     public Agent agentOf(DelegationRequest request) {

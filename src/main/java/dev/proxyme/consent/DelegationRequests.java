@@ -6,17 +6,20 @@ import java.util.UUID;
 
 import dev.proxyme.delegation.Scopes;
 import org.keycloak.common.util.Time;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Pending delegation requests, their user codes, decisions and consent-form nonces, in Keycloak's cluster-wide
  * single-use store: every node sees them, and each entry expires by itself.
  *
- * <p>Entries are never updated in place (the store's {@code replace} drops the entry's lifespan): a decision is an
- * entry of its own, claimed once with {@code putIfAbsent}; removals are atomic, so whoever removes an entry first owns
- * what it stood for.
+ * <p>Entries are never updated in place (the store's {@code replace} drops the entry's lifespan): the right to decide is
+ * an entry of its own, claimed once with {@code putIfAbsent} before anything is granted, and the outcome another;
+ * removals are atomic, so whoever removes an entry first owns what it stood for.
  */
 public class DelegationRequests {
 
@@ -39,8 +42,12 @@ public class DelegationRequests {
     private final long lifespanSeconds;
 
     public DelegationRequests(KeycloakSession session, RealmModel realm) {
-        this.store = session.singleUseObjects();
-        this.lifespanSeconds = lifespanOf(realm);
+        this(session.singleUseObjects(), lifespanOf(realm));
+    }
+
+    private DelegationRequests(SingleUseObjectProvider store, long lifespanSeconds) {
+        this.store = store;
+        this.lifespanSeconds = lifespanSeconds;
     }
 
     private static long lifespanOf(RealmModel realm) {
@@ -74,17 +81,55 @@ public class DelegationRequests {
     }
 
     /**
-     * Records the user's decision; true only for the first decision on this request. The user code stops working.
+     * Claims the right to decide this request: true for exactly one caller, however many decide at once. The user
+     * code stops working. Nothing may be granted or revoked for a request before its decision is claimed.
      */
-    public boolean decide(DelegationRequest request, Decision decision) {
-        long remaining = Math.max(1, request.expiresAt() - Time.currentTime());
-        if (!store.putIfAbsent(DECIDED + request.id(), remaining)) {
+    public boolean claimDecision(DelegationRequest request) {
+        if (!store.putIfAbsent(DECIDED + request.id(), remainingSeconds(request))) {
             return false;
         }
-        store.put(DECISION + request.id(), remaining, Map.of("approved", Boolean.toString(decision.approved()),
-                "delegation_id", decision.delegationId() == null ? "" : decision.delegationId()));
         store.remove(CODE + request.userCode());
         return true;
+    }
+
+    /** Whether somebody has claimed the decision (its outcome may not be recorded yet). */
+    public boolean isDecided(DelegationRequest request) {
+        return store.contains(DECIDED + request.id());
+    }
+
+    /** Records the outcome of a claimed decision, which the agent's next poll reads. */
+    public void recordDecision(DelegationRequest request, Decision decision) {
+        store.put(DECISION + request.id(), remainingSeconds(request), Map.of("approved", Boolean.toString(decision.approved()),
+                "delegation_id", decision.delegationId() == null ? "" : decision.delegationId()));
+    }
+
+    /**
+     * Records an approval once the request's transaction has committed, so that the agent never polls for a delegation
+     * that is not in the database yet; should the transaction roll back, the agent is told the request was denied.
+     * The store defers {@code put} to the transaction it was called in, so the outcome is written in one of its own.
+     */
+    public void recordApprovalOnCommit(KeycloakSession session, DelegationRequest request, String delegationId) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                record(new Decision(true, delegationId));
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                record(new Decision(false, null));
+            }
+
+            private void record(Decision decision) {
+                KeycloakModelUtils.runJobInTransaction(factory, outcome -> new DelegationRequests(outcome.singleUseObjects(),
+                        lifespanSeconds).recordDecision(request, decision));
+            }
+        });
+    }
+
+    private static long remainingSeconds(DelegationRequest request) {
+        return Math.max(1, request.expiresAt() - Time.currentTime());
     }
 
     public Optional<Decision> decisionOf(DelegationRequest request) {
@@ -106,18 +151,21 @@ public class DelegationRequests {
     /** A one-time nonce binding a consent form to the request and the user it was shown to. */
     public String issueNonce(DelegationRequest request, String userId) {
         String nonce = UUID.randomUUID().toString();
-        store.put(NONCE + nonce, Math.max(1, request.expiresAt() - Time.currentTime()),
+        store.put(NONCE + nonce, remainingSeconds(request),
                 Map.of("request_id", request.id(), "user_id", userId));
         return nonce;
     }
 
-    /** Consumes a nonce: true only once, and only for the request and user it was issued for. */
-    public boolean consumeNonce(String nonce, DelegationRequest request, String userId) {
+    /**
+     * Consumes a nonce: once, and only for the user it was issued to. It names the request its form was shown for,
+     * so that a decision never depends on which user code the form carries.
+     */
+    public Optional<String> consumeNonce(String nonce, String userId) {
         if (nonce == null || nonce.length() > 64) {
-            return false;
+            return Optional.empty();
         }
         Map<String, String> bound = store.remove(NONCE + nonce);
-        return bound != null && request.id().equals(bound.get("request_id")) && userId.equals(bound.get("user_id"));
+        return bound != null && userId.equals(bound.get("user_id")) ? Optional.ofNullable(bound.get("request_id")) : Optional.empty();
     }
 
     /** Whether this address used up its {@value #CODE_ATTEMPTS_PER_MINUTE} wrong user codes of the last minute. */

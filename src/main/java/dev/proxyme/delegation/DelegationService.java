@@ -35,6 +35,8 @@ import static dev.proxyme.ProxymeException.printable;
  */
 public class DelegationService {
 
+    private static final RateLimit TOKENS_PER_DELEGATION = new RateLimit();
+
     private final KeycloakSession session;
     private final RealmModel realm;
     private final DelegationStore store;
@@ -96,9 +98,9 @@ public class DelegationService {
     }
 
     /** The user refused an agent's request: nothing is granted, the refusal is audited. */
-    public void recordDenial(UserModel user, Agent agent, Terms terms, String requestId) {
+    public void recordDenial(UserModel user, String agentClientId, Terms terms, String requestId) {
         audit.record(AuditRecord.of(AuditAction.CONSENT_DENIED, Actor.user(user.getId()))
-                .delegation(null, user.getId(), agent.clientId(), terms.portalClientId(), terms.scopes().toString())
+                .delegation(null, user.getId(), agentClientId, terms.portalClientId(), terms.scopes().toString())
                 .detail("request " + requestId));
     }
 
@@ -139,7 +141,14 @@ public class DelegationService {
         }
         checkStillActive(delegation);
         Scopes granted = Scopes.parse(delegation.getScopes());
-        Scopes scopes = narrowedScopes == null || narrowedScopes.isEmpty() ? granted : narrowedScopes;
+        // An administrator may have taken scopes from the agent since the user granted them: those are gone.
+        Scopes scopes = narrowedScopes == null || narrowedScopes.isEmpty() ? granted.intersection(agent.allowedScopes()) : narrowedScopes;
+        if (narrowedScopes != null && !narrowedScopes.isEmpty()) {
+            checkRegisteredScopes(agent, narrowedScopes);
+        }
+        if (scopes.isEmpty()) {
+            throw ProxymeException.forbidden(OAuthErrors.INVALID_SCOPE, "The agent is no longer registered for any scope of the delegation");
+        }
         if (!granted.covers(scopes)) {
             throw ProxymeException.forbidden(OAuthErrors.INVALID_SCOPE,
                     "The delegation does not grant: " + printable(String.join(" ", granted.missingFrom(scopes))));
@@ -209,6 +218,11 @@ public class DelegationService {
                 .filter(delegation -> delegation.getRealmId().equals(realm.getId())).toList(), actor, reason);
     }
 
+    /** Ends the delegations approved in any Keycloak login session: an administrator signed out every session. */
+    public List<Delegation> revokeAllGrantedInSessions(Actor actor, String reason) {
+        return revokeEach(store.findActiveGrantedInSessions(realm.getId()), actor, reason);
+    }
+
     /**
      * Marks a delegation past its end time as expired. Its tokens need no revocation: none outlives its delegation.
      * False when it had already ended some other way.
@@ -264,6 +278,8 @@ public class DelegationService {
 
     /** Mints under a delegation whose row lock this transaction holds (or which it created). */
     private Grant issue(DelegationEntity delegation, Agent agent, UserModel user, Scopes scopes, Actor actor) {
+        checkStillRegistered(agent, delegation.getPortalClientId(), scopes);
+        checkTokenRate(delegation.getId());
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.TOKEN_EXCHANGE);
         // Keycloak deems a token active while the current second is <= exp: the last second a token may cover is the
@@ -290,6 +306,30 @@ public class DelegationService {
         DelegationEntity delegation = store.lock(alreadyRead);
         checkStillActive(delegation);
         return delegation;
+    }
+
+    /** A misbehaving agent renewing in a loop must not fill the database with token records. */
+    private static void checkTokenRate(String delegationId) {
+        long now = Time.currentTimeMillis();
+        if (!TOKENS_PER_DELEGATION.tryAcquire(delegationId, ProxymeSettings.current().maxTokensPerDelegationPerMinute(), now)) {
+            throw ProxymeException.tooManyRequests("Too many tokens under this delegation: retry in "
+                    + RateLimit.secondsToNextWindow(now) + " s (tokens live minutes: reuse them)", RateLimit.secondsToNextWindow(now));
+        }
+    }
+
+    /**
+     * Every token is minted against what the agent is registered for now, not when the delegation began: an
+     * administrator may since have taken the portal from the agent, or the portal's status from the client.
+     */
+    private void checkStillRegistered(Agent agent, String portal, Scopes scopes) {
+        if (Portals.find(realm, portal).isEmpty() || !agent.allowsPortal(portal)) {
+            throw ProxymeException.forbidden(OAuthErrors.INVALID_TARGET,
+                    "The agent is no longer registered for the delegation's portal: " + printable(portal));
+        }
+        if (!agent.allowedScopes().covers(scopes)) {
+            throw ProxymeException.forbidden(OAuthErrors.INVALID_SCOPE, "The agent is no longer registered for: "
+                    + printable(String.join(" ", agent.allowedScopes().missingFrom(scopes))));
+        }
     }
 
     private static void checkStillActive(DelegationEntity delegation) {

@@ -54,6 +54,13 @@ public record Scopes(Set<String> names) {
         return new Scopes(union);
     }
 
+    /** This set's names that the other also has, in this set's order. */
+    public Scopes intersection(Scopes other) {
+        Set<String> common = new LinkedHashSet<>(names);
+        common.retainAll(other.names);
+        return new Scopes(common);
+    }
+
     /** The requested names that this set does not cover, in request order. */
     public Set<String> missingFrom(Scopes requested) {
         Set<String> missing = new LinkedHashSet<>(requested.names);

@@ -25,7 +25,8 @@ import org.keycloak.models.UserModel;
  *   <li>the user revokes the agent under "Applications" in the Account Console ({@code REVOKE_GRANT});</li>
  *   <li>the user logs out of the Keycloak session in which they approved ({@code LOGOUT}), unless the realm attribute
  *       {@value #OUTLIVE_LOGIN_ATTRIBUTE} is true;</li>
- *   <li>an administrator signs the user out, or disables the user, or disables the agent (admin events).</li>
+ *   <li>an administrator signs the user out, signs out one of the user's sessions or all sessions of the realm,
+ *       disables the user, or disables the agent (admin events).</li>
  * </ul>
  * Deletions are handled by {@link DelegationLifecycleListenerFactory} through model events.
  */
@@ -37,6 +38,8 @@ public class DelegationLifecycleListener implements EventListenerProvider {
     private static final Pattern USER_PATH = Pattern.compile("^users/([^/]+)$");
     private static final Pattern USER_LOGOUT_PATH = Pattern.compile("^users/([^/]+)/logout$");
     private static final Pattern CLIENT_PATH = Pattern.compile("^clients/([^/]+)$");
+    private static final Pattern SESSION_PATH = Pattern.compile("^sessions/([^/]+)$");
+    private static final String LOGOUT_ALL_PATH = "logout-all";
 
     private final KeycloakSession session;
 
@@ -87,6 +90,15 @@ public class DelegationLifecycleListener implements EventListenerProvider {
                     new DelegationService(session, realm).revokeAllOfUser(user.getId(), admin, "user_disabled");
                 }
             }
+        } else if (event.getResourceType() == ResourceType.USER_SESSION && event.getOperationType() == OperationType.DELETE) {
+            // The Admin Console's "Sign out" of one session: what the user approved in it ends with it.
+            Matcher signedOut = SESSION_PATH.matcher(event.getResourcePath());
+            if (signedOut.matches()) {
+                new DelegationService(session, realm).revokeGrantedInSession(signedOut.group(1), admin, "user_signed_out_by_admin");
+            }
+        } else if (event.getOperationType() == OperationType.ACTION && LOGOUT_ALL_PATH.equals(event.getResourcePath())) {
+            // "Sign out all active sessions" of the realm.
+            new DelegationService(session, realm).revokeAllGrantedInSessions(admin, "user_signed_out_by_admin");
         } else if (event.getResourceType() == ResourceType.CLIENT && event.getOperationType() == OperationType.UPDATE) {
             Matcher updated = CLIENT_PATH.matcher(event.getResourcePath());
             ClientModel client = updated.matches() ? realm.getClientById(updated.group(1)) : null;

@@ -2,6 +2,7 @@ package dev.proxyme.lifecycle;
 
 import dev.proxyme.ProxymeSettings;
 import dev.proxyme.agent.Agent;
+import dev.proxyme.agent.AgentRegistrationPolicyFactory;
 import dev.proxyme.audit.Actor;
 import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.store.DelegationStore;
@@ -69,6 +70,7 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             // Proxyme's pages log users in through this client: it exists from the realm's first moment.
             LoginClient.createIfMissing(created.getKeycloakSession(), created.getCreatedRealm());
+            AgentRegistrationPolicyFactory.install(created.getCreatedRealm());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
             new DelegationStore(removed.getKeycloakSession()).deleteRealm(removed.getRealm().getId());
         }

@@ -3,14 +3,17 @@ package dev.proxyme.proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Which requests to a portal need which scope, from the portal client's attribute {@value #ATTRIBUTE}: rules separated
  * by {@code ;} or new lines, each {@code METHODS PATH SCOPE}. METHODS is {@code *} or a comma-separated list
- * ({@code GET,HEAD}); PATH is exact ({@code /status}) or a prefix ending in {@code *} ({@code /reports/*}).
- * The first rule that matches the request's method and path decides: the token must carry its scope. When a portal
- * has rules, a request that matches none is refused; a portal without rules lets any valid token through.
+ * ({@code GET,HEAD}); PATH is exact ({@code /status}) or a prefix ending in {@code /*} ({@code /reports/*}, which also
+ * covers {@code /reports} itself). The first rule that matches the request's method and path decides: the token must
+ * carry its scope. When a portal has rules, a request that matches none is refused; a portal without rules lets any
+ * valid token through. Paths are compared in their {@link CanonicalPath canonical form}, case-sensitively
+ * (RFC 3986 section 6.2.2.1); a request path without one never passes a portal that has rules.
  *
  * <pre>GET,HEAD /reports/* read; POST /* write; * /* read</pre>
  */
@@ -20,8 +23,9 @@ public final class RouteRules {
 
     private record Rule(Set<String> methods, String path, boolean prefix, String scope) {
         boolean matches(String method, String requestPath) {
-            return (methods.contains("*") || methods.contains(method))
-                    && (prefix ? requestPath.startsWith(path) : requestPath.equals(path));
+            return (methods.contains("*") || methods.contains(method)) && (prefix
+                    ? requestPath.startsWith(path) || path.endsWith("/") && requestPath.equals(path.substring(0, path.length() - 1))
+                    : requestPath.equals(path));
         }
     }
 
@@ -46,8 +50,11 @@ public final class RouteRules {
                 return denyAll();
             }
             boolean prefix = parts[1].endsWith("*");
-            String path = prefix ? parts[1].substring(0, parts[1].length() - 1) : parts[1];
-            rules.add(new Rule(Set.of(parts[0].toUpperCase(Locale.ROOT).split(",")), path, prefix, parts[2]));
+            Optional<String> path = CanonicalPath.of(prefix ? parts[1].substring(0, parts[1].length() - 1) : parts[1]);
+            if (path.isEmpty()) {
+                return denyAll();
+            }
+            rules.add(new Rule(Set.of(parts[0].toUpperCase(Locale.ROOT).split(",")), path.get(), prefix, parts[2]));
         }
         return new RouteRules(rules);
     }
@@ -62,38 +69,24 @@ public final class RouteRules {
 
     /**
      * Whether a request with this method and URI (path and query, as the proxy saw it) may pass with these scopes.
-     * Paths a proxy and a portal could read differently (dot segments, encoded slashes or dots, backslashes) never pass
-     * when the portal has rules.
+     * A path without a canonical form never passes when the portal has rules.
      */
     public boolean allows(String method, String uri, Set<String> scopes) {
-        if (rules.isEmpty()) {
-            return true;
-        }
-        String path = pathOf(uri);
-        if (path == null || method == null) {
-            return false;
+        return rules.isEmpty() || requiredScope(method, uri).filter(scopes::contains).isPresent();
+    }
+
+    /** The scope the first matching rule asks for; empty when no rule matches or the path has no canonical form. */
+    public Optional<String> requiredScope(String method, String uri) {
+        Optional<String> path = CanonicalPath.of(uri);
+        if (path.isEmpty() || method == null) {
+            return Optional.empty();
         }
         String upperMethod = method.toUpperCase(Locale.ROOT);
         for (Rule rule : rules) {
-            if (rule.matches(upperMethod, path)) {
-                return scopes.contains(rule.scope());
+            if (rule.matches(upperMethod, path.get())) {
+                return Optional.of(rule.scope());
             }
         }
-        return false;
-    }
-
-    private static String pathOf(String uri) {
-        if (uri == null || !uri.startsWith("/")) {
-            return null;
-        }
-        int query = uri.indexOf('?');
-        String path = query < 0 ? uri : uri.substring(0, query);
-        String lower = path.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2f") || lower.contains("%2e") || lower.contains("%5c") || path.contains("\\")
-                || path.contains("/./") || path.contains("/../") || path.endsWith("/.") || path.endsWith("/..")
-                || path.contains("//")) {
-            return null;
-        }
-        return path;
+        return Optional.empty();
     }
 }

@@ -85,8 +85,9 @@ public class MyDelegationsResource {
                 count = mine.revokeAll(form.getFirst("agent_id") == null ? "" : form.getFirst("agent_id"));
             }
             return render(user, count == 0 ? "proxymeRevokedNone" : "proxymeRevokedDone", 200);
-        } catch (ProxymeException unknown) {
-            return render(user, "proxymeRevokedNone", 404);
+        } catch (ProxymeException refused) {
+            // Only an unknown delegation is "nothing to revoke"; anything else is shown as the refusal it is.
+            return render(user, refused.status() == 404 ? "proxymeRevokedNone" : "proxymeRevokeRefused", refused.status());
         }
     }
 

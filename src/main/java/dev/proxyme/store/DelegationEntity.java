@@ -22,6 +22,9 @@ import jakarta.persistence.Table;
                         + " and d.status = 'ACTIVE'"),
         @NamedQuery(name = "proxyme.activeDelegationsOfSession",
                 query = "select d from DelegationEntity d where d.grantedSessionId = :sessionId and d.status = 'ACTIVE'"),
+        @NamedQuery(name = "proxyme.activeDelegationsGrantedInSessions",
+                query = "select d from DelegationEntity d where d.realmId = :realmId and d.grantedSessionId is not null"
+                        + " and d.status = 'ACTIVE'"),
         @NamedQuery(name = "proxyme.delegationsPastTheirEnd",
                 query = "select d from DelegationEntity d where d.status = 'ACTIVE' and d.expiresAt <= :now order by d.expiresAt"),
         @NamedQuery(name = "proxyme.delegationsOfUserSince",

@@ -83,6 +83,11 @@ public class DelegationStore {
                 .setParameter("sessionId", sessionId).getResultList();
     }
 
+    public List<DelegationEntity> findActiveGrantedInSessions(String realmId) {
+        return em.createNamedQuery("proxyme.activeDelegationsGrantedInSessions", DelegationEntity.class)
+                .setParameter("realmId", realmId).getResultList();
+    }
+
     public List<DelegationEntity> findPastTheirEnd(long nowMillis, int limit) {
         return em.createNamedQuery("proxyme.delegationsPastTheirEnd", DelegationEntity.class)
                 .setParameter("now", nowMillis).setMaxResults(limit).getResultList();

@@ -1,5 +1,6 @@
 package dev.proxyme.token;
 
+import dev.proxyme.Proxyme;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
@@ -21,7 +22,18 @@ public class DelegationIntrospectionProvider extends AccessTokenIntrospectionPro
 
     @Override
     protected boolean introspectionChecks(String tokenStr) {
-        return super.introspectionChecks(tokenStr) && checkDelegation();
+        return super.introspectionChecks(tokenStr) && checkNotAnIdentityAssertion() && checkDelegation();
+    }
+
+    /** The proxy's identity assertion is signed like an access token but never is one (Keycloak does not check typ). */
+    private boolean checkNotAnIdentityAssertion() {
+        if (!Proxyme.IDENTITY_ASSERTION_TYPE.equalsIgnoreCase(token.getType())) {
+            return true;
+        }
+        transformedToken = null;
+        eventBuilder.detail(Details.REASON, "An identity assertion is not an access token");
+        eventBuilder.error(Errors.INVALID_TOKEN);
+        return false;
     }
 
     private boolean checkDelegation() {

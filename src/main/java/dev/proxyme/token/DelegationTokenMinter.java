@@ -1,6 +1,7 @@
 package dev.proxyme.token;
 
 import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeSettings;
 import dev.proxyme.delegation.Scopes;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
@@ -73,7 +74,9 @@ public class DelegationTokenMinter {
             token.issuedFor(agent.getClientId());
             // The portal is the token's only audience: it is who introspects it (RFC 7662 audience check, 26.6.2+).
             token.audience(portalClientId);
-            token.exp(Math.min(token.getExp(), delegationEndsAtSeconds));
+            // Whatever the client's lifespan attribute says (an administrator's typo, say), tokens stay in the bounds.
+            long longest = token.getIat() + ProxymeSettings.current().maxTokenLifetimeSeconds();
+            token.exp(Math.min(Math.min(token.getExp(), longest), delegationEndsAtSeconds));
             token.id(DelegationTokenId.withDelegation(token.getId(), delegationId));
             UserModel agentServiceAccount = session.users().getServiceAccount(agent);
             DelegationClaims.apply(token, delegationId, portalClientId,

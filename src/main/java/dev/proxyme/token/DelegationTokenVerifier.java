@@ -3,6 +3,7 @@ package dev.proxyme.token;
 import java.util.Optional;
 
 import dev.proxyme.agent.Agent;
+import dev.proxyme.agent.Portals;
 import dev.proxyme.delegation.Delegation;
 import dev.proxyme.store.DelegationStore;
 import org.jboss.logging.Logger;
@@ -115,7 +116,15 @@ public class DelegationTokenVerifier {
                 .map(Delegation::of)
                 .filter(delegation -> delegation.isActiveAt(Time.currentTimeMillis()))
                 .filter(delegation -> delegation.userId().equals(token.getSubject())
-                        && delegation.agentClientId().equals(token.getIssuedFor()));
+                        && delegation.agentClientId().equals(token.getIssuedFor()))
+                .filter(delegation -> isStillReachable(realm, delegation));
+    }
+
+    /** An administrator may since have taken the portal from the agent, or the portal's status from the client. */
+    private static boolean isStillReachable(RealmModel realm, Delegation delegation) {
+        ClientModel agent = realm.getClientByClientId(delegation.agentClientId());
+        return agent != null && Portals.find(realm, delegation.portalClientId()).isPresent()
+                && Agent.allowsPortal(agent, delegation.portalClientId());
     }
 
     private static boolean passes(AccessToken token, TokenVerifier.Predicate<? super AccessToken> check) {

@@ -129,12 +129,9 @@ public final class BrowserPage {
     }
 
     private boolean isSameOrigin() {
-        String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
         URI base = session.getContext().getUri().getBaseUri();
-        if (origin != null && !"null".equals(origin)) {
-            return origin.equals(base.getScheme() + "://" + base.getRawAuthority());
-        }
-        return "same-origin".equals(session.getContext().getRequestHeaders().getHeaderString("Sec-Fetch-Site"));
+        return RequestOrigin.isSameOrigin(session.getContext().getRequestHeaders(),
+                base.getScheme() + "://" + base.getRawAuthority(), false);
     }
 
     /** A client as people should read it: its name, or its client id when it has none. */

@@ -43,9 +43,53 @@ class ProxyEndpointsIT {
         assertEquals("invalid_request", noPortal.text("error"));
         Reply notAPortal = client.request(check, "GET", null, null, Map.of("X-Proxyme-Portal", "backend"));
         assertEquals(400, notAPortal.status());
-        Reply noToken = client.request(check, "GET", null, null, Map.of("X-Proxyme-Portal", "portal-a"));
+        Reply noToken = client.request(check, "GET", null, null, ProxymeClient.proxyHeaders("portal-a", Map.of()));
         assertEquals(401, noToken.status());
         assertEquals("Bearer realm=\"proxyme-it\"", noToken.headers().firstValue("WWW-Authenticate").orElse(""));
+    }
+
+    /** A header sent twice would make the request mean two things (JAX-RS would join them with a comma). */
+    @Test
+    void aRepeatedDecidingHeaderIsRefused() {
+        URI check = client.proxymeUri(REALM, "proxy/check");
+        String token = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        List<Map.Entry<String, String>> base = List.of(Map.entry("X-Proxyme-Portal", "portal-a"),
+                Map.entry("X-Proxyme-Portal-Secret", "portal-a-secret"), Map.entry("Authorization", "Bearer " + token),
+                Map.entry("X-Forwarded-Method", "GET"), Map.entry("X-Forwarded-Uri", "/reports/1"));
+        assertEquals(200, client.requestWithHeaders(check, "GET", base).status(), "control");
+        for (String repeated : List.of("X-Forwarded-Uri", "X-Forwarded-Method", "X-Proxyme-Portal", "X-Proxyme-Portal-Secret",
+                "Authorization")) {
+            List<Map.Entry<String, String>> headers = new java.util.ArrayList<>(base);
+            base.stream().filter(header -> header.getKey().equals(repeated)).findFirst().ifPresent(headers::add);
+            Reply reply = client.requestWithHeaders(check, "GET", headers);
+            assertEquals(400, reply.status(), repeated + " twice: " + reply);
+            assertOAuthError(reply);
+        }
+        List<Map.Entry<String, String>> twoUris = new java.util.ArrayList<>(base);
+        twoUris.add(Map.entry("X-Forwarded-Uri", "/admin"));
+        assertEquals(400, client.requestWithHeaders(check, "GET", twoUris).status(), "two different URIs");
+    }
+
+    /** The check hands out who the user is: an agent asking Keycloak itself, without the portal's secret, learns nothing. */
+    @Test
+    void onlyTheProxyAuthenticatedAsThePortalGetsTheUsersIdentity() {
+        URI check = client.proxymeUri(REALM, "proxy/check");
+        String token = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        Map<String, String> asked = Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", "Bearer " + token);
+        assertEquals(200, client.request(check, "GET", null, null, ProxymeClient.proxyHeaders("portal-a", asked)).status());
+        for (Map.Entry<String, String> secret : Map.of("none", "", "wrong", "portal-a-secretX", "another portal's", "portal-b-secret",
+                "the agent's", agent.secret()).entrySet()) {
+            java.util.HashMap<String, String> headers = new java.util.HashMap<>(asked);
+            headers.put("X-Proxyme-Portal", "portal-a");
+            if (!secret.getValue().isEmpty()) {
+                headers.put("X-Proxyme-Portal-Secret", secret.getValue());
+            }
+            Reply reply = client.request(check, "GET", null, null, headers);
+            assertEquals(401, reply.status(), secret.getKey() + ": " + reply);
+            assertEquals("invalid_client", reply.text("error"));
+            assertFalse(reply.headers().map().keySet().stream().anyMatch(name -> name.toLowerCase().startsWith("x-proxyme")),
+                    secret.getKey() + ": no identity header without the portal's secret");
+        }
     }
 
     @Test

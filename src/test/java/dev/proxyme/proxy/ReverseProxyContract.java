@@ -57,7 +57,7 @@ abstract class ReverseProxyContract {
 
     @BeforeAll
     void startProxy() {
-        client.setPortalRoutes("portal-a", "GET,HEAD /reports/* read; POST /* write; * /* read");
+        client.setPortalRoutes("portal-a", "GET,HEAD /reports/* read; * /admin/* write; POST /* write; * /* read");
         agent = client.registerAgent(List.of("read", "write"), List.of("portal-a", "portal-b"));
         portal = new EchoPortal();
         proxy = startProxy(server, REALM, "portal-a", portal.hostAndPort());
@@ -166,6 +166,73 @@ abstract class ReverseProxyContract {
         JsonNode trail = client.get(client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
                 bearer(client.rootToken())).json();
         assertEquals("proxy_logout", trail.get("delegation").get("end_reason").asText(), "the audit records the session's end");
+    }
+
+    /**
+     * A read token never reaches what needs write, however the path is spelled: every spelling a portal could read
+     * as another path is refused before the portal sees it (by Proxyme, 403, or by the proxy itself, 400).
+     */
+    @Test
+    void noSpellingOfAPathTakesAReadTokenWhereWriteIsNeeded() {
+        String read = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        String write = client.delegateAsBackend("alice", agent.clientId(), List.of("write"), "portal-a").text("delegation_token");
+        assertEquals(403, through("GET", "/admin/users", Map.of("Authorization", bearer(read))).status(), "control");
+        Reply escaped = through("GET", "/%61dmin/users", Map.of("Authorization", bearer(write)));
+        assertEquals(200, escaped.status(), "an escaped letter is the same path, for the scope it needs: " + escaped);
+        assertEquals("/admin/users", escaped.json().get("path").asText(), "the portal reads it as /admin/users");
+        assertEquals(403, through("GET", "/%61dmin/users", Map.of("Authorization", bearer(read))).status());
+
+        for (String path : CanonicalPathTest.AMBIGUOUS) {
+            URI uri;
+            try {
+                // Raw non-ASCII would be sent percent-encoded, as the legitimate path it then is.
+                uri = path.startsWith("/") && path.chars().allMatch(c -> c < 0x80) ? proxy.uri(path) : null;
+            } catch (IllegalArgumentException notSendable) {
+                uri = null;
+            }
+            if (uri == null) {
+                continue; // no HTTP client sends it: CanonicalPathTest holds the check to it
+            }
+            int before = portal.received().size();
+            Reply reply = client.request(uri, "GET", null, null, Map.of("Authorization", bearer(read)));
+            assertTrue(reply.status() == 403 || reply.status() == 400, path + ": " + reply);
+            assertEquals(before, portal.received().size(), path + " never reaches the portal");
+        }
+    }
+
+    /** Login CSRF: another site's form must not plant its token as the session of the agent's browser. */
+    @Test
+    void sessionAndLogoutFormsFromAnotherSiteAreRefused() {
+        Reply granted = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
+        String token = granted.text("delegation_token");
+        String form = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        String portalOrigin = "http://" + proxy.uri("/").getAuthority();
+        for (Map<String, String> crossSite : List.of(Map.of("Origin", "https://evil.example"),
+                Map.of("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"),
+                Map.of("Origin", "null", "Sec-Fetch-Site", "cross-site"),
+                Map.of("Sec-Fetch-Site", "same-site"),
+                Map.of("Origin", "null"),
+                Map.of("Origin", portalOrigin, "Sec-Fetch-Site", "cross-site"),
+                Map.of("Origin", "http://127.0.0.1:1"))) {
+            Reply session = client.request(proxy.uri("/.proxyme/session"), "POST", "application/x-www-form-urlencoded", form, crossSite);
+            assertEquals(403, session.status(), crossSite + ": " + session);
+            assertFalse(session.headers().firstValue("Set-Cookie").isPresent(), crossSite + " plants no cookie");
+            Reply logout = client.request(proxy.uri("/.proxyme/logout"), "POST", null, null,
+                    withCookie(crossSite, "proxyme_session=" + token));
+            assertEquals(403, logout.status(), crossSite + ": " + logout);
+        }
+        assertTrue(client.isActive(token), "no cross-site logout ended the delegation");
+        Reply sameOrigin = client.request(proxy.uri("/.proxyme/session"), "POST", "application/x-www-form-urlencoded", form,
+                Map.of("Origin", portalOrigin, "Sec-Fetch-Site", "same-origin"));
+        assertEquals(200, sameOrigin.status(), "the portal's own page: " + sameOrigin);
+        Reply agentItself = client.request(proxy.uri("/.proxyme/session"), "POST", "application/x-www-form-urlencoded", form, Map.of());
+        assertEquals(200, agentItself.status(), "a client that is no browser sends neither header: " + agentItself);
+    }
+
+    private static Map<String, String> withCookie(Map<String, String> headers, String cookie) {
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("Cookie", cookie);
+        return all;
     }
 
     private Reply through(String method, String path, Map<String, String> headers) {

@@ -32,6 +32,7 @@ public final class CaddyProxy extends ReverseProxy {
         environment.put("PORTAL", portalHostAndPort);
         environment.put("REALM", realm);
         environment.put("PORTAL_CLIENT_ID", portalClientId);
+        environment.put("PORTAL_SECRET", portalClientId + "-secret");
         environment.put("XDG_DATA_HOME", prefix.toString());
         environment.put("XDG_CONFIG_HOME", prefix.toString());
         environment.put("HOME", prefix.toString());

@@ -1,5 +1,9 @@
 package dev.proxyme.testsupport;
 
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -15,6 +19,7 @@ import com.sun.net.httpserver.HttpServer;
 public final class EchoPortal implements AutoCloseable {
 
     private final HttpServer server;
+    private final Queue<String> received = new ConcurrentLinkedQueue<>();
 
     public EchoPortal() {
         try {
@@ -27,6 +32,9 @@ public final class EchoPortal implements AutoCloseable {
             Map<String, Object> echo = new TreeMap<>();
             echo.put("method", exchange.getRequestMethod());
             echo.put("uri", exchange.getRequestURI().toString());
+            // What a portal's framework routes on: the path decoded.
+            echo.put("path", exchange.getRequestURI().getPath());
+            received.add(exchange.getRequestURI().toString());
             Map<String, String> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
             echo.put("headers", headers);
@@ -37,6 +45,11 @@ public final class EchoPortal implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    /** The raw request URIs the portal received, in order. */
+    public List<String> received() {
+        return List.copyOf(received);
     }
 
     public String hostAndPort() {

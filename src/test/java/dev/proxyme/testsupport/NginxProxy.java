@@ -20,6 +20,7 @@ public final class NginxProxy extends ReverseProxy {
                 "PORTAL", portalHostAndPort,
                 "REALM", realm,
                 "PORTAL_CLIENT_ID", portalClientId,
+                "PORTAL_SECRET", portalClientId + "-secret",
                 "PREFIX", prefix.toString()));
         Path conf = prefix.resolve("nginx.conf");
         try {

@@ -130,6 +130,14 @@ public final class ProxymeClient {
         return send(request.build());
     }
 
+    /** A request whose headers may repeat a name, as a confused or hostile proxy could send them. */
+    public Reply requestWithHeaders(URI uri, String method, List<Map.Entry<String, String>> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(header -> request.header(header.getKey(), header.getValue()));
+        return send(request.build());
+    }
+
     public Reply get(URI uri, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET()
                 .header("Accept", "application/json");
@@ -284,10 +292,21 @@ public final class ProxymeClient {
         return send(tokenEndpoint(REALM), "POST", "application/x-www-form-urlencoded", formBody);
     }
 
-    /** Proxyme's proxy check as the shipped proxy configs ask it: portal-a, {@code GET /}, the token as bearer. */
+    /**
+     * Proxyme's proxy check as the shipped proxy configs ask it: authenticated as portal-a, {@code GET /}, the token as
+     * bearer.
+     */
     public Reply proxyCheck(String token) {
-        return request(proxymeUri(REALM, "proxy/check"), "GET", null, null, Map.of("X-Proxyme-Portal", "portal-a",
-                "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token)));
+        return request(proxymeUri(REALM, "proxy/check"), "GET", null, null, proxyHeaders("portal-a", Map.of(
+                "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token))));
+    }
+
+    /** What a shipped proxy config sends to the check: the portal it fronts and that portal's secret, and more. */
+    public static Map<String, String> proxyHeaders(String portal, Map<String, String> more) {
+        Map<String, String> headers = new LinkedHashMap<>(more);
+        headers.put("X-Proxyme-Portal", portal);
+        headers.put("X-Proxyme-Portal-Secret", portal + "-secret");
+        return headers;
     }
 
     /** Sets a portal's route rules ({@code proxyme.routes}); null removes them. */
