@@ -18,9 +18,38 @@ install_keycloak() {
   cp realm-export/proxyme-demo-realm.json "$home/data/import/"
 }
 
-# Builds the install for production mode on its embedded (dev-file H2) database; the build's output goes to the log.
+# Builds the install for production mode: DB=dev-file (embedded H2, the default) or DB=postgres; output to the log.
 build_keycloak() {
-  "$home/bin/kc.sh" build --db=dev-file --health-enabled=true > "$1" 2>&1
+  "$home/bin/kc.sh" build --db="${DB:-dev-file}" --health-enabled=true > "$1" 2>&1
+}
+
+# Options every benchmark server gets: the rate limit on tokens per delegation is a policy, not the mint path's cost,
+# and would stop a load test at 120 tokens a minute.
+BENCH_OPTIONS=(--spi-realm-restapi-extension--proxyme--max-tokens-per-delegation-per-minute=1000000000)
+
+# A PostgreSQL server of the benchmark's own (Debian's binaries, as the postgres user) on <port>, database keycloak;
+# sets $pg_data. Usage: start_postgres <port>; stop_postgres
+start_postgres() {
+  local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  pg_port=$1 pg_bin=$bin
+  pg_data=$(mktemp -d /tmp/proxyme-bench-pg-XXXXXX); chown postgres "$pg_data"
+  runuser -u postgres -- "$bin/initdb" -D "$pg_data" -U postgres --auth=trust -E UTF8 > /dev/null
+  runuser -u postgres -- "$bin/pg_ctl" -D "$pg_data" -w -l "$pg_data/server.log" \
+    -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1" start > /dev/null
+  runuser -u postgres -- "$bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres keycloak
+  PG_OPTIONS=(--db-url="jdbc:postgresql://127.0.0.1:$pg_port/keycloak" --db-username=postgres --db-password=postgres)
+}
+stop_postgres() {
+  [ -n "${pg_data:-}" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop > /dev/null 2>&1 || true
+}
+
+# The size of the realm's database, in bytes: the H2 file, or PostgreSQL's database after a checkpoint.
+database_bytes() {
+  if [ "${DB:-dev-file}" = postgres ]; then
+    runuser -u postgres -- "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d keycloak -tAc "checkpoint; select pg_database_size('keycloak')" | tail -1
+  else
+    du -b "$home"/data/h2/*.mv.db | awk '{s += $1} END {print s}'
+  fi
 }
 
 # Starts the built Keycloak in the background on 127.0.0.1:<port> (management on <port>+1), with any extra options;
@@ -29,8 +58,10 @@ build_keycloak() {
 start_keycloak() {
   local port=$1 log=$2
   shift 2
+  KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
   "$home/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false --http-host=127.0.0.1 \
-    --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN "$@" >> "$log" 2>&1 &
+    --http-port="$port" --http-management-port=$((port + 1)) --import-realm --log-level=WARN "${BENCH_OPTIONS[@]}" \
+    ${PG_OPTIONS[@]+"${PG_OPTIONS[@]}"} "$@" >> "$log" 2>&1 &
   kc=$!
 }
 

@@ -29,7 +29,7 @@ if [ "$scenario" = delegate ]; then
     "$(printf demo-agent:demo-agent-secret | base64 -w0)" "'{\"delegation_id\":\"$(echo "$granted" | json delegation_id)\"}'" > "$script"
 else
   url=$base/proxyme/proxy/check
-  printf 'wrk.headers["Authorization"] = "Bearer %s"\nwrk.headers["X-Proxyme-Portal"] = "demo-portal"\nwrk.headers["X-Forwarded-Method"] = "GET"\nwrk.headers["X-Forwarded-Uri"] = "/reports"\n' \
+  printf 'wrk.headers["Authorization"] = "Bearer %s"\nwrk.headers["X-Proxyme-Portal"] = "demo-portal"\nwrk.headers["X-Proxyme-Portal-Secret"] = "demo-portal-secret"\nwrk.headers["X-Forwarded-Method"] = "GET"\nwrk.headers["X-Forwarded-Uri"] = "/reports"\n' \
     "$(echo "$granted" | json delegation_token)" > "$script"
 fi
 wrk -t2 -c"$connections" -d115s --latency -s "$script" "$url" | sed -n '/Latency Distribution/,/Requests\/sec/p'

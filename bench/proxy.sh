@@ -36,7 +36,8 @@ http {
 }
 CONF
 sed -e "s|\${LISTEN}|127.0.0.1:$checked_port|" -e "s|\${KEYCLOAK}|127.0.0.1:$port|g" -e "s|\${PORTAL}|127.0.0.1:$portal_port|" \
-    -e "s|\${REALM}|proxyme-demo|g" -e "s|\${PORTAL_CLIENT_ID}|demo-portal|g" -e "s|\${PREFIX}|$work/checked|g" \
+    -e "s|\${REALM}|proxyme-demo|g" -e "s|\${PORTAL_CLIENT_ID}|demo-portal|g" -e "s|\${PORTAL_SECRET}|demo-portal-secret|g" \
+    -e "s|\${PREFIX}|$work/checked|g" \
     proxy/nginx.conf > "$work/checked/nginx.conf"
 nginx -p "$work/plain" -c "$work/plain/nginx.conf"
 nginx -p "$work/checked" -c "$work/checked/nginx.conf"
@@ -55,7 +56,7 @@ fresh_token() {
     "http://127.0.0.1:$port/realms/proxyme-demo/proxyme/delegate" | python3 -c 'import json,sys; print(json.load(sys.stdin)["delegation_token"])')
   printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$token" > "$work/token.lua"
   # The check as nginx calls it, but straight at Keycloak: the cost of the decision alone.
-  printf 'wrk.headers["Authorization"] = "Bearer %s"\nwrk.headers["X-Proxyme-Portal"] = "demo-portal"\nwrk.headers["X-Forwarded-Method"] = "GET"\nwrk.headers["X-Forwarded-Uri"] = "/reports"\nwrk.headers["X-Forwarded-Host"] = "portal.example"\n' \
+  printf 'wrk.headers["Authorization"] = "Bearer %s"\nwrk.headers["X-Proxyme-Portal"] = "demo-portal"\nwrk.headers["X-Proxyme-Portal-Secret"] = "demo-portal-secret"\nwrk.headers["X-Forwarded-Method"] = "GET"\nwrk.headers["X-Forwarded-Uri"] = "/reports"\nwrk.headers["X-Forwarded-Host"] = "portal.example"\n' \
     "$token" > "$work/check.lua"
 }
 fresh_token

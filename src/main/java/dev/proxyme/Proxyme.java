@@ -2,25 +2,33 @@ package dev.proxyme;
 
 /**
  * Names that are part of Proxyme's contract with administrators, agents, portals and proxies. Changing one of these
- * breaks deployed realms or their clients.
+ * breaks deployed realms or their clients. The client attributes that make agents and portals are named where they are
+ * read: {@code model.Agent} and {@code model.Portals}.
  */
 public final class Proxyme {
 
-    /** Path segment under {@code /realms/{realm}/} and provider id of the realm resource. */
+    /** Path segment under {@code /realms/{realm}/} and {@code /admin/realms/{realm}/}, and provider id of both resources. */
     public static final String PROVIDER_ID = "proxyme";
 
-    /** Client attribute marking a confidential client as a portal agents may be delegated access to. */
-    public static final String PORTAL_ATTRIBUTE = "proxyme.portal";
-    /** Client attribute marking a client that Proxyme registered as an agent. */
-    public static final String AGENT_ATTRIBUTE = "proxyme.agent";
-    /** Agent client attribute: space-separated portal client ids the agent may ask for; absent = any portal. */
-    public static final String AGENT_PORTALS_ATTRIBUTE = "proxyme.portals";
+    /**
+     * Realm attribute: true lets delegations approved in Keycloak's UI outlive the login session in which they were
+     * approved (by default they end with it: logout, sign-out or expiry of the session).
+     */
+    public static final String OUTLIVE_LOGIN_ATTRIBUTE = "proxyme.delegationsOutliveLogin";
+
+    /**
+     * Realm attribute: true reports every token issued as a Keycloak event ({@code TOKEN_EXCHANGE}). Off by default:
+     * where the realm stores events, each token would then cost a second write besides its own record.
+     */
+    public static final String TOKEN_EVENTS_ATTRIBUTE = "proxyme.tokenEvents";
+
     /** Realm role that lets a confidential client's service account vouch for its users' consent. */
     public static final String DELEGATOR_ROLE = "proxyme-delegator";
 
     /**
-     * Grant type of delegation tokens. Keycloak encodes the grant's shortcut into every token id and asks the grant
-     * whether its tokens may be used at its own endpoints (see {@code GrantTypeEndpointRestrictionValidator}).
+     * Grant type of delegation tokens, and an extension grant (RFC 6749 section 4.5) at the realm's token endpoint:
+     * an agent renews within a delegation it holds. Keycloak encodes the grant's shortcut into every token id and asks
+     * the grant whether its tokens may be used at its own endpoints (see {@code GrantTypeEndpointRestrictionValidator}).
      */
     public static final String GRANT_TYPE = "urn:proxyme:params:oauth:grant-type:delegation";
     public static final String GRANT_SHORTCUT = "px";

@@ -10,21 +10,38 @@ public class ProxymeException extends RuntimeException {
     private final int status;
     private final String error;
     private final Long retryAfterSeconds;
+    private final String challenge;
 
     public ProxymeException(int status, String error, String description) {
-        this(status, error, description, null);
+        this(status, error, description, null, null);
     }
 
-    private ProxymeException(int status, String error, String description, Long retryAfterSeconds) {
+    private ProxymeException(int status, String error, String description, Long retryAfterSeconds, String challenge) {
         super(description, null, false, false);
         this.status = status;
         this.error = error;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.challenge = challenge;
+    }
+
+    /** The same refusal, answered with this {@code WWW-Authenticate} value. */
+    public ProxymeException withChallenge(String wwwAuthenticate) {
+        return new ProxymeException(status, error, getMessage(), retryAfterSeconds, wwwAuthenticate);
+    }
+
+    /** The same refusal, answered without any {@code WWW-Authenticate}. */
+    public ProxymeException withoutChallenge() {
+        return withChallenge("");
+    }
+
+    /** The {@code WWW-Authenticate} value the refusal asks for (empty: none), or null for the endpoint's usual one. */
+    public String challenge() {
+        return challenge;
     }
 
     /** RFC 6585 section 4; {@code slow_down} is the error agents already know from polling (RFC 8628 section 3.5). */
     public static ProxymeException tooManyRequests(String description, long retryAfterSeconds) {
-        return new ProxymeException(429, OAuthErrors.SLOW_DOWN, description, retryAfterSeconds);
+        return new ProxymeException(429, "slow_down", description, retryAfterSeconds, null);
     }
 
     /** Seconds the caller should wait before asking again (HTTP {@code Retry-After}), or null. */

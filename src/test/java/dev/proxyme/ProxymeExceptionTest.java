@@ -1,6 +1,7 @@
 package dev.proxyme;
 
 import org.junit.jupiter.api.Test;
+import org.keycloak.OAuthErrorException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,7 +16,7 @@ class ProxymeExceptionTest {
 
     @Test
     void carriesOAuthErrorAndStatus() {
-        ProxymeException refused = ProxymeException.forbidden(OAuthErrors.INVALID_SCOPE, "not granted");
+        ProxymeException refused = ProxymeException.forbidden(OAuthErrorException.INVALID_SCOPE, "not granted");
         assertEquals(403, refused.status());
         assertEquals("invalid_scope", refused.error());
         assertEquals("not granted", refused.description());

@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.proxyme.OAuthErrors;
-import dev.proxyme.Proxyme;
+import org.keycloak.OAuthErrorException;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.ProxymeSettings;
-import dev.proxyme.delegation.Scopes;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Portals;
+import dev.proxyme.model.Scopes;
 import dev.proxyme.token.DelegationClaimsMapper;
+import org.keycloak.crypto.KeyUse;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -43,25 +45,32 @@ public class AgentRegistration {
         this.realm = realm;
     }
 
-    /** What an administrator asks for; {@code portals} null means any portal of the realm. */
-    public record Request(String name, List<String> scopes, List<String> portals, Long tokenLifetimeSeconds) {
+    /** The new agent, its client secret (shown once, never stored by Proxyme) and the algorithm its tokens are signed with. */
+    public record Registered(Agent agent, String clientSecret, String tokenSigningAlg) {
     }
 
-    /** The new agent and its client secret, which is shown once and never stored by Proxyme. */
-    public record Registered(Agent agent, String clientSecret) {
-    }
+    /** Algorithms an agent's tokens may be signed with: asymmetric, so that anyone can verify them with the realm's JWKS. */
+    private static final Set<String> SIGNING_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+            "ES256", "ES384", "ES512", "EdDSA");
 
-    public Registered register(Request request) {
-        Scopes scopes = checkScopes(request.scopes());
-        Set<String> portals = checkPortals(request.portals());
-        int tokenLifetime = checkTokenLifetime(request.tokenLifetimeSeconds());
-        String name = checkName(request.name());
+    /** Registers an agent for these scopes and portals ({@code portals} null: any portal of the realm). */
+    public Registered register(String requestedName, List<String> requestedScopes, List<String> requestedPortals,
+                               Long requestedTokenLifetime, String requestedSigningAlg) {
+        Scopes scopes = checkScopes(requestedScopes);
+        Set<String> portals = checkPortals(requestedPortals);
+        int tokenLifetime = checkTokenLifetime(requestedTokenLifetime);
+        String name = checkName(requestedName);
+        String signingAlg = checkSigningAlg(requestedSigningAlg);
 
-        ClientModel client = ClientManager.createClient(session, realm, agentClient(name, scopes, portals, tokenLifetime));
+        ClientRepresentation rep = agentClient(name, scopes, portals, tokenLifetime);
+        if (signingAlg != null) {
+            rep.getAttributes().put(OIDCConfigAttributes.ACCESS_TOKEN_SIGNED_RESPONSE_ALG, signingAlg);
+        }
+        ClientModel client = ClientManager.createClient(session, realm, rep);
         new ClientManager(new RealmManager(session)).enableServiceAccount(client);
         String secret = KeycloakModelUtils.generateSecret(client);
         Agent agent = Agent.of(client).orElseThrow();
-        return new Registered(agent, secret);
+        return new Registered(agent, secret, signingAlg != null ? signingAlg : realm.getDefaultSignatureAlgorithm());
     }
 
     private ClientRepresentation agentClient(String name, Scopes scopes, Set<String> portals, int tokenLifetime) {
@@ -86,10 +95,9 @@ public class AgentRegistration {
         rep.setOptionalClientScopes(new ArrayList<>(scopes.names()));
 
         Map<String, String> attributes = new HashMap<>();
-        attributes.put(Proxyme.AGENT_ATTRIBUTE, "true");
-        if (!portals.isEmpty()) {
-            attributes.put(Proxyme.AGENT_PORTALS_ATTRIBUTE, String.join(" ", portals));
-        }
+        attributes.put(Agent.MARKER_ATTRIBUTE, "true");
+        attributes.put(Agent.PORTALS_ATTRIBUTE, portals.isEmpty() ? Agent.ANY_PORTAL : String.join(" ", portals));
+        attributes.put(Agent.PORTALS_EXPLICIT_ATTRIBUTE, "true");
         attributes.put(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN, Integer.toString(tokenLifetime));
         rep.setAttributes(attributes);
 
@@ -100,12 +108,12 @@ public class AgentRegistration {
 
     private Scopes checkScopes(List<String> requested) {
         if (requested == null || requested.isEmpty()) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_SCOPE, "At least one scope is required");
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_SCOPE, "At least one scope is required");
         }
         Scopes scopes = Scopes.of(requested);
         for (String scope : scopes.names()) {
             if (!Scopes.isValidName(scope) || !realmHasScope(scope) || BASIC_SCOPE.equals(scope)) {
-                throw ProxymeException.badRequest(OAuthErrors.INVALID_SCOPE, "Unknown scope: " + printable(scope));
+                throw ProxymeException.badRequest(OAuthErrorException.INVALID_SCOPE, "Unknown scope: " + printable(scope));
             }
         }
         return scopes;
@@ -117,11 +125,11 @@ public class AgentRegistration {
             return portals;
         }
         if (requested.isEmpty()) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_TARGET, "'portals' must name at least one portal, or be omitted for any portal");
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET, "'portals' must name at least one portal, or be omitted for any portal");
         }
         for (String portal : requested) {
             if (Portals.find(realm, portal).isEmpty()) {
-                throw ProxymeException.badRequest(OAuthErrors.INVALID_TARGET, "Unknown portal: " + printable(portal));
+                throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET, "Unknown portal: " + printable(portal));
             }
             portals.add(portal);
         }
@@ -134,10 +142,27 @@ public class AgentRegistration {
             return Math.min(settings.maxTokenLifetimeSeconds(), Math.max(settings.minTokenLifetimeSeconds(), Agent.DEFAULT_TOKEN_LIFETIME_SECONDS));
         }
         if (requested < settings.minTokenLifetimeSeconds() || requested > settings.maxTokenLifetimeSeconds()) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "'token_lifetime_seconds' must be between "
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'token_lifetime_seconds' must be between "
                     + settings.minTokenLifetimeSeconds() + " and " + settings.maxTokenLifetimeSeconds());
         }
         return requested.intValue();
+    }
+
+    /** An asymmetric algorithm the realm has an active signing key for (ES256: its {@code ecdsa-generated} key, say). */
+    private String checkSigningAlg(String algorithm) {
+        if (algorithm == null) {
+            return null;
+        }
+        if (!SIGNING_ALGORITHMS.contains(algorithm)) {
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
+                    "'token_signing_alg' must be one of " + String.join(", ", new java.util.TreeSet<>(SIGNING_ALGORITHMS)));
+        }
+        // Not getActiveKey: for some algorithms it creates a fallback key where the realm has none.
+        if (session.keys().getKeysStream(realm, KeyUse.SIG, algorithm).noneMatch(key -> key.getStatus().isActive())) {
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
+                    "The realm has no active signing key for " + algorithm);
+        }
+        return algorithm;
     }
 
     private static String checkName(String name) {
@@ -145,7 +170,7 @@ public class AgentRegistration {
             return null;
         }
         if (name.isBlank() || name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST,
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
                     "'name' must be 1 to " + MAX_NAME_LENGTH + " printable characters");
         }
         return name.strip();

@@ -3,8 +3,11 @@ package dev.proxyme.agent;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.proxyme.Proxyme;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Portals;
+import dev.proxyme.token.DelegationTokenId;
 import org.keycloak.models.ClientModel;
+import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.services.clientregistration.ClientRegistrationContext;
 import org.keycloak.services.clientregistration.ClientRegistrationProvider;
@@ -15,8 +18,9 @@ import org.keycloak.services.clientregistration.policy.ClientRegistrationPolicyE
  * Only administrators make agents and portals. Keycloak's client registration (anonymous, or authenticated with a
  * bearer token holding {@code create-client}, an initial access token or a registration access token) accepts any
  * client attribute: without this policy anyone allowed to register clients could mark one as an agent or a portal
- * and set its token lifetime. Registration may not carry Proxyme's attributes, and may not update or delete a client
- * that is an agent or a portal.
+ * and set its token lifetime. Registration may not carry Proxyme's attributes, and may not read, update or delete a
+ * client that is an agent or a portal (reading would hand the registrant the secret an administrator set since). A
+ * delegation token never authenticates a registration: it speaks for its user only towards its portal.
  */
 public class AgentRegistrationPolicy implements ClientRegistrationPolicy {
 
@@ -24,6 +28,7 @@ public class AgentRegistrationPolicy implements ClientRegistrationPolicy {
 
     @Override
     public void beforeRegister(ClientRegistrationContext context) throws ClientRegistrationPolicyException {
+        checkNotDelegated(context.getProvider());
         checkNoReservedAttribute(context.getClient());
     }
 
@@ -33,6 +38,7 @@ public class AgentRegistrationPolicy implements ClientRegistrationPolicy {
 
     @Override
     public void beforeUpdate(ClientRegistrationContext context, ClientModel client) throws ClientRegistrationPolicyException {
+        checkNotDelegated(context.getProvider());
         checkNotManagedByProxyme(client);
         checkNoReservedAttribute(context.getClient());
     }
@@ -42,12 +48,23 @@ public class AgentRegistrationPolicy implements ClientRegistrationPolicy {
     }
 
     @Override
-    public void beforeView(ClientRegistrationProvider provider, ClientModel client) {
+    public void beforeView(ClientRegistrationProvider provider, ClientModel client) throws ClientRegistrationPolicyException {
+        checkNotDelegated(provider);
+        checkNotManagedByProxyme(client);
     }
 
     @Override
     public void beforeDelete(ClientRegistrationProvider provider, ClientModel client) throws ClientRegistrationPolicyException {
+        checkNotDelegated(provider);
         checkNotManagedByProxyme(client);
+    }
+
+    /** Keycloak's client registration checks a bearer token's roles, not its grant: a delegation token is refused here. */
+    private static void checkNotDelegated(ClientRegistrationProvider provider) throws ClientRegistrationPolicyException {
+        AccessToken token = provider.getAuth() == null ? null : provider.getAuth().getJwt();
+        if (token != null && DelegationTokenId.delegationIdOf(token.getId()).isPresent()) {
+            throw new ClientRegistrationPolicyException("A delegation token cannot register clients");
+        }
     }
 
     private static void checkNoReservedAttribute(ClientRepresentation client) throws ClientRegistrationPolicyException {
@@ -60,7 +77,7 @@ public class AgentRegistrationPolicy implements ClientRegistrationPolicy {
     }
 
     private static void checkNotManagedByProxyme(ClientModel client) throws ClientRegistrationPolicyException {
-        if (Agent.isAgent(client) || Boolean.parseBoolean(client.getAttribute(Proxyme.PORTAL_ATTRIBUTE))) {
+        if (Agent.isAgent(client) || Portals.isMarked(client)) {
             throw new ClientRegistrationPolicyException("Agents and portals are managed by administrators only");
         }
     }

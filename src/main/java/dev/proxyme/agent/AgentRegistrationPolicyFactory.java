@@ -3,13 +3,9 @@ package dev.proxyme.agent;
 import java.util.List;
 import java.util.UUID;
 
-import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.clientregistration.policy.AbstractClientRegistrationPolicyFactory;
 import org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy;
@@ -18,14 +14,13 @@ import org.keycloak.services.clientregistration.policy.RegistrationAuth;
 
 /**
  * The client registration policy {@link AgentRegistrationPolicy}. Keycloak runs only the policies configured as
- * components of a realm, so Proxyme adds it to the anonymous and the authenticated policies of every realm: when a
- * realm is created, and at server start for realms that predate Proxyme. Administrators see it under
+ * components of a realm, so Proxyme adds it to the anonymous and the authenticated policies of every realm (see
+ * {@code lifecycle.RealmSetup}). Administrators see it under
  * Clients, Client registration; removing it lets anyone allowed to register clients create agents.
  */
 public class AgentRegistrationPolicyFactory extends AbstractClientRegistrationPolicyFactory {
 
     public static final String PROVIDER_ID = "proxyme-agents-by-admins-only";
-    private static final Logger logger = Logger.getLogger(AgentRegistrationPolicyFactory.class);
 
     @Override
     public ClientRegistrationPolicy create(KeycloakSession session, ComponentModel model) {
@@ -48,16 +43,6 @@ public class AgentRegistrationPolicyFactory extends AbstractClientRegistrationPo
         return List.of();
     }
 
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        super.postInit(factory);
-        factory.register(event -> {
-            if (event instanceof PostMigrationEvent migrated) {
-                installInEveryRealm(migrated.getFactory());
-            }
-        });
-    }
-
     /** Adds the policy to a realm's anonymous and authenticated client registration policies, unless it is there. */
     public static void install(RealmModel realm) {
         for (RegistrationAuth auth : RegistrationAuth.values()) {
@@ -75,23 +60,6 @@ public class AgentRegistrationPolicyFactory extends AbstractClientRegistrationPo
             model.setProviderType(ClientRegistrationPolicy.class.getName());
             model.setSubType(subType);
             realm.addComponentModel(model);
-        }
-    }
-
-    private static void installInEveryRealm(KeycloakSessionFactory factory) {
-        List<String> realmIds = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                session -> session.realms().getRealmsStream().map(RealmModel::getId).toList());
-        for (String realmId : realmIds) {
-            try {
-                KeycloakModelUtils.runJobInTransaction(factory, session -> {
-                    RealmModel realm = session.realms().getRealm(realmId);
-                    if (realm != null) {
-                        install(realm);
-                    }
-                });
-            } catch (RuntimeException addedByAnotherNode) {
-                logger.debugf("Client registration policy of realm %s not added here: %s", realmId, addedByAnotherNode.getMessage());
-            }
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.proxyme.audit;
 
-import java.util.UUID;
-
-import dev.proxyme.store.AuditEntity;
-import dev.proxyme.store.DelegationStore;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.AuditEntry;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.store.AuditProvider;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
@@ -14,13 +14,14 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * Records each action twice: a row in Proxyme's append-only audit table (always kept) and a Keycloak event (kept when
+ * Records each action twice: a row in Proxyme's append-only audit log (always kept) and a Keycloak event (kept when
  * the realm stores events, and seen by every event listener). Never records a token or a secret.
  */
 public class AuditLog {
 
     public static final String DETAIL_DELEGATION_ID = "delegation_id";
     public static final String DETAIL_PORTAL = "portal";
+    /** Present on every event Proxyme sends: the lifecycle listener tells its own events from those it reacts to. */
     public static final String DETAIL_ACTOR = "actor";
 
     private final KeycloakSession session;
@@ -33,13 +34,19 @@ public class AuditLog {
 
     /** Records a completed action inside the request's transaction: the row commits with the change it describes. */
     public void record(AuditRecord record) {
-        new DelegationStore(session).insert(toEntity(record));
-        EventBuilder event = describe(newEvent(record.action().eventType()), record);
-        if (record.action().eventError() == null) {
+        session.getProvider(AuditProvider.class).add(realm, entryOf(record));
+        EventBuilder event = describe(newEvent(eventTypeOf(record)), record);
+        String error = eventErrorOf(record);
+        if (error == null) {
             event.success();
         } else {
-            event.error(record.action().eventError());
+            event.error(error);
         }
+    }
+
+    /** Reports an action as a Keycloak event only: what has a record of its own elsewhere (an issued token). */
+    public void report(AuditRecord record) {
+        describe(newEvent(eventTypeOf(record)), record).success();
     }
 
     /**
@@ -47,10 +54,36 @@ public class AuditLog {
      * transaction of its own, as Keycloak does with error events.
      */
     public void recordRefusal(EventType endpointEvent, AuditRecord record, String error) {
-        AuditEntity entity = toEntity(record);
+        AuditEntry entry = entryOf(record);
+        String realmId = realm.getId();
         KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(),
-                refusalSession -> new DelegationStore(refusalSession).insert(entity));
+                refusal -> refusal.getProvider(AuditProvider.class).add(refusal.realms().getRealm(realmId), entry));
         describe(newEvent(endpointEvent), record).detail(Details.REASON, record.detail()).error(error);
+    }
+
+    /** Keycloak's event types are a fixed enum: each action is reported as the nearest one. */
+    private static EventType eventTypeOf(AuditRecord record) {
+        return switch (record.action()) {
+            case AGENT_REGISTERED -> EventType.CLIENT_REGISTER;
+            case DELEGATION_REQUESTED -> EventType.OAUTH2_DEVICE_AUTH;
+            case DELEGATION_CREATED, CONSENT_DENIED -> EventType.GRANT_CONSENT;
+            case TOKEN_ISSUED -> EventType.TOKEN_EXCHANGE;
+            case DELEGATION_REVOKED, DELEGATION_EXPIRED -> EventType.REVOKE_GRANT;
+            case REQUEST_REFUSED -> throw new IllegalArgumentException("A refusal is reported as its endpoint's error event");
+        };
+    }
+
+    /** An action reported as its event's {@code _ERROR} variant, or null. */
+    private static String eventErrorOf(AuditRecord record) {
+        return switch (record.action()) {
+            case CONSENT_DENIED -> "access_denied";
+            default -> null;
+        };
+    }
+
+    private AuditEntry entryOf(AuditRecord record) {
+        ClientConnection connection = session.getContext().getConnection();
+        return new AuditEntry(Time.currentTimeMillis(), record, connection == null ? null : connection.getRemoteAddr());
     }
 
     private EventBuilder newEvent(EventType type) {
@@ -61,10 +94,10 @@ public class AuditLog {
     }
 
     private EventBuilder describe(EventBuilder event, AuditRecord record) {
+        Actor.Type actorType = record.actor().type();
         if (record.agentClientId() != null) {
             event.client(record.agentClientId());
-        } else if (record.actor().type() == Actor.Type.AGENT || record.actor().type() == Actor.Type.BACKEND
-                || record.actor().type() == Actor.Type.CLIENT) {
+        } else if (actorType == Actor.Type.AGENT || actorType == Actor.Type.BACKEND || actorType == Actor.Type.CLIENT) {
             event.client(record.actor().id());
         }
         if (record.userId() != null) {
@@ -79,29 +112,6 @@ public class AuditLog {
         if (record.scope() != null) {
             event.detail(Details.SCOPE, record.scope());
         }
-        return event.detail(DETAIL_ACTOR, record.actor().type() + (record.actor().id() == null ? "" : ":" + record.actor().id()));
-    }
-
-    private AuditEntity toEntity(AuditRecord record) {
-        AuditEntity entity = new AuditEntity();
-        entity.setId(UUID.randomUUID().toString());
-        entity.setRealmId(realm.getId());
-        entity.setEventTime(Time.currentTimeMillis());
-        entity.setAction(record.action().name());
-        // Refusals record what was asked, which may be any string: fit each to its column, never fail the write.
-        entity.setDelegationId(fit(record.delegationId(), 36));
-        entity.setUserId(fit(record.userId(), 36));
-        entity.setAgentClientId(fit(record.agentClientId(), 255));
-        entity.setPortalClientId(fit(record.portalClientId(), 255));
-        entity.setActorType(record.actor().type().name());
-        entity.setActorId(fit(record.actor().id(), 255));
-        ClientConnection connection = session.getContext().getConnection();
-        entity.setSourceAddress(connection == null ? null : fit(connection.getRemoteAddr(), 64));
-        entity.setDetail(fit(record.detail(), 1024));
-        return entity;
-    }
-
-    private static String fit(String value, int columnLength) {
-        return value == null || value.length() <= columnLength ? value : value.substring(0, columnLength);
+        return event.detail(DETAIL_ACTOR, record.actor().toString());
     }
 }

@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.proxyme.ProxymeException;
-import dev.proxyme.agent.Agent;
-import dev.proxyme.audit.Actor;
-import dev.proxyme.audit.AuditAction;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.AuditAction;
 import dev.proxyme.audit.AuditLog;
-import dev.proxyme.audit.AuditRecord;
-import dev.proxyme.delegation.Scopes;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.model.Scopes;
 import dev.proxyme.web.BrowserPage;
+import dev.proxyme.web.ClientNames;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -178,9 +179,9 @@ public class ConsentResource {
         }
         ClientModel portal = realm.getClientByClientId(request.portalClientId());
         view.put("view", "consent");
-        view.put("agentName", BrowserPage.displayName(agent.client()));
+        view.put("agentName", ClientNames.displayName(agent.client()));
         view.put("agentClientId", agent.clientId());
-        view.put("portalName", portal == null ? request.portalClientId() : BrowserPage.displayName(portal));
+        view.put("portalName", portal == null ? request.portalClientId() : ClientNames.displayName(portal));
         view.put("portalClientId", request.portalClientId());
         view.put("scopes", scopes);
         view.put("stepUp", !granted.isEmpty());

@@ -2,17 +2,17 @@ package dev.proxyme.consent;
 
 import java.util.Locale;
 
-import dev.proxyme.OAuthErrors;
+import org.keycloak.OAuthErrorException;
 import dev.proxyme.ProxymeException;
-import dev.proxyme.agent.Agent;
-import dev.proxyme.audit.Actor;
-import dev.proxyme.audit.AuditAction;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.AuditAction;
 import dev.proxyme.audit.AuditLog;
-import dev.proxyme.audit.AuditRecord;
-import dev.proxyme.delegation.Delegation;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.model.Delegation;
 import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.delegation.RateLimit;
-import dev.proxyme.delegation.Scopes;
+import dev.proxyme.model.Scopes;
 import dev.proxyme.ProxymeSettings;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
@@ -45,21 +45,21 @@ public class ConsentService {
     /** Outcome of an agent's poll: a token under the approved delegation. */
     public DelegationService.Grant poll(Agent agent, String requestId) {
         DelegationRequest request = requests.byId(requestId)
-                .orElseThrow(() -> ProxymeException.badRequest(OAuthErrors.EXPIRED_TOKEN, "The delegation request has expired or is unknown"));
+                .orElseThrow(() -> ProxymeException.badRequest(OAuthErrorException.EXPIRED_TOKEN, "The delegation request has expired or is unknown"));
         if (!request.agentClientId().equals(agent.clientId())) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_GRANT, "The delegation request was made by another agent");
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_GRANT, "The delegation request was made by another agent");
         }
         if (!requests.allowPoll(request)) {
-            throw ProxymeException.badRequest(OAuthErrors.SLOW_DOWN,
+            throw ProxymeException.badRequest(OAuthErrorException.SLOW_DOWN,
                     "Poll at most every " + DelegationRequests.POLL_INTERVAL_SECONDS + " seconds");
         }
         DelegationRequests.Decision decision = requests.decisionOf(request)
-                .orElseThrow(() -> ProxymeException.badRequest(OAuthErrors.AUTHORIZATION_PENDING, "The user has not decided yet"));
+                .orElseThrow(() -> ProxymeException.badRequest(OAuthErrorException.AUTHORIZATION_PENDING, "The user has not decided yet"));
         if (!requests.finish(request)) {
-            throw ProxymeException.badRequest(OAuthErrors.EXPIRED_TOKEN, "The outcome of this request was already delivered");
+            throw ProxymeException.badRequest(OAuthErrorException.EXPIRED_TOKEN, "The outcome of this request was already delivered");
         }
         if (!decision.approved()) {
-            throw ProxymeException.badRequest(OAuthErrors.ACCESS_DENIED, "The user denied the request");
+            throw ProxymeException.badRequest(OAuthErrorException.ACCESS_DENIED, "The user denied the request");
         }
         return delegations.renew(agent, decision.delegationId(), null, null);
     }
@@ -67,11 +67,11 @@ public class ConsentService {
     public DelegationRequest request(Agent agent, Scopes scopes, String portal, String purpose, String userHint,
                                      Long delegationSeconds) {
         if (purpose == null || purpose.length() > MAX_PURPOSE_LENGTH || purpose.chars().anyMatch(Character::isISOControl)) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST,
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
                     "'purpose' is required: 1 to " + MAX_PURPOSE_LENGTH + " printable characters shown to the user");
         }
         if (userHint != null && userHint.length() > MAX_USER_HINT_LENGTH) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "'user' is too long");
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'user' is too long");
         }
         long now = Time.currentTimeMillis();
         if (!REQUESTS_PER_AGENT.tryAcquire(agent.clientId(), ProxymeSettings.current().maxRequestsPerAgentPerMinute(), now)) {
@@ -141,7 +141,7 @@ public class ConsentService {
     public Agent agentOf(DelegationRequest request) {
         return Agent.of(realm.getClientByClientId(request.agentClientId()))
                 .filter(agent -> agent.client().isEnabled())
-                .orElseThrow(() -> ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "The agent is no longer registered"));
+                .orElseThrow(() -> ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The agent is no longer registered"));
     }
 
     private static DelegationService.Terms terms(DelegationRequest request) {

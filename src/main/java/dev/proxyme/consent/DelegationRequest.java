@@ -3,7 +3,7 @@ package dev.proxyme.consent;
 import java.util.HashMap;
 import java.util.Map;
 
-import dev.proxyme.delegation.Scopes;
+import dev.proxyme.model.Scopes;
 
 /** An agent's pending request for a delegation, waiting for its user's decision (RFC 8628's device authorization). */
 public record DelegationRequest(String id, String userCode, String agentClientId, String portalClientId, Scopes scopes,

@@ -1,6 +1,6 @@
 package dev.proxyme.consent;
 
-import dev.proxyme.delegation.Scopes;
+import dev.proxyme.model.Scopes;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;

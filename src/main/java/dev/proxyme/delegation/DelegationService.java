@@ -6,20 +6,24 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.proxyme.OAuthErrors;
-import dev.proxyme.ProxymeSettings;
+import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
-import dev.proxyme.agent.Agent;
-import dev.proxyme.agent.Portals;
-import dev.proxyme.audit.Actor;
-import dev.proxyme.audit.AuditAction;
+import dev.proxyme.ProxymeSettings;
 import dev.proxyme.audit.AuditLog;
-import dev.proxyme.audit.AuditRecord;
-import dev.proxyme.store.DelegationEntity;
-import dev.proxyme.store.DelegationStore;
-import dev.proxyme.store.IssuedTokenEntity;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.AuditAction;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.model.DelegationStatus;
+import dev.proxyme.model.IssuedToken;
+import dev.proxyme.model.Portals;
+import dev.proxyme.model.Scopes;
+import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.token.DelegationTokenMinter;
 import dev.proxyme.token.MintedToken;
+import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -39,13 +43,13 @@ public class DelegationService {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final DelegationStore store;
+    private final DelegationProvider delegations;
     private final AuditLog audit;
 
     public DelegationService(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
-        this.store = new DelegationStore(session);
+        this.delegations = session.getProvider(DelegationProvider.class);
         this.audit = new AuditLog(session, realm);
     }
 
@@ -67,9 +71,8 @@ public class DelegationService {
     /** The scopes the user's active delegations to the agent for the portal grant together. */
     public Scopes grantedScopes(UserModel user, String agentClientId, String portalClientId) {
         Set<String> granted = new LinkedHashSet<>();
-        for (DelegationEntity active : store.findActive(realm.getId(), user.getId(), agentClientId, portalClientId,
-                Time.currentTimeMillis())) {
-            granted.addAll(Scopes.parse(active.getScopes()).names());
+        for (Delegation active : delegations.findActive(realm, user.getId(), agentClientId, portalClientId, Time.currentTimeMillis())) {
+            granted.addAll(active.scopes().names());
         }
         return Scopes.of(granted);
     }
@@ -84,17 +87,14 @@ public class DelegationService {
         Actor actor = Actor.user(user.getId());
         // Step-up: the new delegation covers what was granted and what is asked for now, and replaces the old ones.
         Scopes scopes = grantedScopes(user, agent.clientId(), terms.portalClientId()).union(terms.scopes());
-        long now = Time.currentTimeMillis();
-        for (DelegationEntity replaced : store.findActive(realm.getId(), user.getId(), agent.clientId(),
-                terms.portalClientId(), now)) {
-            revoke(replaced.getId(), actor, "superseded");
+        for (Delegation replaced : delegations.findActive(realm, user.getId(), agent.clientId(), terms.portalClientId(),
+                Time.currentTimeMillis())) {
+            revoke(replaced.id(), actor, "superseded");
         }
-        DelegationEntity created = newDelegation(user, agent, terms.portalClientId(), scopes, terms.delegationSeconds(), actor);
-        created.setPurpose(purpose);
-        created.setGrantedSessionId(loginSessionId);
-        store.insert(created);
-        audit.record(recordOf(AuditAction.DELEGATION_CREATED, actor, created).detail(purpose));
-        return Delegation.of(created);
+        Delegation created = create(user, agent, terms.portalClientId(), scopes, terms.delegationSeconds(), actor, purpose,
+                loginSessionId);
+        audit.record(AuditRecord.of(AuditAction.DELEGATION_CREATED, actor, created).detail(purpose));
+        return created;
     }
 
     /** The user refused an agent's request: nothing is granted, the refusal is audited. */
@@ -116,49 +116,45 @@ public class DelegationService {
         String portal = resolvePortal(agent, requestedPortal);
         long seconds = checkDelegationLength(requestedSeconds);
         Actor backend = Actor.backend(backendClientId);
-
-        long now = Time.currentTimeMillis();
-        for (DelegationEntity candidate : store.findActive(realm.getId(), user.getId(), agent.clientId(), portal, now)) {
-            if (Scopes.parse(candidate.getScopes()).covers(scopes)) {
-                return issue(lockActive(candidate), agent, user, scopes, backend);
-            }
+        Optional<Delegation> covering = covering(user, agent, portal, scopes);
+        if (covering.isPresent()) {
+            return issue(covering.get(), agent, user, scopes, backend);
         }
-
-        DelegationEntity created = newDelegation(user, agent, portal, scopes, seconds, backend);
-        store.insert(created);
-        audit.record(recordOf(AuditAction.DELEGATION_CREATED, backend, created));
-        // Nobody else can see the new row before this transaction commits: no lock needed to mint under it.
+        Delegation created = create(user, agent, portal, scopes, seconds, backend, null, null);
+        audit.record(AuditRecord.of(AuditAction.DELEGATION_CREATED, backend, created));
         return issue(created, agent, user, scopes, backend);
     }
 
-    /** The agent asks for a fresh token under a delegation it holds, optionally narrowed to fewer scopes. */
+    /**
+     * The agent asks for a fresh token under a delegation it holds, optionally narrowed to fewer scopes. Reads the
+     * delegation without a lock: a revocation committed meanwhile makes the token inactive at its first check.
+     */
     public Grant renew(Agent agent, String delegationId, Scopes narrowedScopes, String requestedPortal) {
         checkAgentEnabled(agent);
-        DelegationEntity delegation = store.lock(realm.getId(), delegationId)
-                .orElseThrow(() -> ProxymeException.notFound(OAuthErrors.NOT_FOUND, "Unknown delegation"));
-        if (!delegation.getAgentClientId().equals(agent.clientId())) {
-            throw ProxymeException.forbidden(OAuthErrors.ACCESS_DENIED, "The delegation was granted to another agent");
+        Delegation delegation = delegations.find(realm, delegationId).orElseThrow(DelegationService::unknownDelegation);
+        if (!delegation.agentClientId().equals(agent.clientId())) {
+            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "The delegation was granted to another agent");
         }
         checkStillActive(delegation);
-        Scopes granted = Scopes.parse(delegation.getScopes());
-        // An administrator may have taken scopes from the agent since the user granted them: those are gone.
-        Scopes scopes = narrowedScopes == null || narrowedScopes.isEmpty() ? granted.intersection(agent.allowedScopes()) : narrowedScopes;
-        if (narrowedScopes != null && !narrowedScopes.isEmpty()) {
+        boolean narrowed = narrowedScopes != null && !narrowedScopes.isEmpty();
+        if (narrowed) {
             checkRegisteredScopes(agent, narrowedScopes);
         }
+        // An administrator may have taken scopes from the agent since the user granted them: those are gone.
+        Scopes scopes = narrowed ? narrowedScopes : delegation.scopes().intersection(agent.allowedScopes());
         if (scopes.isEmpty()) {
-            throw ProxymeException.forbidden(OAuthErrors.INVALID_SCOPE, "The agent is no longer registered for any scope of the delegation");
+            throw ProxymeException.forbidden(OAuthErrorException.INVALID_SCOPE, "The agent is no longer registered for any scope of the delegation");
         }
-        if (!granted.covers(scopes)) {
-            throw ProxymeException.forbidden(OAuthErrors.INVALID_SCOPE,
-                    "The delegation does not grant: " + printable(String.join(" ", granted.missingFrom(scopes))));
+        if (!delegation.scopes().covers(scopes)) {
+            throw ProxymeException.forbidden(OAuthErrorException.INVALID_SCOPE,
+                    "The delegation does not grant: " + printable(String.join(" ", delegation.scopes().missingFrom(scopes))));
         }
-        if (requestedPortal != null && !requestedPortal.equals(delegation.getPortalClientId())) {
-            throw ProxymeException.forbidden(OAuthErrors.INVALID_TARGET, "The delegation is for another portal");
+        if (requestedPortal != null && !requestedPortal.equals(delegation.portalClientId())) {
+            throw ProxymeException.forbidden(OAuthErrorException.INVALID_TARGET, "The delegation is for another portal");
         }
-        UserModel user = session.users().getUserById(realm, delegation.getUserId());
+        UserModel user = session.users().getUserById(realm, delegation.userId());
         if (user == null || !user.isEnabled()) {
-            throw ProxymeException.forbidden(OAuthErrors.CONSENT_REQUIRED, "The delegating user is no longer active");
+            throw ProxymeException.forbidden(ProxymeErrors.CONSENT_REQUIRED, "The delegating user is no longer active");
         }
         return issue(delegation, agent, user, scopes, Actor.agent(agent.clientId()));
     }
@@ -169,58 +165,49 @@ public class DelegationService {
         checkAgentEnabled(agent);
         checkRegisteredScopes(agent, scopes);
         String portal = resolvePortal(agent, requestedPortal);
-        List<DelegationEntity> active = store.findActive(realm.getId(), user.getId(), agent.clientId(), portal,
-                Time.currentTimeMillis());
-        for (DelegationEntity candidate : active) {
-            if (Scopes.parse(candidate.getScopes()).covers(scopes)) {
-                return issue(lockActive(candidate), agent, user, scopes, Actor.agent(agent.clientId()));
-            }
-        }
-        throw ProxymeException.forbidden(OAuthErrors.CONSENT_REQUIRED,
-                "No active delegation of this user covers the requested scopes and portal");
+        Delegation covering = covering(user, agent, portal, scopes).orElseThrow(() -> ProxymeException.forbidden(
+                ProxymeErrors.CONSENT_REQUIRED, "No active delegation of this user covers the requested scopes and portal"));
+        return issue(covering, agent, user, scopes, Actor.agent(agent.clientId()));
     }
 
     /**
-     * Ends a delegation and revokes every token minted under it. Idempotent: revoking an ended delegation changes
-     * nothing and succeeds.
+     * Ends a delegation: every token minted under it is inactive at its next check, on every node, because every check
+     * reads the delegation's row. Idempotent: revoking an ended delegation changes nothing and succeeds.
      */
     public Delegation revoke(String delegationId, Actor actor, String reason) {
-        DelegationEntity delegation = store.lock(realm.getId(), delegationId)
-                .orElseThrow(() -> ProxymeException.notFound(OAuthErrors.NOT_FOUND, "Unknown delegation"));
-        if (DelegationStatus.ACTIVE.name().equals(delegation.getStatus())) {
-            delegation.setStatus(DelegationStatus.REVOKED.name());
-            delegation.setEndedAt(Time.currentTimeMillis());
-            delegation.setEndReason(reason);
-            audit.record(recordOf(AuditAction.DELEGATION_REVOKED, actor, delegation).detail(reason));
+        Delegation delegation = delegations.lock(realm, delegationId).orElseThrow(DelegationService::unknownDelegation);
+        if (delegation.status() == DelegationStatus.ACTIVE) {
+            delegation = delegation.endedAs(DelegationStatus.REVOKED, Time.currentTimeMillis(), reason);
+            delegations.end(delegation);
+            audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation).detail(reason));
         }
-        revokeIssuedTokens(delegation.getId());
-        return Delegation.of(delegation);
+        return delegation;
     }
 
     /** Ends every active delegation of the user to the agent, e.g. when the user revokes the agent in Keycloak. */
     public List<Delegation> revokeAll(String userId, String agentClientId, Actor actor, String reason) {
-        return revokeEach(store.findActive(realm.getId(), userId, agentClientId), actor, reason);
+        return revokeEach(delegations.findActive(realm, userId, agentClientId), actor, reason);
     }
 
     /** Ends every active delegation of a user: signed out by an admin, disabled, deleted, or their own "revoke all". */
     public List<Delegation> revokeAllOfUser(String userId, Actor actor, String reason) {
-        return revokeEach(store.findActiveOfUser(realm.getId(), userId), actor, reason);
+        return revokeEach(delegations.findActiveOfUser(realm, userId), actor, reason);
     }
 
     /** Ends every active delegation to an agent: the kill switch, and what disabling or deleting the agent does. */
     public List<Delegation> revokeAllOfAgent(String agentClientId, Actor actor, String reason) {
-        return revokeEach(store.findActiveOfAgent(realm.getId(), agentClientId), actor, reason);
+        return revokeEach(delegations.findActiveOfAgent(realm, agentClientId), actor, reason);
     }
 
     /** Ends the delegations a user approved in a Keycloak login session that has just ended. */
-    public List<Delegation> revokeGrantedInSession(String sessionId, Actor actor, String reason) {
-        return revokeEach(store.findActiveOfSession(sessionId).stream()
-                .filter(delegation -> delegation.getRealmId().equals(realm.getId())).toList(), actor, reason);
+    public List<Delegation> revokeGrantedInSession(String loginSessionId, Actor actor, String reason) {
+        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
+                .filter(delegation -> delegation.realmId().equals(realm.getId())).toList(), actor, reason);
     }
 
     /** Ends the delegations approved in any Keycloak login session: an administrator signed out every session. */
     public List<Delegation> revokeAllGrantedInSessions(Actor actor, String reason) {
-        return revokeEach(store.findActiveGrantedInSessions(realm.getId()), actor, reason);
+        return revokeEach(delegations.findActiveGrantedInSessions(realm), actor, reason);
     }
 
     /**
@@ -228,84 +215,60 @@ public class DelegationService {
      * False when it had already ended some other way.
      */
     public boolean expire(String delegationId) {
-        Optional<DelegationEntity> locked = store.lock(realm.getId(), delegationId);
-        if (locked.isEmpty() || !DelegationStatus.ACTIVE.name().equals(locked.get().getStatus())
-                || locked.get().getExpiresAt() > Time.currentTimeMillis()) {
+        Optional<Delegation> locked = delegations.lock(realm, delegationId);
+        if (locked.isEmpty() || locked.get().status() != DelegationStatus.ACTIVE
+                || locked.get().expiresAt() > Time.currentTimeMillis()) {
             return false;
         }
-        DelegationEntity delegation = locked.get();
-        delegation.setStatus(DelegationStatus.EXPIRED.name());
-        delegation.setEndedAt(delegation.getExpiresAt());
-        delegation.setEndReason("expired");
-        audit.record(recordOf(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, delegation).detail("expired"));
+        Delegation expired = locked.get().endedAs(DelegationStatus.EXPIRED, locked.get().expiresAt(), "expired");
+        delegations.end(expired);
+        audit.record(AuditRecord.of(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, expired).detail("expired"));
         return true;
     }
 
-    private List<Delegation> revokeEach(List<DelegationEntity> delegations, Actor actor, String reason) {
-        return delegations.stream().map(delegation -> revoke(delegation.getId(), actor, reason)).toList();
-    }
-
     public Delegation find(String delegationId) {
-        return store.find(realm.getId(), delegationId).map(Delegation::of)
-                .orElseThrow(() -> ProxymeException.notFound(OAuthErrors.NOT_FOUND, "Unknown delegation"));
+        return delegations.find(realm, delegationId).orElseThrow(DelegationService::unknownDelegation);
     }
 
-    /** Keycloak's introspection consults the revoked-token store: this is what makes every token inactive at once. */
-    private void revokeIssuedTokens(String delegationId) {
-        long nowSeconds = Time.currentTime();
-        for (IssuedTokenEntity token : store.findUnexpiredTokens(delegationId, nowSeconds)) {
-            session.revokedTokens().put(token.getTokenId(), Math.max(1, token.getExpiresAt() - nowSeconds));
-        }
+    private List<Delegation> revokeEach(List<Delegation> active, Actor actor, String reason) {
+        return active.stream().map(delegation -> revoke(delegation.id(), actor, reason)).toList();
     }
 
-    private DelegationEntity newDelegation(UserModel user, Agent agent, String portal, Scopes scopes, long seconds,
-                                           Actor grantedBy) {
+    /** The user's newest active delegation to the agent for the portal that covers the scopes. */
+    private Optional<Delegation> covering(UserModel user, Agent agent, String portal, Scopes scopes) {
+        return delegations.findActive(realm, user.getId(), agent.clientId(), portal, Time.currentTimeMillis()).stream()
+                .filter(candidate -> candidate.scopes().covers(scopes)).findFirst();
+    }
+
+    private Delegation create(UserModel user, Agent agent, String portal, Scopes scopes, long seconds, Actor grantedBy,
+                              String purpose, String loginSessionId) {
         long now = Time.currentTimeMillis();
-        DelegationEntity created = new DelegationEntity();
-        created.setId(UUID.randomUUID().toString());
-        created.setRealmId(realm.getId());
-        created.setUserId(user.getId());
-        created.setAgentClientId(agent.clientId());
-        created.setPortalClientId(portal);
-        created.setScopes(scopes.toString());
-        created.setStatus(DelegationStatus.ACTIVE.name());
-        created.setCreatedAt(now);
-        created.setExpiresAt(now + seconds * 1000);
-        created.setGrantedByType(grantedBy.type().name());
-        created.setGrantedById(grantedBy.id());
+        Delegation created = new Delegation(UUID.randomUUID().toString(), realm.getId(), user.getId(), agent.clientId(),
+                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId);
+        delegations.create(created);
         return created;
     }
 
-    /** Mints under a delegation whose row lock this transaction holds (or which it created). */
-    private Grant issue(DelegationEntity delegation, Agent agent, UserModel user, Scopes scopes, Actor actor) {
-        checkStillRegistered(agent, delegation.getPortalClientId(), scopes);
-        checkTokenRate(delegation.getId());
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
-                .event(EventType.TOKEN_EXCHANGE);
-        // Keycloak deems a token active while the current second is <= exp: the last second a token may cover is the
-        // one before the delegation's end, so that no token outlives its delegation, even by a fraction of a second.
-        long lastSecond = Math.floorDiv(delegation.getExpiresAt(), 1000) - 1;
+    /**
+     * Mints under a delegation and writes the token's one record: no lock, no update of the delegation's row, no audit
+     * row besides it (the trail shows the record as TOKEN_ISSUED). A Keycloak event per token only where the realm asks
+     * ({@value Proxyme#TOKEN_EVENTS_ATTRIBUTE}): with events stored, it would be a second write.
+     */
+    private Grant issue(Delegation delegation, Agent agent, UserModel user, Scopes scopes, Actor actor) {
+        checkStillRegistered(agent, delegation.portalClientId(), scopes);
+        checkLoginSessionLasts(delegation);
+        checkTokenRate(delegation.id());
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.TOKEN_EXCHANGE);
         MintedToken token = new DelegationTokenMinter(session, realm).mint(agent.client(), user,
-                delegation.getPortalClientId(), scopes, delegation.getId(), lastSecond, event);
-
-        IssuedTokenEntity issued = new IssuedTokenEntity();
-        issued.setTokenId(token.tokenId());
-        issued.setDelegationId(delegation.getId());
-        issued.setIssuedAt(token.issuedAt());
-        issued.setExpiresAt(token.expiresAt());
-        store.insert(issued);
-        delegation.setTokensIssued(delegation.getTokensIssued() + 1);
-        delegation.setLastTokenAt(Time.currentTimeMillis());
-
-        audit.record(AuditRecord.of(AuditAction.TOKEN_ISSUED, actor).delegation(delegation.getId(),
-                delegation.getUserId(), delegation.getAgentClientId(), delegation.getPortalClientId(), token.scope()));
-        return new Grant(Delegation.of(delegation), token);
-    }
-
-    private DelegationEntity lockActive(DelegationEntity alreadyRead) {
-        DelegationEntity delegation = store.lock(alreadyRead);
-        checkStillActive(delegation);
-        return delegation;
+                delegation.portalClientId(), scopes, delegation.id(), delegation.lastTokenSecond(), event);
+        String sourceAddress = session.getContext().getConnection() == null ? null : session.getContext().getConnection().getRemoteAddr();
+        delegations.recordIssuedToken(new IssuedToken(token.tokenId(), delegation.id(), Time.currentTimeMillis(),
+                token.expiresAt(), token.scope(), actor, sourceAddress));
+        if (Boolean.parseBoolean(realm.getAttribute(Proxyme.TOKEN_EVENTS_ATTRIBUTE))) {
+            audit.report(AuditRecord.of(AuditAction.TOKEN_ISSUED, actor).delegation(delegation.id(), delegation.userId(),
+                    delegation.agentClientId(), delegation.portalClientId(), token.scope()));
+        }
+        return new Grant(delegation, token);
     }
 
     /** A misbehaving agent renewing in a loop must not fill the database with token records. */
@@ -323,42 +286,67 @@ public class DelegationService {
      */
     private void checkStillRegistered(Agent agent, String portal, Scopes scopes) {
         if (Portals.find(realm, portal).isEmpty() || !agent.allowsPortal(portal)) {
-            throw ProxymeException.forbidden(OAuthErrors.INVALID_TARGET,
+            throw ProxymeException.forbidden(OAuthErrorException.INVALID_TARGET,
                     "The agent is no longer registered for the delegation's portal: " + printable(portal));
         }
         if (!agent.allowedScopes().covers(scopes)) {
-            throw ProxymeException.forbidden(OAuthErrors.INVALID_SCOPE, "The agent is no longer registered for: "
+            throw ProxymeException.forbidden(OAuthErrorException.INVALID_SCOPE, "The agent is no longer registered for: "
                     + printable(String.join(" ", agent.allowedScopes().missingFrom(scopes))));
         }
     }
 
-    private static void checkStillActive(DelegationEntity delegation) {
-        if (!Delegation.of(delegation).isActiveAt(Time.currentTimeMillis())) {
-            throw ProxymeException.forbidden(OAuthErrors.CONSENT_REQUIRED, "The delegation has ended");
+    /**
+     * A delegation approved in a login session lasts as long as the session unless the realm says otherwise. Logout and
+     * sign-out end it at once (lifecycle events); a session that merely expires sends no event, so renewal asks, and
+     * the expiry task ends such delegations ({@link #endIfLoginSessionEnded}).
+     */
+    private void checkLoginSessionLasts(Delegation delegation) {
+        if (loginSessionEnded(delegation)) {
+            throw ProxymeException.forbidden(ProxymeErrors.CONSENT_REQUIRED, "The login session in which the delegation was approved has ended");
+        }
+    }
+
+    /** Ends the delegation when the login session in which it was approved no longer exists; true when it did. */
+    public boolean endIfLoginSessionEnded(Delegation delegation) {
+        if (!loginSessionEnded(delegation)) {
+            return false;
+        }
+        revoke(delegation.id(), Actor.SYSTEM, "login_session_ended");
+        return true;
+    }
+
+    private boolean loginSessionEnded(Delegation delegation) {
+        return delegation.grantedSessionId() != null && !Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE))
+                && session.sessions().getUserSession(realm, delegation.grantedSessionId()) == null;
+    }
+
+    private static void checkStillActive(Delegation delegation) {
+        if (!delegation.isActiveAt(Time.currentTimeMillis())) {
+            throw ProxymeException.forbidden(ProxymeErrors.CONSENT_REQUIRED, "The delegation has ended");
         }
     }
 
     private static void checkUser(UserModel user) {
         if (!user.isEnabled()) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "The user is disabled");
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The user is disabled");
         }
         if (user.getServiceAccountClientLink() != null) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "A service account cannot delegate");
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "A service account cannot delegate");
         }
     }
 
     private static void checkAgentEnabled(Agent agent) {
         if (!agent.client().isEnabled()) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "The agent is disabled");
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The agent is disabled");
         }
     }
 
     private static void checkRegisteredScopes(Agent agent, Scopes scopes) {
         if (scopes.isEmpty()) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_SCOPE, "At least one scope is required");
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_SCOPE, "At least one scope is required");
         }
         if (!agent.allowedScopes().covers(scopes)) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_SCOPE, "The agent is not registered for: "
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_SCOPE, "The agent is not registered for: "
                     + printable(String.join(" ", agent.allowedScopes().missingFrom(scopes))));
         }
     }
@@ -369,14 +357,14 @@ public class DelegationService {
             if (agent.allowedPortals().size() == 1) {
                 return agent.allowedPortals().iterator().next();
             }
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_TARGET,
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET,
                     "'portal' is required: the agent may access more than one portal");
         }
         if (Portals.find(realm, requestedPortal).isEmpty()) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_TARGET, "Unknown portal: " + printable(requestedPortal));
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET, "Unknown portal: " + printable(requestedPortal));
         }
         if (!agent.allowsPortal(requestedPortal)) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_TARGET,
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET,
                     "The agent is not registered for portal: " + printable(requestedPortal));
         }
         return requestedPortal;
@@ -388,14 +376,13 @@ public class DelegationService {
             return settings.defaultDelegationSeconds();
         }
         if (requestedSeconds < settings.minDelegationSeconds() || requestedSeconds > settings.maxDelegationSeconds()) {
-            throw ProxymeException.badRequest(OAuthErrors.INVALID_REQUEST, "'expires_in' must be between "
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'expires_in' must be between "
                     + settings.minDelegationSeconds() + " and " + settings.maxDelegationSeconds() + " seconds");
         }
         return requestedSeconds;
     }
 
-    private static AuditRecord recordOf(AuditAction action, Actor actor, DelegationEntity delegation) {
-        return AuditRecord.of(action, actor).delegation(delegation.getId(), delegation.getUserId(),
-                delegation.getAgentClientId(), delegation.getPortalClientId(), delegation.getScopes());
+    private static ProxymeException unknownDelegation() {
+        return ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation");
     }
 }

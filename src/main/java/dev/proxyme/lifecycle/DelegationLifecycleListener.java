@@ -3,8 +3,9 @@ package dev.proxyme.lifecycle;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.proxyme.agent.Agent;
-import dev.proxyme.audit.Actor;
+import dev.proxyme.Proxyme;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Actor;
 import dev.proxyme.audit.AuditLog;
 import dev.proxyme.delegation.DelegationService;
 import org.keycloak.events.Details;
@@ -24,7 +25,7 @@ import org.keycloak.models.UserModel;
  * <ul>
  *   <li>the user revokes the agent under "Applications" in the Account Console ({@code REVOKE_GRANT});</li>
  *   <li>the user logs out of the Keycloak session in which they approved ({@code LOGOUT}), unless the realm attribute
- *       {@value #OUTLIVE_LOGIN_ATTRIBUTE} is true;</li>
+ *       {@value Proxyme#OUTLIVE_LOGIN_ATTRIBUTE} is true;</li>
  *   <li>an administrator signs the user out, signs out one of the user's sessions or all sessions of the realm,
  *       disables the user, or disables the agent (admin events).</li>
  * </ul>
@@ -32,14 +33,13 @@ import org.keycloak.models.UserModel;
  */
 public class DelegationLifecycleListener implements EventListenerProvider {
 
-    /** Realm attribute: true lets delegations outlive the login session in which they were approved. */
-    public static final String OUTLIVE_LOGIN_ATTRIBUTE = "proxyme.delegationsOutliveLogin";
 
     private static final Pattern USER_PATH = Pattern.compile("^users/([^/]+)$");
     private static final Pattern USER_LOGOUT_PATH = Pattern.compile("^users/([^/]+)/logout$");
     private static final Pattern CLIENT_PATH = Pattern.compile("^clients/([^/]+)$");
     private static final Pattern SESSION_PATH = Pattern.compile("^sessions/([^/]+)$");
     private static final String LOGOUT_ALL_PATH = "logout-all";
+    private static final Pattern CONSENT_PATH = Pattern.compile("^users/([^/]+)/consents/([^/]+)$");
 
     private final KeycloakSession session;
 
@@ -64,7 +64,7 @@ public class DelegationLifecycleListener implements EventListenerProvider {
                 new DelegationService(session, realm).revokeAll(event.getUserId(), revokedClient, user, "consent_revoked_in_keycloak");
             }
         } else if (event.getType() == EventType.LOGOUT && event.getSessionId() != null
-                && !Boolean.parseBoolean(realm.getAttribute(OUTLIVE_LOGIN_ATTRIBUTE))) {
+                && !Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE))) {
             new DelegationService(session, realm).revokeGrantedInSession(event.getSessionId(), user, "user_logged_out");
         }
     }
@@ -82,7 +82,12 @@ public class DelegationLifecycleListener implements EventListenerProvider {
         if (event.getResourceType() == ResourceType.USER) {
             Matcher logout = USER_LOGOUT_PATH.matcher(event.getResourcePath());
             Matcher updated = USER_PATH.matcher(event.getResourcePath());
-            if (event.getOperationType() == OperationType.ACTION && logout.matches()) {
+            Matcher consent = CONSENT_PATH.matcher(event.getResourcePath());
+            if (event.getOperationType() == OperationType.ACTION && consent.matches()
+                    && Agent.isAgent(realm.getClientByClientId(consent.group(2)))) {
+                // An administrator revoked the user's consent to the agent, as the user can in the Account Console.
+                new DelegationService(session, realm).revokeAll(consent.group(1), consent.group(2), admin, "consent_revoked_by_admin");
+            } else if (event.getOperationType() == OperationType.ACTION && logout.matches()) {
                 new DelegationService(session, realm).revokeAllOfUser(logout.group(1), admin, "user_signed_out_by_admin");
             } else if (event.getOperationType() == OperationType.UPDATE && updated.matches()) {
                 UserModel user = session.users().getUserById(realm, updated.group(1));

@@ -1,12 +1,11 @@
 package dev.proxyme.lifecycle;
 
 import dev.proxyme.ProxymeSettings;
-import dev.proxyme.agent.Agent;
-import dev.proxyme.agent.AgentRegistrationPolicyFactory;
-import dev.proxyme.audit.Actor;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Actor;
 import dev.proxyme.delegation.DelegationService;
-import dev.proxyme.store.DelegationStore;
-import dev.proxyme.web.LoginClient;
+import dev.proxyme.store.AuditProvider;
+import dev.proxyme.store.DelegationProvider;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -15,6 +14,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.timer.TimerProvider;
 
@@ -57,7 +57,7 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
 
     /**
      * Deleting a user or an agent ends their delegations (rows kept for the audit); deleting a realm removes its rows;
-     * a new realm gets the client Proxyme's pages log users in through.
+     * a new realm, and at start every realm, gets what Proxyme sets up in it.
      */
     private static void onModelEvent(ProviderEvent event) {
         if (event instanceof UserModel.UserRemovedEvent removed) {
@@ -68,11 +68,12 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
             new DelegationService(removed.getKeycloakSession(), agent.getRealm())
                     .revokeAllOfAgent(agent.getClientId(), Actor.SYSTEM, "agent_deleted");
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
-            // Proxyme's pages log users in through this client: it exists from the realm's first moment.
-            LoginClient.createIfMissing(created.getKeycloakSession(), created.getCreatedRealm());
-            AgentRegistrationPolicyFactory.install(created.getCreatedRealm());
+            RealmSetup.setUp(created.getKeycloakSession(), created.getCreatedRealm());
+        } else if (event instanceof PostMigrationEvent migrated) {
+            RealmSetup.setUpEveryRealm(migrated.getFactory());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
-            new DelegationStore(removed.getKeycloakSession()).deleteRealm(removed.getRealm().getId());
+            removed.getKeycloakSession().getProvider(DelegationProvider.class).removeRealm(removed.getRealm());
+            removed.getKeycloakSession().getProvider(AuditProvider.class).removeRealm(removed.getRealm());
         }
     }
 

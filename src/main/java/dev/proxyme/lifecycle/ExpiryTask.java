@@ -4,8 +4,9 @@ import java.util.List;
 
 import dev.proxyme.ProxymeSettings;
 import dev.proxyme.delegation.DelegationService;
-import dev.proxyme.store.DelegationEntity;
-import dev.proxyme.store.DelegationStore;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.store.AuditProvider;
+import dev.proxyme.store.DelegationProvider;
 import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.common.util.Time;
@@ -14,8 +15,9 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.timer.ScheduledTask;
 
 /**
- * Marks delegations past their end as expired (with an audit row each), purges the ids of tokens past their expiry,
- * and audit rows past the retention. Runs on every node's timer, but the cluster lets one node run it per interval.
+ * Marks delegations past their end as expired (with an audit row each), ends those whose login session has expired
+ * (a session's expiry sends no event), and purges audit rows and token records past the retention.
+ * Runs on every node's timer, but the cluster lets one node run it per interval.
  */
 public class ExpiryTask implements ScheduledTask {
 
@@ -34,20 +36,30 @@ public class ExpiryTask implements ScheduledTask {
     }
 
     static void sweep(KeycloakSession session) {
-        DelegationStore store = new DelegationStore(session);
-        List<DelegationEntity> due = store.findPastTheirEnd(Time.currentTimeMillis(), BATCH);
+        DelegationProvider delegations = session.getProvider(DelegationProvider.class);
+        List<Delegation> due = delegations.findPastTheirEnd(Time.currentTimeMillis(), BATCH);
         int expired = 0;
-        for (DelegationEntity delegation : due) {
-            RealmModel realm = session.realms().getRealm(delegation.getRealmId());
-            if (realm != null && new DelegationService(session, realm).expire(delegation.getId())) {
+        for (Delegation delegation : due) {
+            RealmModel realm = session.realms().getRealm(delegation.realmId());
+            if (realm != null && new DelegationService(session, realm).expire(delegation.id())) {
                 expired++;
             }
         }
-        int tokens = store.deleteExpiredTokens(Time.currentTime());
+        int sessionEnded = 0;
+        for (RealmModel realm : session.realms().getRealmsStream().toList()) {
+            DelegationService service = new DelegationService(session, realm);
+            for (Delegation delegation : delegations.findActiveGrantedInSessions(realm)) {
+                if (service.endIfLoginSessionEnded(delegation)) {
+                    sessionEnded++;
+                }
+            }
+        }
         long retention = ProxymeSettings.current().auditRetentionDays() * 24L * 3600 * 1000;
-        int audit = store.deleteAuditBefore(Time.currentTimeMillis() - retention);
-        if (expired + tokens + audit > 0) {
-            logger.debugf("Expired %d delegations, purged %d token ids and %d audit rows", expired, tokens, audit);
+        int tokens = delegations.purgeIssuedTokensBefore(Time.currentTimeMillis() - retention);
+        int audit = session.getProvider(AuditProvider.class).purgeBefore(Time.currentTimeMillis() - retention);
+        if (expired + sessionEnded + tokens + audit > 0) {
+            logger.debugf("Expired %d delegations, ended %d with their login session, purged %d token records and %d audit rows",
+                    expired, sessionEnded, tokens, audit);
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The one form of a request path that route rules are matched against: the path of the URI the proxy saw (query
@@ -16,14 +17,17 @@ import java.util.Optional;
  * system could read as something else than this form has no canonical form, and is refused: escapes left after the
  * one decoding ({@code %2561}), path parameters ({@code ;x=1}, RFC 3986 section 3.3), control and format characters
  * ({@code %00}, {@code %09}, U+202E), backslashes, dot segments and empty segments (section 5.2.4), segments ending in
- * a dot or a space (stripped by some servers), characters that Unicode compatibility normalisation changes (full-width
- * letters folded by "best fit" mappings), bytes that are not UTF-8 (overlong {@code %C0%AF}), and any encoded
- * {@code /}, {@code ?} or {@code #}.
+ * a dot, a space or a {@code +} (stripped by some servers, {@code +} read as a space by some), NTFS stream names
+ * ({@code admin::$INDEX_ALLOCATION}, {@code admin:$DATA}) and 8.3 short names ({@code ADMINI~1}), characters that
+ * Unicode compatibility normalisation changes (full-width letters folded by "best fit" mappings), bytes that are not
+ * UTF-8 (overlong {@code %C0%AF}), and any encoded {@code /}, {@code ?} or {@code #}.
  */
 public final class CanonicalPath {
 
     /** RFC 3986 pchar plus "/", without ";" (path parameters): unreserved, "%", sub-delims but ";", ":", "@". */
     private static final String RAW_ALLOWED = "-._~!$&'()*+,=:@/%";
+    /** What Windows file systems read as another name: an NTFS stream ({@code ::$...}, {@code :$...}), an 8.3 alias. */
+    private static final Pattern WINDOWS_ALIAS = Pattern.compile("::|:\\$|~[0-9]");
 
     private CanonicalPath() {
     }
@@ -97,8 +101,9 @@ public final class CanonicalPath {
         for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             boolean last = i == segments.length - 1;
-            if (segment.isEmpty() ? !last : segment.equals(".") || segment.equals("..")
-                    || segment.endsWith(".") || segment.endsWith(" ") || segment.startsWith(" ")) {
+            if (segment.isEmpty() ? !last : segment.equals(".") || segment.equals("..") || segment.endsWith(".")
+                    || segment.endsWith(" ") || segment.startsWith(" ") || segment.endsWith("+") || segment.startsWith("+")
+                    || WINDOWS_ALIAS.matcher(segment).find()) {
                 return false;
             }
         }

@@ -6,28 +6,30 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.proxyme.Proxyme;
-import dev.proxyme.agent.Portals;
-import dev.proxyme.audit.Actor;
+import dev.proxyme.ProxymeException;
 import dev.proxyme.delegation.DelegationService;
-import dev.proxyme.delegation.Scopes;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.Portals;
+import dev.proxyme.model.Scopes;
 import dev.proxyme.token.DelegationTokenVerifier;
 import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
+import dev.proxyme.web.Attempt;
 import dev.proxyme.web.RequestOrigin;
+import dev.proxyme.web.Responses;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCClientSecretConfigWrapper;
-import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.Urls;
 
 /**
@@ -39,15 +41,26 @@ import org.keycloak.services.Urls;
  *
  * <p>{@code check} runs for every request to a portal, so it verifies locally (signature, expiry, revoked-token store,
  * delegation state in the database) and calls no HTTP endpoint; it caches no decision, so a revoked or expired
- * delegation is refused on the very next request.
+ * delegation is refused on the very next request. Its refusals are not audited: they would let anyone make Keycloak
+ * write a row per request.
  */
 public class ProxyResource {
 
     public static final String PORTAL_HEADER = "X-Proxyme-Portal";
     public static final String PORTAL_SECRET_HEADER = "X-Proxyme-Portal-Secret";
-    public static final String SESSION_COOKIE = "proxyme_session";
-    /** Headers whose second copy would make the request mean two things: refused rather than joined. */
-    private static final List<String> SINGLE_VALUED = List.of(PORTAL_HEADER, PORTAL_SECRET_HEADER, HttpHeaders.AUTHORIZATION,
+    /**
+     * The session cookie. {@code __Host-}: browsers accept it only Secure, for Path=/ and without Domain, so a sibling
+     * subdomain cannot toss its own into the portal's requests (RFC 6265bis section 4.1.3.2).
+     */
+    public static final String SESSION_COOKIE = "__Host-proxyme_session";
+    /**
+     * Headers by which some frameworks let a request say it is another method or URL than it is: a route rule would
+     * judge one request and the portal serve another. Refused, whatever the portal does with them.
+     */
+    private static final List<String> OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
+            "X-Original-URL", "X-Original-URI", "X-Rewrite-URL");
+    /** Headers the proxy sets, whose second copy would make the request mean two things: refused rather than joined. */
+    private static final List<String> SINGLE_VALUED = List.of(PORTAL_HEADER, PORTAL_SECRET_HEADER,
             "X-Forwarded-Method", "X-Forwarded-Uri", "X-Forwarded-Host", "X-Forwarded-Proto");
 
     private final KeycloakSession session;
@@ -64,40 +77,31 @@ public class ProxyResource {
     @Path("check")
     @Produces(MediaType.APPLICATION_JSON)
     public Response check() {
-        Optional<Response> refused = checkHeaders().or(this::checkProxyAuthenticated);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        ClientModel portal = authenticatedPortal().orElseThrow();
-        String token = presentedToken();
-        if (token == null) {
-            return unauthorized(null, "A delegation token is required");
-        }
-        Optional<VerifiedToken> verified = new DelegationTokenVerifier(session, realm).verify(token);
-        if (verified.isEmpty()) {
-            return unauthorized("invalid_token", "The delegation token is not valid");
-        }
-        VerifiedToken valid = verified.get();
-        String portalClientId = portal.getClientId();
-        Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
-        if (!valid.delegation().portalClientId().equals(portalClientId)
-                || !RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE))
-                        .allows(headers.getHeaderString("X-Forwarded-Method"), headers.getHeaderString("X-Forwarded-Uri"), scopes)) {
-            return insufficientScope();
-        }
-        return Response.ok("{\"allowed\":true}", MediaType.APPLICATION_JSON_TYPE)
-                .cacheControl(noStore())
-                .header("X-Proxyme-User", valid.user().getId())
-                .header("X-Proxyme-Username", valid.user().getUsername())
-                .header("X-Proxyme-Agent", valid.agent().getClientId())
-                .header("X-Proxyme-Scopes", String.join(" ", scopes))
-                .header("X-Proxyme-Delegation", valid.delegation().id())
-                .header("X-Proxyme-Assertion", AssertionCache.get(valid.token().getId(), portalClientId, Time.currentTime(),
-                        () -> assertion(valid, portalClientId)))
-                // Always present, empty when the user has none: Caddy 2.6's copy_headers would otherwise copy the
-                // literal placeholder text of a missing header; the shipped configs drop the empty header.
-                .header("X-Proxyme-Email", valid.user().getEmail() == null ? "" : valid.user().getEmail())
-                .build();
+        return attempt().run(() -> {
+            checkHeadersOnce();
+            ClientModel portal = authenticatedPortal();
+            checkNoOverride();
+            VerifiedToken valid = verified(presentedToken());
+            Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
+            if (!valid.delegation().portalClientId().equals(portal.getClientId())
+                    || !RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE))
+                            .allows(headers.getHeaderString("X-Forwarded-Method"), headers.getHeaderString("X-Forwarded-Uri"), scopes)) {
+                throw insufficientScope();
+            }
+            String portalClientId = portal.getClientId();
+            return Responses.noStore(Response.ok("{\"allowed\":true}", MediaType.APPLICATION_JSON_TYPE))
+                    .header("X-Proxyme-User", valid.user().getId())
+                    .header("X-Proxyme-Username", valid.user().getUsername())
+                    .header("X-Proxyme-Agent", valid.agent().getClientId())
+                    .header("X-Proxyme-Scopes", String.join(" ", scopes))
+                    .header("X-Proxyme-Delegation", valid.delegation().id())
+                    .header("X-Proxyme-Assertion", AssertionCache.get(valid.token().getId(), portalClientId, Time.currentTime(),
+                            () -> assertion(valid, portalClientId)))
+                    // Always present, empty when the user has none: Caddy 2.6's copy_headers would otherwise copy the
+                    // literal placeholder text of a missing header; the shipped configs drop the empty header.
+                    .header("X-Proxyme-Email", valid.user().getEmail() == null ? "" : valid.user().getEmail())
+                    .build();
+        });
     }
 
     /**
@@ -109,94 +113,131 @@ public class ProxyResource {
     @Path("session")
     @Produces(MediaType.APPLICATION_JSON)
     public Response startSession() {
-        Optional<Response> refused = checkHeaders().or(this::checkSameOriginAsPortal);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        ClientModel portal = namedPortal().orElseThrow();
-        String token = bearer();
-        if (token == null) {
-            token = session.getContext().getHttpRequest().getDecodedFormParameters().getFirst("token");
-        }
-        Optional<VerifiedToken> verified = new DelegationTokenVerifier(session, realm).verify(token);
-        if (verified.isEmpty()) {
-            return unauthorized("invalid_token", "The delegation token is not valid");
-        }
-        if (!verified.get().delegation().portalClientId().equals(portal.getClientId())) {
-            return insufficientScope();
-        }
-        long maxAge = Math.max(0, Math.min(verified.get().token().getExp(), verified.get().delegation().expiresAtMillis() / 1000)
-                - Time.currentTime());
-        return Response.ok("{\"status\":\"session started\"}", MediaType.APPLICATION_JSON_TYPE).cacheControl(noStore())
-                .cookie(sessionCookie(token, (int) maxAge)).build();
+        return attempt().run(() -> {
+            checkHeadersOnce();
+            ClientModel portal = namedPortal();
+            checkSameOriginAsPortal();
+            String token = bearer();
+            if (token == null) {
+                token = session.getContext().getHttpRequest().getDecodedFormParameters().getFirst("token");
+            }
+            VerifiedToken valid = verified(token);
+            if (!valid.delegation().portalClientId().equals(portal.getClientId())) {
+                throw insufficientScope();
+            }
+            long maxAge = Math.max(0, Math.min(valid.token().getExp(), valid.delegation().expiresAt() / 1000) - Time.currentTime());
+            return Responses.noStore(Response.ok("{\"status\":\"session started\"}", MediaType.APPLICATION_JSON_TYPE))
+                    .cookie(sessionCookie(token, (int) maxAge)).build();
+        });
     }
 
     /**
-     * Ends the delegated session: the delegation is revoked (the first design's cleanup) and the cookie cleared. A
-     * form posted from another site is refused: it would end the victim's delegation.
+     * Ends the delegated session: the delegation is revoked (the first design's cleanup) and the cookie cleared.
+     * Whoever holds a genuine token of the delegation may end it. A form posted from another site is refused: it
+     * would end the victim's delegation.
      */
     @POST
     @Path("logout")
     @Produces(MediaType.APPLICATION_JSON)
     public Response logout() {
-        List<String> portalHeader = headers.getRequestHeader(PORTAL_HEADER);
-        Optional<Response> refused = portalHeader != null && portalHeader.size() > 1
-                ? Optional.of(refusal(400, "invalid_request", "Send " + PORTAL_HEADER + " at most once"))
-                : checkSameOriginAsPortal();
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        // Whoever holds a genuine token of the delegation may end it; the portal header is the proxy's word, not
-        // proof, so only a portal of this realm is recorded as the actor.
-        Actor actor = Actor.client(namedPortal().map(ClientModel::getClientId).orElse(null));
-        new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(presentedToken())
-                .ifPresent(id -> new DelegationService(session, realm).revoke(id, actor, "proxy_logout"));
-        return Response.ok("{\"status\":\"logged out\"}", MediaType.APPLICATION_JSON_TYPE).cacheControl(noStore())
-                .cookie(sessionCookie("", 0)).build();
-    }
-
-    /** One copy of each header that decides, and a portal of this realm named by the proxy. */
-    private Optional<Response> checkHeaders() {
-        for (String name : SINGLE_VALUED) {
-            List<String> values = headers.getRequestHeader(name);
-            if (values != null && values.size() > 1) {
-                return Optional.of(refusal(400, "invalid_request", "Send " + name + " at most once"));
-            }
-        }
-        if (namedPortal().isEmpty()) {
-            return Optional.of(refusal(400, "invalid_request", "The proxy must name a portal of this realm in " + PORTAL_HEADER));
-        }
-        return Optional.empty();
-    }
-
-    /** The check hands out the user's identity: only to the proxy, which authenticates as the portal it fronts. */
-    private Optional<Response> checkProxyAuthenticated() {
-        return authenticatedPortal().isPresent() ? Optional.empty() : Optional.of(refusal(401, "invalid_client",
-                "The proxy must authenticate as the portal: its client secret in " + PORTAL_SECRET_HEADER));
-    }
-
-    private Optional<ClientModel> namedPortal() {
-        return Portals.find(realm, headers.getHeaderString(PORTAL_HEADER));
-    }
-
-    /** The portal the proxy fronts, when the proxy presented that portal's client secret (current or rotated). */
-    private Optional<ClientModel> authenticatedPortal() {
-        String secret = headers.getHeaderString(PORTAL_SECRET_HEADER);
-        return namedPortal().filter(portal -> {
-            if (secret == null || secret.isEmpty()) {
-                return false;
-            }
-            OIDCClientSecretConfigWrapper credentials = OIDCClientSecretConfigWrapper.fromClientModel(portal);
-            return credentials.validateSecret(session, secret) || credentials.validateRotatedSecret(session, secret);
+        return attempt().run(() -> {
+            checkOnce(PORTAL_HEADER);
+            checkSameOriginAsPortal();
+            // The portal header is the proxy's word, not proof: only a portal of this realm is recorded as the actor.
+            Actor actor = Actor.client(Portals.find(realm, headers.getHeaderString(PORTAL_HEADER)).map(ClientModel::getClientId).orElse(null));
+            new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(presentedToken())
+                    .ifPresent(id -> new DelegationService(session, realm).revoke(id, actor, "proxy_logout"));
+            return Responses.noStore(Response.ok("{\"status\":\"logged out\"}", MediaType.APPLICATION_JSON_TYPE))
+                    .cookie(sessionCookie("", 0)).build();
         });
     }
 
-    private Optional<Response> checkSameOriginAsPortal() {
+    private Attempt attempt() {
+        return Attempt.unaudited(session, Attempt.Challenge.BEARER);
+    }
+
+    /**
+     * The proxy's headers at most once (400: the proxy's configuration is wrong), and one credential at most (401:
+     * nginx's auth_request passes only 401 and 403 on to the client; anything else becomes a 500).
+     */
+    private void checkHeadersOnce() {
+        SINGLE_VALUED.forEach(this::checkOnce);
+        List<String> authorization = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.size() > 1) {
+            throw oneCredentialOnly();
+        }
+    }
+
+    private ProxymeException oneCredentialOnly() {
+        return ProxymeException.unauthorized(OAuthErrorException.INVALID_REQUEST, "Send one credential: one Authorization header or one "
+                + SESSION_COOKIE + " cookie").withChallenge(bearerChallenge(OAuthErrorException.INVALID_REQUEST));
+    }
+
+    private void checkOnce(String name) {
+        List<String> values = headers.getRequestHeader(name);
+        if (values != null && values.size() > 1) {
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "Send " + name + " at most once");
+        }
+    }
+
+    private void checkNoOverride() {
+        for (String name : OVERRIDES) {
+            if (headers.getRequestHeader(name) != null && !headers.getRequestHeader(name).isEmpty()) {
+                throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, name + " is not accepted: send the real method and URL");
+            }
+        }
+        String uri = headers.getHeaderString("X-Forwarded-Uri");
+        int query = uri == null ? -1 : uri.indexOf('?');
+        if (query >= 0 && ("&" + uri.substring(query + 1)).toLowerCase(java.util.Locale.ROOT).contains("&_method=")) {
+            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "_method is not accepted: send the real method");
+        }
+    }
+
+    private ClientModel namedPortal() {
+        return Portals.find(realm, headers.getHeaderString(PORTAL_HEADER)).orElseThrow(() -> ProxymeException.badRequest(
+                OAuthErrorException.INVALID_REQUEST, "The proxy must name a portal of this realm in " + PORTAL_HEADER));
+    }
+
+    /** The check hands out the user's identity: only to the proxy, which presents the portal's secret (current or rotated). */
+    private ClientModel authenticatedPortal() {
+        ClientModel portal = namedPortal();
+        String secret = headers.getHeaderString(PORTAL_SECRET_HEADER);
+        OIDCClientSecretConfigWrapper credentials = OIDCClientSecretConfigWrapper.fromClientModel(portal);
+        if (secret == null || secret.isEmpty()
+                || !credentials.validateSecret(session, secret) && !credentials.validateRotatedSecret(session, secret)) {
+            // No challenge: the proxy would hand it to the agent, who has nothing to answer it with.
+            throw ProxymeException.unauthorized(OAuthErrorException.INVALID_CLIENT,
+                    "The proxy must authenticate as the portal: its client secret in " + PORTAL_SECRET_HEADER).withoutChallenge();
+        }
+        return portal;
+    }
+
+    private void checkSameOriginAsPortal() {
         String host = headers.getHeaderString("X-Forwarded-Host");
         String scheme = headers.getHeaderString("X-Forwarded-Proto");
         String portalOrigin = host == null ? null : (scheme == null ? "https" : scheme) + "://" + host;
-        return RequestOrigin.isSameOrigin(headers, portalOrigin, true) ? Optional.empty()
-                : Optional.of(refusal(403, "access_denied", "The request did not come from the portal's own pages"));
+        if (!RequestOrigin.isSameOrigin(headers, portalOrigin, true)) {
+            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "The request did not come from the portal's own pages");
+        }
+    }
+
+    /** RFC 6750 section 3.1: no error code in the challenge when no token was presented at all. */
+    private VerifiedToken verified(String token) {
+        if (token == null || token.isEmpty()) {
+            throw ProxymeException.unauthorized(OAuthErrorException.INVALID_REQUEST, "A delegation token is required")
+                    .withChallenge(bearerChallenge(null));
+        }
+        return new DelegationTokenVerifier(session, realm).verify(token).orElseThrow(() -> ProxymeException.unauthorized(
+                OAuthErrorException.INVALID_TOKEN, "The delegation token is not valid").withChallenge(bearerChallenge(OAuthErrorException.INVALID_TOKEN)));
+    }
+
+    private ProxymeException insufficientScope() {
+        return ProxymeException.forbidden(OAuthErrorException.INSUFFICIENT_SCOPE, "The delegation does not cover this portal or route")
+                .withChallenge(bearerChallenge(OAuthErrorException.INSUFFICIENT_SCOPE));
+    }
+
+    private String bearerChallenge(String error) {
+        return "Bearer realm=\"" + realm.getName() + "\"" + (error == null ? "" : ", error=\"" + error + "\"");
     }
 
     private String assertion(VerifiedToken valid, String portalClientId) {
@@ -219,13 +260,28 @@ public class ProxyResource {
         return session.tokens().encode(assertion);
     }
 
+    /**
+     * The token the agent presents: {@code Authorization: Bearer}, else the session cookie. Two session cookies are
+     * refused: which one a server reads is its own choice, and the other may have been planted.
+     */
     private String presentedToken() {
         String bearer = bearer();
         if (bearer != null) {
             return bearer;
         }
-        var cookie = headers.getCookies().get(SESSION_COOKIE);
-        return cookie == null || cookie.getValue().isEmpty() ? null : cookie.getValue();
+        List<String> sessionCookies = new java.util.ArrayList<>();
+        for (String header : headers.getRequestHeader(HttpHeaders.COOKIE) == null ? List.<String>of() : headers.getRequestHeader(HttpHeaders.COOKIE)) {
+            for (String pair : header.split(";")) {
+                String trimmed = pair.trim();
+                if (trimmed.startsWith(SESSION_COOKIE + "=")) {
+                    sessionCookies.add(trimmed.substring(SESSION_COOKIE.length() + 1));
+                }
+            }
+        }
+        if (sessionCookies.size() > 1) {
+            throw oneCredentialOnly();
+        }
+        return sessionCookies.isEmpty() || sessionCookies.get(0).isEmpty() ? null : sessionCookies.get(0);
     }
 
     private String bearer() {
@@ -237,33 +293,5 @@ public class ProxyResource {
     private static NewCookie sessionCookie(String value, int maxAge) {
         return new NewCookie.Builder(SESSION_COOKIE).value(value).path("/").maxAge(maxAge).httpOnly(true).secure(true)
                 .sameSite(NewCookie.SameSite.STRICT).build();
-    }
-
-    /** RFC 6750 section 3: no error code when no token was presented at all. */
-    private Response unauthorized(String error, String description) {
-        String challenge = "Bearer realm=\"" + realm.getName() + "\"" + (error == null ? "" : ", error=\"" + error + "\"");
-        return refusalBuilder(401, error == null ? "invalid_request" : error, description)
-                .header(HttpHeaders.WWW_AUTHENTICATE, challenge).build();
-    }
-
-    private Response insufficientScope() {
-        return refusalBuilder(403, "insufficient_scope", "The delegation does not cover this portal or route")
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + realm.getName() + "\", error=\"insufficient_scope\"").build();
-    }
-
-    private static Response refusal(int status, String error, String description) {
-        return refusalBuilder(status, error, description).build();
-    }
-
-    private static Response.ResponseBuilder refusalBuilder(int status, String error, String description) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).cacheControl(noStore())
-                .entity(new OAuth2ErrorRepresentation(error, description));
-    }
-
-    private static CacheControl noStore() {
-        CacheControl noStore = new CacheControl();
-        noStore.setNoStore(true);
-        noStore.setNoTransform(false);
-        return noStore;
     }
 }

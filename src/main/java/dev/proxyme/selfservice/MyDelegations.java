@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.proxyme.OAuthErrors;
+import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
-import dev.proxyme.audit.Actor;
 import dev.proxyme.delegation.DelegationService;
-import dev.proxyme.delegation.DelegationStatus;
-import dev.proxyme.store.DelegationEntity;
-import dev.proxyme.store.DelegationStore;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.model.TokenUsage;
+import dev.proxyme.store.DelegationProvider;
+import dev.proxyme.web.DelegationRepresentation;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -35,29 +36,32 @@ public class MyDelegations {
         this.user = user;
     }
 
-    public record Listing(@JsonProperty("active") List<UserDelegation> active, @JsonProperty("ended") List<UserDelegation> ended) {
+    public record Listing(@JsonProperty("active") List<DelegationRepresentation> active,
+                          @JsonProperty("ended") List<DelegationRepresentation> ended) {
 
         Map<String, Object> toView() {
-            return Map.of("active", active.stream().map(UserDelegation::toView).toList(),
-                    "ended", ended.stream().map(UserDelegation::toView).toList());
+            return Map.of("active", active.stream().map(DelegationRepresentation::toView).toList(),
+                    "ended", ended.stream().map(DelegationRepresentation::toView).toList());
         }
     }
 
     public Listing list() {
         long now = Time.currentTimeMillis();
-        List<DelegationEntity> all = new DelegationStore(session).findOfUser(realm.getId(), user.getId(), now - ENDED_WINDOW_MILLIS);
-        return new Listing(
-                all.stream().filter(d -> DelegationStatus.ACTIVE.name().equals(d.getStatus()) && d.getExpiresAt() > now)
-                        .map(d -> UserDelegation.of(realm, d)).toList(),
-                all.stream().filter(d -> !DelegationStatus.ACTIVE.name().equals(d.getStatus()) || d.getExpiresAt() <= now)
-                        .map(d -> UserDelegation.of(realm, d)).toList());
+        DelegationProvider delegations = session.getProvider(DelegationProvider.class);
+        List<Delegation> all = delegations.findOfUser(realm, user.getId(), now - ENDED_WINDOW_MILLIS);
+        Map<String, TokenUsage> usage = delegations.usage(all.stream().map(Delegation::id).toList());
+        List<DelegationRepresentation> active = all.stream().filter(d -> d.isActiveAt(now))
+                .map(d -> DelegationRepresentation.forUser(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE))).toList();
+        List<DelegationRepresentation> ended = all.stream().filter(d -> !d.isActiveAt(now))
+                .map(d -> DelegationRepresentation.forUser(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE))).toList();
+        return new Listing(active, ended);
     }
 
     public void revoke(String delegationId) {
-        DelegationEntity delegation = new DelegationStore(session).find(realm.getId(), delegationId)
-                .filter(d -> d.getUserId().equals(user.getId()))
-                .orElseThrow(() -> ProxymeException.notFound(OAuthErrors.NOT_FOUND, "Unknown delegation"));
-        new DelegationService(session, realm).revoke(delegation.getId(), Actor.user(user.getId()), REASON);
+        Delegation delegation = session.getProvider(DelegationProvider.class).find(realm, delegationId)
+                .filter(d -> d.userId().equals(user.getId()))
+                .orElseThrow(() -> ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation"));
+        new DelegationService(session, realm).revoke(delegation.id(), Actor.user(user.getId()), REASON);
     }
 
     /** Ends all of the user's delegations to one agent, or all of them when {@code agentClientId} is null. */

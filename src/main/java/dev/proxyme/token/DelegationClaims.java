@@ -25,4 +25,18 @@ public final class DelegationClaims {
         token.getOtherClaims().put(Proxyme.CLAIM_DELEGATION_ID, delegationId);
         token.getOtherClaims().put(Proxyme.CLAIM_PORTAL, portalClientId);
     }
+
+    /**
+     * A delegation token carries the delegated scopes, never its user's roles (which an administrator's scope mapping
+     * on the agent could otherwise bring in) nor {@code openid}: an endpoint that authorizes by a token's roles or
+     * scopes (client registration, userinfo) must find nothing in it.
+     */
+    public static void withoutUsersRoles(AccessToken token) {
+        token.setRealmAccess(null);
+        token.setResourceAccess(null);
+        if (token.getScope() != null) {
+            token.setScope(String.join(" ", java.util.Arrays.stream(token.getScope().split(" "))
+                    .filter(scope -> !scope.isEmpty() && !"openid".equals(scope)).toList()));
+        }
+    }
 }

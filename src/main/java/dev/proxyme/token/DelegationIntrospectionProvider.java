@@ -37,8 +37,12 @@ public class DelegationIntrospectionProvider extends AccessTokenIntrospectionPro
     }
 
     private boolean checkDelegation() {
-        if (DelegationTokenId.delegationIdOf(token.getId()).isEmpty()
-                || DelegationTokenVerifier.activeDelegationOf(session, realm, token).isPresent()) {
+        if (DelegationTokenId.delegationIdOf(token.getId()).isEmpty()) {
+            return true;
+        }
+        if (DelegationTokenVerifier.activeDelegationOf(session, realm, token).isPresent()) {
+            // Introspection re-runs the agent's mappers: roles must not reach the answer any more than the token.
+            DelegationClaims.withoutUsersRoles(transformedToken);
             return true;
         }
         // Keycloak adds the transformed token to the answer whenever it is set (the application/jwt variant):

@@ -2,7 +2,7 @@ package dev.proxyme.token;
 
 import dev.proxyme.Proxyme;
 import dev.proxyme.ProxymeSettings;
-import dev.proxyme.delegation.Scopes;
+import dev.proxyme.model.Scopes;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
@@ -78,6 +78,7 @@ public class DelegationTokenMinter {
             long longest = token.getIat() + ProxymeSettings.current().maxTokenLifetimeSeconds();
             token.exp(Math.min(Math.min(token.getExp(), longest), delegationEndsAtSeconds));
             token.id(DelegationTokenId.withDelegation(token.getId(), delegationId));
+            DelegationClaims.withoutUsersRoles(token);
             UserModel agentServiceAccount = session.users().getServiceAccount(agent);
             DelegationClaims.apply(token, delegationId, portalClientId,
                     agentServiceAccount == null ? null : agentServiceAccount.getId(), agent.getClientId());

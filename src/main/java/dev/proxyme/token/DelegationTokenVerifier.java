@@ -2,10 +2,11 @@ package dev.proxyme.token;
 
 import java.util.Optional;
 
-import dev.proxyme.agent.Agent;
-import dev.proxyme.agent.Portals;
-import dev.proxyme.delegation.Delegation;
-import dev.proxyme.store.DelegationStore;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.model.Portals;
+import dev.proxyme.model.Scopes;
+import dev.proxyme.store.DelegationProvider;
 import org.jboss.logging.Logger;
 import org.keycloak.TokenVerifier;
 import org.keycloak.common.VerificationException;
@@ -112,19 +113,22 @@ public class DelegationTokenVerifier {
      */
     static Optional<Delegation> activeDelegationOf(KeycloakSession session, RealmModel realm, AccessToken token) {
         return DelegationTokenId.delegationIdOf(token.getId())
-                .flatMap(delegationId -> new DelegationStore(session).find(realm.getId(), delegationId))
-                .map(Delegation::of)
+                .flatMap(delegationId -> session.getProvider(DelegationProvider.class).find(realm, delegationId))
                 .filter(delegation -> delegation.isActiveAt(Time.currentTimeMillis()))
                 .filter(delegation -> delegation.userId().equals(token.getSubject())
                         && delegation.agentClientId().equals(token.getIssuedFor()))
-                .filter(delegation -> isStillReachable(realm, delegation));
+                .filter(delegation -> isStillReachable(realm, delegation, token));
     }
 
-    /** An administrator may since have taken the portal from the agent, or the portal's status from the client. */
-    private static boolean isStillReachable(RealmModel realm, Delegation delegation) {
+    /**
+     * An administrator may since have taken the portal or a scope from the agent, or the portal's status from the
+     * client: a token is accepted only for what the agent is registered for now.
+     */
+    private static boolean isStillReachable(RealmModel realm, Delegation delegation, AccessToken token) {
         ClientModel agent = realm.getClientByClientId(delegation.agentClientId());
         return agent != null && Portals.find(realm, delegation.portalClientId()).isPresent()
-                && Agent.allowsPortal(agent, delegation.portalClientId());
+                && Agent.allowsPortal(agent, delegation.portalClientId())
+                && Agent.scopesOf(agent).covers(Scopes.parse(token.getScope()));
     }
 
     private static boolean passes(AccessToken token, TokenVerifier.Predicate<? super AccessToken> check) {

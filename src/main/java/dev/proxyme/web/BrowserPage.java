@@ -1,7 +1,6 @@
 package dev.proxyme.web;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,7 +52,6 @@ public final class BrowserPage {
 
     /** Sends the person through the realm's login (with whatever MFA it requires), back to one of Proxyme's pages. */
     public Response redirectToLogin(URI proxymePage) {
-        LoginClient.ensure(session, realm);
         String verifier = SecretGenerator.getInstance().randomString(64);
         String challenge;
         try {
@@ -120,12 +118,11 @@ public final class BrowserPage {
     }
 
     public URI pageUri(String path) {
-        return URI.create(realmUri() + "/proxyme/" + path);
+        return Responses.proxymeUri(session, path);
     }
 
-    public String realmUri() {
-        String base = session.getContext().getUri().getBaseUri().toString().replaceAll("/$", "");
-        return base + "/realms/" + encode(realm.getName());
+    private String realmUri() {
+        return Responses.realmUri(session);
     }
 
     private boolean isSameOrigin() {
@@ -134,12 +131,7 @@ public final class BrowserPage {
                 base.getScheme() + "://" + base.getRawAuthority(), false);
     }
 
-    /** A client as people should read it: its name, or its client id when it has none. */
-    public static String displayName(ClientModel client) {
-        return client.getName() == null || client.getName().isBlank() ? client.getClientId() : client.getName();
-    }
-
     public static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return Responses.encode(value);
     }
 }

@@ -4,9 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.services.managers.ClientManager;
@@ -14,7 +12,7 @@ import org.keycloak.services.managers.ClientManager;
 /**
  * The client through which Proxyme's pages (consent, my delegations) send a person to the realm's login: Keycloak's login (with whatever MFA
  * the realm requires) always runs for a client, and returns only to that client's registered pages, Proxyme's own.
- * Created in each realm the first time it is needed.
+ * Created in every realm, with the realm (see {@code lifecycle.RealmSetup}).
  */
 public final class LoginClient {
 
@@ -27,24 +25,6 @@ public final class LoginClient {
     public static void createIfMissing(KeycloakSession session, RealmModel realm) {
         if (realm.getClientByClientId(CLIENT_ID) == null) {
             ClientManager.createClient(session, realm, representation(realm));
-        }
-    }
-
-    /** For realms that existed before Proxyme was installed: created on first use, in a transaction of its own. */
-    static void ensure(KeycloakSession session, RealmModel realm) {
-        if (realm.getClientByClientId(CLIENT_ID) != null) {
-            return;
-        }
-        String realmId = realm.getId();
-        try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), created -> {
-                RealmModel inTransaction = created.realms().getRealm(realmId);
-                if (inTransaction.getClientByClientId(CLIENT_ID) == null) {
-                    ClientManager.createClient(created, inTransaction, representation(inTransaction));
-                }
-            });
-        } catch (ModelDuplicateException createdByAnotherRequest) {
-            // Another request created it first: that is all we needed.
         }
     }
 

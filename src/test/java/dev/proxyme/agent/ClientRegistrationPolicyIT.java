@@ -128,6 +128,9 @@ class ClientRegistrationPolicyIT {
         assertEquals(403, updated.status(), updated::toString);
         Reply deleted = client.send(URI.create(registration + "/" + clientId), "DELETE", null, null, bearer(registrationToken));
         assertEquals(403, deleted.status(), deleted::toString);
+        Reply read = client.get(URI.create(registration + "/" + clientId), bearer(registrationToken));
+        assertEquals(403, read.status(), "reading would hand the registrant the portal's secret: " + read);
+        assertFalse(read.body().contains("secret"), read::toString);
         assertEquals(1, client.get(URI.create(client.adminUri(REALM, "/clients") + "?clientId=" + clientId),
                 bearer(client.rootToken())).json().size(), "the portal still exists");
     }

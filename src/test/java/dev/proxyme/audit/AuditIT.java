@@ -63,22 +63,67 @@ class AuditIT {
         assertFalse(everything.contains(agent.secret()), "no secret in the audit");
     }
 
+    /** A realm that asks for it ({@code proxyme.tokenEvents}) also gets every token issued as a Keycloak event. */
     @Test
     void keycloakEventsAreRecordedWithTheDelegation() {
+        setTokenEvents(true);
+        try {
+            RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+            String delegationId = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null).text("delegation_id");
+            client.revokeById(BACKEND, delegationId);
+
+            for (String type : List.of("GRANT_CONSENT", "TOKEN_EXCHANGE", "REVOKE_GRANT")) {
+                assertEquals(1, eventsOf(type, agent, delegationId), type + " event with delegation_id " + delegationId);
+            }
+        } finally {
+            setTokenEvents(false);
+        }
+    }
+
+    /**
+     * By default a token costs one write, its record: renewals send no Keycloak event (the realm stores events), while
+     * creating and ending the delegation do; the trail shows each token from its record.
+     */
+    @Test
+    void renewalsWriteOnlyTheTokensRecord() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
         String delegationId = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null).text("delegation_id");
-        client.revokeById(BACKEND, delegationId);
-
-        for (String type : List.of("GRANT_CONSENT", "TOKEN_EXCHANGE", "REVOKE_GRANT")) {
-            Reply events = client.get(URI.create(client.adminUri(REALM, "/events") + "?type=" + type + "&client=" + agent.clientId()),
-                    bearer(client.rootToken()));
-            assertEquals(200, events.status(), events::toString);
-            boolean found = false;
-            for (JsonNode event : events.json()) {
-                found |= delegationId.equals(event.path("details").path("delegation_id").asText());
-            }
-            assertTrue(found, type + " event with delegation_id " + delegationId + " in " + events.body());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)).status());
         }
+        client.revokeById(BACKEND, delegationId);
+        assertEquals(0, eventsOf("TOKEN_EXCHANGE", agent, delegationId), "no event per token");
+        assertEquals(1, eventsOf("GRANT_CONSENT", agent, delegationId));
+        assertEquals(1, eventsOf("REVOKE_GRANT", agent, delegationId));
+        JsonNode trail = trail(delegationId);
+        assertEquals(4, trail.get("delegation").get("tokens_issued").asInt(), "counted from the records");
+        List<String> tokenIds = new java.util.ArrayList<>();
+        for (JsonNode entry : trail.get("audit")) {
+            if ("TOKEN_ISSUED".equals(entry.get("action").asText())) {
+                tokenIds.add(entry.get("token_id").asText());
+                assertEquals("read", entry.get("scope").asText(), entry::toString);
+                assertTrue(entry.get("expires_at").asLong() > entry.get("time").asLong() / 1000, entry::toString);
+            }
+        }
+        assertEquals(4, tokenIds.stream().distinct().count(), "each token's jti, once: " + tokenIds);
+        assertTrue(tokenIds.stream().allMatch(id -> id.contains(delegationId)), tokenIds::toString);
+    }
+
+    private long eventsOf(String type, RegisteredAgent agent, String delegationId) {
+        Reply events = client.get(URI.create(client.adminUri(REALM, "/events") + "?max=500&type=" + type + "&client=" + agent.clientId()),
+                bearer(client.rootToken()));
+        assertEquals(200, events.status(), events::toString);
+        long count = 0;
+        for (JsonNode event : events.json()) {
+            count += delegationId.equals(event.path("details").path("delegation_id").asText()) ? 1 : 0;
+        }
+        return count;
+    }
+
+    private void setTokenEvents(boolean on) {
+        Reply reply = client.send(client.adminUri(REALM, ""), "PUT", "application/json",
+                "{\"attributes\":{\"proxyme.tokenEvents\":\"" + on + "\"}}", bearer(client.rootToken()));
+        assertEquals(204, reply.status(), reply::toString);
     }
 
     @Test

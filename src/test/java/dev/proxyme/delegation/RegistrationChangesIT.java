@@ -77,11 +77,31 @@ class RegistrationChangesIT {
         Reply removed = client.send(client.adminUri(REALM, "/clients/" + agentUuid + "/optional-client-scopes/" + writeScope),
                 "DELETE", null, null, bearer(client.rootToken()));
         assertEquals(204, removed.status(), removed::toString);
+        assertRefusedEverywhere(granted.text("delegation_token"));
         Reply renewed = renew(Map.of());
         assertEquals(200, renewed.status(), renewed::toString);
         assertEquals("read", renewed.text("scope"), "only what the agent is still registered for");
+        assertTrue(accepted(renewed.text("delegation_token")), "a token of what is left is accepted");
         assertError(renew(Map.of("scopes", List.of("write"))), 400, "invalid_scope");
         assertError(renew(Map.of("scopes", List.of("read", "write"))), 400, "invalid_scope");
+    }
+
+    /**
+     * Emptied by an administrator (Keycloak then drops the attribute), the portal list allows no portal: only an
+     * explicit {@code *} means any.
+     */
+    @Test
+    void anEmptiedPortalListAllowsNoPortal() {
+        client.setClientAttribute(agent.clientId(), "proxyme.portals", "");
+        assertError(renew(Map.of()), 403, "invalid_target");
+        assertRefusedEverywhere(granted.text("delegation_token"));
+        assertError(client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-b"), 400, "invalid_target");
+        Reply asked = client.proxyme("request_delegation", agent.basicAuth(), Map.of("scopes", List.of("read"), "portal", "portal-b",
+                "purpose", "Not registered for it"));
+        assertError(asked, 400, "invalid_target");
+        client.setClientAttribute(agent.clientId(), "proxyme.portals", "*");
+        assertEquals(200, renew(Map.of()).status(), "* is any portal");
+        assertEquals(200, client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-b").status());
     }
 
     /** An administrator's typo (a day instead of minutes) must not make tokens outlive the registered bounds. */

@@ -147,7 +147,7 @@ class HostileRequestsIT {
                 cases.add(new Case("check, bearer " + what, "GET", "proxy/check",
                         Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "Bearer " + value), null, null, 401));
                 cases.add(new Case("check, cookie " + what, "GET", "proxy/check",
-                        Map.of("X-Proxyme-Portal", "portal-a", "Cookie", "proxyme_session=" + value.replace(";", "")), null, null, 401));
+                        Map.of("X-Proxyme-Portal", "portal-a", "Cookie", "__Host-proxyme_session=" + value.replace(";", "")), null, null, 401));
                 cases.add(new Case("check with a genuine token, method " + what, "GET", "proxy/check",
                         Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "GENUINE", "X-Forwarded-Method", value,
                                 "X-Forwarded-Uri", "/reports/1"), null, null, 403));

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
@@ -171,6 +172,42 @@ class TokenLaunderingIT {
         }
         assertFalse(client.introspect(assertion, "portal-a", "portal-a-secret").get("active").asBoolean(),
                 "the identity assertion is not an access token at introspection");
+    }
+
+    /**
+     * An administrator may give an agent scope mappings (realm-management's create-client, say) and the "roles" scope:
+     * the user's roles still never reach a delegation token, nor its introspection, and client registration refuses it.
+     */
+    @Test
+    void noRoleOfTheUserEverReachesADelegationToken() throws Exception {
+        var agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        String agentUuid = client.clientUuid(agent.clientId());
+        String realmManagement = client.clientUuid("realm-management");
+        JsonNode createClient = client.get(client.adminUri(REALM, "/clients/" + realmManagement + "/roles/create-client"),
+                bearer(client.rootToken())).json();
+        assertEquals(204, client.send(client.adminUri(REALM, "/clients/" + agentUuid + "/scope-mappings/clients/" + realmManagement),
+                "POST", "application/json", "[" + createClient + "]", bearer(client.rootToken())).status());
+        String rolesScope = null;
+        for (JsonNode scope : client.get(client.adminUri(REALM, "/client-scopes"), bearer(client.rootToken())).json()) {
+            if ("roles".equals(scope.get("name").asText())) {
+                rolesScope = scope.get("id").asText();
+            }
+        }
+        assertEquals(204, client.send(client.adminUri(REALM, "/clients/" + agentUuid + "/default-client-scopes/" + rolesScope), "PUT",
+                null, null, bearer(client.rootToken())).status());
+
+        String token = client.delegateAsBackend("root", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        JsonNode claims = ProxymeClient.JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        assertFalse(claims.has("realm_access") || claims.has("resource_access"), claims::toString);
+        assertFalse(claims.get("scope").asText().contains("openid"), claims::toString);
+        JsonNode introspected = client.introspect(token, "portal-a", "portal-a-secret");
+        assertTrue(introspected.get("active").asBoolean());
+        assertFalse(introspected.has("realm_access") || introspected.has("resource_access"), introspected::toString);
+
+        URI registration = URI.create(client.proxymeUri(REALM, "x").toString().replace("/proxyme/x", "/clients-registrations/default"));
+        Reply registered = client.send(registration, "POST", "application/json", "{\"clientId\":\"with-delegation-" + System.nanoTime()
+                + "\"}", bearer(token));
+        assertTrue(registered.status() == 401 || registered.status() == 403, registered::toString);
     }
 
     private List<Map<String, String>> variants(String token) {

@@ -74,7 +74,23 @@ class AdminSignOutIT {
         assertEquals(200, signedOut.status(), signedOut::toString);
 
         assertEnded(approved, "user_signed_out_by_admin");
-        assertTrue(client.isActive(vouched.text("delegation_token")), "a delegation not approved in a session stays");
+        // Keycloak's "sign out all" also sets the realm's not-before: every earlier token is refused, Proxyme's too.
+        // A delegation not approved in a session stays, and its agent renews it.
+        assertEquals("ACTIVE", client.trail(vouched.text("delegation_id")).get("delegation").get("status").asText());
+        Reply renewed = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", vouched.text("delegation_id")));
+        assertEquals(200, renewed.status(), renewed::toString);
+        assertTrue(client.isActive(renewed.text("delegation_token")));
+    }
+
+    /** An administrator revoking the user's consent to the agent does what the user can do in the Account Console. */
+    @Test
+    void anAdministratorRevokingTheConsentEndsTheDelegations() {
+        User user = newUser();
+        Reply approved = approveInBrowser(user);
+        Reply revoked = client.send(client.adminUri(REALM, "/users/" + user.id() + "/consents/" + agent.clientId()), "DELETE",
+                null, null, bearer(client.rootToken()));
+        assertEquals(204, revoked.status(), "the approval was mirrored as Keycloak consent: " + revoked);
+        assertEnded(approved, "consent_revoked_by_admin");
     }
 
     private void assertEnded(Reply granted, String reason) {

@@ -25,6 +25,8 @@ class CanonicalPathTest {
             "/%C0%AFadmin/users", "/admin%C0%AE/users", "/%E0%80%AFadmin", "/%ED%A0%80admin", "/%FFadmin",
             "/%EF%BD%81dmin/users", "/admin%E2%80%AE/users", "/admin%EF%BB%BF/users", "/admin%E2%80%8B/users",
             "/admin%C2%A0/users", "/admin%E3%80%80/users", "/\u00e9", "/admin users", "/admin\tusers",
+            "/admin::$INDEX_ALLOCATION/users", "/admin:$DATA", "/admin::$DATA/users", "/admin:$data", "/ADMINI~1/users",
+            "/admin+/users", "/admin%2B/users", "/+admin/users",
             "admin/users", "http://portal/admin/users", "", "?/admin");
 
     @Test
@@ -35,7 +37,9 @@ class CanonicalPathTest {
         assertEquals(Optional.of("/reports/"), CanonicalPath.of("/reports/"));
         assertEquals(Optional.of("/files/my report.pdf"), CanonicalPath.of("/files/my%20report.pdf"));
         assertEquals(Optional.of("/r\u00e9sum\u00e9"), CanonicalPath.of("/r%C3%A9sum%C3%A9"));
-        assertEquals(Optional.of("/a-b_c.d~e!$&'()*+,=:@"), CanonicalPath.of("/a-b_c.d~e!$&'()*+,=:@"));
+        assertEquals(Optional.of("/a-b_c.d~e!$&'()*+,=:@x"), CanonicalPath.of("/a-b_c.d~e!$&'()*+,=:@x"));
+        assertEquals(Optional.of("/v1/users:batchGet"), CanonicalPath.of("/v1/users:batchGet"), "a colon is no stream name");
+        assertEquals(Optional.of("/~alice/notes"), CanonicalPath.of("/~alice/notes"), "a tilde is no short name");
     }
 
     @Test

@@ -62,7 +62,8 @@ class ProxyEndpointsIT {
             List<Map.Entry<String, String>> headers = new java.util.ArrayList<>(base);
             base.stream().filter(header -> header.getKey().equals(repeated)).findFirst().ifPresent(headers::add);
             Reply reply = client.requestWithHeaders(check, "GET", headers);
-            assertEquals(400, reply.status(), repeated + " twice: " + reply);
+            // The proxy's own headers twice: its configuration is wrong (400). Two credentials: 401, which nginx passes on.
+            assertEquals(repeated.equals("Authorization") ? 401 : 400, reply.status(), repeated + " twice: " + reply);
             assertOAuthError(reply);
         }
         List<Map.Entry<String, String>> twoUris = new java.util.ArrayList<>(base);
@@ -114,7 +115,7 @@ class ProxyEndpointsIT {
                 Map.of("X-Proxyme-Portal", "portal-a"));
         assertEquals(403, otherPortal.status(), otherPortal::toString);
         assertOAuthError(otherPortal);
-        Reply logout = client.request(client.proxymeUri(REALM, "proxy/logout"), "POST", null, null, Map.of("Cookie", "proxyme_session=garbage"));
+        Reply logout = client.request(client.proxymeUri(REALM, "proxy/logout"), "POST", null, null, Map.of("Cookie", "__Host-proxyme_session=garbage"));
         assertEquals(200, logout.status(), "logging out without a valid session only clears the cookie: " + logout);
     }
 }

@@ -137,7 +137,7 @@ abstract class ReverseProxyContract {
                 "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), Map.of());
         assertEquals(200, session.status(), session::toString);
         String setCookie = session.headers().firstValue("Set-Cookie").orElse("");
-        assertTrue(setCookie.startsWith("proxyme_session="), setCookie);
+        assertTrue(setCookie.startsWith("__Host-proxyme_session="), setCookie);
         for (String flag : List.of("HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=")) {
             assertTrue(setCookie.contains(flag), flag + " in " + setCookie);
         }
@@ -154,13 +154,13 @@ abstract class ReverseProxyContract {
     @Test
     void logoutRevokesTheDelegationAndClearsTheCookie() {
         Reply granted = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
-        String cookie = "proxyme_session=" + granted.text("delegation_token");
+        String cookie = "__Host-proxyme_session=" + granted.text("delegation_token");
         assertEquals(200, through("GET", "/reports/1", Map.of("Cookie", cookie)).status());
 
         Reply logout = client.request(proxy.uri("/.proxyme/logout"), "POST", null, null, Map.of("Cookie", cookie));
         assertEquals(200, logout.status(), logout::toString);
         String cleared = logout.headers().firstValue("Set-Cookie").orElse("");
-        assertTrue(cleared.startsWith("proxyme_session=;") && cleared.contains("Max-Age=0"), cleared);
+        assertTrue(cleared.startsWith("__Host-proxyme_session=;") && cleared.contains("Max-Age=0"), cleared);
         assertEquals(401, through("GET", "/reports/1", Map.of("Cookie", cookie)).status());
         assertFalse(client.introspect(granted.text("delegation_token"), "portal-a", "portal-a-secret").get("active").asBoolean());
         JsonNode trail = client.get(client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
@@ -200,6 +200,35 @@ abstract class ReverseProxyContract {
         }
     }
 
+    /** Frameworks that honour a method or URL override would serve another request than the one the rules judged. */
+    @Test
+    void methodAndUrlOverridesAreRefused() {
+        String read = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        for (Map.Entry<String, String> override : Map.of("X-HTTP-Method-Override", "DELETE", "X-HTTP-Method", "DELETE",
+                "X-Method-Override", "PUT", "X-Original-URL", "/admin/users", "X-Rewrite-URL", "/admin/users",
+                "X-Original-URI", "/admin/users").entrySet()) {
+            int before = portal.received().size();
+            Reply reply = through("GET", "/reports/1", Map.of("Authorization", bearer(read), override.getKey(), override.getValue()));
+            assertEquals(403, reply.status(), override + ": " + reply);
+            assertEquals(before, portal.received().size(), override + " never reaches the portal");
+        }
+        assertEquals(403, through("GET", "/reports/1?_method=DELETE", Map.of("Authorization", bearer(read))).status());
+        assertEquals(403, through("GET", "/reports/1?x=1&_METHOD=put", Map.of("Authorization", bearer(read))).status());
+        assertEquals(200, through("GET", "/reports/1?method=x", Map.of("Authorization", bearer(read))).status(), "control");
+    }
+
+    /** A second session cookie (tossed by a sibling subdomain, say) makes the request ambiguous: refused. */
+    @Test
+    void twoSessionCookiesAreRefused() {
+        String alices = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        String bobs = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        assertEquals(200, through("GET", "/reports/1", Map.of("Cookie", "__Host-proxyme_session=" + alices)).status(), "control");
+        Reply two = through("GET", "/reports/1", Map.of("Cookie", "__Host-proxyme_session=" + alices + "; __Host-proxyme_session=" + bobs));
+        assertEquals(401, two.status(), two::toString);
+        Reply legacy = through("GET", "/reports/1", Map.of("Cookie", "proxyme_session=" + alices));
+        assertEquals(401, legacy.status(), "a cookie without the __Host- prefix is no session: " + legacy);
+    }
+
     /** Login CSRF: another site's form must not plant its token as the session of the agent's browser. */
     @Test
     void sessionAndLogoutFormsFromAnotherSiteAreRefused() {
@@ -218,7 +247,7 @@ abstract class ReverseProxyContract {
             assertEquals(403, session.status(), crossSite + ": " + session);
             assertFalse(session.headers().firstValue("Set-Cookie").isPresent(), crossSite + " plants no cookie");
             Reply logout = client.request(proxy.uri("/.proxyme/logout"), "POST", null, null,
-                    withCookie(crossSite, "proxyme_session=" + token));
+                    withCookie(crossSite, "__Host-proxyme_session=" + token));
             assertEquals(403, logout.status(), crossSite + ": " + logout);
         }
         assertTrue(client.isActive(token), "no cross-site logout ended the delegation");

@@ -42,7 +42,16 @@ class PersistenceIT {
         JsonNode bobsOwnBefore = bobsOwnListing();
         assertTrue(bobsOwnBefore.get("ended").findValuesAsText("id").contains(revoked.text("delegation_id")));
 
+        // An agent from before portal lists were explicit got "*" at the first start; an administrator then clears it.
+        assertEquals("*", attributes("legacy-agent").path("proxyme.portals").asText(), "migrated once: any portal, as it meant");
+        client.setClientAttribute("legacy-agent", "proxyme.portals", "");
+        assertFalse(attributes("legacy-agent").has("proxyme.portals"));
+
         server.restart();
+
+        assertFalse(attributes("legacy-agent").has("proxyme.portals"), "the migration ran once: a cleared list stays cleared");
+        Reply noPortal = client.delegateAsBackend("alice", "legacy-agent", List.of("read"), "portal-a");
+        assertEquals(400, noPortal.status(), "no portal for an agent whose list was cleared: " + noPortal);
 
         assertTrue(client.isActive(kept.text("delegation_token")), "an active delegation's token stays active");
         assertFalse(client.isActive(revoked.text("delegation_token")), "a revoked delegation's token stays inactive");
@@ -55,6 +64,11 @@ class PersistenceIT {
         assertEquals(200, renewed.status(), "the agent's registration and delegation still work: " + renewed);
         Reply refused = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", revoked.text("delegation_id")));
         assertEquals(403, refused.status(), refused::toString);
+    }
+
+    private JsonNode attributes(String clientId) {
+        return client.get(java.net.URI.create(client.adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(client.rootToken()))
+                .json().get(0).path("attributes");
     }
 
     private JsonNode bobsOwnListing() {

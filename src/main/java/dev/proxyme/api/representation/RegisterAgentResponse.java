@@ -12,11 +12,13 @@ public record RegisterAgentResponse(
         @JsonProperty("name") String name,
         @JsonProperty("scopes") List<String> scopes,
         @JsonProperty("portals") List<String> portals,
-        @JsonProperty("token_lifetime_seconds") int tokenLifetimeSeconds) {
+        @JsonProperty("token_lifetime_seconds") int tokenLifetimeSeconds,
+        @JsonProperty("token_signing_alg") String tokenSigningAlg) {
 
     public static RegisterAgentResponse of(AgentRegistration.Registered registered) {
         var agent = registered.agent();
         return new RegisterAgentResponse(agent.clientId(), registered.clientSecret(), agent.client().getName(),
-                List.copyOf(agent.allowedScopes().names()), List.copyOf(agent.allowedPortals()), agent.tokenLifetimeSeconds());
+                List.copyOf(agent.allowedScopes().names()), List.copyOf(agent.allowedPortals()), agent.tokenLifetimeSeconds(),
+                registered.tokenSigningAlg());
     }
 }

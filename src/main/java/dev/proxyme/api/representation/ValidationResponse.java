@@ -4,7 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.proxyme.delegation.Scopes;
+import dev.proxyme.model.Scopes;
 import dev.proxyme.token.DelegationTokenVerifier;
 
 /** The first service's answer: {@code {"valid": false}} alone, or the token's parties when valid. */

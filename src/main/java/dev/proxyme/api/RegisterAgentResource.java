@@ -1,0 +1,55 @@
+package dev.proxyme.api;
+
+import java.io.InputStream;
+
+import dev.proxyme.agent.AgentRegistration;
+import dev.proxyme.api.representation.RegisterAgentRequest;
+import dev.proxyme.api.representation.RegisterAgentResponse;
+import dev.proxyme.audit.AuditLog;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.AuditAction;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.web.Attempt;
+import dev.proxyme.web.Callers;
+import dev.proxyme.web.JsonBody;
+import dev.proxyme.web.Responses;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+
+/** {@code POST register_agent}: an administrator registers an agent, a confidential client limited to scopes and portals. */
+public class RegisterAgentResource {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public RegisterAgentResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response register(InputStream body) {
+        Attempt attempt = new Attempt(session, EventType.CLIENT_REGISTER, Attempt.Challenge.BEARER);
+        return attempt.run(() -> {
+            AuthResult caller = Callers.authenticateBearer(session);
+            attempt.actor(Actor.admin(caller.user().getId()));
+            Callers.checkRealmManagementRole(realm, caller, Callers.MANAGE_CLIENTS);
+
+            RegisterAgentRequest request = RegisterAgentRequest.from(JsonBody.read(session, body));
+            AgentRegistration.Registered registered = new AgentRegistration(session, realm).register(request.name(),
+                    request.scopes(), request.portals(), request.tokenLifetimeSeconds(), request.tokenSigningAlg());
+
+            new AuditLog(session, realm).record(AuditRecord.of(AuditAction.AGENT_REGISTERED, attempt.actor())
+                    .agent(registered.agent().clientId())
+                    .detail("scopes=" + registered.agent().allowedScopes() + " portals=" + String.join(" ", registered.agent().allowedPortals())));
+            return Responses.json(Response.Status.CREATED, RegisterAgentResponse.of(registered));
+        });
+    }
+}

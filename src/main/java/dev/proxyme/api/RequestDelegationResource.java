@@ -1,0 +1,58 @@
+package dev.proxyme.api;
+
+import java.io.InputStream;
+
+import dev.proxyme.ProxymeException;
+import dev.proxyme.api.representation.DelegationRequestResponse;
+import dev.proxyme.api.representation.RequestDelegationRequest;
+import dev.proxyme.consent.ConsentService;
+import dev.proxyme.consent.DelegationRequest;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.Agent;
+import dev.proxyme.web.Attempt;
+import dev.proxyme.web.Callers;
+import dev.proxyme.web.JsonBody;
+import dev.proxyme.web.Responses;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+/**
+ * {@code POST request_delegation}: an agent asks a user for a delegation (RFC 8628 style). The answer tells it where
+ * to send the user and how often to poll {@code delegate} with the {@code request_id}.
+ */
+public class RequestDelegationResource {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public RequestDelegationResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response request(InputStream body) {
+        Attempt attempt = new Attempt(session, EventType.OAUTH2_DEVICE_AUTH, Attempt.Challenge.CLIENT);
+        return attempt.run(() -> {
+            ClientModel caller = Callers.authenticateClient(session, attempt.event());
+            attempt.actor(Actor.client(caller.getClientId()));
+            Agent agent = Agent.of(caller).orElseThrow(() -> ProxymeException.forbidden(OAuthErrorException.UNAUTHORIZED_CLIENT,
+                    "Only agents may request delegations"));
+            attempt.actor(Actor.agent(agent.clientId())).agent(agent.clientId());
+
+            RequestDelegationRequest request = RequestDelegationRequest.from(JsonBody.read(session, body));
+            DelegationRequest pending = new ConsentService(session, realm).request(agent, request.scopes(), request.portal(),
+                    request.purpose(), request.user(), request.expiresIn());
+            return Responses.json(Response.Status.OK,
+                    DelegationRequestResponse.of(pending, Responses.proxymeUri(session, "consent").toString()));
+        });
+    }
+}

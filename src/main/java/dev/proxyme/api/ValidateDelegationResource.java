@@ -1,0 +1,47 @@
+package dev.proxyme.api;
+
+import java.io.InputStream;
+
+import dev.proxyme.api.representation.ValidateDelegationRequest;
+import dev.proxyme.api.representation.ValidationResponse;
+import dev.proxyme.model.Actor;
+import dev.proxyme.token.DelegationTokenVerifier;
+import dev.proxyme.web.Attempt;
+import dev.proxyme.web.Callers;
+import dev.proxyme.web.JsonBody;
+import dev.proxyme.web.Responses;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+
+/**
+ * {@code POST validate_delegation}, the first service's validation, for any confidential client of the realm:
+ * {@code {"valid": ...}}. Portals should prefer standard introspection (RFC 7662), which needs no Proxyme code.
+ */
+public class ValidateDelegationResource {
+
+    private final KeycloakSession session;
+
+    public ValidateDelegationResource(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response validate(InputStream body) {
+        Attempt attempt = new Attempt(session, EventType.INTROSPECT_TOKEN, Attempt.Challenge.CLIENT);
+        return attempt.run(() -> {
+            ClientModel caller = Callers.authenticateClient(session, attempt.event());
+            attempt.actor(Actor.client(caller.getClientId()));
+
+            ValidateDelegationRequest request = ValidateDelegationRequest.from(JsonBody.read(session, body));
+            ValidationResponse answer = new DelegationTokenVerifier(session, session.getContext().getRealm())
+                    .verify(request.delegationToken()).map(ValidationResponse::of).orElse(ValidationResponse.INVALID);
+            return Responses.json(Response.Status.OK, answer);
+        });
+    }
+}

@@ -1,7 +1,0 @@
-package dev.proxyme.delegation;
-
-public enum DelegationStatus {
-    ACTIVE,
-    REVOKED,
-    EXPIRED
-}

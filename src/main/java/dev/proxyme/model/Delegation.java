@@ -1,0 +1,32 @@
+package dev.proxyme.model;
+
+/**
+ * A user's delegation of access to one portal, for some scopes, to one agent, until an end time. Times are epoch
+ * milliseconds.
+ *
+ * @param grantedBy        who created it: the user (in Keycloak's UI) or the trusted backend that vouched for them
+ * @param purpose          what the agent told the user it wants the access for, when the user consented in Keycloak's UI
+ * @param grantedSessionId the Keycloak login session in which the user approved, when they did in Keycloak's UI
+ */
+public record Delegation(String id, String realmId, String userId, String agentClientId, String portalClientId,
+                         Scopes scopes, DelegationStatus status, long createdAt, long expiresAt, Long endedAt,
+                         String endReason, Actor grantedBy, String purpose, String grantedSessionId) {
+
+    public boolean isActiveAt(long nowMillis) {
+        return status == DelegationStatus.ACTIVE && expiresAt > nowMillis;
+    }
+
+    /**
+     * The last second a token may cover. Keycloak deems a token active while the current second is at most its
+     * {@code exp}: a token ending in the second before the delegation's end never outlives it, even by a fraction.
+     */
+    public long lastTokenSecond() {
+        return Math.floorDiv(expiresAt, 1000) - 1;
+    }
+
+    /** This delegation as it is once ended. */
+    public Delegation endedAs(DelegationStatus ending, long endedAtMillis, String reason) {
+        return new Delegation(id, realmId, userId, agentClientId, portalClientId, scopes, ending, createdAt, expiresAt,
+                endedAtMillis, reason, grantedBy, purpose, grantedSessionId);
+    }
+}

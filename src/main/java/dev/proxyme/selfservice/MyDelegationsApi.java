@@ -1,0 +1,90 @@
+package dev.proxyme.selfservice;
+
+import java.io.InputStream;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.proxyme.ProxymeException;
+import dev.proxyme.model.Actor;
+import dev.proxyme.web.Attempt;
+import dev.proxyme.web.Callers;
+import dev.proxyme.web.JsonBody;
+import dev.proxyme.web.Responses;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+
+/**
+ * The user's own delegations as JSON at {@code /realms/{realm}/proxyme/my/delegations}, for the user's own bearer
+ * access token from any client of the realm (delegation tokens are refused: their grant allows them nowhere here).
+ */
+public class MyDelegationsApi {
+
+    private final KeycloakSession session;
+
+    public MyDelegationsApi(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /** {@code {"agent_id"}} narrows "revoke everything" to one agent. */
+    public record RevokeAllRequest(String agentId) {
+        static RevokeAllRequest from(JsonBody json) {
+            return new RevokeAllRequest(json.string("agent_id"));
+        }
+    }
+
+    public record RevokedCount(@JsonProperty("status") String status, @JsonProperty("count") int count) {
+    }
+
+    public record Revoked(@JsonProperty("status") String status, @JsonProperty("delegation_id") String delegationId) {
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response list() {
+        Attempt attempt = new Attempt(session, EventType.USER_INFO_REQUEST, Attempt.Challenge.BEARER);
+        return attempt.run(() -> Responses.json(Response.Status.OK, mine(attempt).list()));
+    }
+
+    @POST
+    @Path("{id}/revoke")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revoke(@PathParam("id") String delegationId) {
+        Attempt attempt = new Attempt(session, EventType.REVOKE_GRANT, Attempt.Challenge.BEARER);
+        return attempt.run(() -> {
+            MyDelegations mine = mine(attempt);
+            attempt.delegation(delegationId);
+            mine.revoke(delegationId);
+            return Responses.json(Response.Status.OK, new Revoked("revoked", delegationId));
+        });
+    }
+
+    /** Ends all of the user's delegations, or all to one agent with {@code {"agent_id"}}. */
+    @POST
+    @Path("revoke")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revokeAll(InputStream body) {
+        Attempt attempt = new Attempt(session, EventType.REVOKE_GRANT, Attempt.Challenge.BEARER);
+        return attempt.run(() -> {
+            MyDelegations mine = mine(attempt);
+            RevokeAllRequest request = RevokeAllRequest.from(JsonBody.read(session, body));
+            return Responses.json(Response.Status.OK, new RevokedCount("revoked", mine.revokeAll(request.agentId())));
+        });
+    }
+
+    private MyDelegations mine(Attempt attempt) {
+        AuthResult caller = Callers.authenticateBearer(session);
+        attempt.actor(Actor.user(caller.user().getId())).user(caller.user().getId());
+        if (caller.user().getServiceAccountClientLink() != null) {
+            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "Service accounts have no delegations of their own");
+        }
+        return new MyDelegations(session, session.getContext().getRealm(), caller.user());
+    }
+}

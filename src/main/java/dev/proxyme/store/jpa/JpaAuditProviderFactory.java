@@ -1,0 +1,33 @@
+package dev.proxyme.store.jpa;
+
+import dev.proxyme.store.AuditProvider;
+import dev.proxyme.store.AuditProviderFactory;
+import org.keycloak.Config;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+public class JpaAuditProviderFactory implements AuditProviderFactory {
+
+    @Override
+    public AuditProvider create(KeycloakSession session) {
+        return new JpaAuditProvider(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+    }
+
+    @Override
+    public String getId() {
+        return "jpa";
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
