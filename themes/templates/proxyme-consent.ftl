@@ -1,5 +1,6 @@
 <#-- Proxyme's consent pages, in the realm's login theme. Element ids are stable: tests and custom themes rely on them.
-     proxyme.view is one of: code (enter a user code), consent, wrong-user, result. -->
+     proxyme.view is one of: code (enter a user code), consent, wrong-user, result. The consent view serves Proxyme's own
+     requests (with userCode) and agents' authorization code and device flows (with returnTo: host, loopback, device). -->
 <#import "template.ftl" as layout>
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">
@@ -20,7 +21,8 @@
             #proxyme-purpose { margin: 0; padding: 0.75rem 1rem; border-left: 3px solid #0066cc; background: #f5f5f5;
                                white-space: pre-wrap; overflow-wrap: anywhere; }
             #proxyme-duration { margin-top: 1rem; }
-            #proxyme-revoke-hint { margin-top: 0.75rem; }
+            #proxyme-revoke-hint, #proxyme-return-to { margin-top: 0.75rem; }
+            #proxyme-return-to strong { font-weight: 600; }
             #proxyme-consent-form { margin-top: 1.5rem; }
             #proxyme-consent-form button + button { margin-top: 0.5rem; }
             .proxyme-new-badge { color: #0066cc; font-size: 0.75rem; text-transform: uppercase; margin-left: 0.5rem; }
@@ -39,8 +41,10 @@
                     </li>
                 </#list>
             </ul>
-            <h2>${msg("proxymeConsentPurpose")}</h2>
-            <blockquote id="proxyme-purpose">${proxyme.purpose}</blockquote>
+            <#if proxyme.purpose??>
+                <h2>${msg("proxymeConsentPurpose")}</h2>
+                <blockquote id="proxyme-purpose">${proxyme.purpose}</blockquote>
+            </#if>
             <p id="proxyme-duration">
                 <#if proxyme.durationInHours>
                     ${msg("proxymeConsentDurationHours", proxyme.durationHours)}
@@ -49,11 +53,22 @@
                 </#if>
                 ${msg("proxymeConsentTokens", proxyme.tokenMinutes)}
             </p>
+            <#if proxyme.returnTo??>
+                <#if proxyme.returnTo = "device">
+                    <p id="proxyme-return-to" class="proxyme-return-device">${msg("proxymeConsentReturnDevice")}</p>
+                <#elseif proxyme.returnTo = "loopback">
+                    <p id="proxyme-return-to" class="proxyme-return-loopback">${msg("proxymeConsentReturnLoopback", proxyme.redirectHost)}</p>
+                <#else>
+                    <p id="proxyme-return-to" class="proxyme-return-host">${msg("proxymeConsentReturnHost", proxyme.redirectHost)}</p>
+                </#if>
+            </#if>
             <p id="proxyme-revoke-hint">${msg("proxymeConsentRevokeHint")}</p>
             <form id="proxyme-consent-form" class="${properties.kcFormClass!}" action="${proxyme.decisionUrl}" method="post">
-                <input type="hidden" name="user_code" value="${proxyme.userCode}">
-                <input type="hidden" name="nonce" value="${proxyme.nonce}">
-                <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
+                <#if proxyme.userCode??>
+                    <input type="hidden" name="user_code" value="${proxyme.userCode}">
+                    <input type="hidden" name="nonce" value="${proxyme.nonce}">
+                    <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
+                </#if>
                 <div class="${properties.kcFormGroupClass!}">
                     <button id="proxyme-approve" type="submit" name="decision" value="approve"
                             class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("proxymeApprove")}</button>

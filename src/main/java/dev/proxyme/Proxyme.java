@@ -33,6 +33,12 @@ public final class Proxyme {
     public static final String GRANT_TYPE = "urn:proxyme:params:oauth:grant-type:delegation";
     public static final String GRANT_SHORTCUT = "px";
 
+    /**
+     * Note on the agent's client session in the user's Keycloak session: the delegation the user approved in a standard
+     * flow (authorization code, device grant). Every token Keycloak issues in that client session is issued under it.
+     */
+    public static final String DELEGATION_NOTE = "proxyme.delegation_id";
+
     /** Claims of a delegation token, besides the standard ones. */
     public static final String CLAIM_DELEGATION_ID = "delegation_id";
     public static final String CLAIM_PORTAL = "portal";

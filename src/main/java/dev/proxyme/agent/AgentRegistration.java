@@ -1,9 +1,12 @@
 package dev.proxyme.agent;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -18,6 +21,7 @@ import dev.proxyme.token.DelegationClaimsMapper;
 import org.keycloak.crypto.KeyUse;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.OAuth2DeviceConfig;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.ModelToRepresentation;
@@ -37,6 +41,10 @@ public class AgentRegistration {
     /** Keycloak 25+ carries {@code sub} in the "basic" scope; it is the only default scope an agent gets. */
     private static final String BASIC_SCOPE = "basic";
 
+    /** RFC 7591 section 3.2.2 error codes. */
+    private static final String INVALID_REDIRECT_URI = "invalid_redirect_uri";
+    private static final String INVALID_CLIENT_METADATA = "invalid_client_metadata";
+
     private final KeycloakSession session;
     private final RealmModel realm;
 
@@ -46,31 +54,61 @@ public class AgentRegistration {
     }
 
     /** The new agent, its client secret (shown once, never stored by Proxyme) and the algorithm its tokens are signed with. */
-    public record Registered(Agent agent, String clientSecret, String tokenSigningAlg) {
+    public record Registered(Agent agent, String clientSecret, String tokenSigningAlg, List<String> redirectUris,
+                             String tokenEndpointAuthMethod) {
     }
 
     /** Algorithms an agent's tokens may be signed with: asymmetric, so that anyone can verify them with the realm's JWKS. */
     private static final Set<String> SIGNING_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
             "ES256", "ES384", "ES512", "EdDSA");
 
-    /** Registers an agent for these scopes and portals ({@code portals} null: any portal of the realm). */
-    public Registered register(String requestedName, List<String> requestedScopes, List<String> requestedPortals,
-                               Long requestedTokenLifetime, String requestedSigningAlg) {
-        Scopes scopes = checkScopes(requestedScopes);
-        Set<String> portals = checkPortals(requestedPortals);
-        int tokenLifetime = checkTokenLifetime(requestedTokenLifetime);
-        String name = checkName(requestedName);
-        String signingAlg = checkSigningAlg(requestedSigningAlg);
+    /**
+     * What an administrator asks for: RFC 7591's names where they exist. {@code portals} null: any portal of the realm;
+     * {@code tokenSigningAlg} null: the realm's default; {@code redirectUris} null: no authorization code flow;
+     * {@code tokenEndpointAuthMethod} null: {@value #CLIENT_SECRET_BASIC}.
+     */
+    public record Request(String name, List<String> scopes, List<String> portals, Long tokenLifetimeSeconds,
+                          String tokenSigningAlg, List<String> redirectUris, String tokenEndpointAuthMethod) {
+    }
+
+    /** RFC 7591 section 2 {@code token_endpoint_auth_method} values an agent may have. */
+    public static final String CLIENT_SECRET_BASIC = "client_secret_basic";
+    public static final String CLIENT_SECRET_POST = "client_secret_post";
+    public static final String NONE = "none";
+    private static final int MAX_REDIRECT_URIS = 10;
+    private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
+
+    /** Registers an agent: a confidential client by default, a public one ({@value #NONE}) for apps that keep no secret. */
+    public Registered register(Request request) {
+        Scopes scopes = checkScopes(request.scopes());
+        Set<String> portals = checkPortals(request.portals());
+        int tokenLifetime = checkTokenLifetime(request.tokenLifetimeSeconds());
+        String name = checkName(request.name());
+        String signingAlg = checkSigningAlg(request.tokenSigningAlg());
+        List<String> redirectUris = checkRedirectUris(request.redirectUris());
+        String authMethod = checkAuthMethod(request.tokenEndpointAuthMethod());
 
         ClientRepresentation rep = agentClient(name, scopes, portals, tokenLifetime);
         if (signingAlg != null) {
             rep.getAttributes().put(OIDCConfigAttributes.ACCESS_TOKEN_SIGNED_RESPONSE_ALG, signingAlg);
         }
+        if (!redirectUris.isEmpty()) {
+            rep.setStandardFlowEnabled(true);
+            rep.setRedirectUris(redirectUris);
+        }
+        boolean publicClient = NONE.equals(authMethod);
+        rep.setPublicClient(publicClient);
+        // A public agent has no secret, hence no service account, and cannot use Proxyme's JSON operations.
+        rep.setServiceAccountsEnabled(!publicClient);
         ClientModel client = ClientManager.createClient(session, realm, rep);
-        new ClientManager(new RealmManager(session)).enableServiceAccount(client);
-        String secret = KeycloakModelUtils.generateSecret(client);
+        String secret = null;
+        if (!publicClient) {
+            new ClientManager(new RealmManager(session)).enableServiceAccount(client);
+            secret = KeycloakModelUtils.generateSecret(client);
+        }
         Agent agent = Agent.of(client).orElseThrow();
-        return new Registered(agent, secret, signingAlg != null ? signingAlg : realm.getDefaultSignatureAlgorithm());
+        return new Registered(agent, secret, signingAlg != null ? signingAlg : realm.getDefaultSignatureAlgorithm(),
+                redirectUris, authMethod);
     }
 
     private ClientRepresentation agentClient(String name, Scopes scopes, Set<String> portals, int tokenLifetime) {
@@ -84,7 +122,9 @@ public class AgentRegistration {
         rep.setBearerOnly(false);
         rep.setClientAuthenticatorType("client-secret");
         rep.setServiceAccountsEnabled(true);
-        // An agent never logs a user in itself: users consent, agents get delegation tokens.
+        // The authorization code flow only with redirect URIs; the device grant always: the user approves on
+        // Proxyme's page either way, and gets a delegation (RFC 8628, RFC 6749 section 4.1). PKCE S256 is required
+        // by Proxyme's client policy: Keycloak's client attribute for it would demand PKCE of the device grant too.
         rep.setStandardFlowEnabled(false);
         rep.setImplicitFlowEnabled(false);
         rep.setDirectAccessGrantsEnabled(false);
@@ -99,6 +139,7 @@ public class AgentRegistration {
         attributes.put(Agent.PORTALS_ATTRIBUTE, portals.isEmpty() ? Agent.ANY_PORTAL : String.join(" ", portals));
         attributes.put(Agent.PORTALS_EXPLICIT_ATTRIBUTE, "true");
         attributes.put(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN, Integer.toString(tokenLifetime));
+        attributes.put(OAuth2DeviceConfig.OAUTH2_DEVICE_AUTHORIZATION_GRANT_ENABLED, "true");
         rep.setAttributes(attributes);
 
         ProtocolMapperRepresentation mapper = ModelToRepresentation.toRepresentation(DelegationClaimsMapper.model());
@@ -134,6 +175,58 @@ public class AgentRegistration {
             portals.add(portal);
         }
         return portals;
+    }
+
+    /**
+     * Absolute https URIs, or http on a loopback interface for programs on the user's computer (RFC 8252 section 7.3:
+     * registered without a port, any port is accepted); no fragment, no wildcard (OAuth 2.1: exact matching).
+     */
+    private static List<String> checkRedirectUris(List<String> requested) {
+        if (requested == null) {
+            return List.of();
+        }
+        if (requested.isEmpty() || requested.size() > MAX_REDIRECT_URIS) {
+            throw ProxymeException.badRequest(INVALID_REDIRECT_URI, "'redirect_uris' must list 1 to " + MAX_REDIRECT_URIS + " URIs");
+        }
+        List<String> uris = new ArrayList<>();
+        for (String uri : requested) {
+            if (!isAcceptableRedirectUri(uri)) {
+                throw ProxymeException.badRequest(INVALID_REDIRECT_URI,
+                        "Not an https URI or an http loopback URI without fragment or wildcard: " + printable(uri));
+            }
+            if (!uris.contains(uri)) {
+                uris.add(uri);
+            }
+        }
+        return uris;
+    }
+
+    private static boolean isAcceptableRedirectUri(String uri) {
+        if (uri == null || uri.length() > 2000 || uri.contains("*") || uri.chars().anyMatch(c -> c <= ' ' || c == 127)) {
+            return false;
+        }
+        try {
+            URI parsed = new URI(uri);
+            if (!parsed.isAbsolute() || parsed.getRawFragment() != null || parsed.getHost() == null || parsed.getRawUserInfo() != null) {
+                return false;
+            }
+            return "https".equals(parsed.getScheme())
+                    || "http".equals(parsed.getScheme()) && LOOPBACK_HOSTS.contains(parsed.getHost().toLowerCase(Locale.ROOT));
+        } catch (URISyntaxException unreadable) {
+            return false;
+        }
+    }
+
+    /** {@value #NONE}: a public client, as a command-line or desktop agent that cannot keep a secret (RFC 8252). */
+    private static String checkAuthMethod(String requested) {
+        if (requested == null) {
+            return CLIENT_SECRET_BASIC;
+        }
+        if (!Set.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, NONE).contains(requested)) {
+            throw ProxymeException.badRequest(INVALID_CLIENT_METADATA, "'token_endpoint_auth_method' must be "
+                    + CLIENT_SECRET_BASIC + ", " + CLIENT_SECRET_POST + " or " + NONE);
+        }
+        return requested;
     }
 
     private static int checkTokenLifetime(Long requested) {

@@ -43,8 +43,7 @@ public class RegisterAgentResource {
             Callers.checkRealmManagementRole(realm, caller, Callers.MANAGE_CLIENTS);
 
             RegisterAgentRequest request = RegisterAgentRequest.from(JsonBody.read(session, body));
-            AgentRegistration.Registered registered = new AgentRegistration(session, realm).register(request.name(),
-                    request.scopes(), request.portals(), request.tokenLifetimeSeconds(), request.tokenSigningAlg());
+            AgentRegistration.Registered registered = new AgentRegistration(session, realm).register(request.toRegistration());
 
             new AuditLog(session, realm).record(AuditRecord.of(AuditAction.AGENT_REGISTERED, attempt.actor())
                     .agent(registered.agent().clientId())

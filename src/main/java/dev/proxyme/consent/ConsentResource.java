@@ -1,9 +1,7 @@
 package dev.proxyme.consent;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,9 +11,7 @@ import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditAction;
 import dev.proxyme.audit.AuditLog;
 import dev.proxyme.model.AuditRecord;
-import dev.proxyme.model.Scopes;
 import dev.proxyme.web.BrowserPage;
-import dev.proxyme.web.ClientNames;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,11 +22,9 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
@@ -39,8 +33,6 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
  * {@link BrowserPage}); a decision also consumes a one-time nonce bound to the request and the user.
  */
 public class ConsentResource {
-
-    static final String TEMPLATE = "proxyme-consent.ftl";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -168,28 +160,9 @@ public class ConsentResource {
             view.put("switchAccountUrl", page.logoutUri(pageUri(request.userCode())).toString());
             return render(user, view, 200);
         }
-        Scopes granted = consent.alreadyGranted(user, request);
-        Scopes toApprove = granted.union(request.scopes());
-        List<Map<String, Object>> scopes = new ArrayList<>();
-        for (String name : toApprove.names()) {
-            ClientScopeModel scope = KeycloakModelUtils.getClientScopeByName(realm, name);
-            String text = scope == null || scope.getConsentScreenText() == null || scope.getConsentScreenText().isBlank()
-                    ? name : scope.getConsentScreenText();
-            scopes.add(Map.of("name", name, "text", text, "isNew", !granted.names().contains(name)));
-        }
         ClientModel portal = realm.getClientByClientId(request.portalClientId());
-        view.put("view", "consent");
-        view.put("agentName", ClientNames.displayName(agent.client()));
-        view.put("agentClientId", agent.clientId());
-        view.put("portalName", portal == null ? request.portalClientId() : ClientNames.displayName(portal));
-        view.put("portalClientId", request.portalClientId());
-        view.put("scopes", scopes);
-        view.put("stepUp", !granted.isEmpty());
-        view.put("purpose", request.purpose());
-        view.put("durationMinutes", request.delegationSeconds() / 60);
-        view.put("durationHours", request.delegationSeconds() / 3600);
-        view.put("durationInHours", request.delegationSeconds() % 3600 == 0);
-        view.put("tokenMinutes", Math.max(1, agent.tokenLifetimeSeconds() / 60));
+        view = ConsentView.of(realm, agent, portal, request.portalClientId(), consent.alreadyGranted(user, request),
+                request.scopes(), request.purpose(), request.delegationSeconds());
         view.put("userCode", request.userCode());
         view.put("nonce", consent.requests().issueNonce(request, user.getId()));
         view.put("stateChecker", page.stateChecker());
@@ -223,7 +196,7 @@ public class ConsentResource {
     }
 
     private Response render(UserModel user, Map<String, Object> view, int status) {
-        return page.render(TEMPLATE, user, view, status);
+        return page.render(ConsentView.TEMPLATE, user, view, status);
     }
 
     private static Map<String, Object> view(String name) {

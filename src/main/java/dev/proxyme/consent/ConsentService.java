@@ -115,7 +115,7 @@ public class ConsentService {
         claim(request);
         try {
             Agent agent = agentOf(request);
-            Delegation delegation = delegations.grantByConsent(user, agent, terms(request), request.purpose(), loginSessionId);
+            Delegation delegation = delegations.grantByConsent(user, agent, terms(request), request.purpose(), loginSessionId, null);
             KeycloakConsentMirror.mirror(session, realm, user, agent.client(), delegation.scopes());
             requests.recordApprovalOnCommit(session, request, delegation.id());
             return delegation;
@@ -129,7 +129,7 @@ public class ConsentService {
     public void deny(UserModel user, DelegationRequest request) {
         claim(request);
         requests.recordDecision(request, new DelegationRequests.Decision(false, null));
-        delegations.recordDenial(user, request.agentClientId(), terms(request), request.id());
+        delegations.recordDenial(user, request.agentClientId(), terms(request), "request " + request.id());
     }
 
     private void claim(DelegationRequest request) {

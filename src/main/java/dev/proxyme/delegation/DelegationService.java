@@ -27,9 +27,12 @@ import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
 
 import static dev.proxyme.ProxymeException.printable;
 
@@ -81,7 +84,8 @@ public class DelegationService {
      * The user approved in Keycloak's UI: one delegation covering the union of what was requested and what active
      * delegations to the agent for that portal granted, which it replaces.
      */
-    public Delegation grantByConsent(UserModel user, Agent agent, Terms terms, String purpose, String loginSessionId) {
+    public Delegation grantByConsent(UserModel user, Agent agent, Terms terms, String purpose, String loginSessionId,
+                                     String grantFlow) {
         checkUser(user);
         checkAgentEnabled(agent);
         Actor actor = Actor.user(user.getId());
@@ -92,16 +96,16 @@ public class DelegationService {
             revoke(replaced.id(), actor, "superseded");
         }
         Delegation created = create(user, agent, terms.portalClientId(), scopes, terms.delegationSeconds(), actor, purpose,
-                loginSessionId);
+                loginSessionId, grantFlow);
         audit.record(AuditRecord.of(AuditAction.DELEGATION_CREATED, actor, created).detail(purpose));
         return created;
     }
 
     /** The user refused an agent's request: nothing is granted, the refusal is audited. */
-    public void recordDenial(UserModel user, String agentClientId, Terms terms, String requestId) {
+    public void recordDenial(UserModel user, String agentClientId, Terms terms, String detail) {
         audit.record(AuditRecord.of(AuditAction.CONSENT_DENIED, Actor.user(user.getId()))
                 .delegation(null, user.getId(), agentClientId, terms.portalClientId(), terms.scopes().toString())
-                .detail("request " + requestId));
+                .detail(detail));
     }
 
     /**
@@ -120,7 +124,7 @@ public class DelegationService {
         if (covering.isPresent()) {
             return issue(covering.get(), agent, user, scopes, backend);
         }
-        Delegation created = create(user, agent, portal, scopes, seconds, backend, null, null);
+        Delegation created = create(user, agent, portal, scopes, seconds, backend, null, null, null);
         audit.record(AuditRecord.of(AuditAction.DELEGATION_CREATED, backend, created));
         return issue(created, agent, user, scopes, backend);
     }
@@ -171,6 +175,42 @@ public class DelegationService {
     }
 
     /**
+     * Keycloak is about to issue a token in the agent's client session of a standard flow (authorization code, refresh,
+     * device code), under the delegation the user approved there: the same rules as a renewal, against the delegation
+     * as it is now. The token's scopes are those of the delegation the agent is still registered for.
+     */
+    public Delegation admitStandardFlowToken(Agent agent, UserModel user, String delegationId) {
+        checkAgentEnabled(agent);
+        Delegation delegation = delegations.find(realm, delegationId).orElseThrow(() -> ProxymeException.forbidden(
+                ProxymeErrors.CONSENT_REQUIRED, "The delegation approved in this session no longer exists"));
+        if (!delegation.agentClientId().equals(agent.clientId()) || !delegation.userId().equals(user.getId())) {
+            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "The delegation was granted to another party");
+        }
+        checkStillActive(delegation);
+        if (!user.isEnabled()) {
+            throw ProxymeException.forbidden(ProxymeErrors.CONSENT_REQUIRED, "The delegating user is no longer active");
+        }
+        Scopes scopes = delegation.scopes().intersection(agent.allowedScopes());
+        if (scopes.isEmpty()) {
+            throw ProxymeException.forbidden(OAuthErrorException.INVALID_SCOPE, "The agent is no longer registered for any scope of the delegation");
+        }
+        checkStillRegistered(agent, delegation.portalClientId(), scopes);
+        checkTokenRate(delegation.id());
+        return delegation;
+    }
+
+    /** The one record of a token Keycloak issued under a delegation (see {@link #issue}). */
+    public void recordIssuedToken(Delegation delegation, String tokenId, long expiresAtSeconds, String scope, Actor actor) {
+        String sourceAddress = session.getContext().getConnection() == null ? null : session.getContext().getConnection().getRemoteAddr();
+        delegations.recordIssuedToken(new IssuedToken(tokenId, delegation.id(), Time.currentTimeMillis(), expiresAtSeconds,
+                scope, actor, sourceAddress));
+        if (Boolean.parseBoolean(realm.getAttribute(Proxyme.TOKEN_EVENTS_ATTRIBUTE))) {
+            audit.report(AuditRecord.of(AuditAction.TOKEN_ISSUED, actor).delegation(delegation.id(), delegation.userId(),
+                    delegation.agentClientId(), delegation.portalClientId(), scope));
+        }
+    }
+
+    /**
      * Ends a delegation: every token minted under it is inactive at its next check, on every node, because every check
      * reads the delegation's row. Idempotent: revoking an ended delegation changes nothing and succeeds.
      */
@@ -179,6 +219,7 @@ public class DelegationService {
         if (delegation.status() == DelegationStatus.ACTIVE) {
             delegation = delegation.endedAs(DelegationStatus.REVOKED, Time.currentTimeMillis(), reason);
             delegations.end(delegation);
+            endAgentClientSession(delegation);
             audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation).detail(reason));
         }
         return delegation;
@@ -205,6 +246,25 @@ public class DelegationService {
                 .filter(delegation -> delegation.realmId().equals(realm.getId())).toList(), actor, reason);
     }
 
+    /**
+     * The user logged out of a Keycloak session: what they approved in it ends, unless the realm lets delegations
+     * outlive the login ({@value Proxyme#OUTLIVE_LOGIN_ATTRIBUTE}); those of standard flows end regardless, their
+     * refresh tokens having ended with the session.
+     */
+    public List<Delegation> endWithLoginSession(String loginSessionId, Actor actor, String reason) {
+        boolean outlive = Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE));
+        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
+                .filter(delegation -> delegation.realmId().equals(realm.getId()))
+                .filter(delegation -> delegation.isOfStandardFlow() || !outlive).toList(), actor, reason);
+    }
+
+    /** Ends the delegation a user approved to one agent in a Keycloak login session (the agent revoked its grant). */
+    public List<Delegation> revokeGrantedInSession(String loginSessionId, String agentClientId, Actor actor, String reason) {
+        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
+                .filter(delegation -> delegation.realmId().equals(realm.getId()) && delegation.agentClientId().equals(agentClientId))
+                .toList(), actor, reason);
+    }
+
     /** Ends the delegations approved in any Keycloak login session: an administrator signed out every session. */
     public List<Delegation> revokeAllGrantedInSessions(Actor actor, String reason) {
         return revokeEach(delegations.findActiveGrantedInSessions(realm), actor, reason);
@@ -222,12 +282,33 @@ public class DelegationService {
         }
         Delegation expired = locked.get().endedAs(DelegationStatus.EXPIRED, locked.get().expiresAt(), "expired");
         delegations.end(expired);
+        endAgentClientSession(expired);
         audit.record(AuditRecord.of(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, expired).detail("expired"));
         return true;
     }
 
     public Delegation find(String delegationId) {
         return delegations.find(realm, delegationId).orElseThrow(DelegationService::unknownDelegation);
+    }
+
+    /**
+     * A delegation approved in a standard flow lives in the agent's client session of the user's Keycloak session too:
+     * detached with it, so that Keycloak itself refuses the refresh token and introspects the access tokens inactive,
+     * besides Proxyme's own checks of the delegation.
+     */
+    private void endAgentClientSession(Delegation ended) {
+        if (ended.grantedSessionId() == null) {
+            return;
+        }
+        UserSessionModel userSession = session.sessions().getUserSession(realm, ended.grantedSessionId());
+        ClientModel agent = realm.getClientByClientId(ended.agentClientId());
+        if (userSession == null || agent == null) {
+            return;
+        }
+        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(agent.getId());
+        if (clientSession != null && ended.id().equals(clientSession.getNote(Proxyme.DELEGATION_NOTE))) {
+            clientSession.detachFromUserSession();
+        }
     }
 
     private List<Delegation> revokeEach(List<Delegation> active, Actor actor, String reason) {
@@ -241,10 +322,10 @@ public class DelegationService {
     }
 
     private Delegation create(UserModel user, Agent agent, String portal, Scopes scopes, long seconds, Actor grantedBy,
-                              String purpose, String loginSessionId) {
+                              String purpose, String loginSessionId, String grantFlow) {
         long now = Time.currentTimeMillis();
         Delegation created = new Delegation(UUID.randomUUID().toString(), realm.getId(), user.getId(), agent.clientId(),
-                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId);
+                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow);
         delegations.create(created);
         return created;
     }
@@ -261,13 +342,7 @@ public class DelegationService {
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.TOKEN_EXCHANGE);
         MintedToken token = new DelegationTokenMinter(session, realm).mint(agent.client(), user,
                 delegation.portalClientId(), scopes, delegation.id(), delegation.lastTokenSecond(), event);
-        String sourceAddress = session.getContext().getConnection() == null ? null : session.getContext().getConnection().getRemoteAddr();
-        delegations.recordIssuedToken(new IssuedToken(token.tokenId(), delegation.id(), Time.currentTimeMillis(),
-                token.expiresAt(), token.scope(), actor, sourceAddress));
-        if (Boolean.parseBoolean(realm.getAttribute(Proxyme.TOKEN_EVENTS_ATTRIBUTE))) {
-            audit.report(AuditRecord.of(AuditAction.TOKEN_ISSUED, actor).delegation(delegation.id(), delegation.userId(),
-                    delegation.agentClientId(), delegation.portalClientId(), token.scope()));
-        }
+        recordIssuedToken(delegation, token.tokenId(), token.expiresAt(), token.scope(), actor);
         return new Grant(delegation, token);
     }
 
@@ -316,7 +391,8 @@ public class DelegationService {
     }
 
     private boolean loginSessionEnded(Delegation delegation) {
-        return delegation.grantedSessionId() != null && !Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE))
+        return delegation.grantedSessionId() != null
+                && (delegation.isOfStandardFlow() || !Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE)))
                 && session.sessions().getUserSession(realm, delegation.grantedSessionId()) == null;
     }
 

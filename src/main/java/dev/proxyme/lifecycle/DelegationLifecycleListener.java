@@ -24,6 +24,8 @@ import org.keycloak.models.UserModel;
  * Ends delegations when what they stood on ends, in the same transaction as the event:
  * <ul>
  *   <li>the user revokes the agent under "Applications" in the Account Console ({@code REVOKE_GRANT});</li>
+ *   <li>the agent revokes its refresh token at the realm's revocation endpoint (RFC 7009; {@code REVOKE_GRANT} with
+ *       the token's session): the delegation approved in that session;</li>
  *   <li>the user logs out of the Keycloak session in which they approved ({@code LOGOUT}), unless the realm attribute
  *       {@value Proxyme#OUTLIVE_LOGIN_ATTRIBUTE} is true;</li>
  *   <li>an administrator signs the user out, signs out one of the user's sessions or all sessions of the realm,
@@ -60,12 +62,19 @@ public class DelegationLifecycleListener implements EventListenerProvider {
         Actor user = Actor.user(event.getUserId());
         if (event.getType() == EventType.REVOKE_GRANT && event.getDetails() != null) {
             String revokedClient = event.getDetails().get(Details.REVOKED_CLIENT);
-            if (revokedClient != null && Agent.isAgent(realm.getClientByClientId(revokedClient))) {
+            if (revokedClient == null || !Agent.isAgent(realm.getClientByClientId(revokedClient))) {
+                return;
+            }
+            if (event.getDetails().containsKey(Details.REFRESH_TOKEN_ID) && event.getSessionId() != null) {
+                // The agent revoked its refresh token (RFC 7009 section 2.1: the grant ends with it): the delegation
+                // approved in that session ends, the user's other delegations to the agent stay.
+                new DelegationService(session, realm).revokeGrantedInSession(event.getSessionId(), revokedClient,
+                        Actor.agent(revokedClient), "revoked_by_agent");
+            } else {
                 new DelegationService(session, realm).revokeAll(event.getUserId(), revokedClient, user, "consent_revoked_in_keycloak");
             }
-        } else if (event.getType() == EventType.LOGOUT && event.getSessionId() != null
-                && !Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE))) {
-            new DelegationService(session, realm).revokeGrantedInSession(event.getSessionId(), user, "user_logged_out");
+        } else if (event.getType() == EventType.LOGOUT && event.getSessionId() != null) {
+            new DelegationService(session, realm).endWithLoginSession(event.getSessionId(), user, "user_logged_out");
         }
     }
 

@@ -41,12 +41,18 @@ public class ExpiryTask implements ScheduledTask {
         int expired = 0;
         for (Delegation delegation : due) {
             RealmModel realm = session.realms().getRealm(delegation.realmId());
-            if (realm != null && new DelegationService(session, realm).expire(delegation.id())) {
+            if (realm == null) {
+                continue;
+            }
+            // Keycloak's user and session lookups read the realm from the context, which a scheduled task has not set.
+            session.getContext().setRealm(realm);
+            if (new DelegationService(session, realm).expire(delegation.id())) {
                 expired++;
             }
         }
         int sessionEnded = 0;
         for (RealmModel realm : session.realms().getRealmsStream().toList()) {
+            session.getContext().setRealm(realm);
             DelegationService service = new DelegationService(session, realm);
             for (Delegation delegation : delegations.findActiveGrantedInSessions(realm)) {
                 if (service.endIfLoginSessionEnded(delegation)) {

@@ -3,17 +3,21 @@ package dev.proxyme.lifecycle;
 import java.util.List;
 
 import dev.proxyme.agent.AgentRegistrationPolicyFactory;
+import dev.proxyme.consent.AgentConsentActionFactory;
 import dev.proxyme.model.Agent;
+import dev.proxyme.oauth.AgentRequestPolicyFactory;
 import dev.proxyme.web.LoginClient;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
 
 /**
  * What Proxyme sets up in a realm: the client its pages log users in through, the client registration policy that
- * keeps agents and portals to administrators, and agents' portal lists in their explicit form. Run when a realm is
+ * keeps agents and portals to administrators, the consent page of agents' standard flows (a required action) and the
+ * client policy that checks their requests, and agents' portal lists in their explicit form. Run when a realm is
  * created (imports included) and, at server start, for every realm, so that realms older than Proxyme get it too.
  */
 final class RealmSetup {
@@ -26,6 +30,14 @@ final class RealmSetup {
     static void setUp(KeycloakSession session, RealmModel realm) {
         LoginClient.createIfMissing(session, realm);
         AgentRegistrationPolicyFactory.install(realm);
+        AgentConsentActionFactory.install(realm);
+        try {
+            AgentRequestPolicyFactory.install(session, realm);
+        } catch (ClientPolicyException invalid) {
+            // The realm's own client policies do not validate: Keycloak refuses to store any change to them.
+            logger.warnf("Realm %s: Proxyme's client policy %s not installed: %s", realm.getName(), AgentRequestPolicyFactory.NAME,
+                    invalid.getErrorDetail());
+        }
         makeAgentPortalsExplicit(realm);
     }
 

@@ -7,10 +7,20 @@ package dev.proxyme.model;
  * @param grantedBy        who created it: the user (in Keycloak's UI) or the trusted backend that vouched for them
  * @param purpose          what the agent told the user it wants the access for, when the user consented in Keycloak's UI
  * @param grantedSessionId the Keycloak login session in which the user approved, when they did in Keycloak's UI
+ * @param grantFlow        the standard OAuth flow in which the user approved ({@value #AUTHORIZATION_CODE_FLOW},
+ *                         {@value #DEVICE_FLOW}), or null: the delegation's tokens then also live in that login session
  */
 public record Delegation(String id, String realmId, String userId, String agentClientId, String portalClientId,
                          Scopes scopes, DelegationStatus status, long createdAt, long expiresAt, Long endedAt,
-                         String endReason, Actor grantedBy, String purpose, String grantedSessionId) {
+                         String endReason, Actor grantedBy, String purpose, String grantedSessionId, String grantFlow) {
+
+    public static final String AUTHORIZATION_CODE_FLOW = "authorization_code";
+    public static final String DEVICE_FLOW = "device_code";
+
+    /** Approved in an agent's standard flow: its refresh token lives in the login session and cannot outlive it. */
+    public boolean isOfStandardFlow() {
+        return grantFlow != null;
+    }
 
     public boolean isActiveAt(long nowMillis) {
         return status == DelegationStatus.ACTIVE && expiresAt > nowMillis;
@@ -27,6 +37,6 @@ public record Delegation(String id, String realmId, String userId, String agentC
     /** This delegation as it is once ended. */
     public Delegation endedAs(DelegationStatus ending, long endedAtMillis, String reason) {
         return new Delegation(id, realmId, userId, agentClientId, portalClientId, scopes, ending, createdAt, expiresAt,
-                endedAtMillis, reason, grantedBy, purpose, grantedSessionId);
+                endedAtMillis, reason, grantedBy, purpose, grantedSessionId, grantFlow);
     }
 }

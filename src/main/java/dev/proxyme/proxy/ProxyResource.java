@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.model.Actor;
@@ -14,6 +15,7 @@ import dev.proxyme.model.Scopes;
 import dev.proxyme.token.DelegationTokenVerifier;
 import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
 import dev.proxyme.web.Attempt;
+import dev.proxyme.web.ClientNames;
 import dev.proxyme.web.RequestOrigin;
 import dev.proxyme.web.Responses;
 import jakarta.ws.rs.GET;
@@ -81,12 +83,12 @@ public class ProxyResource {
             checkHeadersOnce();
             ClientModel portal = authenticatedPortal();
             checkNoOverride();
-            VerifiedToken valid = verified(presentedToken());
+            Challenge challenge = new Challenge(portal);
+            VerifiedToken valid = verified(presentedToken(), challenge);
             Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
             if (!valid.delegation().portalClientId().equals(portal.getClientId())
-                    || !RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE))
-                            .allows(headers.getHeaderString("X-Forwarded-Method"), headers.getHeaderString("X-Forwarded-Uri"), scopes)) {
-                throw insufficientScope();
+                    || !challenge.rules.allows(forwardedMethod(), forwardedUri(), scopes)) {
+                throw insufficientScope(challenge.stepUpScopes(scopes));
             }
             String portalClientId = portal.getClientId();
             return Responses.noStore(Response.ok("{\"allowed\":true}", MediaType.APPLICATION_JSON_TYPE))
@@ -101,6 +103,33 @@ public class ProxyResource {
                     // literal placeholder text of a missing header; the shipped configs drop the empty header.
                     .header("X-Proxyme-Email", valid.user().getEmail() == null ? "" : valid.user().getEmail())
                     .build();
+        });
+    }
+
+    /**
+     * The portal's protected resource metadata (RFC 9728), which the proxy serves at
+     * {@code /.well-known/oauth-protected-resource} and, for a resource with a path, at the path-suffixed form of
+     * section 3.1: MCP clients discover the realm as the authorization server from it. The metadata names the resource
+     * the URL was built from (section 3.3), so only a resource URI of the portal on the request's origin has any.
+     */
+    @GET
+    @Path("metadata")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response metadata() {
+        return attempt().run(() -> {
+            checkHeadersOnce();
+            ClientModel portal = authenticatedPortal();
+            ProtectedResource protectedResource = ProtectedResource.of(portal, headers.getHeaderString("X-Forwarded-Proto"),
+                    headers.getHeaderString("X-Forwarded-Host"));
+            String path = ProtectedResource.resourcePathOfMetadataRequest(forwardedUri());
+            String resource = protectedResource.resourceFor(path)
+                    .filter(found -> protectedResource.metadataUrl(found).endsWith(ProtectedResource.WELL_KNOWN + path))
+                    .orElseThrow(() -> ProxymeException.notFound(ProxymeErrors.NOT_FOUND,
+                            "The portal has no resource URI for this URL (client attribute " + Portals.RESOURCE_ATTRIBUTE + ")"));
+            ProtectedResourceMetadata metadata = new ProtectedResourceMetadata(resource,
+                    List.of(Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName())),
+                    protectedResource.scopesSupported(), List.of("header"), ClientNames.displayName(portal));
+            return Responses.json(Response.Status.OK, metadata);
         });
     }
 
@@ -121,9 +150,9 @@ public class ProxyResource {
             if (token == null) {
                 token = session.getContext().getHttpRequest().getDecodedFormParameters().getFirst("token");
             }
-            VerifiedToken valid = verified(token);
+            VerifiedToken valid = verified(token, null);
             if (!valid.delegation().portalClientId().equals(portal.getClientId())) {
-                throw insufficientScope();
+                throw insufficientScope(null);
             }
             long maxAge = Math.max(0, Math.min(valid.token().getExp(), valid.delegation().expiresAt() / 1000) - Time.currentTime());
             return Responses.noStore(Response.ok("{\"status\":\"session started\"}", MediaType.APPLICATION_JSON_TYPE))
@@ -170,7 +199,7 @@ public class ProxyResource {
 
     private ProxymeException oneCredentialOnly() {
         return ProxymeException.unauthorized(OAuthErrorException.INVALID_REQUEST, "Send one credential: one Authorization header or one "
-                + SESSION_COOKIE + " cookie").withChallenge(bearerChallenge(OAuthErrorException.INVALID_REQUEST));
+                + SESSION_COOKIE + " cookie").withChallenge(bearerChallenge(OAuthErrorException.INVALID_REQUEST, null, null));
     }
 
     private void checkOnce(String name) {
@@ -221,23 +250,80 @@ public class ProxyResource {
         }
     }
 
-    /** RFC 6750 section 3.1: no error code in the challenge when no token was presented at all. */
-    private VerifiedToken verified(String token) {
+    /**
+     * RFC 6750 section 3.1: no error code in the challenge when no token was presented at all. At the check, the
+     * challenge also says where the resource's metadata is and which scope the route needs (RFC 9728 section 5.1; MCP
+     * authorization): a client that was given only the portal's URL learns whom to ask, and for what.
+     */
+    private VerifiedToken verified(String token, Challenge challenge) {
         if (token == null || token.isEmpty()) {
             throw ProxymeException.unauthorized(OAuthErrorException.INVALID_REQUEST, "A delegation token is required")
-                    .withChallenge(bearerChallenge(null));
+                    .withChallenge(bearerChallenge(null, challenge, challenge == null ? null : challenge.routeScopes()));
         }
         return new DelegationTokenVerifier(session, realm).verify(token).orElseThrow(() -> ProxymeException.unauthorized(
-                OAuthErrorException.INVALID_TOKEN, "The delegation token is not valid").withChallenge(bearerChallenge(OAuthErrorException.INVALID_TOKEN)));
+                OAuthErrorException.INVALID_TOKEN, "The delegation token is not valid").withChallenge(
+                        bearerChallenge(OAuthErrorException.INVALID_TOKEN, challenge, challenge == null ? null : challenge.routeScopes())));
     }
 
-    private ProxymeException insufficientScope() {
+    /** RFC 6750 section 3.1 with the scopes the request needs (MCP's step-up: a client asks for them and keeps its own). */
+    private ProxymeException insufficientScope(Set<String> neededScopes) {
         return ProxymeException.forbidden(OAuthErrorException.INSUFFICIENT_SCOPE, "The delegation does not cover this portal or route")
-                .withChallenge(bearerChallenge(OAuthErrorException.INSUFFICIENT_SCOPE));
+                .withChallenge(bearerChallenge(OAuthErrorException.INSUFFICIENT_SCOPE, null, neededScopes));
     }
 
-    private String bearerChallenge(String error) {
-        return "Bearer realm=\"" + realm.getName() + "\"" + (error == null ? "" : ", error=\"" + error + "\"");
+    private String bearerChallenge(String error, Challenge challenge, Set<String> scopes) {
+        StringBuilder header = new StringBuilder("Bearer realm=\"").append(realm.getName()).append('"');
+        if (error != null) {
+            header.append(", error=\"").append(error).append('"');
+        }
+        if (challenge != null) {
+            challenge.metadataUrl().ifPresent(url -> header.append(", resource_metadata=\"").append(url).append('"'));
+        }
+        if (scopes != null && !scopes.isEmpty()) {
+            header.append(", scope=\"").append(String.join(" ", scopes)).append('"');
+        }
+        return header.toString();
+    }
+
+    /** What the check's refusals tell the client about the portal and the route it asked for. */
+    private final class Challenge {
+        private final ProtectedResource resource;
+        private final RouteRules rules;
+
+        Challenge(ClientModel portal) {
+            this.resource = ProtectedResource.of(portal, headers.getHeaderString("X-Forwarded-Proto"), headers.getHeaderString("X-Forwarded-Host"));
+            this.rules = RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE));
+        }
+
+        Optional<String> metadataUrl() {
+            return resource.metadataUrlFor(forwardedUri()).filter(ProxyResource::isHeaderSafe);
+        }
+
+        /** The route's scope; for a route no rule covers, every scope the portal knows. */
+        Set<String> routeScopes() {
+            return rules.requiredScope(forwardedMethod(), forwardedUri()).map(Set::of)
+                    .orElseGet(() -> new java.util.LinkedHashSet<>(resource.scopesSupported()));
+        }
+
+        /** The token's scopes and the route's: what the client should ask for, so as to keep what it has. */
+        Set<String> stepUpScopes(Set<String> held) {
+            Set<String> needed = new java.util.LinkedHashSet<>(held);
+            rules.requiredScope(forwardedMethod(), forwardedUri()).ifPresent(needed::add);
+            return needed;
+        }
+    }
+
+    /** A value that can stand between quotes in a header: no quote, backslash or control character (RFC 9110 5.6.4). */
+    private static boolean isHeaderSafe(String value) {
+        return value.chars().noneMatch(c -> c == '"' || c == '\\' || c < 0x20 || c == 0x7f);
+    }
+
+    private String forwardedMethod() {
+        return headers.getHeaderString("X-Forwarded-Method");
+    }
+
+    private String forwardedUri() {
+        return headers.getHeaderString("X-Forwarded-Uri");
     }
 
     private String assertion(VerifiedToken valid, String portalClientId) {

@@ -63,6 +63,11 @@ public final class RouteRules {
         return new RouteRules(List.of(new Rule(Set.of("*"), "/", true, "\u0000no-scope-can-match")));
     }
 
+    /** The scopes the rules ask for, in their order (none for a portal without rules, or with malformed ones). */
+    public List<String> scopes() {
+        return rules.stream().map(Rule::scope).filter(scope -> !scope.startsWith("\u0000")).distinct().toList();
+    }
+
     public boolean isEmpty() {
         return rules.isEmpty();
     }

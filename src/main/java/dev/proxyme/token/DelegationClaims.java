@@ -14,12 +14,13 @@ public final class DelegationClaims {
 
     /**
      * @param agentServiceAccountId the agent's service-account user id: RFC 8693 section 4.1 names the acting party by
-     *                              {@code act.sub}, a subject of the same issuer
+     *                              {@code act.sub}, a subject of the same issuer. A public agent has no service account:
+     *                              its client id is its only name.
      */
     public static void apply(AccessToken token, String delegationId, String portalClientId,
                              String agentServiceAccountId, String agentClientId) {
         Map<String, Object> actor = new LinkedHashMap<>();
-        actor.put("sub", agentServiceAccountId);
+        actor.put("sub", agentServiceAccountId != null ? agentServiceAccountId : agentClientId);
         actor.put("client_id", agentClientId);
         token.getOtherClaims().put(Proxyme.CLAIM_ACT, actor);
         token.getOtherClaims().put(Proxyme.CLAIM_DELEGATION_ID, delegationId);

@@ -28,6 +28,19 @@ public final class DelegationTokenId {
         return keycloakTokenId.substring(0, separator + 1) + delegationId + "." + keycloakTokenId.substring(separator + 1);
     }
 
+    /**
+     * Re-tags a token id Keycloak encoded for another grant (authorization code, refresh, device code) as a delegation
+     * token's: the session and token types stay as Keycloak wrote them (its introspection reads the session type), the
+     * grant becomes Proxyme's, so that Keycloak's own APIs refuse the token as they refuse every delegation token.
+     */
+    public static String retag(String keycloakTokenId, String delegationId) {
+        int separator = keycloakTokenId.indexOf(':');
+        if (separator != 6) {
+            throw new IllegalArgumentException("Not a token id encoded by Keycloak");
+        }
+        return keycloakTokenId.substring(0, 4) + Proxyme.GRANT_SHORTCUT + ":" + delegationId + "." + keycloakTokenId.substring(separator + 1);
+    }
+
     /** The delegation id of a delegation token's id; empty for any other token. */
     public static Optional<String> delegationIdOf(String tokenId) {
         if (tokenId == null) {

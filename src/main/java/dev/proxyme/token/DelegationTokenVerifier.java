@@ -2,6 +2,7 @@ package dev.proxyme.token;
 
 import java.util.Optional;
 
+import dev.proxyme.Proxyme;
 import dev.proxyme.model.Agent;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.Portals;
@@ -12,13 +13,16 @@ import org.keycloak.TokenVerifier;
 import org.keycloak.common.VerificationException;
 import org.keycloak.common.util.Time;
 import org.keycloak.crypto.SignatureProvider;
+import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.Urls;
+import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * Verifies a delegation token locally, with the checks of Keycloak's standard introspection (signature by a realm
@@ -104,6 +108,10 @@ public class DelegationTokenVerifier {
             logger.debug("Delegation token refused: delegation unknown or ended");
             return Optional.empty();
         }
+        if (token.getSessionId() != null && !isStillInItsLoginSession(token, delegation.get(), agentClient)) {
+            logger.debug("Delegation token refused: its login session or the agent's place in it has ended");
+            return Optional.empty();
+        }
         return Optional.of(new VerifiedToken(token, delegation.get(), user, agentClient));
     }
 
@@ -118,6 +126,19 @@ public class DelegationTokenVerifier {
                 .filter(delegation -> delegation.userId().equals(token.getSubject())
                         && delegation.agentClientId().equals(token.getIssuedFor()))
                 .filter(delegation -> isStillReachable(realm, delegation, token));
+    }
+
+    /**
+     * A token of a standard flow (authorization code, device grant) names the user's Keycloak session, as Keycloak's
+     * introspection checks it: the session must still be valid and hold the agent's client session of that delegation.
+     */
+    private boolean isStillInItsLoginSession(AccessToken token, Delegation delegation, ClientModel agentClient) {
+        UserSessionModel userSession = session.sessions().getUserSession(realm, token.getSessionId());
+        if (userSession == null || !AuthenticationManager.isSessionValid(realm, userSession)) {
+            return false;
+        }
+        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(agentClient.getId());
+        return clientSession != null && delegation.id().equals(clientSession.getNote(Proxyme.DELEGATION_NOTE));
     }
 
     /**

@@ -34,13 +34,15 @@ public record DelegationRepresentation(
         @JsonProperty("granted_by") String grantedBy,
         @JsonProperty("tokens_issued") long tokensIssued,
         @JsonProperty("last_token_at") Long lastTokenAt,
-        @JsonProperty("last_used_at") Long lastUsedAt) {
+        @JsonProperty("last_used_at") Long lastUsedAt,
+        @JsonProperty("grant_flow") String grantFlow) {
 
     public static DelegationRepresentation forAdministrators(Delegation delegation, TokenUsage usage) {
         return new DelegationRepresentation(delegation.id(), delegation.userId(), delegation.agentClientId(), null,
                 delegation.portalClientId(), null, List.copyOf(delegation.scopes().names()), delegation.purpose(),
                 delegation.status().name(), delegation.createdAt(), null, delegation.expiresAt(), delegation.endedAt(),
-                delegation.endReason(), delegation.grantedBy().toString(), usage.tokensIssued(), usage.lastIssuedAt(), null);
+                delegation.endReason(), delegation.grantedBy().toString(), usage.tokensIssued(), usage.lastIssuedAt(), null,
+                delegation.grantFlow());
     }
 
     public static DelegationRepresentation forUser(RealmModel realm, Delegation delegation, TokenUsage usage) {
@@ -48,7 +50,7 @@ public record DelegationRepresentation(
                 ClientNames.displayName(realm, delegation.agentClientId()), delegation.portalClientId(),
                 ClientNames.displayName(realm, delegation.portalClientId()), List.copyOf(delegation.scopes().names()), delegation.purpose(),
                 delegation.status().label(), null, delegation.createdAt(), delegation.expiresAt(), delegation.endedAt(),
-                delegation.endReason(), null, usage.tokensIssued(), null, usage.lastIssuedAt());
+                delegation.endReason(), null, usage.tokensIssued(), null, usage.lastIssuedAt(), delegation.grantFlow());
     }
 
     /** The user's page's view of it: FreeMarker reads maps unambiguously (a record's accessors look like methods to it). */

@@ -120,6 +120,47 @@ class AgentRegistrationIT {
         assertError(client.proxyme("register_agent", root, Map.of("scopes", List.of("read"), "name", "x".repeat(256))), 400, "invalid_request");
     }
 
+    /** RFC 7591 names: redirect URIs turn the authorization code flow on, PKCE S256 always, "none" makes it public. */
+    @Test
+    void registersAPublicAgentForTheStandardFlows() {
+        Reply reply = client.registerAgent(Map.of("name", "Desktop agent", "scopes", List.of("read"), "portals", List.of("portal-a"),
+                "redirect_uris", List.of("http://127.0.0.1/callback", "https://agent.example/oauth/callback"),
+                "token_endpoint_auth_method", "none"));
+        assertEquals(201, reply.status(), reply::toString);
+        JsonNode body = reply.json();
+        assertFalse(body.has("client_secret"), "a public agent has no secret");
+        assertEquals("none", body.get("token_endpoint_auth_method").asText());
+        assertEquals(List.of("http://127.0.0.1/callback", "https://agent.example/oauth/callback"), strings(body.get("redirect_uris")));
+        assertEquals(List.of("authorization_code", "urn:ietf:params:oauth:grant-type:device_code", "refresh_token"),
+                strings(body.get("grant_types")), "no Proxyme extension grant without a secret to authenticate it");
+
+        JsonNode rep = adminClient(body.get("client_id").asText());
+        assertTrue(rep.get("publicClient").asBoolean());
+        assertTrue(rep.get("standardFlowEnabled").asBoolean());
+        assertFalse(rep.get("serviceAccountsEnabled").asBoolean());
+        assertFalse(rep.get("implicitFlowEnabled").asBoolean());
+        assertEquals("true", rep.get("attributes").get("oauth2.device.authorization.grant.enabled").asText());
+
+        Reply delegate = client.proxyme("delegate", ProxymeClient.basic(body.get("client_id").asText(), ""),
+                Map.of("delegation_id", "00000000-0000-0000-0000-000000000000"));
+        assertEquals(401, delegate.status(), () -> "a public agent cannot use the JSON operations: " + delegate);
+    }
+
+    @Test
+    void refusesRedirectUrisAnAttackerCouldReceiveCodesAt() {
+        for (Object redirectUris : List.of(List.of("http://agent.example/callback"), List.of("https://agent.example/*"),
+                List.of("https://agent.example/cb#frag"), List.of("javascript:alert(1)"), List.of("/relative"),
+                List.of("https://user@agent.example/cb"), List.of("https://agent.example/cb\r\nX: y"), List.of(),
+                List.of("http://127.0.0.1.evil.example/cb"), List.of("https://agent.example/ cb"))) {
+            Reply reply = client.registerAgent(Map.of("scopes", List.of("read"), "redirect_uris", redirectUris));
+            assertError(reply, 400, "invalid_redirect_uri");
+        }
+        Reply badMethod = client.registerAgent(Map.of("scopes", List.of("read"), "token_endpoint_auth_method", "private_key_jwt"));
+        assertError(badMethod, 400, "invalid_client_metadata");
+        Reply notAList = client.registerAgent(Map.of("scopes", List.of("read"), "redirect_uris", "https://agent.example/cb"));
+        assertEquals(400, notAList.status(), notAList::toString);
+    }
+
     private JsonNode adminClient(String clientId) {
         Reply reply = client.get(URI.create(client.adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(client.rootToken()));
         assertEquals(200, reply.status(), reply::toString);

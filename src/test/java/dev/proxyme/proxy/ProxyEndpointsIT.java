@@ -93,6 +93,38 @@ class ProxyEndpointsIT {
         }
     }
 
+    /**
+     * The metadata endpoint answers only the proxy (the portal's secret), names only the portal's own resource URIs on
+     * the origin the client used, and puts nothing a client sent into the header it answers with.
+     */
+    @Test
+    void theMetadataEndpointAnswersOnlyTheProxyAndOnlyForThePortalsResources() {
+        URI metadata = client.proxymeUri(REALM, "proxy/metadata");
+        Map<String, String> forwarded = Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "portal-a.example",
+                "X-Forwarded-Uri", "/.well-known/oauth-protected-resource");
+        Reply withoutSecret = client.request(metadata, "GET", null, null, Map.of("X-Proxyme-Portal", "portal-a"));
+        assertEquals(401, withoutSecret.status(), withoutSecret::toString);
+        assertEquals("invalid_client", withoutSecret.text("error"));
+        Reply answered = client.request(metadata, "GET", null, null, ProxymeClient.proxyHeaders("portal-a", forwarded));
+        assertEquals(200, answered.status(), answered::toString);
+        assertEquals("https://portal-a.example", answered.text("resource"));
+        assertEquals(client.issuer(REALM), answered.json().get("authorization_servers").get(0).asText());
+        for (Map<String, String> foreign : List.of(
+                Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.example", "X-Forwarded-Uri", "/.well-known/oauth-protected-resource"),
+                Map.of("X-Forwarded-Proto", "http", "X-Forwarded-Host", "portal-a.example", "X-Forwarded-Uri", "/.well-known/oauth-protected-resource"),
+                Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "portal-a.example\"x", "X-Forwarded-Uri", "/.well-known/oauth-protected-resource"),
+                Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "portal-a.example", "X-Forwarded-Uri", "/.well-known/oauth-protected-resource/other"))) {
+            Reply refused = client.request(metadata, "GET", null, null, ProxymeClient.proxyHeaders("portal-a", foreign));
+            assertEquals(404, refused.status(), () -> foreign + ": " + refused);
+            assertEquals("not_found", refused.text("error"));
+        }
+        Reply injected = client.request(client.proxymeUri(REALM, "proxy/check"), "GET", null, null, ProxymeClient.proxyHeaders("portal-a",
+                Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "X-Forwarded-Host", "portal-a.example\", x=\"y")));
+        assertEquals(401, injected.status(), injected::toString);
+        String challenge = injected.headers().firstValue("WWW-Authenticate").orElse("");
+        assertFalse(challenge.contains("x=") || challenge.contains("resource_metadata"), "nothing of the client's in the challenge: " + challenge);
+    }
+
     @Test
     void theSessionEndpointRefusesWhatIsNotAValidTokenForThisPortal() {
         URI session = client.proxymeUri(REALM, "proxy/session");

@@ -61,6 +61,7 @@ abstract class ReverseProxyContract {
         agent = client.registerAgent(List.of("read", "write"), List.of("portal-a", "portal-b"));
         portal = new EchoPortal();
         proxy = startProxy(server, REALM, "portal-a", portal.hostAndPort());
+        client.setClientAttribute("portal-a", "proxyme.resource", PORTAL_A_RESOURCE + " " + proxy.uri("/reports"));
     }
 
     @AfterAll
@@ -68,6 +69,48 @@ abstract class ReverseProxyContract {
         proxy.close();
         portal.close();
         client.setPortalRoutes("portal-a", null);
+        client.setClientAttribute("portal-a", "proxyme.resource", PORTAL_A_RESOURCE);
+    }
+
+    /** portal-a's resource URI in the test realm; the tests add the proxy's own for the portal's /reports. */
+    private static final String PORTAL_A_RESOURCE = "https://portal-a.example/";
+
+    /**
+     * The portal as an OAuth protected resource (RFC 9728; MCP authorization): a refusal says where the resource's
+     * metadata is and which scope the route needs; the proxy serves the metadata at the path-suffixed well-known URL,
+     * naming the realm as the authorization server; a token short of the route's scope gets the scopes to ask for.
+     */
+    @Test
+    void theProxyIsAProtectedResourceThatTellsClientsWhereToAuthorize() {
+        String metadataUrl = proxy.uri("/.well-known/oauth-protected-resource/reports").toString();
+        Reply unauthorized = through("GET", "/reports/1", Map.of());
+        String challenge = unauthorized.headers().firstValue("WWW-Authenticate").orElse("");
+        assertEquals(401, unauthorized.status(), unauthorized::toString);
+        assertTrue(challenge.contains("resource_metadata=\"" + metadataUrl + "\""), challenge);
+        assertTrue(challenge.contains("scope=\"read\""), challenge);
+        assertFalse(challenge.contains("error="), "no error code when no token was sent (RFC 6750 section 3.1): " + challenge);
+
+        Reply metadata = client.get(URI.create(metadataUrl), null);
+        assertEquals(200, metadata.status(), metadata::toString);
+        assertEquals(proxy.uri("/reports").toString(), metadata.text("resource"), "the resource the URL was built from");
+        assertEquals(List.of(server.realmUrl(REALM)), ProxymeClient.JSON.convertValue(metadata.json().get("authorization_servers"), List.class));
+        assertEquals(List.of("read", "write"), ProxymeClient.JSON.convertValue(metadata.json().get("scopes_supported"), List.class));
+        assertEquals(List.of("header"), ProxymeClient.JSON.convertValue(metadata.json().get("bearer_methods_supported"), List.class));
+        assertEquals(404, client.get(proxy.uri("/.well-known/oauth-protected-resource"), null).status(),
+                "the portal has no resource URI for the origin alone");
+        assertEquals(404, client.get(proxy.uri("/.well-known/oauth-protected-resource/reportsX"), null).status());
+
+        Reply elsewhere = through("GET", "/status", Map.of("Authorization", "Bearer not-a-token"));
+        String rootChallenge = elsewhere.headers().firstValue("WWW-Authenticate").orElse("");
+        assertTrue(rootChallenge.contains("error=\"invalid_token\""), rootChallenge);
+        assertTrue(rootChallenge.contains("resource_metadata=\"" + proxy.uri("/.well-known/oauth-protected-resource") + "\""), rootChallenge);
+
+        String readOnly = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        Reply stepUp = through("POST", "/reports/1", Map.of("Authorization", bearer(readOnly)));
+        assertEquals(403, stepUp.status(), stepUp::toString);
+        String insufficient = stepUp.headers().firstValue("WWW-Authenticate").orElse("");
+        assertTrue(insufficient.contains("error=\"insufficient_scope\"") && insufficient.contains("scope=\"read write\""),
+                "the scopes to ask for, the held one kept: " + insufficient);
     }
 
     @Test

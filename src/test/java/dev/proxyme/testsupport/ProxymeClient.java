@@ -219,6 +219,32 @@ public final class ProxymeClient {
         return new RegisteredAgent(reply.text("client_id"), reply.text("client_secret"));
     }
 
+    /** Registers an agent with any of register_agent's fields (RFC 7591 names included); the reply as it came. */
+    public Reply registerAgent(Map<String, Object> body) {
+        return proxyme("register_agent", bearer(rootToken()), body);
+    }
+
+    /** The claims of a JWT, unverified: what the tests read of tokens they were just given. */
+    public static JsonNode claims(String jwt) {
+        try {
+            return JSON.readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The realm's issuer, as its discovery document and every token name it. */
+    public String issuer(String realm) {
+        return server.realmUrl(realm);
+    }
+
+    /** The user's delegations as their own page's API lists them (a password-grant token of the user). */
+    public JsonNode myDelegations(String username, String password) {
+        Reply reply = get(proxymeUri(REALM, "my/delegations"), bearer(userToken(username, password)));
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json();
+    }
+
     public record RegisteredAgent(String clientId, String secret) {
         public String basicAuth() {
             return basic(clientId, secret);

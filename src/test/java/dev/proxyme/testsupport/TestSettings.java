@@ -12,7 +12,7 @@ record TestSettings(Path repository, Path buildDirectory, Path keycloakDistribut
     static TestSettings fromSystemProperties() {
         Path repository = Path.of(System.getProperty("proxyme.repo", ".")).toAbsolutePath().normalize();
         Path build = repository.resolve("target");
-        String version = System.getProperty("keycloak.version", "26.7.3");
+        String version = System.getProperty("keycloak.version", "26.7.5");
         Path dist = Path.of(System.getProperty("keycloak.dist", build.resolve("keycloak-" + version).toString()));
         Path jar = Path.of(System.getProperty("proxyme.jar", build.resolve("proxyme-keycloak.jar").toString()));
         if (!Files.isRegularFile(jar)) {

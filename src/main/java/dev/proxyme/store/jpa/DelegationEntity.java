@@ -96,6 +96,10 @@ public class DelegationEntity {
     @Column(name = "GRANTED_SESSION_ID", length = 64)
     private String grantedSessionId;
 
+    /** The standard OAuth flow in which the user approved (authorization_code, device_code), or null. */
+    @Column(name = "GRANT_FLOW", length = 32)
+    private String grantFlow;
+
 
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
@@ -127,4 +131,6 @@ public class DelegationEntity {
     public void setPurpose(String purpose) { this.purpose = purpose; }
     public String getGrantedSessionId() { return grantedSessionId; }
     public void setGrantedSessionId(String grantedSessionId) { this.grantedSessionId = grantedSessionId; }
+    public String getGrantFlow() { return grantFlow; }
+    public void setGrantFlow(String grantFlow) { this.grantFlow = grantFlow; }
 }

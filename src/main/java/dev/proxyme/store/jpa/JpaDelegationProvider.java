@@ -47,6 +47,7 @@ public class JpaDelegationProvider implements DelegationProvider {
         entity.setGrantedById(delegation.grantedBy().id());
         entity.setPurpose(delegation.purpose());
         entity.setGrantedSessionId(delegation.grantedSessionId());
+        entity.setGrantFlow(delegation.grantFlow());
         em.persist(entity);
     }
 
@@ -230,6 +231,6 @@ public class JpaDelegationProvider implements DelegationProvider {
                 entity.getPortalClientId(), Scopes.parse(entity.getScopes()), entity.getStatus(), entity.getCreatedAt(),
                 entity.getExpiresAt(), entity.getEndedAt(), entity.getEndReason(),
                 new Actor(Actor.Type.valueOf(entity.getGrantedByType()), entity.getGrantedById()), entity.getPurpose(),
-                entity.getGrantedSessionId());
+                entity.getGrantedSessionId(), entity.getGrantFlow());
     }
 }

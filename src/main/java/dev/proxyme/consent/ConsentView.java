@@ -1,0 +1,54 @@
+package dev.proxyme.consent;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Scopes;
+import dev.proxyme.web.ClientNames;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * What the consent page shows, whichever way the agent asked (Proxyme's own request, or Keycloak's authorization and
+ * device endpoints): the agent, the portal, each scope with its consent text (a step-up shows the union, the new ones
+ * marked), the purpose, how long access lasts and how long each token lives. The template is {@value #TEMPLATE}.
+ */
+final class ConsentView {
+
+    static final String TEMPLATE = "proxyme-consent.ftl";
+
+    private ConsentView() {
+    }
+
+    static Map<String, Object> of(RealmModel realm, Agent agent, ClientModel portal, String portalClientId, Scopes granted,
+                                  Scopes requested, String purpose, long delegationSeconds) {
+        List<Map<String, Object>> scopes = new ArrayList<>();
+        for (String name : granted.union(requested).names()) {
+            ClientScopeModel scope = KeycloakModelUtils.getClientScopeByName(realm, name);
+            String text = scope == null || scope.getConsentScreenText() == null || scope.getConsentScreenText().isBlank()
+                    ? name : scope.getConsentScreenText();
+            scopes.add(Map.of("name", name, "text", text, "isNew", !granted.names().contains(name)));
+        }
+        Map<String, Object> view = new HashMap<>();
+        view.put("view", "consent");
+        view.put("agentName", ClientNames.displayName(agent.client()));
+        view.put("agentClientId", agent.clientId());
+        view.put("portalName", portal == null ? portalClientId : ClientNames.displayName(portal));
+        view.put("portalClientId", portalClientId);
+        view.put("scopes", scopes);
+        view.put("stepUp", !granted.isEmpty());
+        if (purpose != null) {
+            view.put("purpose", purpose);
+        }
+        view.put("durationMinutes", delegationSeconds / 60);
+        view.put("durationHours", delegationSeconds / 3600);
+        view.put("durationInHours", delegationSeconds % 3600 == 0);
+        view.put("tokenMinutes", Math.max(1, agent.tokenLifetimeSeconds() / 60));
+        return view;
+    }
+}

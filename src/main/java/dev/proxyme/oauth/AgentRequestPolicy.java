@@ -1,0 +1,92 @@
+package dev.proxyme.oauth;
+
+import java.util.Optional;
+
+import dev.proxyme.ProxymeException;
+import dev.proxyme.consent.StandardFlowRequest;
+import dev.proxyme.model.Agent;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.protocol.oidc.endpoints.request.AuthorizationEndpointRequest;
+import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceAuthorizationRequestContext;
+import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
+import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
+
+/**
+ * Checks an agent's authorization request (authorization and device endpoints) before the user sees anything: PKCE
+ * with S256 at the authorization endpoint, the {@code resource} names a portal the agent is registered for (RFC 8707 section 2: {@code invalid_target}), at least
+ * one requested scope is one it may be delegated ({@code invalid_scope}), the {@code purpose} is short, printable text.
+ * Keycloak's device endpoint keeps no {@code resource}: the policy keeps it with the device code's parameters, where
+ * the consent page finds it. Clients that are not agents pass untouched.
+ */
+public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
+
+    private final KeycloakSession session;
+
+    public AgentRequestPolicy(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        switch (context.getEvent()) {
+            case AUTHORIZATION_REQUEST -> {
+                AuthorizationRequestContext authorization = (AuthorizationRequestContext) context;
+                Optional<Agent> agent = Agent.of(authorization.getClient());
+                if (agent.isPresent()) {
+                    checkPkce(authorization.getAuthorizationEndpointRequest());
+                    check(agent.get(), authorization.getAuthorizationEndpointRequest(), authorization.getRequestParameters());
+                }
+            }
+            case DEVICE_AUTHORIZATION_REQUEST -> {
+                DeviceAuthorizationRequestContext device = (DeviceAuthorizationRequestContext) context;
+                Optional<Agent> agent = Agent.of(session.getContext().getClient());
+                if (agent.isPresent()) {
+                    check(agent.get(), device.getRequest(), device.getRequestParameters());
+                    String resource = device.getRequest().getResource();
+                    if (resource != null) {
+                        device.getRequest().getAdditionalReqParams().put(StandardFlowRequest.RESOURCE_PARAM, resource);
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * RFC 7636 with S256, as OAuth 2.1 and MCP require of every client: a code intercepted on its way back (a loopback
+     * port taken by another program, say) is useless without the verifier. Keycloak checks the verifier at the token
+     * endpoint for every code issued with a challenge.
+     */
+    private static void checkPkce(AuthorizationEndpointRequest request) throws ClientPolicyException {
+        if (request.getCodeChallenge() == null || !"S256".equals(request.getCodeChallengeMethod())) {
+            throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST,
+                    "PKCE is required: send code_challenge with code_challenge_method S256", Response.Status.BAD_REQUEST);
+        }
+    }
+
+    private void check(Agent agent, AuthorizationEndpointRequest request, MultivaluedMap<String, String> rawParameters)
+            throws ClientPolicyException {
+        // The raw value: Keycloak silently strips control characters from additional parameters and drops long ones.
+        String purpose = rawParameters == null ? null : rawParameters.getFirst(StandardFlowRequest.PURPOSE_PARAM);
+        if (purpose == null) {
+            purpose = request.getAdditionalReqParams().get(StandardFlowRequest.PURPOSE_PARAM);
+        }
+        try {
+            StandardFlowRequest.check(session.getContext().getRealm(), agent, request.getResource(), request.getScope(), purpose);
+        } catch (ProxymeException refused) {
+            throw new ClientPolicyException(refused.error(), refused.description(), Response.Status.BAD_REQUEST);
+        }
+    }
+
+    @Override
+    public String getProviderId() {
+        return AgentRequestPolicyFactory.PROVIDER_ID;
+    }
+}

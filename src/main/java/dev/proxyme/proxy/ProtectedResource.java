@@ -1,0 +1,93 @@
+package dev.proxyme.proxy;
+
+import java.net.URI;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.proxyme.model.Portals;
+import org.keycloak.models.ClientModel;
+
+/**
+ * A portal behind the proxy as an OAuth protected resource (RFC 9728): which of its resource URIs a request is for,
+ * where that resource's metadata is served, and which scopes it knows. The proxy names the original request's scheme,
+ * host and URI ({@code X-Forwarded-Proto}, {@code X-Forwarded-Host}, {@code X-Forwarded-Uri}): the resource is the
+ * portal's resource URI (client attribute {@value Portals#RESOURCE_ATTRIBUTE}) on that origin whose path is the longest
+ * prefix of the request's, as MCP clients derive it from the URL they were given.
+ */
+public final class ProtectedResource {
+
+    /** RFC 9728 section 3: the well-known URI suffix; a resource with a path gets it inserted before the path (3.1). */
+    public static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
+
+    private final ClientModel portal;
+    private final String origin;
+
+    private ProtectedResource(ClientModel portal, String origin) {
+        this.portal = portal;
+        this.origin = origin;
+    }
+
+    /** The portal as reached at {@code scheme://host}; the origin is null when the proxy named none usable. */
+    public static ProtectedResource of(ClientModel portal, String forwardedProto, String forwardedHost) {
+        String scheme = forwardedProto == null || forwardedProto.isBlank() ? "https" : forwardedProto.trim();
+        String origin = forwardedHost == null || forwardedHost.isBlank() ? null
+                : Portals.normalizeResource(scheme + "://" + forwardedHost.trim());
+        return new ProtectedResource(portal, origin);
+    }
+
+    /** The portal's resource URI that a request path (or a metadata request's path suffix) is for. */
+    public Optional<String> resourceFor(String requestUri) {
+        if (origin == null) {
+            return Optional.empty();
+        }
+        String path = pathOf(requestUri);
+        return Portals.resourcesOf(portal).stream()
+                .filter(resource -> resource.equals(origin) || resource.startsWith(origin + "/"))
+                .filter(resource -> isPathPrefix(resource.substring(origin.length()), path))
+                .max(Comparator.comparingInt(String::length));
+    }
+
+    /** Where the proxy serves a resource's metadata: the well-known suffix between origin and path (RFC 9728 section 3.1). */
+    public String metadataUrl(String resource) {
+        return origin + WELL_KNOWN + resource.substring(origin.length());
+    }
+
+    /** The metadata URL for a request, or the origin's root form when no resource URI of the portal covers it. */
+    public Optional<String> metadataUrlFor(String requestUri) {
+        if (origin == null) {
+            return Optional.empty();
+        }
+        return Optional.of(resourceFor(requestUri).map(this::metadataUrl).orElse(origin + WELL_KNOWN));
+    }
+
+    /** The scopes the portal's route rules name, in their order: what a client may ask to be delegated for it. */
+    public List<String> scopesSupported() {
+        Set<String> scopes = new LinkedHashSet<>(RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE)).scopes());
+        return List.copyOf(scopes);
+    }
+
+    /** The path suffix of a metadata request's URI: {@code /.well-known/oauth-protected-resource/mcp} is for {@code /mcp}. */
+    public static String resourcePathOfMetadataRequest(String requestUri) {
+        String path = pathOf(requestUri);
+        return path.startsWith(WELL_KNOWN) ? path.substring(WELL_KNOWN.length()) : "";
+    }
+
+    private static String pathOf(String requestUri) {
+        if (requestUri == null || requestUri.isEmpty()) {
+            return "";
+        }
+        try {
+            String path = URI.create(requestUri.startsWith("/") ? requestUri : "/" + requestUri).getRawPath();
+            return path == null ? "" : path.replaceAll("/+$", "");
+        } catch (IllegalArgumentException unreadable) {
+            return "";
+        }
+    }
+
+    private static boolean isPathPrefix(String resourcePath, String path) {
+        return resourcePath.isEmpty() || path.equals(resourcePath) || path.startsWith(resourcePath + "/");
+    }
+}

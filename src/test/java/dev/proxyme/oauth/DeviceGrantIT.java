@@ -1,0 +1,158 @@
+package dev.proxyme.oauth;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.ClientProgram;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
+import static dev.proxyme.oauth.AuthorizationCodeFlowIT.PORTAL_A;
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.claims;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A headless agent on openid-client (npm, unmodified) runs the device authorization grant (RFC 8628) from the realm's
+ * discovery document; the user approves on Proxyme's page in a real Chromium; the agent's poll yields a delegation
+ * token. A client that is not an agent keeps Keycloak's own device flow.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class DeviceGrantIT {
+
+    private final ProxymeClient client;
+
+    DeviceGrantIT(ProxymeClient client) {
+        this.client = client;
+    }
+
+    private ClientProgram openidClient(String clientId, String... more) {
+        List<String> arguments = new ArrayList<>(List.of(client.issuer(REALM), clientId));
+        arguments.addAll(List.of(more));
+        return ClientProgram.node("device-grant.mjs", arguments.toArray(String[]::new));
+    }
+
+    private Reply registerAgent(String name, String authMethod) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("scopes", List.of("read", "write"));
+        body.put("portals", List.of("portal-a", "portal-b"));
+        if (authMethod != null) {
+            body.put("token_endpoint_auth_method", authMethod);
+        }
+        Reply reply = client.registerAgent(body);
+        assertEquals(201, reply.status(), reply::toString);
+        assertTrue(reply.json().get("grant_types").toString().contains("urn:ietf:params:oauth:grant-type:device_code"), reply::toString);
+        return reply;
+    }
+
+    @Test
+    void aConfidentialAgentGetsADelegationThroughTheDeviceGrant() {
+        Reply agent = registerAgent("Calendar Sync", null);
+        String agentId = agent.text("client_id");
+        try (ClientProgram device = openidClient(agentId, "--client-secret", agent.text("client_secret"), "--scope", "write",
+                "--resource", PORTAL_A, "--purpose", "Sync the <b>calendar</b> each night");
+             Browser browser = new Browser()) {
+            JsonNode action = device.await("user_action");
+            assertTrue(action.get("url").asText().startsWith(client.issuer(REALM) + "/device"), action::toString);
+            browser.open(action.get("url").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-consent-form"));
+            assertEquals("Calendar Sync asks for access", browser.text("proxyme-title"));
+            assertEquals("Sync the <b>calendar</b> each night", browser.text("proxyme-purpose"), "shown as text");
+            assertTrue(browser.has(By.cssSelector("#proxyme-return-to.proxyme-return-device")));
+            assertTrue(browser.has(By.id("proxyme-scope-write")));
+            browser.await(By.id("proxyme-approve")).click();
+
+            JsonNode tokens = device.await("tokens");
+            assertTrue(browser.driver().getCurrentUrl().contains("/device/status"),
+                    "no second consent page of Keycloak's own: " + browser.driver().getCurrentUrl());
+            assertFalse(browser.driver().getCurrentUrl().contains("error"), browser.driver().getCurrentUrl());
+            JsonNode claims = claims(tokens.get("access_token").asText());
+            assertEquals(client.userId("alice"), claims.get("sub").asText());
+            assertEquals(agentId, claims.get("azp").asText());
+            assertEquals("portal-a", claims.get("aud").asText());
+            assertEquals("write", claims.get("scope").asText());
+            String delegationId = claims.get("delegation_id").asText();
+            assertTrue(client.isActive(tokens.get("access_token").asText()));
+
+            JsonNode refreshed = claims(device.await("refreshed").get("access_token").asText());
+            assertEquals(delegationId, refreshed.get("delegation_id").asText());
+            assertEquals(0, device.exitCode());
+
+            JsonNode delegation = client.trail(delegationId).get("delegation");
+            assertEquals("device_code", delegation.get("grant_flow").asText(), delegation::toString);
+            assertEquals("Sync the <b>calendar</b> each night", delegation.get("purpose").asText());
+            assertEquals("portal-a", delegation.get("portal").asText());
+        }
+    }
+
+    @Test
+    void aPublicAgentWithoutAResourceGetsItsOnlyPortalAndTheUserMayDeny() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "CLI Agent");
+        body.put("scopes", List.of("read"));
+        body.put("portals", List.of("portal-b"));
+        body.put("token_endpoint_auth_method", "none");
+        Reply registered = client.registerAgent(body);
+        assertEquals(201, registered.status(), registered::toString);
+        assertFalse(registered.json().has("client_secret"), "a public agent has no secret");
+        String agentId = registered.text("client_id");
+        try (Browser browser = new Browser()) {
+            try (ClientProgram device = openidClient(agentId, "--scope", "read", "--no-refresh")) {
+                browser.open(device.await("user_action").get("url").asText());
+                browser.logInIfAsked("bob", "bob-password");
+                browser.await(By.id("proxyme-approve")).click();
+                JsonNode claims = claims(device.await("tokens").get("access_token").asText());
+                assertEquals("portal-b", claims.get("aud").asText());
+                assertEquals(agentId, claims.get("act").get("sub").asText());
+            }
+            try (ClientProgram device = openidClient(agentId, "--scope", "read", "--no-refresh")) {
+                browser.open(device.await("user_action").get("url").asText());
+                browser.logInIfAsked("bob", "bob-password");
+                browser.await(By.id("proxyme-deny")).click();
+                assertEquals("access_denied", device.awaitError().get("error").asText());
+            }
+        }
+    }
+
+    @Test
+    void aDeviceRequestForAnUnknownResourceIsRefusedAtOnce() {
+        Reply agent = registerAgent("Wandering Agent", null);
+        try (ClientProgram device = openidClient(agent.text("client_id"), "--client-secret", agent.text("client_secret"),
+                "--scope", "read", "--resource", "https://unknown.example/")) {
+            JsonNode error = device.awaitError();
+            assertEquals("invalid_target", error.get("error").asText(), error::toString);
+        }
+        try (ClientProgram device = openidClient(agent.text("client_id"), "--client-secret", agent.text("client_secret"),
+                "--scope", "read", "--resource", PORTAL_A, "--purpose", "x".repeat(201))) {
+            assertEquals("invalid_request", device.awaitError().get("error").asText());
+        }
+    }
+
+    /** Proxyme leaves clients that are not agents alone: Keycloak's own grant page, Keycloak's own tokens. */
+    @Test
+    void aClientThatIsNotAnAgentKeepsKeycloaksDeviceFlow() {
+        try (ClientProgram device = openidClient("device-app", "--scope", "profile", "--no-refresh");
+             Browser browser = new Browser()) {
+            browser.open(device.await("user_action").get("url").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("kc-oauth"));
+            assertFalse(browser.has(By.id("proxyme-page")));
+            browser.await(By.id("kc-login")).click();
+            JsonNode claims = claims(device.await("tokens").get("access_token").asText());
+            assertEquals("device-app", claims.get("azp").asText());
+            assertFalse(claims.has("delegation_id"), claims::toString);
+        }
+    }
+}
