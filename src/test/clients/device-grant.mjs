@@ -2,7 +2,11 @@
 // OAuth 2.0 Device Authorization Grant (RFC 8628) with openid-client, used exactly as published.
 //
 //   node device-grant.mjs ISSUER CLIENT_ID [--client-secret SECRET] [--scope SCOPE] [--resource URI]
-//                         [--purpose TEXT] [--no-refresh]
+//                         [--purpose TEXT] [--no-refresh] [--dpop] [--call URL]
+//
+// --dpop: the library's own DPoP support (RFC 9449): a fresh ES256 key, a proof on every token request, tokens bound
+// to it. --call URL: after the tokens (and the refresh), GET URL with the access token through the library's
+// fetchProtectedResource (with a proof when --dpop), and print {"event":"resource","status":..,"www_authenticate":..,"body":..}.
 //
 // ISSUER is the realm's issuer, e.g. http://127.0.0.1:8080/realms/proxyme-demo; the client discovers everything else
 // from it (OpenID Connect Discovery). The secret may also come from the environment: OAUTH_CLIENT_SECRET. Without a
@@ -62,6 +66,8 @@ const { values, positionals } = parseArgs({
     resource: { type: 'string' },
     purpose: { type: 'string' },
     'no-refresh': { type: 'boolean', default: false },
+    dpop: { type: 'boolean', default: false },
+    call: { type: 'string' },
   },
 });
 
@@ -105,13 +111,21 @@ try {
   // The library waits `interval` seconds between polls and handles authorization_pending and slow_down itself.
   // RFC 8707 §2.2: the resource goes to the token endpoint too.
   const tokenParameters = values.resource ? { resource: values.resource } : undefined;
-  const tokens = await client.pollDeviceAuthorizationGrant(config, device, tokenParameters);
+  const dpop = values.dpop ? { DPoP: client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256')) } : undefined;
+  const tokens = await client.pollDeviceAuthorizationGrant(config, device, tokenParameters, dpop);
   emit(tokenEvent('tokens', tokens));
+  let current = tokens;
 
   if (!values['no-refresh']) {
     if (!tokens.refresh_token) fail('no_refresh_token', 'The token response carried no refresh_token');
-    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token, tokenParameters);
-    emit(tokenEvent('refreshed', refreshed));
+    current = await client.refreshTokenGrant(config, tokens.refresh_token, tokenParameters, dpop);
+    emit(tokenEvent('refreshed', current));
+  }
+  if (values.call) {
+    const response = await client.fetchProtectedResource(config, current.access_token, new URL(values.call), 'GET',
+      undefined, undefined, dpop);
+    emit({ event: 'resource', status: response.status, www_authenticate: response.headers.get('www-authenticate'),
+      body: await response.text() });
   }
   process.exit(0);
 } catch (err) {

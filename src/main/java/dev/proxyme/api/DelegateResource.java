@@ -13,6 +13,7 @@ import dev.proxyme.model.Actor;
 import dev.proxyme.model.Agent;
 import dev.proxyme.web.Attempt;
 import dev.proxyme.web.Callers;
+import dev.proxyme.web.DPoPProofs;
 import dev.proxyme.web.JsonBody;
 import dev.proxyme.web.Responses;
 import jakarta.ws.rs.POST;
@@ -57,6 +58,9 @@ public class DelegateResource {
                         "Only agents and trusted backends may obtain delegation tokens");
             }
 
+            if (callingAgent != null) {
+                DPoPProofs.acceptForThisRequest(session);
+            }
             DelegateRequest request = DelegateRequest.from(JsonBody.read(session, body));
             DelegationService.Grant grant = callingAgent != null
                     ? delegateAsAgent(attempt, callingAgent, request)

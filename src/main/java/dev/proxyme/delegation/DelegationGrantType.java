@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Agent;
 import dev.proxyme.model.Scopes;
@@ -49,7 +50,7 @@ public class DelegationGrantType extends OAuth2GrantTypeBase {
         }
         AccessTokenResponse response = new AccessTokenResponse();
         response.setToken(grant.token().encoded());
-        response.setTokenType("Bearer");
+        response.setTokenType(grant.token().tokenType());
         response.setExpiresIn(Math.max(0, grant.token().expiresAt() - Time.currentTime()));
         response.setScope(grant.token().scope());
         response.setOtherClaims(Proxyme.CLAIM_DELEGATION_ID, grant.delegation().id());
@@ -63,7 +64,7 @@ public class DelegationGrantType extends OAuth2GrantTypeBase {
     private static String tokenEndpointError(ProxymeException refusal) {
         return switch (refusal.error()) {
             case OAuthErrorException.INVALID_SCOPE, OAuthErrorException.INVALID_TARGET, OAuthErrorException.INVALID_REQUEST,
-                 OAuthErrorException.SLOW_DOWN -> refusal.error();
+                 OAuthErrorException.SLOW_DOWN, ProxymeErrors.INVALID_DPOP_PROOF -> refusal.error();
             default -> OAuthErrorException.INVALID_GRANT;
         };
     }

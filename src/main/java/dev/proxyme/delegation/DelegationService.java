@@ -33,6 +33,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.representations.dpop.DPoP;
+import org.keycloak.services.util.DPoPUtil;
 
 import static dev.proxyme.ProxymeException.printable;
 
@@ -120,7 +122,9 @@ public class DelegationService {
         String portal = resolvePortal(agent, requestedPortal);
         long seconds = checkDelegationLength(requestedSeconds);
         Actor backend = Actor.backend(backendClientId);
-        Optional<Delegation> covering = covering(user, agent, portal, scopes);
+        // A delegation the agent bound to its DPoP key yields tokens only to that key: the backend's token would be
+        // refused, so it vouches for a delegation of its own.
+        Optional<Delegation> covering = covering(user, agent, portal, scopes).filter(delegation -> delegation.dpopJkt() == null);
         if (covering.isPresent()) {
             return issue(covering.get(), agent, user, scopes, backend);
         }
@@ -196,7 +200,7 @@ public class DelegationService {
         }
         checkStillRegistered(agent, delegation.portalClientId(), scopes);
         checkTokenRate(delegation.id());
-        return delegation;
+        return checkKeyBinding(delegation);
     }
 
     /** The one record of a token Keycloak issued under a delegation (see {@link #issue}). */
@@ -325,7 +329,7 @@ public class DelegationService {
                               String purpose, String loginSessionId, String grantFlow) {
         long now = Time.currentTimeMillis();
         Delegation created = new Delegation(UUID.randomUUID().toString(), realm.getId(), user.getId(), agent.clientId(),
-                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow);
+                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow, null);
         delegations.create(created);
         return created;
     }
@@ -339,11 +343,34 @@ public class DelegationService {
         checkStillRegistered(agent, delegation.portalClientId(), scopes);
         checkLoginSessionLasts(delegation);
         checkTokenRate(delegation.id());
+        delegation = checkKeyBinding(delegation);
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.TOKEN_EXCHANGE);
         MintedToken token = new DelegationTokenMinter(session, realm).mint(agent.client(), user,
                 delegation.portalClientId(), scopes, delegation.id(), delegation.lastTokenSecond(), event);
         recordIssuedToken(delegation, token.tokenId(), token.expiresAt(), token.scope(), actor);
         return new Grant(delegation, token);
+    }
+
+    /**
+     * DPoP (RFC 9449): the proof Keycloak's token endpoint, or Proxyme's {@code delegate}, validated for this request.
+     * The first token issued with one binds the delegation to its key; from then on every token under the delegation
+     * is issued only with a proof made with that key, so a leaked client secret or refresh token alone mints nothing
+     * the proxy would accept. Keycloak's own DPoP mapper puts the key's thumbprint into the token ({@code cnf.jkt}).
+     */
+    private Delegation checkKeyBinding(Delegation delegation) {
+        DPoP proof = session.getAttribute(DPoPUtil.DPOP_SESSION_ATTRIBUTE, DPoP.class);
+        String presented = proof == null ? null : proof.getThumbprint();
+        String bound = delegation.dpopJkt();
+        if (bound == null && presented != null) {
+            bound = delegations.bindDpopKey(realm, delegation.id(), presented);
+            delegation = delegation.boundTo(bound);
+        }
+        if (bound != null && !bound.equals(presented)) {
+            throw ProxymeException.badRequest(ProxymeErrors.INVALID_DPOP_PROOF, presented == null
+                    ? "The delegation is bound to a DPoP key: send a DPoP proof made with it (RFC 9449)"
+                    : "The DPoP proof was made with another key than the one the delegation is bound to");
+        }
+        return delegation;
     }
 
     /** A misbehaving agent renewing in a loop must not fill the database with token records. */

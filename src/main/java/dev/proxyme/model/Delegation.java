@@ -9,10 +9,12 @@ package dev.proxyme.model;
  * @param grantedSessionId the Keycloak login session in which the user approved, when they did in Keycloak's UI
  * @param grantFlow        the standard OAuth flow in which the user approved ({@value #AUTHORIZATION_CODE_FLOW},
  *                         {@value #DEVICE_FLOW}), or null: the delegation's tokens then also live in that login session
+ * @param dpopJkt          the thumbprint (RFC 7638) of the DPoP key the delegation is bound to (RFC 9449), or null: the
+ *                         first token issued with a proof binds it, and every later token must be issued with that key
  */
 public record Delegation(String id, String realmId, String userId, String agentClientId, String portalClientId,
                          Scopes scopes, DelegationStatus status, long createdAt, long expiresAt, Long endedAt,
-                         String endReason, Actor grantedBy, String purpose, String grantedSessionId, String grantFlow) {
+                         String endReason, Actor grantedBy, String purpose, String grantedSessionId, String grantFlow, String dpopJkt) {
 
     public static final String AUTHORIZATION_CODE_FLOW = "authorization_code";
     public static final String DEVICE_FLOW = "device_code";
@@ -34,9 +36,15 @@ public record Delegation(String id, String realmId, String userId, String agentC
         return Math.floorDiv(expiresAt, 1000) - 1;
     }
 
+    /** This delegation bound to a DPoP key. */
+    public Delegation boundTo(String jkt) {
+        return new Delegation(id, realmId, userId, agentClientId, portalClientId, scopes, status, createdAt, expiresAt,
+                endedAt, endReason, grantedBy, purpose, grantedSessionId, grantFlow, jkt);
+    }
+
     /** This delegation as it is once ended. */
     public Delegation endedAs(DelegationStatus ending, long endedAtMillis, String reason) {
         return new Delegation(id, realmId, userId, agentClientId, portalClientId, scopes, ending, createdAt, expiresAt,
-                endedAtMillis, reason, grantedBy, purpose, grantedSessionId, grantFlow);
+                endedAtMillis, reason, grantedBy, purpose, grantedSessionId, grantFlow, dpopJkt);
     }
 }

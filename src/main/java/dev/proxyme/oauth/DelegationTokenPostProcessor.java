@@ -195,7 +195,8 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
     /** RFC 6749 section 5.2: an ended or foreign delegation makes the grant invalid. */
     private static String tokenEndpointError(ProxymeException refusal) {
         return switch (refusal.error()) {
-            case OAuthErrorException.INVALID_SCOPE, OAuthErrorException.INVALID_TARGET, OAuthErrorException.SLOW_DOWN -> refusal.error();
+            case OAuthErrorException.INVALID_SCOPE, OAuthErrorException.INVALID_TARGET, OAuthErrorException.SLOW_DOWN,
+                 ProxymeErrors.INVALID_DPOP_PROOF -> refusal.error();
             default -> OAuthErrorException.INVALID_GRANT;
         };
     }

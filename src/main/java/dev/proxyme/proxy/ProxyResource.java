@@ -16,6 +16,7 @@ import dev.proxyme.token.DelegationTokenVerifier;
 import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
 import dev.proxyme.web.Attempt;
 import dev.proxyme.web.ClientNames;
+import dev.proxyme.web.DPoPProofs;
 import dev.proxyme.web.RequestOrigin;
 import dev.proxyme.web.Responses;
 import jakarta.ws.rs.GET;
@@ -27,12 +28,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
+import org.keycloak.common.VerificationException;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCClientSecretConfigWrapper;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.dpop.DPoP;
 import org.keycloak.services.Urls;
+import org.keycloak.services.util.DPoPUtil;
 
 /**
  * Forward authentication for reverse proxies (nginx {@code auth_request}, Caddy {@code forward_auth}) at
@@ -50,6 +55,7 @@ public class ProxyResource {
 
     public static final String PORTAL_HEADER = "X-Proxyme-Portal";
     public static final String PORTAL_SECRET_HEADER = "X-Proxyme-Portal-Secret";
+    private static final String DPOP_SCHEME = "DPoP";
     /**
      * The session cookie. {@code __Host-}: browsers accept it only Secure, for Path=/ and without Domain, so a sibling
      * subdomain cannot toss its own into the portal's requests (RFC 6265bis section 4.1.3.2).
@@ -84,7 +90,9 @@ public class ProxyResource {
             ClientModel portal = authenticatedPortal();
             checkNoOverride();
             Challenge challenge = new Challenge(portal);
-            VerifiedToken valid = verified(presentedToken(), challenge);
+            String token = presentedToken();
+            VerifiedToken valid = verified(token, challenge);
+            checkProofOfPossession(valid, token);
             Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
             if (!valid.delegation().portalClientId().equals(portal.getClientId())
                     || !challenge.rules.allows(forwardedMethod(), forwardedUri(), scopes)) {
@@ -153,6 +161,11 @@ public class ProxyResource {
             VerifiedToken valid = verified(token, null);
             if (!valid.delegation().portalClientId().equals(portal.getClientId())) {
                 throw insufficientScope(null);
+            }
+            if (boundKeyOf(valid) != null) {
+                // A cookie carries no proof: a bound token stays with the program that holds its key.
+                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
+                        "A DPoP-bound token cannot start a cookie session: send it with a DPoP proof on each request");
             }
             long maxAge = Math.max(0, Math.min(valid.token().getExp(), valid.delegation().expiresAt() / 1000) - Time.currentTime());
             return Responses.noStore(Response.ok("{\"status\":\"session started\"}", MediaType.APPLICATION_JSON_TYPE))
@@ -265,6 +278,62 @@ public class ProxyResource {
                         bearerChallenge(OAuthErrorException.INVALID_TOKEN, challenge, challenge == null ? null : challenge.routeScopes())));
     }
 
+    /**
+     * RFC 9449 section 7: a DPoP-bound token ({@code cnf.jkt}) is accepted only with the {@code DPoP} scheme and a
+     * proof for this very request: {@code htm} and {@code htu} the forwarded method and URL (without query), {@code ath}
+     * the token's hash, signed by the bound key, fresh, its {@code jti} never seen before anywhere in the cluster
+     * (Keycloak's single-use store). A bound token without its key is useless; an unbound one is a Bearer token.
+     */
+    private void checkProofOfPossession(VerifiedToken valid, String token) {
+        String boundKey = boundKeyOf(valid);
+        boolean dpopScheme = DPOP_SCHEME.equalsIgnoreCase(schemeOfAuthorization());
+        if (boundKey == null) {
+            if (dpopScheme) {
+                throw ProxymeException.unauthorized(OAuthErrorException.INVALID_TOKEN, "The token is not DPoP-bound: send it as a Bearer token")
+                        .withChallenge(bearerChallenge(OAuthErrorException.INVALID_TOKEN, null, null));
+            }
+            return;
+        }
+        if (!dpopScheme) {
+            throw dpopRefusal(OAuthErrorException.INVALID_TOKEN, "The token is DPoP-bound: send it with the DPoP scheme and a proof");
+        }
+        List<String> proofs = headers.getRequestHeader(DPoPProofs.HEADER);
+        if (proofs == null || proofs.size() != 1) {
+            throw dpopRefusal(ProxymeErrors.INVALID_DPOP_PROOF, "Send exactly one DPoP proof for this request");
+        }
+        try {
+            DPoP proof = new DPoPUtil.Validator(session).dPoP(proofs.get(0)).accessToken(token)
+                    .uri(forwardedUrlWithoutQuery()).method(forwardedMethod()).validate();
+            DPoPUtil.validateBinding(valid.token(), proof);
+        } catch (VerificationException | java.net.URISyntaxException | RuntimeException invalid) {
+            throw dpopRefusal(ProxymeErrors.INVALID_DPOP_PROOF, "The DPoP proof is not valid for this request");
+        }
+    }
+
+    private static String boundKeyOf(VerifiedToken valid) {
+        AccessToken.Confirmation confirmation = valid.token().getConfirmation();
+        return confirmation == null ? null : confirmation.getKeyThumbprint();
+    }
+
+    private ProxymeException dpopRefusal(String error, String description) {
+        return ProxymeException.unauthorized(error, description).withChallenge("DPoP algs=\""
+                + String.join(" ", DPoPUtil.getDPoPSupportedAlgorithms(session)) + "\", error=\"" + error + "\"");
+    }
+
+    /** The URL the client called, as the proxy names it: RFC 9449 section 4.3 compares {@code htu} without query. */
+    private String forwardedUrlWithoutQuery() {
+        String proto = headers.getHeaderString("X-Forwarded-Proto");
+        String uri = forwardedUri() == null ? "/" : forwardedUri();
+        int end = uri.indexOf('?');
+        return (proto == null ? "https" : proto) + "://" + headers.getHeaderString("X-Forwarded-Host") + (end < 0 ? uri : uri.substring(0, end));
+    }
+
+    private String schemeOfAuthorization() {
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        int space = authorization == null ? -1 : authorization.indexOf(' ');
+        return space < 0 ? null : authorization.substring(0, space);
+    }
+
     /** RFC 6750 section 3.1 with the scopes the request needs (MCP's step-up: a client asks for them and keeps its own). */
     private ProxymeException insufficientScope(Set<String> neededScopes) {
         return ProxymeException.forbidden(OAuthErrorException.INSUFFICIENT_SCOPE, "The delegation does not cover this portal or route")
@@ -370,10 +439,16 @@ public class ProxyResource {
         return sessionCookies.isEmpty() || sessionCookies.get(0).isEmpty() ? null : sessionCookies.get(0);
     }
 
+    /** The token of {@code Authorization: Bearer} (RFC 6750) or {@code Authorization: DPoP} (RFC 9449 section 7.1). */
     private String bearer() {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : null;
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).trim();
+        }
+        if (authorization != null && authorization.regionMatches(true, 0, DPOP_SCHEME + " ", 0, 5)) {
+            return authorization.substring(5).trim();
+        }
+        return null;
     }
 
     private static NewCookie sessionCookie(String value, int maxAge) {

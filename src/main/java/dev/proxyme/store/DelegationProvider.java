@@ -31,6 +31,12 @@ public interface DelegationProvider extends Provider {
      */
     Optional<Delegation> lock(RealmModel realm, String delegationId);
 
+    /**
+     * Binds a delegation to a DPoP key unless it is bound already, atomically: of two first uses with different keys,
+     * one binds. Returns the thumbprint the delegation is bound to afterwards.
+     */
+    String bindDpopKey(RealmModel realm, String delegationId, String jkt);
+
     /** Records how a delegation ended (its status, when, why); the caller holds its lock. */
     void end(Delegation ended);
 

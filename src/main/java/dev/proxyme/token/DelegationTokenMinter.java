@@ -85,7 +85,7 @@ public class DelegationTokenMinter {
 
             AccessTokenResponse response = builder.build();
             return new MintedToken(response.getToken(), token.getId(), token.getIat() == null ? Time.currentTime() : token.getIat(),
-                    token.getExp(), token.getScope());
+                    token.getExp(), token.getScope(), token.getType() == null ? "Bearer" : token.getType());
         } finally {
             // Nothing of the login machinery outlives the mint: the token is the only result.
             session.authenticationSessions().removeRootAuthenticationSession(realm, rootAuthSession);

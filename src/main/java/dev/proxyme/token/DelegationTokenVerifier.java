@@ -22,6 +22,7 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.Urls;
+import org.keycloak.util.TokenUtil;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
@@ -65,6 +66,8 @@ public class DelegationTokenVerifier {
         try {
             TokenVerifier<AccessToken> verifier = TokenVerifier.create(encoded, AccessToken.class)
                     .withDefaultChecks()
+                    // RFC 9449: a DPoP-bound token is typed DPoP; the proxy check verifies its proof.
+                    .tokenType(java.util.List.of(TokenUtil.TOKEN_TYPE_BEARER, TokenUtil.TOKEN_TYPE_DPOP))
                     .realmUrl(Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
             String algorithm = verifier.getHeader().getRawAlgorithm();
             // Only algorithms the realm signs with have a provider: "none" and unknown names have none.

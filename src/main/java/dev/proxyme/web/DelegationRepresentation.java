@@ -35,14 +35,15 @@ public record DelegationRepresentation(
         @JsonProperty("tokens_issued") long tokensIssued,
         @JsonProperty("last_token_at") Long lastTokenAt,
         @JsonProperty("last_used_at") Long lastUsedAt,
-        @JsonProperty("grant_flow") String grantFlow) {
+        @JsonProperty("grant_flow") String grantFlow,
+        @JsonProperty("dpop_jkt") String dpopJkt) {
 
     public static DelegationRepresentation forAdministrators(Delegation delegation, TokenUsage usage) {
         return new DelegationRepresentation(delegation.id(), delegation.userId(), delegation.agentClientId(), null,
                 delegation.portalClientId(), null, List.copyOf(delegation.scopes().names()), delegation.purpose(),
                 delegation.status().name(), delegation.createdAt(), null, delegation.expiresAt(), delegation.endedAt(),
                 delegation.endReason(), delegation.grantedBy().toString(), usage.tokensIssued(), usage.lastIssuedAt(), null,
-                delegation.grantFlow());
+                delegation.grantFlow(), delegation.dpopJkt());
     }
 
     public static DelegationRepresentation forUser(RealmModel realm, Delegation delegation, TokenUsage usage) {
@@ -50,7 +51,8 @@ public record DelegationRepresentation(
                 ClientNames.displayName(realm, delegation.agentClientId()), delegation.portalClientId(),
                 ClientNames.displayName(realm, delegation.portalClientId()), List.copyOf(delegation.scopes().names()), delegation.purpose(),
                 delegation.status().label(), null, delegation.createdAt(), delegation.expiresAt(), delegation.endedAt(),
-                delegation.endReason(), null, usage.tokensIssued(), null, usage.lastIssuedAt(), delegation.grantFlow());
+                delegation.endReason(), null, usage.tokensIssued(), null, usage.lastIssuedAt(), delegation.grantFlow(),
+                delegation.dpopJkt());
     }
 
     /** The user's page's view of it: FreeMarker reads maps unambiguously (a record's accessors look like methods to it). */

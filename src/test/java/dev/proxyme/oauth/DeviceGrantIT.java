@@ -8,6 +8,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.ClientProgram;
+import dev.proxyme.testsupport.EchoPortal;
+import dev.proxyme.testsupport.KeycloakServer;
+import dev.proxyme.testsupport.NginxProxy;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
@@ -30,9 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(KeycloakServerExtension.class)
 class DeviceGrantIT {
 
+    private final KeycloakServer server;
     private final ProxymeClient client;
 
-    DeviceGrantIT(ProxymeClient client) {
+    DeviceGrantIT(KeycloakServer server, ProxymeClient client) {
+        this.server = server;
         this.client = client;
     }
 
@@ -137,6 +142,42 @@ class DeviceGrantIT {
         try (ClientProgram device = openidClient(agent.text("client_id"), "--client-secret", agent.text("client_secret"),
                 "--scope", "read", "--resource", PORTAL_A, "--purpose", "x".repeat(201))) {
             assertEquals("invalid_request", device.awaitError().get("error").asText());
+        }
+    }
+
+    /**
+     * openid-client's own DPoP support (RFC 9449): its tokens are bound to its key, its calls through the shipped nginx
+     * config carry proofs and pass; the same token without the key is refused.
+     */
+    @Test
+    void aDpopBoundDelegationFromOpenidClientPassesTheProxyOnlyWithItsProofs() {
+        Reply agent = registerAgent("Bound Agent", null);
+        try (EchoPortal portal = new EchoPortal();
+             NginxProxy nginx = new NginxProxy(server, REALM, "portal-a", portal.hostAndPort());
+             ClientProgram device = openidClient(agent.text("client_id"), "--client-secret", agent.text("client_secret"),
+                     "--scope", "read", "--resource", PORTAL_A, "--dpop", "--call", nginx.uri("/reports/1").toString());
+             Browser browser = new Browser()) {
+            browser.open(device.await("user_action").get("url").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-approve")).click();
+            JsonNode tokens = device.await("tokens");
+            assertTrue("DPoP".equalsIgnoreCase(tokens.get("token_type").asText()), tokens::toString);
+            JsonNode claims = claims(tokens.get("access_token").asText());
+            assertTrue(claims.path("cnf").has("jkt"), claims::toString);
+            JsonNode refreshed = device.await("refreshed");
+            assertEquals(claims.get("cnf"), claims(refreshed.get("access_token").asText()).get("cnf"), "the same key throughout");
+            JsonNode called = device.await("resource");
+            assertEquals(200, called.get("status").asInt(), called::toString);
+            assertTrue(called.get("body").asText().contains("\"x-proxyme-username\":\"alice\""), called::toString);
+
+            Reply stolen = client.request(nginx.uri("/reports/1"), "GET", null, null,
+                    java.util.Map.of("Authorization", "DPoP " + refreshed.get("access_token").asText()));
+            assertEquals(401, stolen.status(), () -> "a bound token without its key's proof: " + stolen);
+            Reply asBearer = client.request(nginx.uri("/reports/1"), "GET", null, null,
+                    java.util.Map.of("Authorization", ProxymeClient.bearer(refreshed.get("access_token").asText())));
+            assertEquals(401, asBearer.status(), asBearer::toString);
+            String delegationId = claims.get("delegation_id").asText();
+            assertEquals(claims.get("cnf").get("jkt").asText(), client.trail(delegationId).get("delegation").get("dpop_jkt").asText());
         }
     }
 

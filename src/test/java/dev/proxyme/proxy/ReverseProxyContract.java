@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.proxyme.testsupport.DPoPKey;
 import dev.proxyme.testsupport.EchoPortal;
 import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
@@ -74,6 +75,58 @@ abstract class ReverseProxyContract {
 
     /** portal-a's resource URI in the test realm; the tests add the proxy's own for the portal's /reports. */
     private static final String PORTAL_A_RESOURCE = "https://portal-a.example/";
+
+    /**
+     * DPoP (RFC 9449): a delegation the agent renewed with a proof is bound to its key; the proxy passes its token only
+     * with a fresh proof of that key for this very request. A stolen bound token without the key is useless.
+     */
+    @Test
+    void aDpopBoundTokenPassesOnlyWithAFreshProofOfItsKey() {
+        DPoPKey key = new DPoPKey();
+        String userId = client.createUser(true);
+        String delegationId = client.proxyme("delegate", BACKEND, Map.of("user_id", userId, "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a")).text("delegation_id");
+        URI delegate = client.proxymeUri(REALM, "delegate");
+        String body = ProxymeClient.json(Map.of("delegation_id", delegationId));
+        Reply bound = client.request(delegate, "POST", "application/json", body,
+                Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
+        assertEquals(200, bound.status(), bound::toString);
+        assertEquals("DPoP", bound.text("token_type"));
+        String token = bound.text("delegation_token");
+        assertEquals(key.thumbprint(), ProxymeClient.claims(token).get("cnf").get("jkt").asText());
+        String url = proxy.uri("/reports/1").toString();
+
+        Reply passed = through("GET", "/reports/1?month=11", Map.of("Authorization", "DPoP " + token, "DPoP", key.proof("GET", url, token)));
+        assertEquals(200, passed.status(), passed::toString);
+        assertEquals(userId, passed.json().get("headers").get("x-proxyme-user").asText());
+
+        String proof = key.proof("GET", url, token);
+        assertEquals(200, through("GET", "/reports/1", Map.of("Authorization", "DPoP " + token, "DPoP", proof)).status());
+        Map<String, Map<String, String>> refused = new java.util.LinkedHashMap<>();
+        refused.put("the same proof again", Map.of("Authorization", "DPoP " + token, "DPoP", proof));
+        refused.put("as a bearer token", Map.of("Authorization", bearer(token)));
+        refused.put("without a proof", Map.of("Authorization", "DPoP " + token));
+        refused.put("a proof for another URL", Map.of("Authorization", "DPoP " + token, "DPoP", key.proof("GET", proxy.uri("/reports/2").toString(), token)));
+        refused.put("a proof for another method", Map.of("Authorization", "DPoP " + token, "DPoP", key.proof("POST", url, token)));
+        refused.put("a proof by another key", Map.of("Authorization", "DPoP " + token, "DPoP", new DPoPKey().proof("GET", url, token)));
+        refused.put("a proof for no token", Map.of("Authorization", "DPoP " + token, "DPoP", key.proof("GET", url)));
+        refused.put("a stale proof", Map.of("Authorization", "DPoP " + token, "DPoP", key.proof("GET", url, token, System.currentTimeMillis() / 1000 - 600)));
+        for (Map.Entry<String, Map<String, String>> attempt : refused.entrySet()) {
+            Reply reply = through("GET", "/reports/1", attempt.getValue());
+            assertEquals(401, reply.status(), () -> attempt.getKey() + ": " + reply);
+            assertTrue(reply.headers().firstValue("WWW-Authenticate").orElse("").startsWith("DPoP algs="), () -> attempt.getKey() + ": " + reply);
+        }
+
+        Reply unboundRenewal = client.request(delegate, "POST", "application/json", body, Map.of("Authorization", agent.basicAuth()));
+        assertEquals(400, unboundRenewal.status(), unboundRenewal::toString);
+        assertEquals("invalid_dpop_proof", unboundRenewal.text("error"), "the delegation is bound: no proof, no token");
+        Reply otherKey = client.request(delegate, "POST", "application/json", body,
+                Map.of("Authorization", agent.basicAuth(), "DPoP", new DPoPKey().proof("POST", delegate.toString())));
+        assertEquals("invalid_dpop_proof", otherKey.text("error"), otherKey::toString);
+        Reply cookie = client.request(proxy.uri("/.proxyme/session"), "POST", "application/x-www-form-urlencoded",
+                "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), Map.of());
+        assertEquals(400, cookie.status(), () -> "a bound token never becomes a cookie: " + cookie);
+    }
 
     /**
      * The portal as an OAuth protected resource (RFC 9728; MCP authorization): a refusal says where the resource's

@@ -13,7 +13,7 @@ public record DelegationTokenResponse(
         @JsonProperty("delegation_id") String delegationId) {
 
     public static DelegationTokenResponse of(DelegationService.Grant grant) {
-        return new DelegationTokenResponse(grant.token().encoded(), "Bearer",
+        return new DelegationTokenResponse(grant.token().encoded(), grant.token().tokenType(),
                 Math.max(0, grant.token().expiresAt() - Time.currentTime()), grant.token().scope(),
                 grant.delegation().portalClientId(), grant.delegation().id());
     }

@@ -100,6 +100,10 @@ public class DelegationEntity {
     @Column(name = "GRANT_FLOW", length = 32)
     private String grantFlow;
 
+    /** The thumbprint of the DPoP key the delegation is bound to (RFC 9449), or null. */
+    @Column(name = "DPOP_JKT", length = 128)
+    private String dpopJkt;
+
 
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
@@ -133,4 +137,6 @@ public class DelegationEntity {
     public void setGrantedSessionId(String grantedSessionId) { this.grantedSessionId = grantedSessionId; }
     public String getGrantFlow() { return grantFlow; }
     public void setGrantFlow(String grantFlow) { this.grantFlow = grantFlow; }
+    public String getDpopJkt() { return dpopJkt; }
+    public void setDpopJkt(String dpopJkt) { this.dpopJkt = dpopJkt; }
 }

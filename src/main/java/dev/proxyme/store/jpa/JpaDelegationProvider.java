@@ -48,6 +48,7 @@ public class JpaDelegationProvider implements DelegationProvider {
         entity.setPurpose(delegation.purpose());
         entity.setGrantedSessionId(delegation.grantedSessionId());
         entity.setGrantFlow(delegation.grantFlow());
+        entity.setDpopJkt(delegation.dpopJkt());
         em.persist(entity);
     }
 
@@ -63,6 +64,14 @@ public class JpaDelegationProvider implements DelegationProvider {
             em.refresh(locked, LockModeType.PESSIMISTIC_WRITE);
             return toModel(locked);
         });
+    }
+
+    @Override
+    public String bindDpopKey(RealmModel realm, String delegationId, String jkt) {
+        em.createQuery("update DelegationEntity d set d.dpopJkt = :jkt where d.id = :id and d.realmId = :realmId and d.dpopJkt is null")
+                .setParameter("jkt", jkt).setParameter("id", delegationId).setParameter("realmId", realm.getId()).executeUpdate();
+        return em.createQuery("select d.dpopJkt from DelegationEntity d where d.id = :id", String.class)
+                .setParameter("id", delegationId).getResultStream().findFirst().orElse(null);
     }
 
     @Override
@@ -231,6 +240,6 @@ public class JpaDelegationProvider implements DelegationProvider {
                 entity.getPortalClientId(), Scopes.parse(entity.getScopes()), entity.getStatus(), entity.getCreatedAt(),
                 entity.getExpiresAt(), entity.getEndedAt(), entity.getEndReason(),
                 new Actor(Actor.Type.valueOf(entity.getGrantedByType()), entity.getGrantedById()), entity.getPurpose(),
-                entity.getGrantedSessionId(), entity.getGrantFlow());
+                entity.getGrantedSessionId(), entity.getGrantFlow(), entity.getDpopJkt());
     }
 }
