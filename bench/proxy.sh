@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 5's measurement: a request through nginx with Proxyme's check (the shipped proxy/nginx.conf) against nginx
 # straight to the same portal, in one run, wrk on loopback. The portal is an nginx server answering a small JSON
-# body, so the difference is the check. Keycloak runs in production mode on H2.
+# body, so the difference is the check. Issue 14's: the check with the activity log on (the default) against the
+# check with it off (realm attribute proxyme.activity=false), one after the other. Keycloak runs in production mode on H2.
 #   bench/proxy.sh [seconds per run, default 15]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +62,13 @@ fresh_token() {
 }
 fresh_token
 check_url="http://127.0.0.1:$port/realms/proxyme-demo/proxyme/proxy/check"
+# The activity log on or off for the demo realm (realm attribute proxyme.activity), as its administrator sets it.
+activity() {
+  admin=$(curl -sf -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin \
+    "http://127.0.0.1:$port/realms/master/protocol/openid-connect/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  curl -sf -X PUT -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -d "{\"attributes\":{\"proxyme.activity\":\"$1\"}}" "http://127.0.0.1:$port/admin/realms/proxyme-demo" > /dev/null
+}
 
 run() { # url connections seconds [script] -> "rps p50_ms p99_ms non2xx"
   out=$(wrk -t2 -c"$2" -d"$3s" --latency ${4:+-s "$4"} "$1")
@@ -77,14 +85,18 @@ for connections in 4 16; do
   for rep in 1 2 3; do
     fresh_token
     printf '%-28s %10s %9s %9s %s\n' "through nginx, checked c$connections #$rep" $(run "http://127.0.0.1:$checked_port/reports" "$connections" "$duration" "$work/token.lua") | tee -a "$results"
+    activity false
+    printf '%-28s %10s %9s %9s %s\n' "through nginx, unrecorded c$connections #$rep" $(run "http://127.0.0.1:$checked_port/reports" "$connections" "$duration" "$work/token.lua") | tee -a "$results"
+    activity true
     printf '%-28s %10s %9s %9s %s\n' "through nginx, no check c$connections #$rep" $(run "http://127.0.0.1:$direct_port/reports" "$connections" "$duration") | tee -a "$results"
     printf '%-28s %10s %9s %9s %s\n' "check alone c$connections #$rep" $(run "$check_url" "$connections" "$duration" "$work/check.lua") | tee -a "$results"
   done
 done
 # The pair, per repetition: nginx with the check against nginx straight to the portal, measured one after the other.
-awk '{kind = ($3 == "checked") ? "checked" : ($3 == "no") ? "direct" : "alone"; c = $(NF-5); r = $(NF-4)
+awk '{kind = ($3 == "checked") ? "checked" : ($3 == "unrecorded") ? "unrecorded" : ($3 == "no") ? "direct" : "alone"; c = $(NF-5); r = $(NF-4)
       rps[kind, c, r] = $(NF-3); p99[kind, c, r] = $(NF-1)}
      END {for (ci = 1; ci <= 2; ci++) { c = (ci == 1) ? "c4" : "c16"; for (r = 1; r <= 3; r++)
-            printf "%s rep %d: checked/direct req/s %.3f  p99 checked %s ms vs direct %s ms (check alone %s ms)\n", c, r,
-              rps["checked", c, "#" r] / rps["direct", c, "#" r], p99["checked", c, "#" r], p99["direct", c, "#" r], p99["alone", c, "#" r]}}' "$results"
+            printf "%s rep %d: checked/direct req/s %.3f  p99 checked %s ms vs direct %s ms (check alone %s ms)  activity on/off req/s %.2f (p99 %s vs %s ms)\n", c, r,
+              rps["checked", c, "#" r] / rps["direct", c, "#" r], p99["checked", c, "#" r], p99["direct", c, "#" r], p99["alone", c, "#" r],
+              rps["checked", c, "#" r] / rps["unrecorded", c, "#" r], p99["checked", c, "#" r], p99["unrecorded", c, "#" r]}}' "$results"
 rm -f "$results"

@@ -64,6 +64,32 @@
             </#if>
             <p id="proxyme-revoke-hint">${msg("proxymeConsentRevokeHint")}</p>
             <form id="proxyme-consent-form" class="${properties.kcFormClass!}" action="${proxyme.decisionUrl}" method="post">
+                <div id="proxyme-envelope">
+                    <h2>${msg("proxymeEnvelopeTitle")}</h2>
+                    <#if proxyme.envelope.previousBudget??>
+                        <p id="proxyme-envelope-used">${msg("proxymeEnvelopeUsed", proxyme.envelope.previousUsed, proxyme.envelope.previousBudget)}</p>
+                    </#if>
+                    <div class="${properties.kcFormGroupClass!}">
+                        <label for="proxyme-envelope-budget" class="${properties.kcLabelClass!}">${msg((proxyme.envelope.budget??)?then("proxymeEnvelopeBudget", "proxymeEnvelopeBudgetOptional"))}</label>
+                        <input id="proxyme-envelope-budget" name="envelope_budget" type="number" min="1" class="${properties.kcInputClass!}"
+                               <#if proxyme.envelope.budget??>max="${proxyme.envelope.budget?c}" value="${proxyme.envelope.budget?c}" required</#if>>
+                    </div>
+                    <#if proxyme.envelope.routes?has_content>
+                        <fieldset id="proxyme-envelope-routes">
+                            <legend>${msg("proxymeEnvelopeRoutes")}</legend>
+                            <#list proxyme.envelope.routes as route>
+                                <label><input id="proxyme-envelope-route-${route?index}" type="checkbox" name="envelope_route" value="${route}" checked> <code>${route}</code></label><br>
+                            </#list>
+                        </fieldset>
+                    </#if>
+                    <#if proxyme.envelope.notBefore?? && proxyme.envelope.notAfter??>
+                        <p id="proxyme-envelope-window">${msg("proxymeEnvelopeWindow", proxyme.envelope.notBefore?number_to_datetime?string("yyyy-MM-dd HH:mm"), proxyme.envelope.notAfter?number_to_datetime?string("yyyy-MM-dd HH:mm"))}</p>
+                    <#elseif proxyme.envelope.notAfter??>
+                        <p id="proxyme-envelope-window">${msg("proxymeEnvelopeUntil", proxyme.envelope.notAfter?number_to_datetime?string("yyyy-MM-dd HH:mm"))}</p>
+                    <#elseif proxyme.envelope.notBefore??>
+                        <p id="proxyme-envelope-window">${msg("proxymeEnvelopeFrom", proxyme.envelope.notBefore?number_to_datetime?string("yyyy-MM-dd HH:mm"))}</p>
+                    </#if>
+                </div>
                 <#if proxyme.userCode??>
                     <input type="hidden" name="user_code" value="${proxyme.userCode}">
                     <input type="hidden" name="nonce" value="${proxyme.nonce}">

@@ -13,7 +13,34 @@
             .proxyme-delegation form { display: inline-block; margin: 0.25rem 0.5rem 0 0; }
             #proxyme-message { padding: 0.5rem 0.75rem; background: #f3faf2; border-left: 3px solid #3e8635; }
             #proxyme-empty, #proxyme-ended-empty { color: #6a6e73; }
+            .proxyme-activity-link { float: right; font-size: 0.875rem; }
+            .proxyme-activity-table { width: 100%; font-size: 0.875rem; border-collapse: collapse; }
+            .proxyme-activity-table td { padding: 0.2rem 0.4rem; border-bottom: 1px solid #eee; overflow-wrap: anywhere; }
+            .proxyme-refused td { color: #a30000; }
         </style>
+        <#if proxyme.view = "activity">
+        <div id="proxyme-page" class="proxyme-activity">
+            <p><a id="proxyme-back" href="${proxyme.backUrl}">${msg("proxymeActivityBack")}</a></p>
+            <h2>${msg("proxymeActivityCounts")}</h2>
+            <table id="proxyme-activity-counts" class="proxyme-activity-table">
+                <#list proxyme.activity.counts as c>
+                    <tr class="proxyme-count proxyme-${c.decision}"><td><code>${c.method} ${c.path}</code></td><td>${msg("proxymeActivity_" + c.decision)}</td><td class="proxyme-count-value">${c.count?c}</td></tr>
+                <#else>
+                    <tr><td id="proxyme-activity-none">${msg("proxymeActivityNone")}</td></tr>
+                </#list>
+            </table>
+            <h2>${msg("proxymeActivityLatest")}</h2>
+            <table id="proxyme-activity-entries" class="proxyme-activity-table">
+                <#list proxyme.activity.entries as e>
+                    <tr class="proxyme-entry proxyme-${e.decision}"><td>${e.time?number_to_datetime?string("yyyy-MM-dd HH:mm:ss")} UTC</td><td><code>${e.method} ${e.path}</code></td><td>${msg("proxymeActivity_" + e.decision)}</td></tr>
+                </#list>
+            </table>
+            <p>
+                <#if proxyme.page gt 0><a id="proxyme-activity-newer" href="${proxyme.pageUrl}?page=${(proxyme.page - 1)?c}">${msg("proxymeActivityNewer")}</a></#if>
+                <#if proxyme.activity.entries?size == proxyme.activity.max><a id="proxyme-activity-older" href="${proxyme.pageUrl}?page=${(proxyme.page + 1)?c}">${msg("proxymeActivityOlder")}</a></#if>
+            </p>
+        </div>
+        <#else>
         <div id="proxyme-page" class="proxyme-delegations">
             <#if proxyme.message??>
                 <p id="proxyme-message">${msg(proxyme.message)}</p>
@@ -24,6 +51,7 @@
                 <#list proxyme.delegations.active as d>
                     <div id="proxyme-delegation-${d.id}" class="proxyme-delegation">
                         <strong>${d.agentName}</strong> → ${d.portalName}
+                        <a id="proxyme-activity-link-${d.id}" class="proxyme-activity-link" href="${proxyme.activityUrl}${d.id}/activity">${msg("proxymeActivityLink")}</a>
                         <dl>
                             <dt>${msg("proxymeFieldScopes")}</dt><dd class="proxyme-scopes">${d.scopes?join(", ")}</dd>
                             <#if d.purpose??><dt>${msg("proxymeFieldPurpose")}</dt><dd class="proxyme-purpose">${d.purpose}</dd></#if>
@@ -31,6 +59,15 @@
                             <dt>${msg("proxymeFieldEnds")}</dt><dd>${d.expiresAt?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</dd>
                             <dt>${msg("proxymeFieldTokens")}</dt><dd class="proxyme-tokens">${d.tokensIssued}</dd>
                             <dt>${msg("proxymeFieldLastUsed")}</dt><dd><#if d.lastUsedAt??>${d.lastUsedAt?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC<#else>${msg("proxymeNever")}</#if></dd>
+                            <#if d.envelopeBudget??>
+                                <dt>${msg("proxymeFieldCalls")}</dt><dd id="proxyme-envelope-${d.id}" class="proxyme-envelope-count">${msg("proxymeEnvelopeCount", d.envelopeUsed, d.envelopeBudget)}</dd>
+                            </#if>
+                            <#if d.envelopeRoutes??>
+                                <dt>${msg("proxymeFieldRoutes")}</dt><dd class="proxyme-envelope-routes">${d.envelopeRoutes?join(", ")}</dd>
+                            </#if>
+                            <#if d.envelopeNotAfter??>
+                                <dt>${msg("proxymeFieldWindowEnds")}</dt><dd class="proxyme-envelope-window">${d.envelopeNotAfter?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</dd>
+                            </#if>
                         </dl>
                         <form action="${proxyme.revokeUrl}" method="post">
                             <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
@@ -69,5 +106,6 @@
                 </#list>
             </div>
         </div>
+        </#if>
     </#if>
 </@layout.registrationLayout>

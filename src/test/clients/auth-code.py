@@ -2,7 +2,7 @@
 """Authorization code grant + PKCE S256 + resource indicator (RFC 8707), with Debian's python3-authlib.
 
     /usr/bin/python3 auth-code.py ISSUER CLIENT_ID [--client-secret SECRET] [--auth-method client_secret_basic|client_secret_post]
-                     [--scope SCOPE] [--resource URI] [--port N] [--timeout 120] [--pause-before-revoke]
+                     [--scope SCOPE] [--resource URI] [--envelope JSON] [--port N] [--timeout 120] [--pause-before-revoke]
                      [--verify-revocation]
 
 Run it with Debian's /usr/bin/python3: that is the interpreter python3-authlib is installed for.
@@ -159,6 +159,7 @@ def main():
                         help="token endpoint authentication of a confidential client")
     parser.add_argument("--scope")
     parser.add_argument("--resource")
+    parser.add_argument("--envelope", help="a task envelope (JSON) proposed with the authorization request")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--transport", default="auto", choices=["auto", "requests", "urllib"])
@@ -201,8 +202,9 @@ def main():
         resource = {"resource": args.resource} if args.resource else {}
 
         code_verifier = generate_token(64)  # RFC 7636 §4.1: 43..128 unreserved characters
+        extra = {"envelope": args.envelope} if args.envelope else {}
         authorization_url, state = client.create_authorization_url(
-            metadata["authorization_endpoint"], code_verifier=code_verifier, **resource)
+            metadata["authorization_endpoint"], code_verifier=code_verifier, **resource, **extra)
         emit({"event": "user_action", "url": authorization_url})
 
         if not arrived.wait(args.timeout):

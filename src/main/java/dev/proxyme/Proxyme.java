@@ -22,6 +22,12 @@ public final class Proxyme {
      */
     public static final String TOKEN_EVENTS_ATTRIBUTE = "proxyme.tokenEvents";
 
+    /**
+     * Realm attribute: false stops recording what agents do through the proxy (the activity log). On by default; the
+     * benchmark measures the check with and without it.
+     */
+    public static final String ACTIVITY_ATTRIBUTE = "proxyme.activity";
+
     /** Realm role that lets a confidential client's service account vouch for its users' consent. */
     public static final String DELEGATOR_ROLE = "proxyme-delegator";
 
@@ -42,6 +48,8 @@ public final class Proxyme {
     /** Claims of a delegation token, besides the standard ones. */
     public static final String CLAIM_DELEGATION_ID = "delegation_id";
     public static final String CLAIM_PORTAL = "portal";
+    /** Introspection member: the delegation's task envelope and how much of its budget is used. */
+    public static final String CLAIM_ENVELOPE = "envelope";
     /** RFC 8693 section 4.1 actor claim. */
     public static final String CLAIM_ACT = "act";
 

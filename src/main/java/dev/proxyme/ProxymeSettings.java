@@ -9,13 +9,14 @@ import org.keycloak.Config;
  *
  * @param maxTokensPerDelegationPerMinute tokens one node mints under one delegation per minute, at most
  * @param maxRequestsPerAgentPerMinute    delegation requests one node accepts from one agent per minute, at most
+ * @param activityRetentionDays           days the activity log keeps what agents did through the proxy
  */
 public record ProxymeSettings(long minDelegationSeconds, long defaultDelegationSeconds, long maxDelegationSeconds,
                               int minTokenLifetimeSeconds, int maxTokenLifetimeSeconds, int auditRetentionDays,
                               int expiryIntervalSeconds, int maxTokensPerDelegationPerMinute,
-                              int maxRequestsPerAgentPerMinute) {
+                              int maxRequestsPerAgentPerMinute, int activityRetentionDays) {
 
-    public static final ProxymeSettings DEFAULTS = new ProxymeSettings(60, 3600, 24 * 3600, 60, 600, 90, 60, 120, 60);
+    public static final ProxymeSettings DEFAULTS = new ProxymeSettings(60, 3600, 24 * 3600, 60, 600, 90, 60, 120, 60, 30);
 
     private static volatile ProxymeSettings current = DEFAULTS;
 
@@ -35,6 +36,7 @@ public record ProxymeSettings(long minDelegationSeconds, long defaultDelegationS
                 Math.max(1, config.getInt("audit-retention-days", DEFAULTS.auditRetentionDays())),
                 Math.max(1, config.getInt("expiry-interval-seconds", DEFAULTS.expiryIntervalSeconds())),
                 Math.max(1, config.getInt("max-tokens-per-delegation-per-minute", DEFAULTS.maxTokensPerDelegationPerMinute())),
-                Math.max(1, config.getInt("max-requests-per-agent-per-minute", DEFAULTS.maxRequestsPerAgentPerMinute())));
+                Math.max(1, config.getInt("max-requests-per-agent-per-minute", DEFAULTS.maxRequestsPerAgentPerMinute())),
+                Math.max(1, config.getInt("activity-retention-days", DEFAULTS.activityRetentionDays())));
     }
 }

@@ -18,10 +18,12 @@ import dev.proxyme.model.Agent;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.model.TokenUsage;
+import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.AuditProvider;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.store.DelegationQuery;
 import dev.proxyme.web.Attempt;
+import dev.proxyme.web.ActivityRepresentation;
 import dev.proxyme.web.DelegationRepresentation;
 import dev.proxyme.web.Responses;
 import jakarta.ws.rs.DefaultValue;
@@ -80,6 +82,26 @@ public class ProxymeAdminResource {
         List<Delegation> found = delegations.search(realm, query);
         Map<String, TokenUsage> usage = delegations.usage(found.stream().map(Delegation::id).toList());
         return found.stream().map(d -> DelegationRepresentation.forAdministrators(d, usage.getOrDefault(d.id(), TokenUsage.NONE))).toList();
+    }
+
+    /** What agents did under the delegation through the proxy, newest first, paged, with counts per route. */
+    @GET
+    @Path("delegations/{id}/activity")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getActivity(@PathParam("id") String delegationId, @QueryParam("from") NonNegative from,
+                                @QueryParam("to") NonNegative to, @QueryParam("first") @DefaultValue("0") NonNegative first,
+                                @QueryParam("max") @DefaultValue("50") NonNegative max) {
+        auth.users().requireView();
+        return attempt().run(() -> {
+            Delegation delegation = delegations.find(realm, delegationId).orElseThrow(() -> unknown("delegation"));
+            ActivityProvider activity = session.getProvider(ActivityProvider.class);
+            int page = Math.min(ActivityRepresentation.MAX_PAGE, Math.max(1, max.asInt()));
+            Long since = QueryParameters.valueOrNull(from);
+            Long until = QueryParameters.valueOrNull(to);
+            return Responses.json(Response.Status.OK, ActivityRepresentation.of(delegation.id(),
+                    activity.find(realm, delegation.id(), since, until, first.asInt(), page),
+                    activity.countByRoute(realm, delegation.id(), since, until), first.asInt(), page));
+        });
     }
 
     /** One delegation with its whole audit trail, oldest first. */

@@ -15,6 +15,7 @@ import org.keycloak.OAuthErrorException;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.ProxymeSettings;
 import dev.proxyme.model.Agent;
+import dev.proxyme.model.DisplayText;
 import dev.proxyme.model.Portals;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.token.DelegationClaimsMapper;
@@ -262,7 +263,7 @@ public class AgentRegistration {
         if (name == null) {
             return null;
         }
-        if (name.isBlank() || name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+        if (name.isBlank() || name.length() > MAX_NAME_LENGTH || !DisplayText.isPlain(name)) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
                     "'name' must be 1 to " + MAX_NAME_LENGTH + " printable characters");
         }

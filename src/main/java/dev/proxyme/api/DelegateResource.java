@@ -99,7 +99,7 @@ public class DelegateResource {
         UserModel user = userOf(request);
         attempt.user(user.getId());
         return new DelegationService(session, realm).delegateForBackend(backend.getClientId(), user, agent,
-                request.requiredScopes(), request.portal(), request.expiresIn());
+                request.requiredScopes(), request.portal(), request.expiresIn(), request.envelope());
     }
 
     private UserModel userOf(DelegateRequest request) {

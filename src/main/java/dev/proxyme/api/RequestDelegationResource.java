@@ -50,7 +50,7 @@ public class RequestDelegationResource {
 
             RequestDelegationRequest request = RequestDelegationRequest.from(JsonBody.read(session, body));
             DelegationRequest pending = new ConsentService(session, realm).request(agent, request.scopes(), request.portal(),
-                    request.purpose(), request.user(), request.expiresIn());
+                    request.purpose(), request.user(), request.expiresIn(), request.envelope());
             return Responses.json(Response.Status.OK,
                     DelegationRequestResponse.of(pending, Responses.proxymeUri(session, "consent").toString()));
         });

@@ -13,6 +13,7 @@ import dev.proxyme.model.Agent;
 import dev.proxyme.model.AuditAction;
 import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.Delegation;
+import dev.proxyme.model.Envelope;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
@@ -95,10 +96,11 @@ public class AgentConsentAction implements RequiredActionProvider {
         Delegation delegation;
         try {
             DelegationService.Terms terms = delegations.checkTerms(request.agent(), request.scopes(), request.portal().getClientId(), null);
+            Envelope envelope = EnvelopeForm.approved(request.envelope(), context.getHttpRequest().getDecodedFormParameters());
             // The user session Keycloak attaches this login to has the root authentication session's id.
             delegation = delegations.grantByConsent(user, request.agent(), terms, request.purpose(),
                     authSession.getParentSession().getId(), DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession)
-                            ? Delegation.DEVICE_FLOW : Delegation.AUTHORIZATION_CODE_FLOW);
+                            ? Delegation.DEVICE_FLOW : Delegation.AUTHORIZATION_CODE_FLOW, envelope);
         } catch (ProxymeException cannotBeGranted) {
             refuse(context, cannotBeGranted.description());
             return;
@@ -142,7 +144,8 @@ public class AgentConsentAction implements RequiredActionProvider {
         String portal = request.portal().getClientId();
         Map<String, Object> view = ConsentView.of(context.getRealm(), request.agent(), request.portal(), portal,
                 delegations.grantedScopes(context.getUser(), request.agent().clientId(), portal), request.scopes(),
-                request.purpose(), ProxymeSettings.current().defaultDelegationSeconds());
+                request.purpose(), ProxymeSettings.current().defaultDelegationSeconds(), EnvelopeForm.view(request.envelope(),
+                        delegations.activeOf(context.getUser(), request.agent().clientId(), portal)));
         view.put("decisionUrl", context.getActionUrl().toString());
         view.put("standardFlow", true);
         if (DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession)) {

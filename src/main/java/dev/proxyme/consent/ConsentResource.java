@@ -10,7 +10,9 @@ import dev.proxyme.model.Agent;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditAction;
 import dev.proxyme.audit.AuditLog;
+import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.model.AuditRecord;
+import dev.proxyme.model.Envelope;
 import dev.proxyme.web.BrowserPage;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -131,9 +133,15 @@ public class ConsentResource {
         if (ConsentService.isForAnotherUser(request.get(), user)) {
             return refused(user, "consent form for another user");
         }
+        Envelope approvedEnvelope;
+        try {
+            approvedEnvelope = EnvelopeForm.approved(request.get().envelope(), form);
+        } catch (ProxymeException moreThanProposed) {
+            return result(user, "proxymeResultRefused", "refused", 400);
+        }
         try {
             if ("approve".equals(decision)) {
-                consent.approve(user, auth.session().getId(), request.get());
+                consent.approve(user, auth.session().getId(), request.get(), approvedEnvelope);
                 return result(user, "proxymeResultApproved", "approved", 200);
             }
             consent.deny(user, request.get());
@@ -162,7 +170,8 @@ public class ConsentResource {
         }
         ClientModel portal = realm.getClientByClientId(request.portalClientId());
         view = ConsentView.of(realm, agent, portal, request.portalClientId(), consent.alreadyGranted(user, request),
-                request.scopes(), request.purpose(), request.delegationSeconds());
+                request.scopes(), request.purpose(), request.delegationSeconds(), EnvelopeForm.view(request.envelope(),
+                        new DelegationService(session, realm).activeOf(user, request.agentClientId(), request.portalClientId())));
         view.put("userCode", request.userCode());
         view.put("nonce", consent.requests().issueNonce(request, user.getId()));
         view.put("stateChecker", page.stateChecker());

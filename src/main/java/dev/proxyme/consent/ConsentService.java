@@ -10,8 +10,10 @@ import dev.proxyme.model.AuditAction;
 import dev.proxyme.audit.AuditLog;
 import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.Delegation;
+import dev.proxyme.model.DisplayText;
 import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.delegation.RateLimit;
+import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.ProxymeSettings;
 import org.keycloak.common.util.Time;
@@ -65,8 +67,8 @@ public class ConsentService {
     }
 
     public DelegationRequest request(Agent agent, Scopes scopes, String portal, String purpose, String userHint,
-                                     Long delegationSeconds) {
-        if (purpose == null || purpose.length() > MAX_PURPOSE_LENGTH || purpose.chars().anyMatch(Character::isISOControl)) {
+                                     Long delegationSeconds, Envelope envelope) {
+        if (purpose == null || purpose.length() > MAX_PURPOSE_LENGTH || !DisplayText.isPlain(purpose)) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
                     "'purpose' is required: 1 to " + MAX_PURPOSE_LENGTH + " printable characters shown to the user");
         }
@@ -80,7 +82,7 @@ public class ConsentService {
         }
         DelegationService.Terms terms = delegations.checkTerms(agent, scopes, portal, delegationSeconds);
         DelegationRequest request = requests.create(agent.clientId(), terms.portalClientId(), terms.scopes(),
-                purpose.strip(), userHint, terms.delegationSeconds());
+                purpose.strip(), userHint, terms.delegationSeconds(), envelope);
         new AuditLog(session, realm).record(AuditRecord.of(AuditAction.DELEGATION_REQUESTED, Actor.agent(agent.clientId()))
                 .delegation(null, null, agent.clientId(), terms.portalClientId(), terms.scopes().toString())
                 .detail("request " + request.id()));
@@ -111,11 +113,12 @@ public class ConsentService {
      *
      * @throws AlreadyDecidedException when another decision claimed the request first
      */
-    public Delegation approve(UserModel user, String loginSessionId, DelegationRequest request) {
+    public Delegation approve(UserModel user, String loginSessionId, DelegationRequest request, Envelope approvedEnvelope) {
         claim(request);
         try {
             Agent agent = agentOf(request);
-            Delegation delegation = delegations.grantByConsent(user, agent, terms(request), request.purpose(), loginSessionId, null);
+            Delegation delegation = delegations.grantByConsent(user, agent, terms(request), request.purpose(), loginSessionId, null,
+                    approvedEnvelope);
             KeycloakConsentMirror.mirror(session, realm, user, agent.client(), delegation.scopes());
             requests.recordApprovalOnCommit(session, request, delegation.id());
             return delegation;

@@ -26,7 +26,7 @@ final class ConsentView {
     }
 
     static Map<String, Object> of(RealmModel realm, Agent agent, ClientModel portal, String portalClientId, Scopes granted,
-                                  Scopes requested, String purpose, long delegationSeconds) {
+                                  Scopes requested, String purpose, long delegationSeconds, Map<String, Object> envelope) {
         List<Map<String, Object>> scopes = new ArrayList<>();
         for (String name : granted.union(requested).names()) {
             ClientScopeModel scope = KeycloakModelUtils.getClientScopeByName(realm, name);
@@ -49,6 +49,7 @@ final class ConsentView {
         view.put("durationHours", delegationSeconds / 3600);
         view.put("durationInHours", delegationSeconds % 3600 == 0);
         view.put("tokenMinutes", Math.max(1, agent.tokenLifetimeSeconds() / 60));
+        view.put("envelope", envelope);
         return view;
     }
 }

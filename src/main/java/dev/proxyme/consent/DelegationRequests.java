@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.AbstractKeycloakTransaction;
@@ -63,9 +64,10 @@ public class DelegationRequests {
     }
 
     public DelegationRequest create(String agentClientId, String portalClientId, Scopes scopes, String purpose,
-                                    String userHint, long delegationSeconds) {
+                                    String userHint, long delegationSeconds, Envelope envelope) {
         DelegationRequest request = new DelegationRequest(UUID.randomUUID().toString(), UserCodes.generate(),
-                agentClientId, portalClientId, scopes, purpose, userHint, delegationSeconds, Time.currentTime() + lifespanSeconds);
+                agentClientId, portalClientId, scopes, purpose, userHint, delegationSeconds, Time.currentTime() + lifespanSeconds,
+                envelope);
         store.put(REQUEST + request.id(), lifespanSeconds, request.toNotes());
         store.put(CODE + request.userCode(), lifespanSeconds, Map.of("id", request.id()));
         return request;

@@ -5,8 +5,11 @@ import java.util.Optional;
 
 import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Agent;
+import dev.proxyme.model.DisplayText;
+import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Portals;
 import dev.proxyme.model.Scopes;
+import dev.proxyme.web.JsonBody;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -25,17 +28,21 @@ import static dev.proxyme.ProxymeException.printable;
  * names (RFC 8707; without one, the agent's only portal), the requested scopes it is registered for (OpenID Connect's
  * own are not delegated), and the {@code purpose} it gave.
  */
-public record StandardFlowRequest(Agent agent, ClientModel portal, Scopes scopes, String purpose) {
+public record StandardFlowRequest(Agent agent, ClientModel portal, Scopes scopes, String purpose, Envelope envelope) {
 
     public static final String RESOURCE_PARAM = OIDCLoginProtocol.RESOURCE_PARAM;
     public static final String PURPOSE_PARAM = "purpose";
+    /** A task envelope the agent proposes, as JSON: {@code {"budget": 20, "routes": ["GET /reports/*"]}}. */
+    public static final String ENVELOPE_PARAM = "envelope";
 
     /** Checks a request as the agent sent it; refusals carry RFC 6749 and RFC 8707 error codes. */
-    public static StandardFlowRequest check(RealmModel realm, Agent agent, String resource, String scopeParam, String purpose) {
+    public static StandardFlowRequest check(RealmModel realm, Agent agent, String resource, String scopeParam, String purpose,
+                                            String envelope) {
         if (!agent.client().isEnabled()) {
             throw ProxymeException.badRequest(OAuthErrorException.UNAUTHORIZED_CLIENT, "The agent is disabled");
         }
-        return new StandardFlowRequest(agent, portalOf(realm, agent, resource), requestedScopes(agent, scopeParam), checkPurpose(purpose));
+        return new StandardFlowRequest(agent, portalOf(realm, agent, resource), requestedScopes(agent, scopeParam),
+                checkPurpose(purpose), JsonBody.envelopeOf(envelope));
     }
 
     /**
@@ -48,14 +55,18 @@ public record StandardFlowRequest(Agent agent, ClientModel portal, Scopes scopes
         Map<String, String> deviceParams = deviceRequestParams(session, authSession);
         String resource;
         String purpose;
+        String envelope;
         if (deviceParams != null) {
             resource = deviceParams.get(RESOURCE_PARAM);
             purpose = deviceParams.get(PURPOSE_PARAM);
+            envelope = deviceParams.get(ENVELOPE_PARAM);
         } else {
             resource = authSession.getClientNote(RESOURCE_PARAM);
             purpose = authSession.getClientNote(AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + PURPOSE_PARAM);
+            envelope = authSession.getClientNote(AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + ENVELOPE_PARAM);
         }
-        return check(authSession.getRealm(), agent, resource, authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM), purpose);
+        return check(authSession.getRealm(), agent, resource, authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM), purpose,
+                envelope);
     }
 
     /** The additional parameters of the device authorization request the user is approving; null outside the device flow. */
@@ -103,7 +114,7 @@ public record StandardFlowRequest(Agent agent, ClientModel portal, Scopes scopes
         if (purpose == null || purpose.isBlank()) {
             return null;
         }
-        if (purpose.length() > ConsentService.MAX_PURPOSE_LENGTH || purpose.chars().anyMatch(Character::isISOControl)) {
+        if (purpose.length() > ConsentService.MAX_PURPOSE_LENGTH || !DisplayText.isPlain(purpose)) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
                     "'purpose' must be at most " + ConsentService.MAX_PURPOSE_LENGTH + " printable characters");
         }

@@ -17,11 +17,13 @@ import dev.proxyme.model.AuditAction;
 import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
+import dev.proxyme.model.Envelope;
 import dev.proxyme.model.IssuedToken;
 import dev.proxyme.model.Portals;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.token.DelegationTokenMinter;
+import dev.proxyme.token.DelegationTokenVerifier;
 import dev.proxyme.token.MintedToken;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
@@ -73,6 +75,17 @@ public class DelegationService {
         return new Terms(resolvePortal(agent, requestedPortal), scopes, checkDelegationLength(requestedSeconds));
     }
 
+    /** The user's active delegations to the agent for the portal: what a new approval replaces. */
+    public List<Delegation> activeOf(UserModel user, String agentClientId, String portalClientId) {
+        return delegations.findActive(realm, user.getId(), agentClientId, portalClientId, Time.currentTimeMillis());
+    }
+
+    /** Counts a call through the proxy against the delegation's budget; false when the budget is used up. */
+    public boolean consumeCall(Delegation delegation) {
+        Integer budget = delegation.envelope().budget();
+        return budget == null || delegations.consumeCall(realm, delegation.id(), budget);
+    }
+
     /** The scopes the user's active delegations to the agent for the portal grant together. */
     public Scopes grantedScopes(UserModel user, String agentClientId, String portalClientId) {
         Set<String> granted = new LinkedHashSet<>();
@@ -87,7 +100,7 @@ public class DelegationService {
      * delegations to the agent for that portal granted, which it replaces.
      */
     public Delegation grantByConsent(UserModel user, Agent agent, Terms terms, String purpose, String loginSessionId,
-                                     String grantFlow) {
+                                     String grantFlow, Envelope envelope) {
         checkUser(user);
         checkAgentEnabled(agent);
         Actor actor = Actor.user(user.getId());
@@ -97,8 +110,18 @@ public class DelegationService {
                 Time.currentTimeMillis())) {
             revoke(replaced.id(), actor, "superseded");
         }
+        if (grantFlow != null && loginSessionId != null) {
+            // Keycloak keeps one client session per agent in a login session: an approval there takes it over, so the
+            // standard-flow delegation it held (for another portal, say) can no longer be renewed, and ends now.
+            for (Delegation heldSession : delegations.findActiveOfSession(loginSessionId)) {
+                if (heldSession.isOfStandardFlow() && heldSession.agentClientId().equals(agent.clientId())
+                        && heldSession.realmId().equals(realm.getId())) {
+                    revoke(heldSession.id(), actor, "superseded");
+                }
+            }
+        }
         Delegation created = create(user, agent, terms.portalClientId(), scopes, terms.delegationSeconds(), actor, purpose,
-                loginSessionId, grantFlow);
+                loginSessionId, grantFlow, envelope);
         audit.record(AuditRecord.of(AuditAction.DELEGATION_CREATED, actor, created).detail(purpose));
         return created;
     }
@@ -115,7 +138,7 @@ public class DelegationService {
      * delegation to the agent that covers the request, or creates one, and mints a token under it.
      */
     public Grant delegateForBackend(String backendClientId, UserModel user, Agent agent, Scopes scopes,
-                                    String requestedPortal, Long requestedSeconds) {
+                                    String requestedPortal, Long requestedSeconds, Envelope envelope) {
         checkUser(user);
         checkAgentEnabled(agent);
         checkRegisteredScopes(agent, scopes);
@@ -124,11 +147,13 @@ public class DelegationService {
         Actor backend = Actor.backend(backendClientId);
         // A delegation the agent bound to its DPoP key yields tokens only to that key: the backend's token would be
         // refused, so it vouches for a delegation of its own.
-        Optional<Delegation> covering = covering(user, agent, portal, scopes).filter(delegation -> delegation.dpopJkt() == null);
+        // A delegation with an envelope is a task of its own: it is never reused for another.
+        Optional<Delegation> covering = covering(user, agent, portal, scopes)
+                .filter(delegation -> delegation.dpopJkt() == null && delegation.envelope().isEmpty() && envelope.isEmpty());
         if (covering.isPresent()) {
             return issue(covering.get(), agent, user, scopes, backend);
         }
-        Delegation created = create(user, agent, portal, scopes, seconds, backend, null, null, null);
+        Delegation created = create(user, agent, portal, scopes, seconds, backend, null, null, null, envelope);
         audit.record(AuditRecord.of(AuditAction.DELEGATION_CREATED, backend, created));
         return issue(created, agent, user, scopes, backend);
     }
@@ -144,6 +169,7 @@ public class DelegationService {
             throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "The delegation was granted to another agent");
         }
         checkStillActive(delegation);
+        checkRenewableByItsId(delegation);
         boolean narrowed = narrowedScopes != null && !narrowedScopes.isEmpty();
         if (narrowed) {
             checkRegisteredScopes(agent, narrowedScopes);
@@ -322,14 +348,27 @@ public class DelegationService {
     /** The user's newest active delegation to the agent for the portal that covers the scopes. */
     private Optional<Delegation> covering(UserModel user, Agent agent, String portal, Scopes scopes) {
         return delegations.findActive(realm, user.getId(), agent.clientId(), portal, Time.currentTimeMillis()).stream()
+                .filter(candidate -> !candidate.isOfStandardFlow())
                 .filter(candidate -> candidate.scopes().covers(scopes)).findFirst();
     }
 
+    /**
+     * A delegation approved in a standard flow renews only with its refresh token, in its login session: Keycloak's
+     * safeguards there (a replayed code ends the session, the session's own end) must not be bypassed by the JSON
+     * operations or the extension grant.
+     */
+    private static void checkRenewableByItsId(Delegation delegation) {
+        if (delegation.isOfStandardFlow()) {
+            throw ProxymeException.forbidden(OAuthErrorException.INVALID_GRANT,
+                    "The delegation was approved in a standard OAuth flow: renew it with its refresh token");
+        }
+    }
+
     private Delegation create(UserModel user, Agent agent, String portal, Scopes scopes, long seconds, Actor grantedBy,
-                              String purpose, String loginSessionId, String grantFlow) {
+                              String purpose, String loginSessionId, String grantFlow, Envelope envelope) {
         long now = Time.currentTimeMillis();
         Delegation created = new Delegation(UUID.randomUUID().toString(), realm.getId(), user.getId(), agent.clientId(),
-                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow, null);
+                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow, null, envelope, 0);
         delegations.create(created);
         return created;
     }
@@ -418,10 +457,17 @@ public class DelegationService {
     }
 
     private boolean loginSessionEnded(Delegation delegation) {
-        return delegation.grantedSessionId() != null
-                && (delegation.isOfStandardFlow() || !Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE)))
+        if (delegation.grantedSessionId() == null) {
+            return false;
+        }
+        if (delegation.isOfStandardFlow()) {
+            return !DelegationTokenVerifier.isInItsClientSession(session, realm, delegation);
+        }
+        return !Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE))
                 && session.sessions().getUserSession(realm, delegation.grantedSessionId()) == null;
     }
+
+
 
     private static void checkStillActive(Delegation delegation) {
         if (!delegation.isActiveAt(Time.currentTimeMillis())) {

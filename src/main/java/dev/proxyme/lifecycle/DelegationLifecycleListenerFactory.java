@@ -4,6 +4,7 @@ import dev.proxyme.ProxymeSettings;
 import dev.proxyme.model.Agent;
 import dev.proxyme.model.Actor;
 import dev.proxyme.delegation.DelegationService;
+import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.AuditProvider;
 import dev.proxyme.store.DelegationProvider;
 import org.keycloak.Config;
@@ -74,6 +75,7 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
             removed.getKeycloakSession().getProvider(DelegationProvider.class).removeRealm(removed.getRealm());
             removed.getKeycloakSession().getProvider(AuditProvider.class).removeRealm(removed.getRealm());
+            removed.getKeycloakSession().getProvider(ActivityProvider.class).removeRealm(removed.getRealm());
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.proxyme.ProxymeSettings;
 import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.model.Delegation;
+import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.AuditProvider;
 import dev.proxyme.store.DelegationProvider;
 import org.jboss.logging.Logger;
@@ -63,9 +64,11 @@ public class ExpiryTask implements ScheduledTask {
         long retention = ProxymeSettings.current().auditRetentionDays() * 24L * 3600 * 1000;
         int tokens = delegations.purgeIssuedTokensBefore(Time.currentTimeMillis() - retention);
         int audit = session.getProvider(AuditProvider.class).purgeBefore(Time.currentTimeMillis() - retention);
-        if (expired + sessionEnded + tokens + audit > 0) {
-            logger.debugf("Expired %d delegations, ended %d with their login session, purged %d token records and %d audit rows",
-                    expired, sessionEnded, tokens, audit);
+        long activityRetention = ProxymeSettings.current().activityRetentionDays() * 24L * 3600 * 1000;
+        int activity = session.getProvider(ActivityProvider.class).purgeBefore(Time.currentTimeMillis() - activityRetention);
+        if (expired + sessionEnded + tokens + audit + activity > 0) {
+            logger.debugf("Expired %d delegations, ended %d with their login session, purged %d token records, %d audit rows"
+                    + " and %d activity entries", expired, sessionEnded, tokens, audit, activity);
         }
     }
 

@@ -15,6 +15,7 @@ import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationReprese
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
+import org.keycloak.protocol.oidc.par.clientpolicy.context.PushedAuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
@@ -41,6 +42,15 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
                 if (agent.isPresent()) {
                     checkPkce(authorization.getAuthorizationEndpointRequest());
                     check(agent.get(), authorization.getAuthorizationEndpointRequest(), authorization.getRequestParameters());
+                }
+            }
+            case PUSHED_AUTHORIZATION_REQUEST -> {
+                // PAR (RFC 9126): checked when pushed, with the parameters as the agent sent them.
+                PushedAuthorizationRequestContext pushed = (PushedAuthorizationRequestContext) context;
+                Optional<Agent> agent = Agent.of(pushed.getClient());
+                if (agent.isPresent()) {
+                    checkPkce(pushed.getRequest());
+                    check(agent.get(), pushed.getRequest(), pushed.getRequestParameters());
                 }
             }
             case DEVICE_AUTHORIZATION_REQUEST -> {
@@ -73,16 +83,27 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
 
     private void check(Agent agent, AuthorizationEndpointRequest request, MultivaluedMap<String, String> rawParameters)
             throws ClientPolicyException {
-        // The raw value: Keycloak silently strips control characters from additional parameters and drops long ones.
-        String purpose = rawParameters == null ? null : rawParameters.getFirst(StandardFlowRequest.PURPOSE_PARAM);
-        if (purpose == null) {
-            purpose = request.getAdditionalReqParams().get(StandardFlowRequest.PURPOSE_PARAM);
-        }
+        // Both the value in effect (a request object's wins over the query's) and the raw one: Keycloak silently strips
+        // control characters from additional parameters and drops long ones, so the raw value may be the one refused.
         try {
-            StandardFlowRequest.check(session.getContext().getRealm(), agent, request.getResource(), request.getScope(), purpose);
+            for (String param : new String[]{StandardFlowRequest.PURPOSE_PARAM, StandardFlowRequest.ENVELOPE_PARAM}) {
+                String raw = rawParameters == null ? null : rawParameters.getFirst(param);
+                if (raw != null && !raw.equals(request.getAdditionalReqParams().get(param))) {
+                    check(agent, request, param, raw);
+                }
+            }
+            StandardFlowRequest.check(session.getContext().getRealm(), agent, request.getResource(), request.getScope(),
+                    request.getAdditionalReqParams().get(StandardFlowRequest.PURPOSE_PARAM),
+                    request.getAdditionalReqParams().get(StandardFlowRequest.ENVELOPE_PARAM));
         } catch (ProxymeException refused) {
             throw new ClientPolicyException(refused.error(), refused.description(), Response.Status.BAD_REQUEST);
         }
+    }
+
+    private void check(Agent agent, AuthorizationEndpointRequest request, String param, String raw) {
+        StandardFlowRequest.check(session.getContext().getRealm(), agent, request.getResource(), request.getScope(),
+                param.equals(StandardFlowRequest.PURPOSE_PARAM) ? raw : null,
+                param.equals(StandardFlowRequest.ENVELOPE_PARAM) ? raw : null);
     }
 
     @Override

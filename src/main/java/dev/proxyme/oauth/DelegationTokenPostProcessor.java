@@ -91,13 +91,14 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
             throw refused(realm, grantType, agent.get(), user, delegationId, tokenEndpointError(refusal), refusal.description());
         }
         checkResource(realm, grantType, agent.get(), user, delegation, clientSessionCtx.getAttribute(OAuth2Constants.RESOURCE, String.class));
-        if (OAuth2Constants.REFRESH_TOKEN.equals(grantType) && clientSession.getClient().isPublicClient()) {
-            checkRefreshTokenUnused(realm, agent.get(), user, delegation, context.requestRefreshToken());
-        }
         Scopes scopes = delegation.scopes().intersection(Scopes.parse(token.getScope())).intersection(agent.get().allowedScopes());
         if (scopes.isEmpty()) {
             throw refused(realm, grantType, agent.get(), user, delegationId, OAuthErrorException.INVALID_SCOPE,
                     "The delegation grants none of the requested scopes");
+        }
+        // Last: a refresh refused for another reason leaves the refresh token unused, so that the agent may retry.
+        if (OAuth2Constants.REFRESH_TOKEN.equals(grantType) && clientSession.getClient().isPublicClient()) {
+            checkRefreshTokenUnused(realm, agent.get(), user, delegation, context.requestRefreshToken());
         }
         makeDelegationToken(token, delegation, agent.get(), scopes);
         RefreshToken refreshToken = context.refreshToken();

@@ -55,12 +55,21 @@ public final class ProtectedResource {
         return origin + WELL_KNOWN + resource.substring(origin.length());
     }
 
-    /** The metadata URL for a request, or the origin's root form when no resource URI of the portal covers it. */
+    /**
+     * The metadata URL for a request: its resource's, or the origin's root form when the portal has resource URIs on
+     * that origin but none covers the path; none when the origin is not the portal's (a client's own Host, say).
+     */
     public Optional<String> metadataUrlFor(String requestUri) {
         if (origin == null) {
             return Optional.empty();
         }
-        return Optional.of(resourceFor(requestUri).map(this::metadataUrl).orElse(origin + WELL_KNOWN));
+        Optional<String> resource = resourceFor(requestUri);
+        if (resource.isPresent()) {
+            return resource.map(this::metadataUrl);
+        }
+        boolean portalsOrigin = Portals.resourcesOf(portal).stream()
+                .anyMatch(candidate -> candidate.equals(origin) || candidate.startsWith(origin + "/"));
+        return portalsOrigin ? Optional.of(origin + WELL_KNOWN) : Optional.empty();
     }
 
     /** The scopes the portal's route rules name, in their order: what a client may ask to be delegated for it. */
@@ -69,10 +78,16 @@ public final class ProtectedResource {
         return List.copyOf(scopes);
     }
 
-    /** The path suffix of a metadata request's URI: {@code /.well-known/oauth-protected-resource/mcp} is for {@code /mcp}. */
-    public static String resourcePathOfMetadataRequest(String requestUri) {
+    /**
+     * The path suffix of a metadata request's URI: {@code /.well-known/oauth-protected-resource/mcp} is for {@code /mcp},
+     * the bare well-known URI for the origin; any other URI ({@code /.well-known/oauth-protected-resourceX}) for none.
+     */
+    public static Optional<String> resourcePathOfMetadataRequest(String requestUri) {
         String path = pathOf(requestUri);
-        return path.startsWith(WELL_KNOWN) ? path.substring(WELL_KNOWN.length()) : "";
+        if (path.equals(WELL_KNOWN)) {
+            return Optional.of("");
+        }
+        return path.startsWith(WELL_KNOWN + "/") ? Optional.of(path.substring(WELL_KNOWN.length())) : Optional.empty();
     }
 
     private static String pathOf(String requestUri) {

@@ -9,9 +9,12 @@ import dev.proxyme.Proxyme;
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.delegation.DelegationService;
+import dev.proxyme.model.ActivityEntry;
 import dev.proxyme.model.Actor;
+import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Portals;
 import dev.proxyme.model.Scopes;
+import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.token.DelegationTokenVerifier;
 import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
 import dev.proxyme.web.Attempt;
@@ -91,27 +94,76 @@ public class ProxyResource {
             checkNoOverride();
             Challenge challenge = new Challenge(portal);
             String token = presentedToken();
-            VerifiedToken valid = verified(token, challenge);
-            checkProofOfPossession(valid, token);
-            Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
-            if (!valid.delegation().portalClientId().equals(portal.getClientId())
-                    || !challenge.rules.allows(forwardedMethod(), forwardedUri(), scopes)) {
-                throw insufficientScope(challenge.stepUpScopes(scopes));
+            try {
+                return decide(portal, challenge, token);
+            } catch (ProxymeException refused) {
+                // A refusal is recorded only for a genuine token of this realm: anyone may send garbage.
+                new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(token)
+                        .ifPresent(delegationId -> recordActivity(delegationId, false, refused.error() + ": " + refused.description()));
+                throw refused;
             }
-            String portalClientId = portal.getClientId();
-            return Responses.noStore(Response.ok("{\"allowed\":true}", MediaType.APPLICATION_JSON_TYPE))
-                    .header("X-Proxyme-User", valid.user().getId())
-                    .header("X-Proxyme-Username", valid.user().getUsername())
-                    .header("X-Proxyme-Agent", valid.agent().getClientId())
-                    .header("X-Proxyme-Scopes", String.join(" ", scopes))
-                    .header("X-Proxyme-Delegation", valid.delegation().id())
-                    .header("X-Proxyme-Assertion", AssertionCache.get(valid.token().getId(), portalClientId, Time.currentTime(),
-                            () -> assertion(valid, portalClientId)))
-                    // Always present, empty when the user has none: Caddy 2.6's copy_headers would otherwise copy the
-                    // literal placeholder text of a missing header; the shipped configs drop the empty header.
-                    .header("X-Proxyme-Email", valid.user().getEmail() == null ? "" : valid.user().getEmail())
-                    .build();
         });
+    }
+
+    private Response decide(ClientModel portal, Challenge challenge, String token) {
+        VerifiedToken valid = verified(token, challenge);
+        checkProofOfPossession(valid, token);
+        Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
+        if (!valid.delegation().portalClientId().equals(portal.getClientId())
+                || !challenge.rules.allows(forwardedMethod(), forwardedUri(), scopes)) {
+            throw insufficientScope(challenge, challenge.stepUpScopes(scopes));
+        }
+        checkEnvelope(valid, scopes, challenge);
+        recordActivity(valid.delegation().id(), true, null);
+        String portalClientId = portal.getClientId();
+        return Responses.noStore(Response.ok("{\"allowed\":true}", MediaType.APPLICATION_JSON_TYPE))
+                .header("X-Proxyme-User", valid.user().getId())
+                .header("X-Proxyme-Username", valid.user().getUsername())
+                .header("X-Proxyme-Agent", valid.agent().getClientId())
+                .header("X-Proxyme-Scopes", String.join(" ", scopes))
+                .header("X-Proxyme-Delegation", valid.delegation().id())
+                .header("X-Proxyme-Assertion", AssertionCache.get(valid.token().getId(), portalClientId, Time.currentTime(),
+                        () -> assertion(valid, portalClientId)))
+                // Always present, empty when the user has none: Caddy 2.6's copy_headers would otherwise copy the
+                // literal placeholder text of a missing header; the shipped configs drop the empty header.
+                .header("X-Proxyme-Email", valid.user().getEmail() == null ? "" : valid.user().getEmail())
+                .build();
+    }
+
+    /**
+     * What agents did for their users: the proxy's decision on a request under a delegation, with its method and path
+     * (no query string, no body, no token), queued and written behind (see {@code ActivityProvider}).
+     */
+    private void recordActivity(String delegationId, boolean allowed, String reason) {
+        if ("false".equals(realm.getAttribute(Proxyme.ACTIVITY_ATTRIBUTE))) {
+            return;
+        }
+        String method = forwardedMethod() == null ? "?" : forwardedMethod().toUpperCase(java.util.Locale.ROOT);
+        session.getProvider(ActivityProvider.class).record(new ActivityEntry(realm.getId(), delegationId, Time.currentTimeMillis(),
+                ProxymeException.printable(method.length() > 16 ? method.substring(0, 16) : method), pathForTheLog(), allowed,
+                reason == null ? null : reason.length() > 255 ? reason.substring(0, 255) : reason, NODE));
+    }
+
+    /** The request's path in its canonical form, or as sent (query cut, unprintable characters replaced, 1,000 at most). */
+    private String pathForTheLog() {
+        String uri = forwardedUri() == null ? "" : forwardedUri();
+        int query = uri.indexOf('?');
+        String raw = query < 0 ? uri : uri.substring(0, query);
+        String path = CanonicalPath.of(raw).orElse(ProxymeException.printable(raw));
+        return path.length() > 1000 ? path.substring(0, 1000) : path;
+    }
+
+    /** Which node decided: in a cluster, each decides for itself. */
+    private static final String NODE = nodeName();
+
+    private static String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException unknown) {
+            host = "unknown";
+        }
+        return host + ":" + ProcessHandle.current().pid();
     }
 
     /**
@@ -129,8 +181,8 @@ public class ProxyResource {
             ClientModel portal = authenticatedPortal();
             ProtectedResource protectedResource = ProtectedResource.of(portal, headers.getHeaderString("X-Forwarded-Proto"),
                     headers.getHeaderString("X-Forwarded-Host"));
-            String path = ProtectedResource.resourcePathOfMetadataRequest(forwardedUri());
-            String resource = protectedResource.resourceFor(path)
+            String path = ProtectedResource.resourcePathOfMetadataRequest(forwardedUri()).orElse(null);
+            String resource = Optional.ofNullable(path).flatMap(protectedResource::resourceFor)
                     .filter(found -> protectedResource.metadataUrl(found).endsWith(ProtectedResource.WELL_KNOWN + path))
                     .orElseThrow(() -> ProxymeException.notFound(ProxymeErrors.NOT_FOUND,
                             "The portal has no resource URI for this URL (client attribute " + Portals.RESOURCE_ATTRIBUTE + ")"));
@@ -160,7 +212,7 @@ public class ProxyResource {
             }
             VerifiedToken valid = verified(token, null);
             if (!valid.delegation().portalClientId().equals(portal.getClientId())) {
-                throw insufficientScope(null);
+                throw insufficientScope(null, null);
             }
             if (boundKeyOf(valid) != null) {
                 // A cookie carries no proof: a bound token stays with the program that holds its key.
@@ -310,6 +362,34 @@ public class ProxyResource {
         }
     }
 
+    /**
+     * The delegation's task envelope, after every other check: the window, the routes, and last the budget, so that
+     * only calls that pass count. The budget is counted on the delegation's row in one atomic update, so that of
+     * concurrent calls on any number of nodes exactly the budget passes. A refusal is a 403 the agent can step up from:
+     * it asks its user again, and the page shows what was used.
+     */
+    private void checkEnvelope(VerifiedToken valid, Set<String> scopes, Challenge challenge) {
+        Envelope envelope = valid.delegation().envelope();
+        if (envelope.isEmpty()) {
+            return;
+        }
+        if (!envelope.isOpenAt(Time.currentTime())) {
+            throw envelopeRefusal(challenge, scopes, "The delegation's time window is closed");
+        }
+        if (!envelope.routes().isEmpty() && !EnvelopeRoutes.allow(envelope, forwardedMethod(), forwardedUri())) {
+            throw envelopeRefusal(challenge, scopes, "The delegation's envelope does not include this route");
+        }
+        if (!new DelegationService(session, realm).consumeCall(valid.delegation())) {
+            throw envelopeRefusal(challenge, scopes, "The delegation's call budget is used up (" + envelope.budget() + " of "
+                    + envelope.budget() + "): ask the user for more");
+        }
+    }
+
+    private ProxymeException envelopeRefusal(Challenge challenge, Set<String> scopes, String description) {
+        return ProxymeException.forbidden(OAuthErrorException.INSUFFICIENT_SCOPE, description)
+                .withChallenge(bearerChallenge(OAuthErrorException.INSUFFICIENT_SCOPE, challenge, scopes));
+    }
+
     private static String boundKeyOf(VerifiedToken valid) {
         AccessToken.Confirmation confirmation = valid.token().getConfirmation();
         return confirmation == null ? null : confirmation.getKeyThumbprint();
@@ -335,9 +415,9 @@ public class ProxyResource {
     }
 
     /** RFC 6750 section 3.1 with the scopes the request needs (MCP's step-up: a client asks for them and keeps its own). */
-    private ProxymeException insufficientScope(Set<String> neededScopes) {
+    private ProxymeException insufficientScope(Challenge challenge, Set<String> neededScopes) {
         return ProxymeException.forbidden(OAuthErrorException.INSUFFICIENT_SCOPE, "The delegation does not cover this portal or route")
-                .withChallenge(bearerChallenge(OAuthErrorException.INSUFFICIENT_SCOPE, null, neededScopes));
+                .withChallenge(bearerChallenge(OAuthErrorException.INSUFFICIENT_SCOPE, challenge, neededScopes));
     }
 
     private String bearerChallenge(String error, Challenge challenge, Set<String> scopes) {

@@ -10,7 +10,9 @@ import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.TokenUsage;
+import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.DelegationProvider;
+import dev.proxyme.web.ActivityRepresentation;
 import dev.proxyme.web.DelegationRepresentation;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
@@ -55,6 +57,17 @@ public class MyDelegations {
         List<DelegationRepresentation> ended = all.stream().filter(d -> !d.isActiveAt(now))
                 .map(d -> DelegationRepresentation.forUser(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE))).toList();
         return new Listing(active, ended);
+    }
+
+    /** What agents did under one of the user's delegations (another user's is unknown, as if it did not exist). */
+    public ActivityRepresentation activity(String delegationId, Long from, Long to, int first, int max) {
+        Delegation delegation = session.getProvider(DelegationProvider.class).find(realm, delegationId)
+                .filter(d -> d.userId().equals(user.getId()))
+                .orElseThrow(() -> ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation"));
+        ActivityProvider activity = session.getProvider(ActivityProvider.class);
+        int page = Math.min(ActivityRepresentation.MAX_PAGE, Math.max(1, max));
+        return ActivityRepresentation.of(delegation.id(), activity.find(realm, delegation.id(), from, to, Math.max(0, first), page),
+                activity.countByRoute(realm, delegation.id(), from, to), Math.max(0, first), page);
     }
 
     public void revoke(String delegationId) {

@@ -14,6 +14,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
@@ -51,6 +52,42 @@ public class MyDelegationsApi {
     public Response list() {
         Attempt attempt = new Attempt(session, EventType.USER_INFO_REQUEST, Attempt.Challenge.BEARER);
         return attempt.run(() -> Responses.json(Response.Status.OK, mine(attempt).list()));
+    }
+
+    /** What agents did under the delegation: {@code from}, {@code to} (epoch ms), {@code first}, {@code max} (at most 100). */
+    @GET
+    @Path("{id}/activity")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response activity(@PathParam("id") String delegationId, @QueryParam("from") String from, @QueryParam("to") String to,
+                             @QueryParam("first") String first, @QueryParam("max") String max) {
+        Attempt attempt = new Attempt(session, EventType.USER_INFO_REQUEST, Attempt.Challenge.BEARER);
+        return attempt.run(() -> {
+            MyDelegations mine = mine(attempt);
+            attempt.delegation(delegationId);
+            return Responses.json(Response.Status.OK, mine.activity(delegationId, timeParameter("from", from),
+                    timeParameter("to", to), (int) Math.min(Integer.MAX_VALUE, orDefault(timeParameter("first", first), 0)),
+                    (int) Math.min(Integer.MAX_VALUE, orDefault(timeParameter("max", max), 50))));
+        });
+    }
+
+    /** A whole number from 0, or null when absent. */
+    private static Long timeParameter(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'" + name + "' must be a non-negative integer");
+    }
+
+    private static long orDefault(Long value, long otherwise) {
+        return value == null ? otherwise : value;
     }
 
     @POST

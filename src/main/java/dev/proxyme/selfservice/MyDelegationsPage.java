@@ -12,7 +12,9 @@ import dev.proxyme.web.BrowserPage;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -50,6 +52,37 @@ public class MyDelegationsPage {
         }
         return render(auth.user(), null, 200);
     }
+
+    /** What the agent did under one delegation: counts per route and the latest requests, 50 a page. */
+    @GET
+    @Path("{id}/activity")
+    @Produces(MediaType.TEXT_HTML)
+    public Response activity(@PathParam("id") String delegationId, @QueryParam("page") String pageNumber) {
+        AuthResult auth = page.authenticate();
+        if (auth == null) {
+            return page.redirectToLogin(page.pageUri("delegations"));
+        }
+        int number = 0;
+        try {
+            number = pageNumber == null ? 0 : Math.max(0, Math.min(10_000, Integer.parseInt(pageNumber)));
+        } catch (NumberFormatException notANumber) {
+            // the first page
+        }
+        Map<String, Object> view = new HashMap<>();
+        view.put("view", "activity");
+        try {
+            view.put("activity", new MyDelegations(session, realm, auth.user())
+                    .activity(delegationId, null, null, number * ACTIVITY_PAGE, ACTIVITY_PAGE).toView());
+        } catch (ProxymeException unknown) {
+            return render(auth.user(), "proxymeRevokedNone", unknown.status());
+        }
+        view.put("page", number);
+        view.put("backUrl", page.pageUri("delegations").toString());
+        view.put("pageUrl", page.pageUri("delegations/" + BrowserPage.encode(delegationId) + "/activity").toString());
+        return page.render(TEMPLATE, auth.user(), view, 200);
+    }
+
+    private static final int ACTIVITY_PAGE = 50;
 
     @POST
     @Path("revoke")
@@ -96,6 +129,7 @@ public class MyDelegationsPage {
         view.put("view", "delegations");
         view.put("delegations", new MyDelegations(session, realm, user).list().toView());
         view.put("revokeUrl", page.pageUri("delegations/revoke").toString());
+        view.put("activityUrl", page.pageUri("delegations/").toString());
         view.put("stateChecker", page.stateChecker());
         view.put("nonce", page.issueFormNonce(user.getId()));
         if (message != null) {

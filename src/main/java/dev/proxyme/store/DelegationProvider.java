@@ -37,6 +37,12 @@ public interface DelegationProvider extends Provider {
      */
     String bindDpopKey(RealmModel realm, String delegationId, String jkt);
 
+    /**
+     * Counts one call against a delegation's budget if any is left, atomically in the database: every node's check
+     * counts on the same row, so of concurrent calls exactly as many pass as the budget allows. False when none is left.
+     */
+    boolean consumeCall(RealmModel realm, String delegationId, int budget);
+
     /** Records how a delegation ended (its status, when, why); the caller holds its lock. */
     void end(Delegation ended);
 

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.proxyme.Proxyme;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.model.Envelope;
 import org.keycloak.representations.AccessToken;
 
 /** The claims that make an access token a delegation token, beyond {@code sub}, {@code azp}, {@code aud}, {@code scope}. */
@@ -25,6 +27,29 @@ public final class DelegationClaims {
         token.getOtherClaims().put(Proxyme.CLAIM_ACT, actor);
         token.getOtherClaims().put(Proxyme.CLAIM_DELEGATION_ID, delegationId);
         token.getOtherClaims().put(Proxyme.CLAIM_PORTAL, portalClientId);
+    }
+
+    /** The task envelope and its count, for introspection: what the portal may still expect of this delegation. */
+    public static void withEnvelope(AccessToken token, Delegation delegation) {
+        Envelope envelope = delegation.envelope();
+        if (envelope.isEmpty()) {
+            return;
+        }
+        Map<String, Object> claim = new LinkedHashMap<>();
+        if (envelope.budget() != null) {
+            claim.put("budget", envelope.budget());
+            claim.put("used", delegation.callsUsed());
+        }
+        if (!envelope.routes().isEmpty()) {
+            claim.put("routes", envelope.routes());
+        }
+        if (envelope.notBefore() != null) {
+            claim.put("not_before", envelope.notBefore());
+        }
+        if (envelope.notAfter() != null) {
+            claim.put("not_after", envelope.notAfter());
+        }
+        token.getOtherClaims().put(Proxyme.CLAIM_ENVELOPE, claim);
     }
 
     /**

@@ -40,9 +40,11 @@ public class DelegationIntrospectionProvider extends AccessTokenIntrospectionPro
         if (DelegationTokenId.delegationIdOf(token.getId()).isEmpty()) {
             return true;
         }
-        if (DelegationTokenVerifier.activeDelegationOf(session, realm, token).isPresent()) {
+        java.util.Optional<dev.proxyme.model.Delegation> active = DelegationTokenVerifier.activeDelegationOf(session, realm, token);
+        if (active.isPresent()) {
             // Introspection re-runs the agent's mappers: roles must not reach the answer any more than the token.
             DelegationClaims.withoutUsersRoles(transformedToken);
+            DelegationClaims.withEnvelope(transformedToken, active.get());
             return true;
         }
         // Keycloak adds the transformed token to the answer whenever it is set (the application/jwt variant):

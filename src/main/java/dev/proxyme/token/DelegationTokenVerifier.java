@@ -111,10 +111,6 @@ public class DelegationTokenVerifier {
             logger.debug("Delegation token refused: delegation unknown or ended");
             return Optional.empty();
         }
-        if (token.getSessionId() != null && !isStillInItsLoginSession(token, delegation.get(), agentClient)) {
-            logger.debug("Delegation token refused: its login session or the agent's place in it has ended");
-            return Optional.empty();
-        }
         return Optional.of(new VerifiedToken(token, delegation.get(), user, agentClient));
     }
 
@@ -128,20 +124,36 @@ public class DelegationTokenVerifier {
                 .filter(delegation -> delegation.isActiveAt(Time.currentTimeMillis()))
                 .filter(delegation -> delegation.userId().equals(token.getSubject())
                         && delegation.agentClientId().equals(token.getIssuedFor()))
-                .filter(delegation -> isStillReachable(realm, delegation, token));
+                .filter(delegation -> isStillReachable(realm, delegation, token))
+                .filter(delegation -> isInTheRightSession(session, realm, delegation, token));
     }
 
     /**
-     * A token of a standard flow (authorization code, device grant) names the user's Keycloak session, as Keycloak's
-     * introspection checks it: the session must still be valid and hold the agent's client session of that delegation.
+     * Whether a delegation of a standard flow still holds its agent's client session in its login session, as Keycloak's
+     * introspection checks a token's session: Keycloak detaches it when the code is replayed, the refresh token revoked,
+     * the session ended; a later approval in the same session (for another portal, say) takes it over.
      */
-    private boolean isStillInItsLoginSession(AccessToken token, Delegation delegation, ClientModel agentClient) {
-        UserSessionModel userSession = session.sessions().getUserSession(realm, token.getSessionId());
-        if (userSession == null || !AuthenticationManager.isSessionValid(realm, userSession)) {
+    public static boolean isInItsClientSession(KeycloakSession session, RealmModel realm, Delegation delegation) {
+        UserSessionModel userSession = session.sessions().getUserSession(realm, delegation.grantedSessionId());
+        ClientModel agent = realm.getClientByClientId(delegation.agentClientId());
+        if (userSession == null || agent == null || !AuthenticationManager.isSessionValid(realm, userSession)) {
             return false;
         }
-        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(agentClient.getId());
+        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(agent.getId());
         return clientSession != null && delegation.id().equals(clientSession.getNote(Proxyme.DELEGATION_NOTE));
+    }
+
+    /**
+     * A standard flow's token names its login session ({@code sid}), the session its delegation was approved in, and
+     * is good while the delegation holds the agent's client session there; any other token names no session and
+     * belongs to a delegation of the JSON operations. Introspection and the proxy check ask alike.
+     */
+    private static boolean isInTheRightSession(KeycloakSession session, RealmModel realm, Delegation delegation, AccessToken token) {
+        if (token.getSessionId() == null) {
+            return !delegation.isOfStandardFlow();
+        }
+        return delegation.isOfStandardFlow() && token.getSessionId().equals(delegation.grantedSessionId())
+                && isInItsClientSession(session, realm, delegation);
     }
 
     /**

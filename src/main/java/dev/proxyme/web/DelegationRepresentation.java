@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.proxyme.model.Delegation;
+import dev.proxyme.model.Envelope;
 import dev.proxyme.model.TokenUsage;
 import org.keycloak.models.RealmModel;
 
@@ -36,14 +37,15 @@ public record DelegationRepresentation(
         @JsonProperty("last_token_at") Long lastTokenAt,
         @JsonProperty("last_used_at") Long lastUsedAt,
         @JsonProperty("grant_flow") String grantFlow,
-        @JsonProperty("dpop_jkt") String dpopJkt) {
+        @JsonProperty("dpop_jkt") String dpopJkt,
+        @JsonProperty("envelope") Map<String, Object> envelope) {
 
     public static DelegationRepresentation forAdministrators(Delegation delegation, TokenUsage usage) {
         return new DelegationRepresentation(delegation.id(), delegation.userId(), delegation.agentClientId(), null,
                 delegation.portalClientId(), null, List.copyOf(delegation.scopes().names()), delegation.purpose(),
                 delegation.status().name(), delegation.createdAt(), null, delegation.expiresAt(), delegation.endedAt(),
                 delegation.endReason(), delegation.grantedBy().toString(), usage.tokensIssued(), usage.lastIssuedAt(), null,
-                delegation.grantFlow(), delegation.dpopJkt());
+                delegation.grantFlow(), delegation.dpopJkt(), envelopeOf(delegation));
     }
 
     public static DelegationRepresentation forUser(RealmModel realm, Delegation delegation, TokenUsage usage) {
@@ -52,7 +54,30 @@ public record DelegationRepresentation(
                 ClientNames.displayName(realm, delegation.portalClientId()), List.copyOf(delegation.scopes().names()), delegation.purpose(),
                 delegation.status().label(), null, delegation.createdAt(), delegation.expiresAt(), delegation.endedAt(),
                 delegation.endReason(), null, usage.tokensIssued(), null, usage.lastIssuedAt(), delegation.grantFlow(),
-                delegation.dpopJkt());
+                delegation.dpopJkt(), envelopeOf(delegation));
+    }
+
+    /** The envelope with its count: {@code budget}, {@code used}, {@code routes}, {@code not_before}, {@code not_after}. */
+    public static Map<String, Object> envelopeOf(Delegation delegation) {
+        Envelope envelope = delegation.envelope();
+        if (envelope.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        if (envelope.budget() != null) {
+            view.put("budget", envelope.budget());
+            view.put("used", delegation.callsUsed());
+        }
+        if (!envelope.routes().isEmpty()) {
+            view.put("routes", envelope.routes());
+        }
+        if (envelope.notBefore() != null) {
+            view.put("not_before", envelope.notBefore());
+        }
+        if (envelope.notAfter() != null) {
+            view.put("not_after", envelope.notAfter());
+        }
+        return view;
     }
 
     /** The user's page's view of it: FreeMarker reads maps unambiguously (a record's accessors look like methods to it). */
@@ -73,6 +98,14 @@ public record DelegationRepresentation(
         putIfPresent(view, "endedAt", endedAt);
         putIfPresent(view, "endReason", endReason);
         putIfPresent(view, "lastUsedAt", lastUsedAt);
+        if (envelope != null) {
+            putIfPresent(view, "envelopeBudget", envelope.get("budget"));
+            putIfPresent(view, "envelopeUsed", envelope.get("used"));
+            putIfPresent(view, "envelopeRoutes", envelope.get("routes"));
+            if (envelope.get("not_after") instanceof Long notAfter) {
+                view.put("envelopeNotAfter", notAfter * 1000);
+            }
+        }
         return view;
     }
 

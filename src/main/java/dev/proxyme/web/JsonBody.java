@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.keycloak.OAuthErrorException;
 import dev.proxyme.ProxymeException;
+import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -133,6 +134,52 @@ public final class JsonBody {
             throw wrongType(field, "an integer");
         }
         return value.longValue();
+    }
+
+    /**
+     * A task envelope ({@code {"budget", "routes", "not_before", "not_after"}}), checked; absent or null gives
+     * {@link Envelope#NONE}. Unknown members are refused: a misspelt limit must not silently limit nothing.
+     */
+    public Envelope envelope(String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return Envelope.NONE;
+        }
+        if (!value.isObject()) {
+            throw wrongType(field, "an object");
+        }
+        JsonBody envelope = new JsonBody((ObjectNode) value);
+        value.fieldNames().forEachRemaining(name -> {
+            if (!List.of("budget", "routes", "not_before", "not_after").contains(name)) {
+                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "Unknown member of '" + field + "': "
+                        + ProxymeException.printable(name));
+            }
+        });
+        Long budget = envelope.integer("budget");
+        if (budget != null && (budget < 1 || budget > Envelope.MAX_BUDGET)) {
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'budget' must be 1 to " + Envelope.MAX_BUDGET);
+        }
+        try {
+            return Envelope.of(budget == null ? null : budget.intValue(), envelope.strings("routes"),
+                    envelope.integer("not_before"), envelope.integer("not_after"));
+        } catch (IllegalArgumentException invalid) {
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, invalid.getMessage());
+        }
+    }
+
+    /** An envelope sent as a request parameter's JSON text (the standard flows' {@code envelope} parameter). */
+    public static Envelope envelopeOf(String jsonText) {
+        if (jsonText == null || jsonText.isBlank()) {
+            return Envelope.NONE;
+        }
+        try {
+            JsonNode node = MAPPER.readTree(jsonText);
+            ObjectNode wrapper = MAPPER.createObjectNode();
+            wrapper.set("envelope", node);
+            return new JsonBody(wrapper).envelope("envelope");
+        } catch (JsonProcessingException e) {
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'envelope' is not valid JSON");
+        }
     }
 
     private static ProxymeException wrongType(String field, String expected) {

@@ -105,6 +105,39 @@ class ClusterIT {
         assertEquals(3, keptTrail.get("delegation").get("tokens_issued").asInt(), "minted on A, on B, and on B after A died");
     }
 
+    /** An envelope's budget is counted on the delegation's row: of concurrent calls on two nodes, exactly the budget passes. */
+    @Test
+    void anEnvelopesBudgetHoldsExactlyAcrossNodesUnderConcurrentCalls() throws Exception {
+        ProxymeClient a = new ProxymeClient(nodeA);
+        ProxymeClient b = new ProxymeClient(nodeB);
+        ProxymeClient.RegisteredAgent agent = a.registerAgent(List.of("read"), List.of("portal-a"));
+        String token = a.proxyme("delegate", BACKEND, Map.of("username", "alice", "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a", "envelope", Map.of("budget", 20))).text("delegation_token");
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int call = 0; call < 60; call++) {
+                ProxymeClient node = call % 2 == 0 ? a : b;
+                calls.add(callers.submit(() -> {
+                    start.await();
+                    return node.proxyCheck(token).status();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> call : calls) {
+                statuses.add(call.get());
+            }
+            assertEquals(20, statuses.stream().filter(status -> status == 200).count(), statuses::toString);
+            assertEquals(40, statuses.stream().filter(status -> status == 403).count(), statuses::toString);
+        } finally {
+            callers.shutdownNow();
+        }
+        JsonNode envelope = b.introspect(token, "portal-a", "portal-a-secret").get("envelope");
+        assertEquals(20, envelope.get("used").asInt(), envelope::toString);
+    }
+
     /**
      * A delegation whose row is gone (an operator's DELETE, a restore of an older backup) while its tokens were never
      * put in the revoked-token store: the database is the authority, so its tokens are refused on both nodes.

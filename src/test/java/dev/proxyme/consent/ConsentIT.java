@@ -329,6 +329,70 @@ class ConsentIT {
         return granted;
     }
 
+    /**
+     * The agent proposes an envelope; the page shows it as it will be enforced and lets the user narrow it; the proxy
+     * enforces exactly what was approved, and the user's page counts it down. A form asking for more than proposed is
+     * refused.
+     */
+    @Test
+    void theUserNarrowsTheProposedEnvelopeAndTheProxyEnforcesWhatWasApproved() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("scopes", List.of("read"));
+        body.put("portal", "portal-a");
+        body.put("purpose", "Read two reports");
+        body.put("envelope", Map.of("budget", 50, "routes", List.of("GET /reports/*", "POST /reports/*")));
+        Reply asked = client.proxyme("request_delegation", agent.basicAuth(), body);
+        assertEquals(200, asked.status(), asked::toString);
+        JsonNode request = asked.json();
+        try (Browser browser = new Browser()) {
+            browser.open(request.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            assertEquals("50", browser.await(By.id("proxyme-envelope-budget")).getAttribute("value"));
+            assertEquals("50", browser.await(By.id("proxyme-envelope-budget")).getAttribute("max"));
+            assertEquals("GET /reports/*", browser.await(By.id("proxyme-envelope-route-0")).getAttribute("value"));
+            assertEquals("POST /reports/*", browser.await(By.id("proxyme-envelope-route-1")).getAttribute("value"));
+
+            // A page tampered with to ask for more than the agent proposed grants nothing.
+            ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+                    "var budget = document.getElementById('proxyme-envelope-budget'); budget.removeAttribute('max'); budget.value = '5000';");
+            browser.await(By.id("proxyme-approve")).click();
+            assertTrue(browser.await(By.id("proxyme-result")).getAttribute("class").contains("proxyme-result-refused"));
+            assertEquals("authorization_pending", poll(request).text("error"));
+
+            browser.open(request.get("verification_uri_complete").asText());
+            browser.await(By.id("proxyme-envelope-budget")).clear();
+            browser.await(By.id("proxyme-envelope-budget")).sendKeys("2");
+            browser.await(By.id("proxyme-envelope-route-1")).click();
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+        }
+        Reply granted = pollUntilDecided(request);
+        assertEquals(200, granted.status(), granted::toString);
+        String token = granted.text("delegation_token");
+        JsonNode trail = client.trail(granted.text("delegation_id")).get("delegation").get("envelope");
+        assertEquals(2, trail.get("budget").asInt(), trail::toString);
+        assertEquals(List.of("GET /reports/*"), ProxymeClient.JSON.convertValue(trail.get("routes"), List.class));
+        client.setPortalRoutes("portal-a", null);
+        Map<String, String> get = ProxymeClient.proxyHeaders("portal-a", Map.of("X-Forwarded-Method", "GET",
+                "X-Forwarded-Uri", "/reports/1", "Authorization", bearer(token)));
+        URI check = client.proxymeUri(REALM, "proxy/check");
+        assertEquals(403, client.request(check, "GET", null, null, ProxymeClient.proxyHeaders("portal-a", Map.of(
+                "X-Forwarded-Method", "POST", "X-Forwarded-Uri", "/reports/1", "Authorization", bearer(token)))).status(),
+                "the route the user unticked");
+        assertEquals(200, client.request(check, "GET", null, null, get).status());
+        assertEquals(200, client.request(check, "GET", null, null, get).status());
+        assertEquals(403, client.request(check, "GET", null, null, get).status(), "the budget the user set");
+        JsonNode mine = client.myDelegations("alice", "alice-password").get("active");
+        JsonNode listed = null;
+        for (JsonNode delegation : mine) {
+            if (delegation.get("id").asText().equals(granted.text("delegation_id"))) {
+                listed = delegation;
+            }
+        }
+        assertNotNull(listed);
+        assertEquals(2, listed.get("envelope").get("used").asInt(), listed::toString);
+    }
+
     private JsonNode request(List<String> scopes, String user, String purpose) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("scopes", scopes);

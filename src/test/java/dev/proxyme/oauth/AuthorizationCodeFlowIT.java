@@ -162,6 +162,33 @@ class AuthorizationCodeFlowIT {
         }
     }
 
+    /** An envelope proposed with the authorization request: shown, narrowed by the user, enforced, introspected. */
+    @Test
+    void anEnvelopeProposedInTheAuthorizationRequestIsWhatTheUserApproves() {
+        String agentId = registerPublicAgent(client, "Budgeted Agent", List.of("read")).text("client_id");
+        try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A,
+                "--envelope", "{\"budget\":10,\"routes\":[\"GET /reports/*\"]}", "--pause-before-revoke");
+             Browser browser = new Browser()) {
+            openConsentPage(browser, agent, "alice", "alice-password");
+            assertEquals("10", browser.await(By.id("proxyme-envelope-budget")).getAttribute("value"));
+            browser.await(By.id("proxyme-envelope-budget")).clear();
+            browser.await(By.id("proxyme-envelope-budget")).sendKeys("4");
+            browser.await(By.id("proxyme-approve")).click();
+            String token = agent.await("tokens").get("access_token").asText();
+            JsonNode envelope = client.introspect(token, "portal-a", "portal-a-secret").get("envelope");
+            assertEquals(4, envelope.get("budget").asInt(), envelope::toString);
+            assertEquals(0, envelope.get("used").asInt());
+            assertEquals("GET /reports/*", envelope.get("routes").get(0).asText());
+            agent.await("refreshed");
+            agent.await("waiting");
+        }
+        try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--envelope", "{\"budget\":0}");
+             Browser browser = new Browser()) {
+            browser.open(agent.await("user_action").get("url").asText());
+            assertEquals("invalid_request", agent.awaitError().get("error").asText(), "a budget of 0 is refused at once");
+        }
+    }
+
     @Test
     void theUserDeniesAndTheAgentGetsAccessDenied() {
         String agentId = registerPublicAgent(client, "Denied Agent", List.of("read")).text("client_id");
@@ -317,6 +344,120 @@ class AuthorizationCodeFlowIT {
             assertEquals("invalid_grant", refresh.text("error"));
             assertEquals("revoked_by_user", client.trail(delegationId).get("delegation").get("end_reason").asText());
         }
+    }
+
+    /**
+     * Keycloak keeps one client session per agent in a login session: a second approval in the same session (another
+     * portal) takes it over, so the first delegation ends, audited, and every check agrees that its tokens are done.
+     */
+    @Test
+    void aSecondApprovalInTheSameSessionEndsTheFirstAndEveryCheckAgrees() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "Two-portal Agent");
+        body.put("scopes", List.of("read"));
+        body.put("portals", List.of("portal-a", "portal-b"));
+        body.put("redirect_uris", List.of("http://127.0.0.1/callback"));
+        body.put("token_endpoint_auth_method", "none");
+        Reply registered = client.registerAgent(body);
+        String agentId = registered.text("client_id");
+        try (Browser browser = new Browser()) {
+            JsonNode first;
+            try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke")) {
+                openConsentPage(browser, agent, "bob", "bob-password");
+                browser.await(By.id("proxyme-approve")).click();
+                agent.await("tokens");
+                first = agent.await("refreshed");
+                agent.await("waiting");
+            }
+            try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", "https://portal-b.example/api",
+                    "--pause-before-revoke")) {
+                openConsentPage(browser, agent, "bob", "bob-password");
+                browser.await(By.id("proxyme-approve")).click();
+                assertEquals("portal-b", claims(agent.await("tokens").get("access_token").asText()).get("aud").asText());
+                agent.await("refreshed");
+                agent.await("waiting");
+            }
+            String firstToken = first.get("access_token").asText();
+            String firstDelegation = claims(firstToken).get("delegation_id").asText();
+            JsonNode ended = client.trail(firstDelegation).get("delegation");
+            assertEquals("superseded", ended.get("end_reason").asText(), ended::toString);
+            assertFalse(client.isActive(firstToken), "introspection");
+            assertEquals(401, client.proxyCheck(firstToken).status(), "the proxy check");
+            assertFalse(client.proxyme("validate_delegation", ProxymeClient.BACKEND, Map.of("delegation_token", firstToken))
+                    .json().get("valid").asBoolean(), "validate_delegation");
+            assertEquals("invalid_grant", refresh(agentId, first.get("refresh_token").asText()).text("error"), "refresh");
+        }
+    }
+
+    /**
+     * A refused refresh (a scope the delegation does not grant) leaves a public agent's refresh token unused; and a
+     * confidential agent cannot renew a standard flow's delegation through the JSON operations, by id or by user.
+     */
+    @Test
+    void aRefusedRefreshCanBeRetriedAndTheJsonOperationsCannotRenewAStandardFlowsDelegation() {
+        String agentId = registerPublicAgent(client, "Retrying Agent", List.of("read")).text("client_id");
+        try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke");
+             Browser browser = new Browser()) {
+            openConsentPage(browser, agent, "alice", "alice-password");
+            browser.await(By.id("proxyme-approve")).click();
+            agent.await("tokens");
+            String refreshToken = agent.await("refreshed").get("refresh_token").asText();
+            agent.await("waiting");
+            Reply wrongScope = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", "refresh_token",
+                    "refresh_token", refreshToken, "client_id", agentId, "scope", "basic"), null);
+            assertEquals(400, wrongScope.status(), wrongScope::toString);
+            Reply retried = refresh(agentId, refreshToken);
+            assertEquals(200, retried.status(), () -> "the refused refresh did not use the token up: " + retried);
+            assertTrue(client.isActive(retried.text("access_token")));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "Confidential Web Agent");
+        body.put("scopes", List.of("read"));
+        body.put("portals", List.of("portal-a"));
+        body.put("redirect_uris", List.of("http://127.0.0.1/callback"));
+        Reply registered = client.registerAgent(body);
+        ProxymeClient.RegisteredAgent confidential = new ProxymeClient.RegisteredAgent(registered.text("client_id"),
+                registered.text("client_secret"));
+        try (ClientProgram agent = authlib(confidential.clientId(), "--client-secret", confidential.secret(), "--scope", "read",
+                "--resource", PORTAL_A, "--pause-before-revoke");
+             Browser browser = new Browser()) {
+            openConsentPage(browser, agent, "alice", "alice-password");
+            browser.await(By.id("proxyme-approve")).click();
+            String delegationId = claims(agent.await("tokens").get("access_token").asText()).get("delegation_id").asText();
+            agent.await("refreshed");
+            agent.await("waiting");
+            Reply byId = client.proxyme("delegate", confidential.basicAuth(), Map.of("delegation_id", delegationId));
+            assertEquals(403, byId.status(), byId::toString);
+            assertEquals("invalid_grant", byId.text("error"));
+            Reply byUser = client.proxyme("delegate", confidential.basicAuth(), Map.of("username", "alice", "scopes", List.of("read")));
+            assertEquals(403, byUser.status(), () -> "no code exchange, no token: " + byUser);
+            Reply extensionGrant = client.form(client.tokenEndpoint(REALM), Map.of("grant_type",
+                    "urn:proxyme:params:oauth:grant-type:delegation", "delegation_id", delegationId), confidential.basicAuth());
+            assertEquals("invalid_grant", extensionGrant.text("error"), extensionGrant::toString);
+        }
+    }
+
+    /** Text an agent shows the user must read as what it is: no bidirectional override, no zero-width characters. */
+    @Test
+    void aPurposeThatWouldDisplayAsSomethingElseIsRefusedAtOnce() {
+        String agentId = registerPublicAgent(client, "Spoofing Agent", List.of("read")).text("client_id");
+        String base = client.issuer(REALM) + "/protocol/openid-connect/auth?response_type=code&client_id=" + agentId
+                + "&redirect_uri=" + java.net.URLEncoder.encode("http://127.0.0.1:9/callback", java.nio.charset.StandardCharsets.UTF_8)
+                + "&scope=read&state=s1&code_challenge=abcdefghijabcdefghijabcdefghijabcdefghij123&code_challenge_method=S256&purpose=";
+        for (String purpose : List.of("Read invoices\u202Eetadpu", "Read\u200Binvoices", "Read\u0007invoices")) {
+            Reply reply = client.get(URI.create(base + java.net.URLEncoder.encode(purpose, java.nio.charset.StandardCharsets.UTF_8)), null);
+            String location = reply.headers().firstValue("Location").orElse("");
+            // Keycloak refuses a raw control character in the query itself (400, its error page); Proxyme the rest.
+            boolean refusedByKeycloak = reply.status() == 400 && purpose.contains("\u0007");
+            assertTrue(refusedByKeycloak || location.startsWith("http://127.0.0.1:9/callback") && location.contains("error=invalid_request"),
+                    () -> purpose.codePoints().mapToObj(Integer::toHexString).toList() + ": " + reply.status() + " " + location);
+        }
+        Reply pushed = client.form(URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"), Map.of(
+                "response_type", "code", "client_id", agentId, "redirect_uri", "http://127.0.0.1:9/callback", "scope", "read",
+                "code_challenge", "abcdefghijabcdefghijabcdefghijabcdefghij123", "code_challenge_method", "S256",
+                "purpose", "Read\u0007invoices"), null);
+        assertEquals(400, pushed.status(), () -> "PAR refuses it too: " + pushed);
+        assertEquals("invalid_request", pushed.text("error"));
     }
 
     /** Keycloak's own APIs and grants refuse a delegation token of a standard flow as they refuse every other. */

@@ -77,6 +77,38 @@ abstract class ReverseProxyContract {
     private static final String PORTAL_A_RESOURCE = "https://portal-a.example/";
 
     /**
+     * A task envelope, enforced by the proxy: only its routes, only in its window, and no more calls than its budget;
+     * a refused call does not count. The agent can tell why and step up.
+     */
+    @Test
+    void anEnvelopeLimitsRoutesTimeAndTheNumberOfCalls() {
+        String token = client.proxyme("delegate", BACKEND, Map.of("username", "alice", "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a",
+                "envelope", Map.of("budget", 3, "routes", List.of("GET,HEAD /reports/*")))).text("delegation_token");
+        Reply outside = through("GET", "/status", Map.of("Authorization", bearer(token)));
+        assertEquals(403, outside.status(), () -> "the portal's rules allow it, the envelope does not: " + outside);
+        assertTrue(outside.headers().firstValue("WWW-Authenticate").orElse("").contains("insufficient_scope"), outside::toString);
+        for (int call = 1; call <= 3; call++) {
+            Reply passed = through("GET", "/reports/" + call, Map.of("Authorization", bearer(token)));
+            assertEquals(200, passed.status(), passed::toString);
+        }
+        Reply spent = through("GET", "/reports/4", Map.of("Authorization", bearer(token)));
+        assertEquals(403, spent.status(), spent::toString);
+        assertTrue(spent.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"insufficient_scope\""), spent::toString);
+        JsonNode envelope = client.introspect(token, "portal-a", "portal-a-secret").get("envelope");
+        assertEquals(3, envelope.get("budget").asInt(), envelope::toString);
+        assertEquals(3, envelope.get("used").asInt(), "the refused calls did not count: " + envelope);
+        assertEquals(List.of("GET,HEAD /reports/*"), ProxymeClient.JSON.convertValue(envelope.get("routes"), List.class));
+
+        long now = System.currentTimeMillis() / 1000;
+        String later = client.proxyme("delegate", BACKEND, Map.of("username", "bob", "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a",
+                "envelope", Map.of("not_before", now + 3600, "not_after", now + 7200))).text("delegation_token");
+        Reply early = through("GET", "/reports/1", Map.of("Authorization", bearer(later)));
+        assertEquals(403, early.status(), () -> "before the window opens: " + early);
+    }
+
+    /**
      * DPoP (RFC 9449): a delegation the agent renewed with a proof is bound to its key; the proxy passes its token only
      * with a fresh proof of that key for this very request. A stolen bound token without the key is useless.
      */
@@ -199,6 +231,60 @@ abstract class ReverseProxyContract {
         assertEquals(client.userId("alice"), claims.get("sub").asText());
         assertEquals(server.realmUrl(REALM), claims.get("iss").asText());
         assertTrue(claims.get("exp").asLong() - claims.get("iat").asLong() <= 60);
+    }
+
+    /**
+     * What the agent did, as its user and an administrator see it: each request through the proxy under the
+     * delegation, passed or refused, with method and path (no query, no token), and counts per route.
+     */
+    @Test
+    void theUserAndAnAdministratorSeeWhatTheAgentDid() {
+        // An envelope makes it a delegation of its own (never reused): only this test's requests are in its activity.
+        Reply granted = client.proxyme("delegate", BACKEND, Map.of("username", "bob", "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a", "envelope", Map.of("budget", 100)));
+        String token = granted.text("delegation_token");
+        String delegationId = granted.text("delegation_id");
+        assertEquals(200, through("GET", "/reports/7?secret=query", Map.of("Authorization", bearer(token))).status());
+        assertEquals(200, through("GET", "/reports/7", Map.of("Authorization", bearer(token))).status());
+        assertEquals(403, through("POST", "/reports/7", Map.of("Authorization", bearer(token))).status());
+        assertEquals(401, through("GET", "/reports/7", Map.of("Authorization", "Bearer garbage")).status());
+
+        JsonNode mine = client.get(client.proxymeUri(REALM, "my/delegations/" + delegationId + "/activity"),
+                bearer(client.userToken("bob", "bob-password"))).json();
+        JsonNode entries = mine.get("entries");
+        assertEquals(3, entries.size(), mine::toString);
+        assertEquals("POST", entries.get(0).get("method").asText(), "newest first");
+        assertEquals("refused", entries.get(0).get("decision").asText());
+        assertTrue(entries.get(0).get("reason").asText().startsWith("insufficient_scope"), mine::toString);
+        assertEquals("/reports/7", entries.get(2).get("path").asText(), "no query string");
+        assertFalse(mine.toString().contains("secret=query") || mine.toString().contains(token), mine::toString);
+        JsonNode counts = mine.get("counts");
+        assertEquals("GET", counts.get(0).get("method").asText());
+        assertEquals(2, counts.get(0).get("count").asInt(), counts::toString);
+
+        JsonNode administrators = client.get(client.adminUri(REALM, "/proxyme/delegations/" + delegationId + "/activity?max=1"),
+                bearer(client.rootToken())).json();
+        assertEquals(1, administrators.get("entries").size(), administrators::toString);
+        assertFalse(administrators.get("entries").get(0).get("node").asText().isEmpty());
+        Reply another = client.get(client.proxymeUri(REALM, "my/delegations/" + delegationId + "/activity"),
+                bearer(client.userToken("alice", "alice-password")));
+        assertEquals(404, another.status(), () -> "another user's delegation is unknown: " + another);
+    }
+
+    /** What the request was is the proxy's to say: a client's X-Forwarded-* never reach the portal as it sent them. */
+    @Test
+    void theClientsForwardedHeadersNeverReachThePortal() {
+        String token = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        Reply reply = through("GET", "/reports/1", Map.of("Authorization", bearer(token), "X-Forwarded-Uri", "/admin/x",
+                "X-Forwarded-Method", "DELETE", "X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "gopher"));
+        assertEquals(200, reply.status(), reply::toString);
+        JsonNode headers = reply.json().get("headers");
+        assertFalse(headers.path("x-forwarded-uri").asText().contains("/admin"), headers::toString);
+        assertFalse(headers.path("x-forwarded-method").asText().contains("DELETE"), headers::toString);
+        assertFalse(headers.path("x-forwarded-host").asText().contains("evil"), headers::toString);
+        assertFalse(headers.path("x-forwarded-proto").asText().contains("gopher"), headers::toString);
+        Reply unauthorized = through("GET", "/reports/1", Map.of());
+        assertEquals(1, unauthorized.headers().allValues("WWW-Authenticate").size(), unauthorized::toString);
     }
 
     @Test

@@ -124,6 +124,26 @@ class MyDelegationsIT {
         }
     }
 
+    /** "What it did": the user opens a delegation's activity from their page and sees its requests per route. */
+    @Test
+    void thePageShowsWhatTheAgentDidThroughTheProxy() {
+        Reply granted = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a");
+        String token = granted.text("delegation_token");
+        String delegationId = granted.text("delegation_id");
+        for (int call = 0; call < 3; call++) {
+            assertEquals(200, client.proxyCheck(token).status());
+        }
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/proxyme/delegations");
+            browser.logInIfAsked("bob", "bob-password");
+            browser.await(By.id("proxyme-activity-link-" + delegationId)).click();
+            String counts = browser.text("proxyme-activity-counts");
+            assertTrue(counts.contains("GET /") && counts.contains("3"), counts);
+            assertEquals(3, browser.driver().findElements(By.cssSelector("#proxyme-activity-entries .proxyme-entry.proxyme-allowed")).size());
+            browser.await(By.id("proxyme-back"));
+        }
+    }
+
     @Test
     void loggingOutEndsWhatWasApprovedInThatSession() {
         JsonNode request = client.proxyme("request_delegation", agent.basicAuth(),

@@ -47,7 +47,18 @@ class PersistenceIT {
         client.setClientAttribute("legacy-agent", "proxyme.portals", "");
         assertFalse(attributes("legacy-agent").has("proxyme.portals"));
 
+        // The activity log writes behind; the test server writes it only when read or stopped (see DistributionServer):
+        // these 25 requests are still queued when the restart begins, and must all be there after it.
+        for (int call = 0; call < 25; call++) {
+            assertEquals(200, client.proxyCheck(kept.text("delegation_token")).status());
+        }
+
         server.restart();
+
+        JsonNode activity = client.get(client.proxymeUri(REALM, "my/delegations/" + kept.text("delegation_id") + "/activity?max=100"),
+                bearer(client.userToken("alice", "alice-password"))).json();
+        assertEquals(25, activity.get("entries").size(), () -> "a graceful stop wrote what was queued: " + activity);
+        assertEquals(25, activity.get("counts").get(0).get("count").asInt());
 
         assertFalse(attributes("legacy-agent").has("proxyme.portals"), "the migration ran once: a cleared list stays cleared");
         Reply noPortal = client.delegateAsBackend("alice", "legacy-agent", List.of("read"), "portal-a");

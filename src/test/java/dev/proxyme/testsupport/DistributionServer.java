@@ -108,7 +108,9 @@ final class DistributionServer implements KeycloakServer {
                 "--import-realm", "--log-level=INFO",
                 // Short limits so that expiry can be tested in seconds, through the same SPI options admins use.
                 "--spi-realm-restapi-extension--proxyme--min-delegation-seconds=5",
-                "--spi-realm-restapi-extension--proxyme--expiry-interval-seconds=2");
+                "--spi-realm-restapi-extension--proxyme--expiry-interval-seconds=2",
+                // The activity log writes only when read or stopped: a restart test then proves the stop loses nothing.
+                "--spi-proxyme-activity--jpa--flush-interval-seconds=3600");
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));

@@ -104,6 +104,14 @@ public class DelegationEntity {
     @Column(name = "DPOP_JKT", length = 128)
     private String dpopJkt;
 
+    /** The task envelope (JSON: budget, routes, not_before, not_after), or null. */
+    @Column(name = "ENVELOPE", length = 2048)
+    private String envelope;
+
+    /** Calls the proxy has let through under the envelope's budget. */
+    @Column(name = "CALLS_USED")
+    private Integer callsUsed;
+
 
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
@@ -139,4 +147,8 @@ public class DelegationEntity {
     public void setGrantFlow(String grantFlow) { this.grantFlow = grantFlow; }
     public String getDpopJkt() { return dpopJkt; }
     public void setDpopJkt(String dpopJkt) { this.dpopJkt = dpopJkt; }
+    public String getEnvelope() { return envelope; }
+    public void setEnvelope(String envelope) { this.envelope = envelope; }
+    public Integer getCallsUsed() { return callsUsed; }
+    public void setCallsUsed(Integer callsUsed) { this.callsUsed = callsUsed; }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
+import dev.proxyme.model.Envelope;
 import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.model.IssuedToken;
 import dev.proxyme.model.Scopes;
@@ -49,6 +50,8 @@ public class JpaDelegationProvider implements DelegationProvider {
         entity.setGrantedSessionId(delegation.grantedSessionId());
         entity.setGrantFlow(delegation.grantFlow());
         entity.setDpopJkt(delegation.dpopJkt());
+        entity.setEnvelope(delegation.envelope().toJson());
+        entity.setCallsUsed(0);
         em.persist(entity);
     }
 
@@ -72,6 +75,14 @@ public class JpaDelegationProvider implements DelegationProvider {
                 .setParameter("jkt", jkt).setParameter("id", delegationId).setParameter("realmId", realm.getId()).executeUpdate();
         return em.createQuery("select d.dpopJkt from DelegationEntity d where d.id = :id", String.class)
                 .setParameter("id", delegationId).getResultStream().findFirst().orElse(null);
+    }
+
+    @Override
+    public boolean consumeCall(RealmModel realm, String delegationId, int budget) {
+        return em.createQuery("update DelegationEntity d set d.callsUsed = d.callsUsed + 1"
+                        + " where d.id = :id and d.realmId = :realmId and d.callsUsed < :budget")
+                .setParameter("id", delegationId).setParameter("realmId", realm.getId()).setParameter("budget", budget)
+                .executeUpdate() == 1;
     }
 
     @Override
@@ -240,6 +251,7 @@ public class JpaDelegationProvider implements DelegationProvider {
                 entity.getPortalClientId(), Scopes.parse(entity.getScopes()), entity.getStatus(), entity.getCreatedAt(),
                 entity.getExpiresAt(), entity.getEndedAt(), entity.getEndReason(),
                 new Actor(Actor.Type.valueOf(entity.getGrantedByType()), entity.getGrantedById()), entity.getPurpose(),
-                entity.getGrantedSessionId(), entity.getGrantFlow(), entity.getDpopJkt());
+                entity.getGrantedSessionId(), entity.getGrantFlow(), entity.getDpopJkt(), Envelope.fromJson(entity.getEnvelope()),
+                entity.getCallsUsed() == null ? 0 : entity.getCallsUsed());
     }
 }

@@ -8,7 +8,7 @@ public class ProxymeJpaEntityProvider implements JpaEntityProvider {
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(DelegationEntity.class, IssuedTokenEntity.class, AuditEntity.class);
+        return List.of(DelegationEntity.class, IssuedTokenEntity.class, AuditEntity.class, ActivityEntity.class);
     }
 
     @Override

@@ -1,0 +1,75 @@
+package dev.proxyme.consent;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.proxyme.ProxymeException;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.model.Envelope;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.keycloak.OAuthErrorException;
+
+/**
+ * The task envelope on the consent page: what the agent proposed, shown as it will be enforced, and what the user
+ * made of it. The user may only narrow it (a smaller budget, fewer routes; a budget where the agent proposed none);
+ * the window is shown and kept. What the page submits is exactly what the proxy then enforces.
+ */
+final class EnvelopeForm {
+
+    static final String BUDGET_FIELD = "envelope_budget";
+    static final String ROUTE_FIELD = "envelope_route";
+
+    private EnvelopeForm() {
+    }
+
+    /** The envelope the user approved; a form asking for more than the agent proposed is refused. */
+    static Envelope approved(Envelope proposed, MultivaluedMap<String, String> form) {
+        String budgetText = form.getFirst(BUDGET_FIELD);
+        Integer budget;
+        if (budgetText == null || budgetText.isBlank()) {
+            budget = proposed.budget();
+        } else {
+            try {
+                budget = Integer.valueOf(budgetText.strip());
+            } catch (NumberFormatException notANumber) {
+                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The call limit must be a number");
+            }
+        }
+        List<String> routes = proposed.routes().isEmpty() ? List.of()
+                : form.get(ROUTE_FIELD) == null ? List.of() : form.get(ROUTE_FIELD);
+        if (!proposed.routes().isEmpty() && routes.isEmpty()) {
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "Keep at least one of the routes, or deny");
+        }
+        Envelope chosen;
+        try {
+            chosen = Envelope.of(budget, routes, proposed.notBefore(), proposed.notAfter());
+        } catch (IllegalArgumentException invalid) {
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, invalid.getMessage());
+        }
+        if (!chosen.isWithin(proposed)) {
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The page may only narrow what the agent asked for");
+        }
+        return chosen;
+    }
+
+    /** The page's view: the proposal, and on a step-up what the delegation it replaces has used of its budget. */
+    static Map<String, Object> view(Envelope proposed, List<Delegation> replaced) {
+        Map<String, Object> view = new HashMap<>();
+        if (proposed.budget() != null) {
+            view.put("budget", proposed.budget());
+        }
+        view.put("routes", proposed.routes());
+        if (proposed.notBefore() != null) {
+            view.put("notBefore", proposed.notBefore() * 1000);
+        }
+        if (proposed.notAfter() != null) {
+            view.put("notAfter", proposed.notAfter() * 1000);
+        }
+        replaced.stream().filter(delegation -> delegation.envelope().budget() != null).findFirst().ifPresent(previous -> {
+            view.put("previousUsed", previous.callsUsed());
+            view.put("previousBudget", previous.envelope().budget());
+        });
+        return view;
+    }
+}

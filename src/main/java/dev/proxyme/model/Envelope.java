@@ -1,0 +1,108 @@
+package dev.proxyme.model;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * A task envelope: what a delegation may be used for beyond its scopes, enforced by the proxy check. A call budget
+ * (at most {@code budget} requests through the proxy), the routes it may use ({@code METHODS PATH}, as in a portal's
+ * route rules; none listed: whatever the portal's rules allow), and a time window ({@code notBefore}, {@code notAfter},
+ * epoch seconds, inside the delegation's own end). Every part is optional; {@link #NONE} limits nothing.
+ */
+public record Envelope(Integer budget, List<String> routes, Long notBefore, Long notAfter) {
+
+    public static final Envelope NONE = new Envelope(null, List.of(), null, null);
+    public static final int MAX_BUDGET = 1_000_000;
+    public static final int MAX_ROUTES = 20;
+    private static final Pattern ROUTE = Pattern.compile("^(\\*|[A-Z]{1,16}(,[A-Z]{1,16})*) /[\\x21-\\x7e]{0,255}$");
+
+    public Envelope {
+        routes = routes == null ? List.of() : List.copyOf(routes);
+    }
+
+    public boolean isEmpty() {
+        return budget == null && routes.isEmpty() && notBefore == null && notAfter == null;
+    }
+
+    /** Whether the window is open at this second. */
+    public boolean isOpenAt(long nowSeconds) {
+        return (notBefore == null || nowSeconds >= notBefore) && (notAfter == null || nowSeconds < notAfter);
+    }
+
+    /** Whether this envelope is at least as tight as {@code proposed} in every part: what a user may approve of it. */
+    public boolean isWithin(Envelope proposed) {
+        return (proposed.budget == null || budget != null && budget <= proposed.budget)
+                && (proposed.routes.isEmpty() || !routes.isEmpty() && proposed.routes.containsAll(routes))
+                && (proposed.notBefore == null || notBefore != null && notBefore >= proposed.notBefore)
+                && (proposed.notAfter == null || notAfter != null && notAfter <= proposed.notAfter);
+    }
+
+    /**
+     * An envelope as an agent proposes it: {@code budget} 1 to {@value #MAX_BUDGET}, up to {@value #MAX_ROUTES}
+     * {@code routes}, {@code not_before} before {@code not_after}. Refusals name the part.
+     *
+     * @throws IllegalArgumentException with a message for the agent
+     */
+    public static Envelope of(Integer budget, List<String> routes, Long notBefore, Long notAfter) {
+        if (budget != null && (budget < 1 || budget > MAX_BUDGET)) {
+            throw new IllegalArgumentException("'budget' must be 1 to " + MAX_BUDGET);
+        }
+        List<String> checked = new ArrayList<>();
+        for (String route : routes == null ? List.<String>of() : routes) {
+            if (route == null || !ROUTE.matcher(route).matches()) {
+                throw new IllegalArgumentException("Each route is 'METHODS PATH', e.g. 'GET,HEAD /reports/*'");
+            }
+            if (!checked.contains(route)) {
+                checked.add(route);
+            }
+        }
+        if (checked.size() > MAX_ROUTES) {
+            throw new IllegalArgumentException("At most " + MAX_ROUTES + " routes");
+        }
+        if (notBefore != null && notAfter != null && notBefore >= notAfter) {
+            throw new IllegalArgumentException("'not_before' must come before 'not_after'");
+        }
+        return new Envelope(budget, checked, notBefore, notAfter);
+    }
+
+    /** The stored form (a JSON object), or null for {@link #NONE}. */
+    public String toJson() {
+        if (isEmpty()) {
+            return null;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("budget", budget);
+        json.put("routes", routes);
+        json.put("not_before", notBefore);
+        json.put("not_after", notAfter);
+        try {
+            return JsonSerialization.writeValueAsString(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Envelope fromJson(String json) {
+        if (json == null || json.isBlank()) {
+            return NONE;
+        }
+        try {
+            Map<?, ?> map = JsonSerialization.readValue(json, Map.class);
+            List<String> routes = new ArrayList<>();
+            if (map.get("routes") instanceof List<?> list) {
+                list.forEach(route -> routes.add(String.valueOf(route)));
+            }
+            return new Envelope(map.get("budget") instanceof Number n ? n.intValue() : null, routes,
+                    map.get("not_before") instanceof Number n ? n.longValue() : null,
+                    map.get("not_after") instanceof Number n ? n.longValue() : null);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Not an envelope", e);
+        }
+    }
+}

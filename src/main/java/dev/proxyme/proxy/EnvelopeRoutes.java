@@ -1,0 +1,21 @@
+package dev.proxyme.proxy;
+
+import dev.proxyme.model.Envelope;
+
+/** An envelope's routes, matched as a portal's route rules are: the same canonical paths, the same prefix form. */
+final class EnvelopeRoutes {
+
+    private static final String ANY_SCOPE = "envelope";
+
+    private EnvelopeRoutes() {
+    }
+
+    static boolean allow(Envelope envelope, String method, String uri) {
+        StringBuilder rules = new StringBuilder();
+        for (String route : envelope.routes()) {
+            rules.append(route).append(' ').append(ANY_SCOPE).append('\n');
+        }
+        // A malformed route makes the rules deny everything: their one rule then names another scope than ours.
+        return RouteRules.parse(rules.toString()).requiredScope(method, uri).filter(ANY_SCOPE::equals).isPresent();
+    }
+}
