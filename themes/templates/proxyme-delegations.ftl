@@ -32,7 +32,7 @@
             <h2>${msg("proxymeActivityLatest")}</h2>
             <table id="proxyme-activity-entries" class="proxyme-activity-table">
                 <#list proxyme.activity.entries as e>
-                    <tr class="proxyme-entry proxyme-${e.decision}"><td>${e.time?number_to_datetime?string("yyyy-MM-dd HH:mm:ss")} UTC</td><td><code>${e.method} ${e.path}</code></td><td>${msg("proxymeActivity_" + e.decision)}</td></tr>
+                    <tr class="proxyme-entry proxyme-${e.decision}"><td>${e.time?number_to_datetime?string("yyyy-MM-dd HH:mm:ss")} UTC</td><td><code>${e.method} ${e.path}</code></td><td>${msg("proxymeActivity_" + e.decision)}<#if e.count gt 1> ×${e.count?c}</#if></td></tr>
                 </#list>
             </table>
             <p>

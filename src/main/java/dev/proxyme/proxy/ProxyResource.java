@@ -139,7 +139,7 @@ public class ProxyResource {
             return;
         }
         String method = forwardedMethod() == null ? "?" : forwardedMethod().toUpperCase(java.util.Locale.ROOT);
-        session.getProvider(ActivityProvider.class).record(new ActivityEntry(realm.getId(), delegationId, Time.currentTimeMillis(),
+        session.getProvider(ActivityProvider.class).record(ActivityEntry.of(realm.getId(), delegationId, Time.currentTimeMillis(),
                 ProxymeException.printable(method.length() > 16 ? method.substring(0, 16) : method), pathForTheLog(), allowed,
                 reason == null ? null : reason.length() > 255 ? reason.substring(0, 255) : reason, NODE));
     }

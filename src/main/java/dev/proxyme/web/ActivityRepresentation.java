@@ -20,12 +20,14 @@ public record ActivityRepresentation(
     public static final int MAX_PAGE = 100;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(@JsonProperty("time") long time, @JsonProperty("method") String method, @JsonProperty("path") String path,
+    public record Entry(@JsonProperty("time") long time, @JsonProperty("first_time") long firstTime,
+                        @JsonProperty("count") int count, @JsonProperty("method") String method, @JsonProperty("path") String path,
                         @JsonProperty("decision") String decision, @JsonProperty("reason") String reason,
                         @JsonProperty("node") String node) {
         Map<String, Object> toView() {
             Map<String, Object> view = new HashMap<>();
             view.put("time", time);
+            view.put("count", count);
             view.put("method", method);
             view.put("path", path);
             view.put("decision", decision);
@@ -45,8 +47,8 @@ public record ActivityRepresentation(
 
     public static ActivityRepresentation of(String delegationId, List<ActivityEntry> entries, List<RouteCount> counts, int first, int max) {
         return new ActivityRepresentation(delegationId,
-                entries.stream().map(entry -> new Entry(entry.time(), entry.method(), entry.path(), decision(entry.allowed()),
-                        entry.reason(), entry.node())).toList(),
+                entries.stream().map(entry -> new Entry(entry.time(), entry.firstTime(), entry.count(), entry.method(), entry.path(),
+                        decision(entry.allowed()), entry.reason(), entry.node())).toList(),
                 counts.stream().map(count -> new Count(count.method(), count.path(), decision(count.allowed()), count.count())).toList(),
                 first, max);
     }

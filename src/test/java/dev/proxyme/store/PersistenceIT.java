@@ -57,7 +57,11 @@ class PersistenceIT {
 
         JsonNode activity = client.get(client.proxymeUri(REALM, "my/delegations/" + kept.text("delegation_id") + "/activity?max=100"),
                 bearer(client.userToken("alice", "alice-password"))).json();
-        assertEquals(25, activity.get("entries").size(), () -> "a graceful stop wrote what was queued: " + activity);
+        int recorded = 0;
+        for (JsonNode entry : activity.get("entries")) {
+            recorded += entry.get("count").asInt();
+        }
+        assertEquals(25, recorded, () -> "a graceful stop wrote what was queued: " + activity);
         assertEquals(25, activity.get("counts").get(0).get("count").asInt());
 
         assertFalse(attributes("legacy-agent").has("proxyme.portals"), "the migration ran once: a cleared list stays cleared");

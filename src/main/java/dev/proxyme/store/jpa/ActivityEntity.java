@@ -15,9 +15,9 @@ import jakarta.persistence.Table;
                 query = "select a from ActivityEntity a where a.realmId = :realmId and a.delegationId = :delegationId"
                         + " and a.time >= :from and a.time < :to order by a.time desc, a.id desc"),
         @NamedQuery(name = "proxyme.activityCountsOfDelegation",
-                query = "select a.method, a.path, a.allowed, count(a) from ActivityEntity a where a.realmId = :realmId"
+                query = "select a.method, a.path, a.allowed, sum(a.requestCount) from ActivityEntity a where a.realmId = :realmId"
                         + " and a.delegationId = :delegationId and a.time >= :from and a.time < :to"
-                        + " group by a.method, a.path, a.allowed order by count(a) desc, a.path"),
+                        + " group by a.method, a.path, a.allowed order by sum(a.requestCount) desc, a.path"),
         @NamedQuery(name = "proxyme.deleteActivityBefore",
                 query = "delete from ActivityEntity a where a.time < :before"),
         @NamedQuery(name = "proxyme.deleteActivityOfRealm",
@@ -35,8 +35,15 @@ public class ActivityEntity {
     @Column(name = "DELEGATION_ID", nullable = false, length = 36)
     private String delegationId;
 
+    /** The last request's time; {@link #firstTime} the first's, of the {@link #requestCount} requests of this row. */
     @Column(name = "ACTIVITY_TIME", nullable = false)
     private long time;
+
+    @Column(name = "FIRST_TIME", nullable = false)
+    private long firstTime;
+
+    @Column(name = "REQUEST_COUNT", nullable = false)
+    private int requestCount;
 
     @Column(name = "METHOD", nullable = false, length = 16)
     private String method;
@@ -61,6 +68,10 @@ public class ActivityEntity {
     public void setDelegationId(String delegationId) { this.delegationId = delegationId; }
     public long getTime() { return time; }
     public void setTime(long time) { this.time = time; }
+    public long getFirstTime() { return firstTime; }
+    public void setFirstTime(long firstTime) { this.firstTime = firstTime; }
+    public int getCount() { return requestCount; }
+    public void setCount(int count) { this.requestCount = count; }
     public String getMethod() { return method; }
     public void setMethod(String method) { this.method = method; }
     public String getPath() { return path; }

@@ -43,7 +43,7 @@ public class JpaActivityProviderFactory implements ActivityProviderFactory {
 
     @Override
     public ActivityProvider create(KeycloakSession session) {
-        return new JpaActivityProvider(session.getProvider(JpaConnectionProvider.class).getEntityManager(), this);
+        return new JpaActivityProvider(session, this);
     }
 
     void enqueue(ActivityEntry entry) {
