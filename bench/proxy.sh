@@ -78,7 +78,7 @@ run() { # url connections seconds [script] -> "rps p50_ms p99_ms non2xx"
 echo "warm-up ${warmup}s ..." >&2
 run "http://127.0.0.1:$checked_port/reports" 16 "$warmup" "$work/token.lua" > /dev/null
 run "http://127.0.0.1:$direct_port/reports" 16 10 > /dev/null
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); Keycloak $version production mode, H2; nginx $(nginx -v 2>&1 | sed 's/.*\///'); wrk -t2, ${duration}s per run"
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); Keycloak $version production mode, H2; nginx $(nginx -v 2>&1 | sed 's/.*\///'); heap ${JAVA_OPTS_KC_HEAP:-Keycloak default (-Xms64m -Xmx512m)}; wrk -t2, ${duration}s per run"
 printf '%-28s %10s %9s %9s %s\n' scenario req/s p50_ms p99_ms non-2xx
 results=$(mktemp)
 for connections in 4 16; do

@@ -82,6 +82,11 @@
                             </#list>
                         </fieldset>
                     </#if>
+                    <div class="${properties.kcFormGroupClass!}">
+                        <label for="proxyme-envelope-minutes" class="${properties.kcLabelClass!}">${msg((proxyme.envelope.minutesLeft??)?then("proxymeEnvelopeMinutes", "proxymeEnvelopeMinutesOptional"))}</label>
+                        <input id="proxyme-envelope-minutes" name="envelope_minutes" type="number" min="1" class="${properties.kcInputClass!}"
+                               <#if proxyme.envelope.minutesLeft??>max="${proxyme.envelope.minutesLeft?c}"</#if>>
+                    </div>
                     <#if proxyme.envelope.notBefore?? && proxyme.envelope.notAfter??>
                         <p id="proxyme-envelope-window">${msg("proxymeEnvelopeWindow", proxyme.envelope.notBefore?number_to_datetime?string("yyyy-MM-dd HH:mm"), proxyme.envelope.notAfter?number_to_datetime?string("yyyy-MM-dd HH:mm"))}</p>
                     <#elseif proxyme.envelope.notAfter??>

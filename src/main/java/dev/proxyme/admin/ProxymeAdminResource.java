@@ -1,5 +1,6 @@
 package dev.proxyme.admin;
 
+import dev.proxyme.revocation.DelegationRevocation;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,6 @@ import dev.proxyme.admin.AdminRepresentations.DelegationWithAudit;
 import dev.proxyme.admin.AdminRepresentations.RevocationResult;
 import dev.proxyme.admin.QueryParameters.NonNegative;
 import dev.proxyme.admin.QueryParameters.Status;
-import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Agent;
 import dev.proxyme.model.Delegation;
@@ -130,7 +130,7 @@ public class ProxymeAdminResource {
     public Response revokeDelegation(@PathParam("id") String delegationId) {
         auth.users().requireManage();
         return attempt().run(() -> {
-            Delegation revoked = service().revoke(delegationId, admin(), "revoked_by_admin");
+            Delegation revoked = revocation().revoke(delegationId, admin(), "revoked_by_admin");
             return changed(new RevocationResult("revoked", 1, revoked.id()));
         });
     }
@@ -145,7 +145,7 @@ public class ProxymeAdminResource {
             if (session.users().getUserById(realm, userId) == null) {
                 throw unknown("user");
             }
-            return changed(RevocationResult.revoked(service().revokeAllOfUser(userId, admin(), "revoked_by_admin").size()));
+            return changed(RevocationResult.revoked(revocation().revokeAllOfUser(userId, admin(), "revoked_by_admin").size()));
         });
     }
 
@@ -159,7 +159,7 @@ public class ProxymeAdminResource {
             if (!Agent.isAgent(realm.getClientByClientId(clientId))) {
                 throw unknown("agent");
             }
-            return changed(RevocationResult.revoked(service().revokeAllOfAgent(clientId, admin(), "agent_kill_switch").size()));
+            return changed(RevocationResult.revoked(revocation().revokeAllOfAgent(clientId, admin(), "agent_kill_switch").size()));
         });
     }
 
@@ -190,8 +190,8 @@ public class ProxymeAdminResource {
         return Attempt.unaudited(session, Attempt.Challenge.BEARER).actor(admin());
     }
 
-    private DelegationService service() {
-        return new DelegationService(session, realm);
+    private DelegationRevocation revocation() {
+        return new DelegationRevocation(session, realm);
     }
 
     private Actor admin() {

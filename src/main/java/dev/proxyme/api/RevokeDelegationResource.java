@@ -1,5 +1,6 @@
 package dev.proxyme.api;
 
+import dev.proxyme.revocation.DelegationRevocation;
 import java.io.InputStream;
 
 import dev.proxyme.ProxymeException;
@@ -61,7 +62,7 @@ public class RevokeDelegationResource {
                 checkMayRevokeById(actor, service.find(delegationId));
             }
             attempt.delegation(delegationId);
-            Delegation revoked = service.revoke(delegationId, actor, "revoked_by_" + actor.type().name().toLowerCase());
+            Delegation revoked = new DelegationRevocation(session, realm).revoke(delegationId, actor, "revoked_by_" + actor.type().name().toLowerCase());
             return Responses.json(Response.Status.OK, RevocationResponse.revoked(revoked.id()));
         });
     }

@@ -9,16 +9,21 @@ import dev.proxyme.model.Delegation;
 import dev.proxyme.model.Envelope;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.keycloak.OAuthErrorException;
+import org.keycloak.common.util.Time;
 
 /**
  * The task envelope on the consent page: what the agent proposed, shown as it will be enforced, and what the user
- * made of it. The user may only narrow it (a smaller budget, fewer routes; a budget where the agent proposed none);
- * the window is shown and kept. What the page submits is exactly what the proxy then enforces.
+ * made of it. The user may only narrow it (a smaller budget, fewer routes, a window that ends sooner; a budget or an end
+ * where the agent proposed none). What the page submits is exactly what the proxy then enforces.
  */
 final class EnvelopeForm {
 
     static final String BUDGET_FIELD = "envelope_budget";
     static final String ROUTE_FIELD = "envelope_route";
+    static final String MINUTES_FIELD = "envelope_minutes";
+
+    /** A year: longer than any delegation, so the delegation's own end is the real bound. */
+    private static final long MAX_MINUTES = 366L * 24 * 60;
 
     private EnvelopeForm() {
     }
@@ -41,9 +46,25 @@ final class EnvelopeForm {
         if (!proposed.routes().isEmpty() && routes.isEmpty()) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "Keep at least one of the routes, or deny");
         }
+        Long notAfter = proposed.notAfter();
+        String minutesText = form.getFirst(MINUTES_FIELD);
+        if (minutesText != null && !minutesText.isBlank()) {
+            long minutes;
+            try {
+                minutes = Long.parseLong(minutesText.strip());
+            } catch (NumberFormatException notANumber) {
+                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The number of minutes must be a number");
+            }
+            if (minutes < 1 || minutes > MAX_MINUTES) {
+                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The number of minutes must be 1 to " + MAX_MINUTES);
+            }
+            // Whichever comes first: the user's end or the agent's (the page took time to fill in).
+            long userEnd = Time.currentTime() + minutes * 60;
+            notAfter = notAfter == null ? userEnd : Math.min(notAfter, userEnd);
+        }
         Envelope chosen;
         try {
-            chosen = Envelope.of(budget, routes, proposed.notBefore(), proposed.notAfter());
+            chosen = Envelope.of(budget, routes, proposed.notBefore(), notAfter);
         } catch (IllegalArgumentException invalid) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, invalid.getMessage());
         }
@@ -65,6 +86,8 @@ final class EnvelopeForm {
         }
         if (proposed.notAfter() != null) {
             view.put("notAfter", proposed.notAfter() * 1000);
+            // The most the user may keep, rounded down: a window can only end sooner than the agent asked.
+            view.put("minutesLeft", Math.max(1, (proposed.notAfter() - Time.currentTime()) / 60));
         }
         replaced.stream().filter(delegation -> delegation.envelope().budget() != null).findFirst().ifPresent(previous -> {
             view.put("previousUsed", previous.callsUsed());

@@ -25,24 +25,22 @@ import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.token.DelegationTokenMinter;
 import dev.proxyme.token.DelegationTokenVerifier;
 import dev.proxyme.token.MintedToken;
+import dev.proxyme.revocation.DelegationRevocation;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
-import org.keycloak.models.AuthenticatedClientSessionModel;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.dpop.DPoP;
 import org.keycloak.services.util.DPoPUtil;
 
 import static dev.proxyme.ProxymeException.printable;
 
 /**
- * The rules of delegation: who may obtain a token for whom, under which delegation, and how a delegation ends. Every
- * path that creates, renews or ends a delegation goes through here, and each leaves an audit record.
+ * The rules of delegation: who may obtain a token for whom, under which delegation. Every path that creates or renews
+ * a delegation goes through here, and each leaves an audit record; how one ends is {@link DelegationRevocation}.
  */
 public class DelegationService {
 
@@ -52,12 +50,14 @@ public class DelegationService {
     private final RealmModel realm;
     private final DelegationProvider delegations;
     private final AuditLog audit;
+    private final DelegationRevocation revocation;
 
     public DelegationService(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
         this.delegations = session.getProvider(DelegationProvider.class);
         this.audit = new AuditLog(session, realm);
+        this.revocation = new DelegationRevocation(session, realm);
     }
 
     /** A token issued under a delegation. */
@@ -108,7 +108,7 @@ public class DelegationService {
         Scopes scopes = grantedScopes(user, agent.clientId(), terms.portalClientId()).union(terms.scopes());
         for (Delegation replaced : delegations.findActive(realm, user.getId(), agent.clientId(), terms.portalClientId(),
                 Time.currentTimeMillis())) {
-            revoke(replaced.id(), actor, "superseded");
+            revocation.revoke(replaced.id(), actor, "superseded");
         }
         if (grantFlow != null && loginSessionId != null) {
             // Keycloak keeps one client session per agent in a login session: an approval there takes it over, so the
@@ -116,7 +116,7 @@ public class DelegationService {
             for (Delegation heldSession : delegations.findActiveOfSession(loginSessionId)) {
                 if (heldSession.isOfStandardFlow() && heldSession.agentClientId().equals(agent.clientId())
                         && heldSession.realmId().equals(realm.getId())) {
-                    revoke(heldSession.id(), actor, "superseded");
+                    revocation.revoke(heldSession.id(), actor, "superseded");
                 }
             }
         }
@@ -240,109 +240,8 @@ public class DelegationService {
         }
     }
 
-    /**
-     * Ends a delegation: every token minted under it is inactive at its next check, on every node, because every check
-     * reads the delegation's row. Idempotent: revoking an ended delegation changes nothing and succeeds.
-     */
-    public Delegation revoke(String delegationId, Actor actor, String reason) {
-        Delegation delegation = delegations.lock(realm, delegationId).orElseThrow(DelegationService::unknownDelegation);
-        if (delegation.status() == DelegationStatus.ACTIVE) {
-            delegation = delegation.endedAs(DelegationStatus.REVOKED, Time.currentTimeMillis(), reason);
-            delegations.end(delegation);
-            endAgentClientSession(delegation);
-            audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation).detail(reason));
-        }
-        return delegation;
-    }
-
-    /** Ends every active delegation of the user to the agent, e.g. when the user revokes the agent in Keycloak. */
-    public List<Delegation> revokeAll(String userId, String agentClientId, Actor actor, String reason) {
-        return revokeEach(delegations.findActive(realm, userId, agentClientId), actor, reason);
-    }
-
-    /** Ends every active delegation of a user: signed out by an admin, disabled, deleted, or their own "revoke all". */
-    public List<Delegation> revokeAllOfUser(String userId, Actor actor, String reason) {
-        return revokeEach(delegations.findActiveOfUser(realm, userId), actor, reason);
-    }
-
-    /** Ends every active delegation to an agent: the kill switch, and what disabling or deleting the agent does. */
-    public List<Delegation> revokeAllOfAgent(String agentClientId, Actor actor, String reason) {
-        return revokeEach(delegations.findActiveOfAgent(realm, agentClientId), actor, reason);
-    }
-
-    /** Ends the delegations a user approved in a Keycloak login session that has just ended. */
-    public List<Delegation> revokeGrantedInSession(String loginSessionId, Actor actor, String reason) {
-        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
-                .filter(delegation -> delegation.realmId().equals(realm.getId())).toList(), actor, reason);
-    }
-
-    /**
-     * The user logged out of a Keycloak session: what they approved in it ends, unless the realm lets delegations
-     * outlive the login ({@value Proxyme#OUTLIVE_LOGIN_ATTRIBUTE}); those of standard flows end regardless, their
-     * refresh tokens having ended with the session.
-     */
-    public List<Delegation> endWithLoginSession(String loginSessionId, Actor actor, String reason) {
-        boolean outlive = Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE));
-        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
-                .filter(delegation -> delegation.realmId().equals(realm.getId()))
-                .filter(delegation -> delegation.isOfStandardFlow() || !outlive).toList(), actor, reason);
-    }
-
-    /** Ends the delegation a user approved to one agent in a Keycloak login session (the agent revoked its grant). */
-    public List<Delegation> revokeGrantedInSession(String loginSessionId, String agentClientId, Actor actor, String reason) {
-        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
-                .filter(delegation -> delegation.realmId().equals(realm.getId()) && delegation.agentClientId().equals(agentClientId))
-                .toList(), actor, reason);
-    }
-
-    /** Ends the delegations approved in any Keycloak login session: an administrator signed out every session. */
-    public List<Delegation> revokeAllGrantedInSessions(Actor actor, String reason) {
-        return revokeEach(delegations.findActiveGrantedInSessions(realm), actor, reason);
-    }
-
-    /**
-     * Marks a delegation past its end time as expired. Its tokens need no revocation: none outlives its delegation.
-     * False when it had already ended some other way.
-     */
-    public boolean expire(String delegationId) {
-        Optional<Delegation> locked = delegations.lock(realm, delegationId);
-        if (locked.isEmpty() || locked.get().status() != DelegationStatus.ACTIVE
-                || locked.get().expiresAt() > Time.currentTimeMillis()) {
-            return false;
-        }
-        Delegation expired = locked.get().endedAs(DelegationStatus.EXPIRED, locked.get().expiresAt(), "expired");
-        delegations.end(expired);
-        endAgentClientSession(expired);
-        audit.record(AuditRecord.of(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, expired).detail("expired"));
-        return true;
-    }
-
     public Delegation find(String delegationId) {
         return delegations.find(realm, delegationId).orElseThrow(DelegationService::unknownDelegation);
-    }
-
-    /**
-     * A delegation approved in a standard flow lives in the agent's client session of the user's Keycloak session too:
-     * detached with it, so that Keycloak itself refuses the refresh token and introspects the access tokens inactive,
-     * besides Proxyme's own checks of the delegation.
-     */
-    private void endAgentClientSession(Delegation ended) {
-        if (ended.grantedSessionId() == null) {
-            return;
-        }
-        UserSessionModel userSession = session.sessions().getUserSession(realm, ended.grantedSessionId());
-        ClientModel agent = realm.getClientByClientId(ended.agentClientId());
-        if (userSession == null || agent == null) {
-            return;
-        }
-        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(agent.getId());
-        if (clientSession != null && ended.id().equals(clientSession.getNote(Proxyme.DELEGATION_NOTE))) {
-            clientSession.detachFromUserSession();
-        }
-    }
-
-    private List<Delegation> revokeEach(List<Delegation> active, Actor actor, String reason) {
-        return active.stream().map(delegation -> revoke(delegation.id(), actor, reason)).toList();
     }
 
     /** The user's newest active delegation to the agent for the portal that covers the scopes. */
@@ -367,8 +266,14 @@ public class DelegationService {
     private Delegation create(UserModel user, Agent agent, String portal, Scopes scopes, long seconds, Actor grantedBy,
                               String purpose, String loginSessionId, String grantFlow, Envelope envelope) {
         long now = Time.currentTimeMillis();
+        Envelope bounded;
+        try {
+            bounded = envelope.endingBy(now / 1000 + seconds);
+        } catch (IllegalArgumentException opensTooLate) {
+            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, opensTooLate.getMessage());
+        }
         Delegation created = new Delegation(UUID.randomUUID().toString(), realm.getId(), user.getId(), agent.clientId(),
-                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow, null, envelope, 0);
+                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow, null, bounded, 0);
         delegations.create(created);
         return created;
     }
@@ -452,7 +357,7 @@ public class DelegationService {
         if (!loginSessionEnded(delegation)) {
             return false;
         }
-        revoke(delegation.id(), Actor.SYSTEM, "login_session_ended");
+        revocation.revoke(delegation.id(), Actor.SYSTEM, "login_session_ended");
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.proxyme.lifecycle;
 
+import dev.proxyme.revocation.DelegationRevocation;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -7,7 +8,6 @@ import dev.proxyme.Proxyme;
 import dev.proxyme.model.Agent;
 import dev.proxyme.model.Actor;
 import dev.proxyme.audit.AuditLog;
-import dev.proxyme.delegation.DelegationService;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -68,13 +68,13 @@ public class DelegationLifecycleListener implements EventListenerProvider {
             if (event.getDetails().containsKey(Details.REFRESH_TOKEN_ID) && event.getSessionId() != null) {
                 // The agent revoked its refresh token (RFC 7009 section 2.1: the grant ends with it): the delegation
                 // approved in that session ends, the user's other delegations to the agent stay.
-                new DelegationService(session, realm).revokeGrantedInSession(event.getSessionId(), revokedClient,
+                new DelegationRevocation(session, realm).revokeGrantedInSession(event.getSessionId(), revokedClient,
                         Actor.agent(revokedClient), "revoked_by_agent");
             } else {
-                new DelegationService(session, realm).revokeAll(event.getUserId(), revokedClient, user, "consent_revoked_in_keycloak");
+                new DelegationRevocation(session, realm).revokeAll(event.getUserId(), revokedClient, user, "consent_revoked_in_keycloak");
             }
         } else if (event.getType() == EventType.LOGOUT && event.getSessionId() != null) {
-            new DelegationService(session, realm).endWithLoginSession(event.getSessionId(), user, "user_logged_out");
+            new DelegationRevocation(session, realm).endWithLoginSession(event.getSessionId(), user, "user_logged_out");
         }
     }
 
@@ -95,29 +95,29 @@ public class DelegationLifecycleListener implements EventListenerProvider {
             if (event.getOperationType() == OperationType.ACTION && consent.matches()
                     && Agent.isAgent(realm.getClientByClientId(consent.group(2)))) {
                 // An administrator revoked the user's consent to the agent, as the user can in the Account Console.
-                new DelegationService(session, realm).revokeAll(consent.group(1), consent.group(2), admin, "consent_revoked_by_admin");
+                new DelegationRevocation(session, realm).revokeAll(consent.group(1), consent.group(2), admin, "consent_revoked_by_admin");
             } else if (event.getOperationType() == OperationType.ACTION && logout.matches()) {
-                new DelegationService(session, realm).revokeAllOfUser(logout.group(1), admin, "user_signed_out_by_admin");
+                new DelegationRevocation(session, realm).revokeAllOfUser(logout.group(1), admin, "user_signed_out_by_admin");
             } else if (event.getOperationType() == OperationType.UPDATE && updated.matches()) {
                 UserModel user = session.users().getUserById(realm, updated.group(1));
                 if (user != null && !user.isEnabled()) {
-                    new DelegationService(session, realm).revokeAllOfUser(user.getId(), admin, "user_disabled");
+                    new DelegationRevocation(session, realm).revokeAllOfUser(user.getId(), admin, "user_disabled");
                 }
             }
         } else if (event.getResourceType() == ResourceType.USER_SESSION && event.getOperationType() == OperationType.DELETE) {
             // The Admin Console's "Sign out" of one session: what the user approved in it ends with it.
             Matcher signedOut = SESSION_PATH.matcher(event.getResourcePath());
             if (signedOut.matches()) {
-                new DelegationService(session, realm).revokeGrantedInSession(signedOut.group(1), admin, "user_signed_out_by_admin");
+                new DelegationRevocation(session, realm).revokeGrantedInSession(signedOut.group(1), admin, "user_signed_out_by_admin");
             }
         } else if (event.getOperationType() == OperationType.ACTION && LOGOUT_ALL_PATH.equals(event.getResourcePath())) {
             // "Sign out all active sessions" of the realm.
-            new DelegationService(session, realm).revokeAllGrantedInSessions(admin, "user_signed_out_by_admin");
+            new DelegationRevocation(session, realm).revokeAllGrantedInSessions(admin, "user_signed_out_by_admin");
         } else if (event.getResourceType() == ResourceType.CLIENT && event.getOperationType() == OperationType.UPDATE) {
             Matcher updated = CLIENT_PATH.matcher(event.getResourcePath());
             ClientModel client = updated.matches() ? realm.getClientById(updated.group(1)) : null;
             if (client != null && !client.isEnabled() && Agent.isAgent(client)) {
-                new DelegationService(session, realm).revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
+                new DelegationRevocation(session, realm).revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
             }
         }
     }

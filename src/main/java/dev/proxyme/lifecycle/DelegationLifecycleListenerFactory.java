@@ -1,9 +1,9 @@
 package dev.proxyme.lifecycle;
 
+import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.ProxymeSettings;
 import dev.proxyme.model.Agent;
 import dev.proxyme.model.Actor;
-import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.AuditProvider;
 import dev.proxyme.store.DelegationProvider;
@@ -62,11 +62,11 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
      */
     private static void onModelEvent(ProviderEvent event) {
         if (event instanceof UserModel.UserRemovedEvent removed) {
-            new DelegationService(removed.getKeycloakSession(), removed.getRealm())
+            new DelegationRevocation(removed.getKeycloakSession(), removed.getRealm())
                     .revokeAllOfUser(removed.getUser().getId(), Actor.SYSTEM, "user_deleted");
         } else if (event instanceof ClientModel.ClientRemovedEvent removed && Agent.isAgent(removed.getClient())) {
             ClientModel agent = removed.getClient();
-            new DelegationService(removed.getKeycloakSession(), agent.getRealm())
+            new DelegationRevocation(removed.getKeycloakSession(), agent.getRealm())
                     .revokeAllOfAgent(agent.getClientId(), Actor.SYSTEM, "agent_deleted");
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             RealmSetup.setUp(created.getKeycloakSession(), created.getCreatedRealm());

@@ -1,5 +1,6 @@
 package dev.proxyme.lifecycle;
 
+import dev.proxyme.revocation.DelegationRevocation;
 import java.util.List;
 
 import dev.proxyme.ProxymeSettings;
@@ -47,7 +48,7 @@ public class ExpiryTask implements ScheduledTask {
             }
             // Keycloak's user and session lookups read the realm from the context, which a scheduled task has not set.
             session.getContext().setRealm(realm);
-            if (new DelegationService(session, realm).expire(delegation.id())) {
+            if (new DelegationRevocation(session, realm).expire(delegation.id())) {
                 expired++;
             }
         }

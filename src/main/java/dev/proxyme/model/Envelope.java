@@ -35,6 +35,19 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
         return (notBefore == null || nowSeconds >= notBefore) && (notAfter == null || nowSeconds < notAfter);
     }
 
+    /**
+     * This envelope inside a delegation ending at {@code endSeconds}: a window that would end later ends with the
+     * delegation, so that nobody is shown a window longer than what is enforced.
+     *
+     * @throws IllegalArgumentException when the window would open only after the delegation has ended
+     */
+    public Envelope endingBy(long endSeconds) {
+        if (notBefore != null && notBefore >= endSeconds) {
+            throw new IllegalArgumentException("The envelope's window opens after the delegation ends");
+        }
+        return notAfter == null || notAfter <= endSeconds ? this : new Envelope(budget, routes, notBefore, endSeconds);
+    }
+
     /** Whether this envelope is at least as tight as {@code proposed} in every part: what a user may approve of it. */
     public boolean isWithin(Envelope proposed) {
         return (proposed.budget == null || budget != null && budget <= proposed.budget)

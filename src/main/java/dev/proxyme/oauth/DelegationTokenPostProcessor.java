@@ -1,5 +1,6 @@
 package dev.proxyme.oauth;
 
+import dev.proxyme.revocation.DelegationRevocation;
 import java.util.Optional;
 
 import dev.proxyme.Proxyme;
@@ -168,7 +169,7 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
         }
         String realmId = realm.getId();
         KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), reuse ->
-                new DelegationService(reuse, reuse.realms().getRealm(realmId)).revoke(delegation.id(), Actor.SYSTEM, "refresh_token_reused"));
+                new DelegationRevocation(reuse, reuse.realms().getRealm(realmId)).revoke(delegation.id(), Actor.SYSTEM, "refresh_token_reused"));
         throw refused(realm, OAuth2Constants.REFRESH_TOKEN, agent, user, delegation.id(), OAuthErrorException.INVALID_GRANT,
                 "The refresh token was already used: the delegation has been ended");
     }

@@ -1,12 +1,12 @@
 package dev.proxyme.selfservice;
 
+import dev.proxyme.revocation.DelegationRevocation;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
-import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.TokenUsage;
@@ -74,15 +74,15 @@ public class MyDelegations {
         Delegation delegation = session.getProvider(DelegationProvider.class).find(realm, delegationId)
                 .filter(d -> d.userId().equals(user.getId()))
                 .orElseThrow(() -> ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation"));
-        new DelegationService(session, realm).revoke(delegation.id(), Actor.user(user.getId()), REASON);
+        new DelegationRevocation(session, realm).revoke(delegation.id(), Actor.user(user.getId()), REASON);
     }
 
     /** Ends all of the user's delegations to one agent, or all of them when {@code agentClientId} is null. */
     public int revokeAll(String agentClientId) {
-        DelegationService service = new DelegationService(session, realm);
+        DelegationRevocation revocation = new DelegationRevocation(session, realm);
         Actor actor = Actor.user(user.getId());
         return (agentClientId == null
-                ? service.revokeAllOfUser(user.getId(), actor, REASON)
-                : service.revokeAll(user.getId(), agentClientId, actor, REASON)).size();
+                ? revocation.revokeAllOfUser(user.getId(), actor, REASON)
+                : revocation.revokeAll(user.getId(), agentClientId, actor, REASON)).size();
     }
 }

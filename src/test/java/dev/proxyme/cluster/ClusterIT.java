@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.proxyme.testsupport.ClusterNode;
+import dev.proxyme.testsupport.DPoPKey;
 import dev.proxyme.testsupport.PostgresInstance;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
@@ -136,6 +137,39 @@ class ClusterIT {
         }
         JsonNode envelope = b.introspect(token, "portal-a", "portal-a-secret").get("envelope");
         assertEquals(20, envelope.get("used").asInt(), envelope::toString);
+    }
+
+    /**
+     * RFC 9449 section 11.1: a DPoP proof is good for one request. Keycloak's single-use store is the cluster's, so a
+     * proof seen by one node's check is a replay on the other's, and a bound token without a fresh proof passes neither.
+     */
+    @Test
+    void aDpopProofPassesOnceInTheWholeCluster() {
+        ProxymeClient a = new ProxymeClient(nodeA);
+        ProxymeClient b = new ProxymeClient(nodeB);
+        RegisteredAgent agent = a.registerAgent(List.of("read"), List.of("portal-a"));
+        String delegationId = a.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_id");
+        DPoPKey key = new DPoPKey();
+        java.net.URI delegate = a.proxymeUri(REALM, "delegate");
+        Reply bound = a.request(delegate, "POST", "application/json", ProxymeClient.json(Map.of("delegation_id", delegationId)),
+                Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
+        assertEquals("DPoP", bound.text("token_type"), bound::toString);
+        String token = bound.text("delegation_token");
+        String url = "https://portal-a.example/reports";
+        String proof = key.proof("GET", url, token);
+
+        assertEquals(200, dpopCheck(a, token, proof).status(), "the first use of the proof, on node A");
+        Reply replayed = dpopCheck(b, token, proof);
+        assertEquals(401, replayed.status(), () -> "the same proof on node B is a replay: " + replayed);
+        assertEquals("invalid_dpop_proof", replayed.text("error"), replayed::toString);
+        assertEquals(401, dpopCheck(a, token, proof).status(), "and on node A again");
+        assertEquals(200, dpopCheck(b, token, key.proof("GET", url, token)).status(), "a fresh proof passes on node B");
+    }
+
+    private static Reply dpopCheck(ProxymeClient node, String token, String proof) {
+        return node.request(node.proxymeUri(REALM, "proxy/check"), "GET", null, null, ProxymeClient.proxyHeaders("portal-a", Map.of(
+                "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/reports", "X-Forwarded-Host", "portal-a.example",
+                "X-Forwarded-Proto", "https", "Authorization", "DPoP " + token, "DPoP", proof)));
     }
 
     /**

@@ -393,6 +393,54 @@ class ConsentIT {
         assertEquals(2, listed.get("envelope").get("used").asInt(), listed::toString);
     }
 
+    /**
+     * The window: the user may end it sooner than the agent asked (minutes from now), never later; and no window is
+     * shown or kept beyond the delegation's own end.
+     */
+    @Test
+    void theUserEndsTheWindowSoonerAndNoWindowOutlastsItsDelegation() {
+        long now = System.currentTimeMillis() / 1000;
+        JsonNode sooner = envelopeRequest(Map.of("not_after", now + 3600));
+        JsonNode beyond = envelopeRequest(Map.of("not_after", now + 400 * 24 * 3600));
+        try (Browser browser = new Browser()) {
+            browser.open(sooner.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            long offered = Long.parseLong(browser.await(By.id("proxyme-envelope-minutes")).getAttribute("max"));
+            assertTrue(offered == 59 || offered == 60, "the minutes left of the agent's window: " + offered);
+            browser.await(By.id("proxyme-envelope-minutes")).sendKeys("30");
+            long approvedFrom = System.currentTimeMillis() / 1000;
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+            long approvedTo = System.currentTimeMillis() / 1000;
+            // Collected before the next approval, which replaces this delegation (one per agent, user and portal).
+            Reply first = pollUntilDecided(sooner);
+            assertEquals(200, first.status(), first::toString);
+            long notAfter = client.trail(first.text("delegation_id")).get("delegation").get("envelope").get("not_after").asLong();
+            assertTrue(notAfter >= approvedFrom + 1800 && notAfter <= approvedTo + 1800, "ends 30 minutes after approval: " + notAfter);
+
+            browser.open(beyond.get("verification_uri_complete").asText());
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+        }
+        Reply second = pollUntilDecided(beyond);
+        assertEquals(200, second.status(), second::toString);
+        JsonNode delegation = client.trail(second.text("delegation_id")).get("delegation");
+        assertEquals(delegation.get("expires_at").asLong() / 1000, delegation.get("envelope").get("not_after").asLong(),
+                "the window ends with the delegation: " + delegation);
+    }
+
+    private JsonNode envelopeRequest(Map<String, Object> envelope) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("scopes", List.of("read"));
+        body.put("portal", "portal-a");
+        body.put("user", "alice");
+        body.put("purpose", "Watch the reports for an hour");
+        body.put("envelope", envelope);
+        Reply asked = client.proxyme("request_delegation", agent.basicAuth(), body);
+        assertEquals(200, asked.status(), asked::toString);
+        return asked.json();
+    }
+
     private JsonNode request(List<String> scopes, String user, String purpose) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("scopes", scopes);

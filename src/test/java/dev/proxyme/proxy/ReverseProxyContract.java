@@ -102,10 +102,15 @@ abstract class ReverseProxyContract {
 
         long now = System.currentTimeMillis() / 1000;
         String later = client.proxyme("delegate", BACKEND, Map.of("username", "bob", "agent_id", agent.clientId(),
-                "scopes", List.of("read"), "portal", "portal-a",
+                "scopes", List.of("read"), "portal", "portal-a", "expires_in", 4 * 3600,
                 "envelope", Map.of("not_before", now + 3600, "not_after", now + 7200))).text("delegation_token");
         Reply early = through("GET", "/reports/1", Map.of("Authorization", bearer(later)));
         assertEquals(403, early.status(), () -> "before the window opens: " + early);
+        Reply never = client.proxyme("delegate", BACKEND, Map.of("username", "bob", "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a", "expires_in", 3600,
+                "envelope", Map.of("not_before", now + 7200)));
+        assertEquals(400, never.status(), () -> "a window that opens after the delegation ends: " + never);
+        assertEquals("invalid_request", never.text("error"), never::toString);
     }
 
     /**

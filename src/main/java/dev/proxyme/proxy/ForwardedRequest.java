@@ -1,0 +1,51 @@
+package dev.proxyme.proxy;
+
+import java.util.Locale;
+
+import dev.proxyme.ProxymeException;
+
+/**
+ * The request the proxy is asking about, as it names it in {@code X-Forwarded-Method}, {@code X-Forwarded-Uri},
+ * {@code X-Forwarded-Host} and {@code X-Forwarded-Proto} (the shipped configs set them, overwriting the client's).
+ */
+record ForwardedRequest(String method, String uri, String host, String proto) {
+
+    /** The origin the client called: the portal's, as the proxy serves it. */
+    String origin() {
+        return host == null ? null : scheme() + "://" + host;
+    }
+
+    /** The URL the client called without its query: what RFC 9449 section 4.3 compares {@code htu} with. */
+    String urlWithoutQuery() {
+        return scheme() + "://" + host + pathAsSent();
+    }
+
+    /** Frameworks that read {@code _method} from the query serve another method than the one the rules judged. */
+    boolean asksMethodOverride() {
+        int query = uri == null ? -1 : uri.indexOf('?');
+        return query >= 0 && ("&" + uri.substring(query + 1)).toLowerCase(Locale.ROOT).contains("&_method=");
+    }
+
+    /** The method as recorded in the activity log: printable, 16 characters at most. */
+    String methodForTheLog() {
+        String upper = method == null ? "?" : method.toUpperCase(Locale.ROOT);
+        return ProxymeException.printable(upper.length() > 16 ? upper.substring(0, 16) : upper);
+    }
+
+    /** The path in its canonical form, or as sent (query cut, unprintable characters replaced, 1,000 at most). */
+    String pathForTheLog() {
+        String raw = uri == null ? "" : pathAsSent();
+        String path = CanonicalPath.of(raw).orElse(ProxymeException.printable(raw));
+        return path.length() > 1000 ? path.substring(0, 1000) : path;
+    }
+
+    private String pathAsSent() {
+        String sent = uri == null ? "/" : uri;
+        int query = sent.indexOf('?');
+        return query < 0 ? sent : sent.substring(0, query);
+    }
+
+    private String scheme() {
+        return proto == null ? "https" : proto;
+    }
+}

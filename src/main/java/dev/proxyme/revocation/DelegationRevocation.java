@@ -1,0 +1,147 @@
+package dev.proxyme.revocation;
+
+import java.util.List;
+import java.util.Optional;
+
+import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeErrors;
+import dev.proxyme.ProxymeException;
+import dev.proxyme.audit.AuditLog;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.AuditAction;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.model.DelegationStatus;
+import dev.proxyme.store.DelegationProvider;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+
+/**
+ * How delegations end: revoked (by the user, the agent, an administrator, or an event of Keycloak's such as a logout)
+ * or expired. Ending is a state change of the delegation's row, which every check reads, so it takes effect at the next
+ * request on every node and survives a restart; each ending leaves an audit record.
+ */
+public class DelegationRevocation {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final DelegationProvider delegations;
+    private final AuditLog audit;
+
+    public DelegationRevocation(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+        this.delegations = session.getProvider(DelegationProvider.class);
+        this.audit = new AuditLog(session, realm);
+    }
+
+    /**
+     * Ends a delegation: every token minted under it is inactive at its next check, on every node, because every check
+     * reads the delegation's row. Idempotent: revoking an ended delegation changes nothing and succeeds.
+     */
+    public Delegation revoke(String delegationId, Actor actor, String reason) {
+        Delegation delegation = delegations.lock(realm, delegationId).orElseThrow(DelegationRevocation::unknownDelegation);
+        if (delegation.status() == DelegationStatus.ACTIVE) {
+            delegation = delegation.endedAs(DelegationStatus.REVOKED, Time.currentTimeMillis(), reason);
+            delegations.end(delegation);
+            endAgentClientSession(delegation);
+            audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation).detail(reason));
+        }
+        return delegation;
+    }
+
+    /** Ends every active delegation of the user to the agent, e.g. when the user revokes the agent in Keycloak. */
+    public List<Delegation> revokeAll(String userId, String agentClientId, Actor actor, String reason) {
+        return revokeEach(delegations.findActive(realm, userId, agentClientId), actor, reason);
+    }
+
+    /** Ends every active delegation of a user: signed out by an admin, disabled, deleted, or their own "revoke all". */
+    public List<Delegation> revokeAllOfUser(String userId, Actor actor, String reason) {
+        return revokeEach(delegations.findActiveOfUser(realm, userId), actor, reason);
+    }
+
+    /** Ends every active delegation to an agent: the kill switch, and what disabling or deleting the agent does. */
+    public List<Delegation> revokeAllOfAgent(String agentClientId, Actor actor, String reason) {
+        return revokeEach(delegations.findActiveOfAgent(realm, agentClientId), actor, reason);
+    }
+
+    /** Ends the delegations a user approved in a Keycloak login session that has just ended. */
+    public List<Delegation> revokeGrantedInSession(String loginSessionId, Actor actor, String reason) {
+        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
+                .filter(delegation -> delegation.realmId().equals(realm.getId())).toList(), actor, reason);
+    }
+
+    /**
+     * The user logged out of a Keycloak session: what they approved in it ends, unless the realm lets delegations
+     * outlive the login ({@value Proxyme#OUTLIVE_LOGIN_ATTRIBUTE}); those of standard flows end regardless, their
+     * refresh tokens having ended with the session.
+     */
+    public List<Delegation> endWithLoginSession(String loginSessionId, Actor actor, String reason) {
+        boolean outlive = Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE));
+        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
+                .filter(delegation -> delegation.realmId().equals(realm.getId()))
+                .filter(delegation -> delegation.isOfStandardFlow() || !outlive).toList(), actor, reason);
+    }
+
+    /** Ends the delegation a user approved to one agent in a Keycloak login session (the agent revoked its grant). */
+    public List<Delegation> revokeGrantedInSession(String loginSessionId, String agentClientId, Actor actor, String reason) {
+        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
+                .filter(delegation -> delegation.realmId().equals(realm.getId()) && delegation.agentClientId().equals(agentClientId))
+                .toList(), actor, reason);
+    }
+
+    /** Ends the delegations approved in any Keycloak login session: an administrator signed out every session. */
+    public List<Delegation> revokeAllGrantedInSessions(Actor actor, String reason) {
+        return revokeEach(delegations.findActiveGrantedInSessions(realm), actor, reason);
+    }
+
+    /**
+     * Marks a delegation past its end time as expired. Its tokens need no revocation: none outlives its delegation.
+     * False when it had already ended some other way.
+     */
+    public boolean expire(String delegationId) {
+        Optional<Delegation> locked = delegations.lock(realm, delegationId);
+        if (locked.isEmpty() || locked.get().status() != DelegationStatus.ACTIVE
+                || locked.get().expiresAt() > Time.currentTimeMillis()) {
+            return false;
+        }
+        Delegation expired = locked.get().endedAs(DelegationStatus.EXPIRED, locked.get().expiresAt(), "expired");
+        delegations.end(expired);
+        endAgentClientSession(expired);
+        audit.record(AuditRecord.of(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, expired).detail("expired"));
+        return true;
+    }
+
+    /**
+     * A delegation approved in a standard flow lives in the agent's client session of the user's Keycloak session too:
+     * detached with it, so that Keycloak itself refuses the refresh token and introspects the access tokens inactive,
+     * besides Proxyme's own checks of the delegation.
+     */
+    private void endAgentClientSession(Delegation ended) {
+        if (ended.grantedSessionId() == null) {
+            return;
+        }
+        UserSessionModel userSession = session.sessions().getUserSession(realm, ended.grantedSessionId());
+        ClientModel agent = realm.getClientByClientId(ended.agentClientId());
+        if (userSession == null || agent == null) {
+            return;
+        }
+        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(agent.getId());
+        if (clientSession != null && ended.id().equals(clientSession.getNote(Proxyme.DELEGATION_NOTE))) {
+            clientSession.detachFromUserSession();
+        }
+    }
+
+    private List<Delegation> revokeEach(List<Delegation> active, Actor actor, String reason) {
+        return active.stream().map(delegation -> revoke(delegation.id(), actor, reason)).toList();
+    }
+
+
+    private static ProxymeException unknownDelegation() {
+        return ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation");
+    }
+}

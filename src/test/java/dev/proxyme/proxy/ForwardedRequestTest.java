@@ -1,0 +1,39 @@
+package dev.proxyme.proxy;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ForwardedRequestTest {
+
+    private static ForwardedRequest get(String uri) {
+        return new ForwardedRequest("GET", uri, "portal.example:8443", "https");
+    }
+
+    @Test
+    void theUrlForDPoPHasNoQueryAndDefaultsToHttps() {
+        assertEquals("https://portal.example:8443/a/b", get("/a/b?token=x").urlWithoutQuery());
+        assertEquals("https://portal.example/", new ForwardedRequest("GET", null, "portal.example", null).urlWithoutQuery());
+        assertEquals("http://127.0.0.1:8081", new ForwardedRequest("GET", "/", "127.0.0.1:8081", "http").origin());
+    }
+
+    @Test
+    void aMethodOverrideInTheQueryIsSeenInAnyCase() {
+        assertTrue(get("/a?_method=DELETE").asksMethodOverride());
+        assertTrue(get("/a?x=1&_METHOD=put").asksMethodOverride());
+        assertFalse(get("/a?x_method=put").asksMethodOverride());
+        assertFalse(get("/_method=put").asksMethodOverride());
+    }
+
+    @Test
+    void theLogGetsTheCanonicalPathWithoutQueryAndNothingUnprintable() {
+        assertEquals("/admin/users", get("/%61dmin/users?secret=1").pathForTheLog());
+        assertFalse(get("/a\u0000b").pathForTheLog().contains("\u0000"));
+        assertEquals(1000, get("/" + "x".repeat(5000)).pathForTheLog().length());
+        assertEquals("PROPFIND", new ForwardedRequest("propfind", "/", "h", null).methodForTheLog());
+        assertEquals(16, new ForwardedRequest("M".repeat(40), "/", "h", null).methodForTheLog().length());
+        assertEquals("?", new ForwardedRequest(null, "/", "h", null).methodForTheLog());
+    }
+}
