@@ -66,6 +66,11 @@
             <form id="proxyme-consent-form" class="${properties.kcFormClass!}" action="${proxyme.decisionUrl}" method="post">
                 <div id="proxyme-envelope">
                     <h2>${msg("proxymeEnvelopeTitle")}</h2>
+                    <#if proxyme.envelope.kept??>
+                        <p id="proxyme-envelope-kept">${msg("proxymeEnvelopeKept")}</p>
+                    <#elseif proxyme.envelope.replaces??>
+                        <p id="proxyme-envelope-replaces">${msg("proxymeEnvelopeReplaces")}</p>
+                    </#if>
                     <#if proxyme.envelope.previousBudget??>
                         <p id="proxyme-envelope-used">${msg("proxymeEnvelopeUsed", proxyme.envelope.previousUsed, proxyme.envelope.previousBudget)}</p>
                     </#if>

@@ -96,7 +96,8 @@ public class AgentConsentAction implements RequiredActionProvider {
         Delegation delegation;
         try {
             DelegationService.Terms terms = delegations.checkTerms(request.agent(), request.scopes(), request.portal().getClientId(), null);
-            Envelope envelope = EnvelopeForm.approved(request.envelope(), context.getHttpRequest().getDecodedFormParameters());
+            Envelope envelope = EnvelopeForm.approved(request.envelope(), delegations.activeOf(user, request.agent().clientId(),
+                    request.portal().getClientId()), context.getHttpRequest().getDecodedFormParameters());
             // The user session Keycloak attaches this login to has the root authentication session's id.
             delegation = delegations.grantByConsent(user, request.agent(), terms, request.purpose(),
                     authSession.getParentSession().getId(), DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession)

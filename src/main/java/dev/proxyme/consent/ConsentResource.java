@@ -135,7 +135,8 @@ public class ConsentResource {
         }
         Envelope approvedEnvelope;
         try {
-            approvedEnvelope = EnvelopeForm.approved(request.get().envelope(), form);
+            approvedEnvelope = EnvelopeForm.approved(request.get().envelope(), new DelegationService(session, realm)
+                    .activeOf(user, request.get().agentClientId(), request.get().portalClientId()), form);
         } catch (ProxymeException moreThanProposed) {
             return result(user, "proxymeResultRefused", "refused", 400);
         }

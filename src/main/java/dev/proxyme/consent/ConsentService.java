@@ -57,13 +57,21 @@ public class ConsentService {
         }
         DelegationRequests.Decision decision = requests.decisionOf(request)
                 .orElseThrow(() -> ProxymeException.badRequest(OAuthErrorException.AUTHORIZATION_PENDING, "The user has not decided yet"));
+        if (!decision.approved()) {
+            finish(request);
+            throw ProxymeException.badRequest(OAuthErrorException.ACCESS_DENIED, "The user denied the request");
+        }
+        // The token first: a poll it refuses (a DPoP-bound delegation polled without the key's proof, say) leaves the
+        // outcome to a poll that can take it. A token minted for a poll that then loses the race is rolled back.
+        DelegationService.Grant grant = delegations.renew(agent, decision.delegationId(), null, null);
+        finish(request);
+        return grant;
+    }
+
+    private void finish(DelegationRequest request) {
         if (!requests.finish(request)) {
             throw ProxymeException.badRequest(OAuthErrorException.EXPIRED_TOKEN, "The outcome of this request was already delivered");
         }
-        if (!decision.approved()) {
-            throw ProxymeException.badRequest(OAuthErrorException.ACCESS_DENIED, "The user denied the request");
-        }
-        return delegations.renew(agent, decision.delegationId(), null, null);
     }
 
     public DelegationRequest request(Agent agent, Scopes scopes, String portal, String purpose, String userHint,

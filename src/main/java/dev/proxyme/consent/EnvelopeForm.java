@@ -28,8 +28,29 @@ final class EnvelopeForm {
     private EnvelopeForm() {
     }
 
-    /** The envelope the user approved; a form asking for more than the agent proposed is refused. */
-    static Envelope approved(Envelope proposed, MultivaluedMap<String, String> form) {
+    /**
+     * What the page proposes: the agent's envelope; on a step-up that proposes none, what is left of the limits of the
+     * access it replaces (the remaining budget, the routes, a window not yet ended), so that asking for another scope
+     * never lifts them unseen.
+     */
+    static Envelope proposal(Envelope asked, List<Delegation> replaced) {
+        if (!asked.isEmpty()) {
+            return asked;
+        }
+        return replaced.stream().filter(delegation -> !delegation.envelope().isEmpty()).findFirst()
+                .map(EnvelopeForm::whatIsLeft).orElse(asked);
+    }
+
+    private static Envelope whatIsLeft(Delegation delegation) {
+        Envelope limits = delegation.envelope();
+        Integer left = limits.budget() == null ? null : limits.budget() - delegation.callsUsed();
+        Long notAfter = limits.notAfter() != null && limits.notAfter() <= Time.currentTime() ? null : limits.notAfter();
+        return new Envelope(left != null && left > 0 ? left : null, limits.routes(), limits.notBefore(), notAfter);
+    }
+
+    /** The envelope the user approved; a form asking for more than the page proposed is refused. */
+    static Envelope approved(Envelope asked, List<Delegation> replaced, MultivaluedMap<String, String> form) {
+        Envelope proposed = proposal(asked, replaced);
         String budgetText = form.getFirst(BUDGET_FIELD);
         Integer budget;
         if (budgetText == null || budgetText.isBlank()) {
@@ -74,9 +95,17 @@ final class EnvelopeForm {
         return chosen;
     }
 
-    /** The page's view: the proposal, and on a step-up what the delegation it replaces has used of its budget. */
-    static Map<String, Object> view(Envelope proposed, List<Delegation> replaced) {
+    /**
+     * The page's view: the proposal, and on a step-up what the delegation it replaces has used of its budget, and
+     * whether its limits are kept or replaced by the agent's new ones.
+     */
+    static Map<String, Object> view(Envelope asked, List<Delegation> replaced) {
+        Envelope proposed = proposal(asked, replaced);
         Map<String, Object> view = new HashMap<>();
+        boolean replacedHadLimits = replaced.stream().anyMatch(delegation -> !delegation.envelope().isEmpty());
+        if (replacedHadLimits) {
+            view.put(asked.isEmpty() ? "kept" : "replaces", true);
+        }
         if (proposed.budget() != null) {
             view.put("budget", proposed.budget());
         }

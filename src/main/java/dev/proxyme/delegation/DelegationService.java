@@ -106,8 +106,11 @@ public class DelegationService {
         Actor actor = Actor.user(user.getId());
         // Step-up: the new delegation covers what was granted and what is asked for now, and replaces the old ones.
         Scopes scopes = grantedScopes(user, agent.clientId(), terms.portalClientId()).union(terms.scopes());
+        // A key the replaced access was bound to binds the new one: a step-up never yields tokens without that key.
+        String boundKey = null;
         for (Delegation replaced : delegations.findActive(realm, user.getId(), agent.clientId(), terms.portalClientId(),
                 Time.currentTimeMillis())) {
+            boundKey = boundKey == null ? replaced.dpopJkt() : boundKey;
             revocation.revoke(replaced.id(), actor, "superseded");
         }
         if (grantFlow != null && loginSessionId != null) {
@@ -121,7 +124,7 @@ public class DelegationService {
             }
         }
         Delegation created = create(user, agent, terms.portalClientId(), scopes, terms.delegationSeconds(), actor, purpose,
-                loginSessionId, grantFlow, envelope);
+                loginSessionId, grantFlow, envelope, boundKey);
         audit.record(AuditRecord.of(AuditAction.DELEGATION_CREATED, actor, created).detail(purpose));
         return created;
     }
@@ -153,7 +156,7 @@ public class DelegationService {
         if (covering.isPresent()) {
             return issue(covering.get(), agent, user, scopes, backend);
         }
-        Delegation created = create(user, agent, portal, scopes, seconds, backend, null, null, null, envelope);
+        Delegation created = create(user, agent, portal, scopes, seconds, backend, null, null, null, envelope, null);
         audit.record(AuditRecord.of(AuditAction.DELEGATION_CREATED, backend, created));
         return issue(created, agent, user, scopes, backend);
     }
@@ -264,7 +267,7 @@ public class DelegationService {
     }
 
     private Delegation create(UserModel user, Agent agent, String portal, Scopes scopes, long seconds, Actor grantedBy,
-                              String purpose, String loginSessionId, String grantFlow, Envelope envelope) {
+                              String purpose, String loginSessionId, String grantFlow, Envelope envelope, String boundKey) {
         long now = Time.currentTimeMillis();
         Envelope bounded;
         try {
@@ -273,7 +276,7 @@ public class DelegationService {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, opensTooLate.getMessage());
         }
         Delegation created = new Delegation(UUID.randomUUID().toString(), realm.getId(), user.getId(), agent.clientId(),
-                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow, null, bounded, 0);
+                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow, boundKey, bounded, 0);
         delegations.create(created);
         return created;
     }

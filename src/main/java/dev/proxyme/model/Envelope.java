@@ -20,7 +20,13 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
     public static final Envelope NONE = new Envelope(null, List.of(), null, null);
     public static final int MAX_BUDGET = 1_000_000;
     public static final int MAX_ROUTES = 20;
-    private static final Pattern ROUTE = Pattern.compile("^(\\*|[A-Z]{1,16}(,[A-Z]{1,16})*) /[\\x21-\\x7e]{0,255}$");
+    /**
+     * {@code METHODS PATH}, the path written as it is matched: its canonical form (RFC 3986 characters, no escapes, no
+     * {@code ;} parameters, no empty or dot segments), so that the user sees on the consent page what the proxy
+     * enforces, never {@code /%61dmin}; a final {@code *} matches whatever follows.
+     */
+    private static final Pattern ROUTE = Pattern.compile("^(\\*|[A-Z]{1,16}(,[A-Z]{1,16})*) ((/[A-Za-z0-9._~!$&'()+,=:@-]*)+)\\*?$");
+    private static final Pattern DOT_OR_EMPTY_SEGMENT = Pattern.compile("//|/\\.\\.?(/|$|\\*)");
 
     public Envelope {
         routes = routes == null ? List.of() : List.copyOf(routes);
@@ -68,8 +74,9 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
         }
         List<String> checked = new ArrayList<>();
         for (String route : routes == null ? List.<String>of() : routes) {
-            if (route == null || !ROUTE.matcher(route).matches()) {
-                throw new IllegalArgumentException("Each route is 'METHODS PATH', e.g. 'GET,HEAD /reports/*'");
+            if (route == null || route.length() > 256 || !ROUTE.matcher(route).matches() || DOT_OR_EMPTY_SEGMENT.matcher(route).find()) {
+                throw new IllegalArgumentException("Each route is 'METHODS PATH' with the path as it is matched, no escapes,"
+                        + " ';', '//' or dot segments, e.g. 'GET,HEAD /reports/*'");
             }
             if (!checked.contains(route)) {
                 checked.add(route);

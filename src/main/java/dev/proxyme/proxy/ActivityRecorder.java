@@ -22,13 +22,13 @@ final class ActivityRecorder {
     private ActivityRecorder() {
     }
 
-    static void record(KeycloakSession session, RealmModel realm, ForwardedRequest request, String delegationId,
+    static void record(KeycloakSession session, RealmModel realm, ForwardedRequest request, String token, String delegationId,
                        boolean allowed, String reason) {
         if ("false".equals(realm.getAttribute(Proxyme.ACTIVITY_ATTRIBUTE))) {
             return;
         }
         session.getProvider(ActivityProvider.class).record(ActivityEntry.of(realm.getId(), delegationId, Time.currentTimeMillis(),
-                request.methodForTheLog(), request.pathForTheLog(), allowed,
+                request.methodForTheLog(), request.pathForTheLog(token), allowed,
                 reason == null ? null : reason.length() > 255 ? reason.substring(0, 255) : reason, NODE));
     }
 

@@ -32,10 +32,23 @@ record ForwardedRequest(String method, String uri, String host, String proto) {
         return ProxymeException.printable(upper.length() > 16 ? upper.substring(0, 16) : upper);
     }
 
-    /** The path in its canonical form, or as sent (query cut, unprintable characters replaced, 1,000 at most). */
-    String pathForTheLog() {
+    /**
+     * The path in its canonical form, or as sent without what may carry secrets: the query, a fragment, {@code ;}
+     * parameters (session ids), the presented token; unprintable characters replaced, 1,000 characters at most.
+     */
+    String pathForTheLog(String token) {
         String raw = uri == null ? "" : pathAsSent();
-        String path = CanonicalPath.of(raw).orElse(ProxymeException.printable(raw));
+        String path = CanonicalPath.of(raw).orElseGet(() -> {
+            String cut = raw;
+            for (char end : new char[] {'#', ';'}) {
+                int at = cut.indexOf(end);
+                cut = at < 0 ? cut : cut.substring(0, at);
+            }
+            return ProxymeException.printable(cut);
+        });
+        if (token != null && token.length() >= 16) {
+            path = path.replace(token, "[token]");
+        }
         return path.length() > 1000 ? path.substring(0, 1000) : path;
     }
 

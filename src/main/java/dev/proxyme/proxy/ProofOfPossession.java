@@ -22,6 +22,9 @@ import org.keycloak.services.util.DPoPUtil;
 final class ProofOfPossession {
 
     static final String SCHEME = "DPoP";
+    private static final String USED_PROOF_PREFIX = "proxyme.dpop-jti:";
+    /** Longer than any proof is accepted for: Keycloak's validator allows an iat within seconds of now. */
+    private static final long USED_PROOF_SECONDS = 300;
 
     private ProofOfPossession() {
     }
@@ -33,7 +36,7 @@ final class ProofOfPossession {
     }
 
     static void check(KeycloakSession session, VerifiedToken valid, String token, String scheme, List<String> proofs,
-                      ForwardedRequest request, Challenges challenges) {
+                      ForwardedRequest request, ProtectedResource portal, Challenges challenges) {
         boolean dpopScheme = SCHEME.equalsIgnoreCase(scheme);
         if (boundKeyOf(valid) == null) {
             if (dpopScheme) {
@@ -48,12 +51,22 @@ final class ProofOfPossession {
         if (proofs == null || proofs.size() != 1) {
             throw refusal(session, ProxymeErrors.INVALID_DPOP_PROOF, "Send exactly one DPoP proof for this request");
         }
+        if (portal.isOtherOriginThanThePortals()) {
+            // htu is built from the forwarded Host, which the client chose: only the portal's own origin is this server.
+            throw refusal(session, ProxymeErrors.INVALID_DPOP_PROOF, "The request is not for the portal's origin");
+        }
+        String jti;
         try {
             DPoP proof = new DPoPUtil.Validator(session).dPoP(proofs.get(0)).accessToken(token)
                     .uri(request.urlWithoutQuery()).method(request.method()).validate();
             DPoPUtil.validateBinding(valid.token(), proof);
+            jti = proof.getId();
         } catch (VerificationException | URISyntaxException | RuntimeException invalid) {
             throw refusal(session, ProxymeErrors.INVALID_DPOP_PROOF, "The DPoP proof is not valid for this request");
+        }
+        // Keycloak's replay check keys a proof on its jti and htu: at the proxy a jti is good once, whatever URL it names.
+        if (!session.singleUseObjects().putIfAbsent(USED_PROOF_PREFIX + boundKeyOf(valid) + ":" + jti, USED_PROOF_SECONDS)) {
+            throw refusal(session, ProxymeErrors.INVALID_DPOP_PROOF, "The DPoP proof was used before");
         }
     }
 

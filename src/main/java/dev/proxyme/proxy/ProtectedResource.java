@@ -72,6 +72,16 @@ public final class ProtectedResource {
         return portalsOrigin ? Optional.of(origin + WELL_KNOWN) : Optional.empty();
     }
 
+    /**
+     * Whether the request names an origin other than the portal's, when the portal names its resource URIs: a DPoP
+     * proof's {@code htu} is then for another server, whatever the client's {@code Host} header said.
+     */
+    public boolean isOtherOriginThanThePortals() {
+        List<String> resources = Portals.resourcesOf(portal);
+        return !resources.isEmpty() && (origin == null
+                || resources.stream().noneMatch(candidate -> candidate.equals(origin) || candidate.startsWith(origin + "/")));
+    }
+
     /** The scopes the portal's route rules name, in their order: what a client may ask to be delegated for it. */
     public List<String> scopesSupported() {
         Set<String> scopes = new LinkedHashSet<>(RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE)).scopes());

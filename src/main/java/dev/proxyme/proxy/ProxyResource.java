@@ -80,33 +80,33 @@ public class ProxyResource {
         return attempt().run(() -> {
             checkHeadersOnce();
             ClientModel portal = authenticatedPortal();
-            checkNoOverride();
             ProtectedResource resource = ProtectedResource.of(portal, forwarded.proto(), forwarded.host());
             RouteRules rules = RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE));
             Challenges challenges = new Challenges(realm.getName(), resource, rules, forwarded);
             String token = presentedToken();
             try {
-                return decide(portal, rules, challenges, token);
+                checkNoOverride();
+                return decide(portal, resource, rules, challenges, token);
             } catch (ProxymeException refused) {
                 // A refusal is recorded only for a genuine token of this realm: anyone may send garbage.
                 new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(token).ifPresent(delegationId ->
-                        ActivityRecorder.record(session, realm, forwarded, delegationId, false, refused.error() + ": " + refused.description()));
+                        ActivityRecorder.record(session, realm, forwarded, token, delegationId, false, refused.error() + ": " + refused.description()));
                 throw refused;
             }
         });
     }
 
-    private Response decide(ClientModel portal, RouteRules rules, Challenges challenges, String token) {
+    private Response decide(ClientModel portal, ProtectedResource resource, RouteRules rules, Challenges challenges, String token) {
         VerifiedToken valid = verified(token, challenges);
         ProofOfPossession.check(session, valid, token, PresentedToken.schemeOf(headers.getHeaderString(HttpHeaders.AUTHORIZATION)),
-                headers.getRequestHeader(DPoPProofs.HEADER), forwarded, challenges);
+                headers.getRequestHeader(DPoPProofs.HEADER), forwarded, resource, challenges);
         Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
         if (!valid.delegation().portalClientId().equals(portal.getClientId())
                 || !rules.allows(forwarded.method(), forwarded.uri(), scopes)) {
             throw challenges.insufficientScope(scopes);
         }
         TaskEnvelopeCheck.check(new DelegationService(session, realm), valid, scopes, forwarded, challenges);
-        ActivityRecorder.record(session, realm, forwarded, valid.delegation().id(), true, null);
+        ActivityRecorder.record(session, realm, forwarded, token, valid.delegation().id(), true, null);
         String portalClientId = portal.getClientId();
         return Responses.noStore(Response.ok("{\"allowed\":true}", MediaType.APPLICATION_JSON_TYPE))
                 .header("X-Proxyme-User", valid.user().getId())

@@ -125,7 +125,20 @@ public class DelegationTokenVerifier {
                 .filter(delegation -> delegation.userId().equals(token.getSubject())
                         && delegation.agentClientId().equals(token.getIssuedFor()))
                 .filter(delegation -> isStillReachable(realm, delegation, token))
-                .filter(delegation -> isInTheRightSession(session, realm, delegation, token));
+                .filter(delegation -> isInTheRightSession(session, realm, delegation, token))
+                .filter(delegation -> isBoundAsItsDelegation(delegation, token));
+    }
+
+    /**
+     * A delegation bound to a DPoP key accepts only tokens bound to that key (RFC 9449 section 6): tokens issued before
+     * the binding, or by a renewal that raced it without a proof, end with the binding.
+     */
+    private static boolean isBoundAsItsDelegation(Delegation delegation, AccessToken token) {
+        if (delegation.dpopJkt() == null) {
+            return true;
+        }
+        AccessToken.Confirmation confirmation = token.getConfirmation();
+        return confirmation != null && delegation.dpopJkt().equals(confirmation.getKeyThumbprint());
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.DPoPKey;
 import dev.proxyme.testsupport.HtmlForms;
 import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
@@ -427,6 +428,69 @@ class ConsentIT {
         JsonNode delegation = client.trail(second.text("delegation_id")).get("delegation");
         assertEquals(delegation.get("expires_at").asLong() / 1000, delegation.get("envelope").get("not_after").asLong(),
                 "the window ends with the delegation: " + delegation);
+    }
+
+    /**
+     * A step-up that asks for another scope and no envelope keeps what is left of the current access's limits (the page
+     * says so and shows them), and a key the current access was bound to binds the new one: asking for more never lifts
+     * a limit unseen, nor yields a token without the key.
+     */
+    @Test
+    void aStepUpKeepsWhatIsLeftOfTheLimitsAndTheKey() {
+        client.setPortalRoutes("portal-a", null);
+        JsonNode first = envelopeRequest(Map.of("budget", 5, "routes", List.of("GET /reports/*")));
+        URI delegate = client.proxymeUri(REALM, "delegate");
+        URI check = client.proxymeUri(REALM, "proxy/check");
+        DPoPKey key = new DPoPKey();
+        JsonNode stepUp;
+        try (Browser browser = new Browser()) {
+            browser.open(first.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+            Reply granted = pollUntilDecided(first);
+            assertEquals(200, granted.status(), granted::toString);
+            Map<String, String> get = ProxymeClient.proxyHeaders("portal-a", Map.of("X-Forwarded-Method", "GET",
+                    "X-Forwarded-Uri", "/reports/1", "Authorization", bearer(granted.text("delegation_token"))));
+            assertEquals(200, client.request(check, "GET", null, null, get).status());
+            assertEquals(200, client.request(check, "GET", null, null, get).status());
+            Reply bound = client.request(delegate, "POST", "application/json",
+                    ProxymeClient.json(Map.of("delegation_id", granted.text("delegation_id"))),
+                    Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
+            assertEquals("DPoP", bound.text("token_type"), bound::toString);
+
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("scopes", List.of("write"));
+            body.put("portal", "portal-a");
+            body.put("user", "alice");
+            body.put("purpose", "Also file the reports");
+            Reply asked = client.proxyme("request_delegation", agent.basicAuth(), body);
+            assertEquals(200, asked.status(), asked::toString);
+            stepUp = asked.json();
+            browser.open(stepUp.get("verification_uri_complete").asText());
+            assertTrue(browser.await(By.id("proxyme-envelope-kept")).isDisplayed());
+            assertEquals("3", browser.await(By.id("proxyme-envelope-budget")).getAttribute("value"), "what is left of 5");
+            assertEquals("GET /reports/*", browser.await(By.id("proxyme-envelope-route-0")).getAttribute("value"));
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+        }
+        Reply withoutKey = pollUntilDecided(stepUp);
+        assertEquals(400, withoutKey.status(), withoutKey::toString);
+        assertEquals("invalid_dpop_proof", withoutKey.text("error"), "the new access is bound to the same key");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        Reply collected;
+        do {
+            pause(Duration.ofSeconds(1));
+            collected = client.request(delegate, "POST", "application/json",
+                    ProxymeClient.json(Map.of("request_id", stepUp.get("request_id").asText())),
+                    Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
+        } while (collected.status() == 400 && "slow_down".equals(collected.text("error")) && Instant.now().isBefore(deadline));
+        Reply outcome = collected;
+        assertEquals(200, outcome.status(), () -> "the refused poll left the outcome to this one: " + outcome);
+        assertEquals("DPoP", collected.text("token_type"));
+        JsonNode envelope = client.trail(collected.text("delegation_id")).get("delegation").get("envelope");
+        assertEquals(3, envelope.get("budget").asInt(), envelope::toString);
+        assertEquals(List.of("GET /reports/*"), ProxymeClient.JSON.convertValue(envelope.get("routes"), List.class));
     }
 
     private JsonNode envelopeRequest(Map<String, Object> envelope) {

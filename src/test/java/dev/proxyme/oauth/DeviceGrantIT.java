@@ -157,6 +157,8 @@ class DeviceGrantIT {
              ClientProgram device = openidClient(agent.text("client_id"), "--client-secret", agent.text("client_secret"),
                      "--scope", "read", "--resource", PORTAL_A, "--dpop", "--call", nginx.uri("/reports/1").toString());
              Browser browser = new Browser()) {
+            // The portal as it is served here: a proof's htu names the origin, which must be the portal's own.
+            client.setClientAttribute("portal-a", "proxyme.resource", PORTAL_A + " " + nginx.uri("/"));
             browser.open(device.await("user_action").get("url").asText());
             browser.logInIfAsked("alice", "alice-password");
             browser.await(By.id("proxyme-approve")).click();
@@ -178,6 +180,8 @@ class DeviceGrantIT {
             assertEquals(401, asBearer.status(), asBearer::toString);
             String delegationId = claims.get("delegation_id").asText();
             assertEquals(claims.get("cnf").get("jkt").asText(), client.trail(delegationId).get("delegation").get("dpop_jkt").asText());
+        } finally {
+            client.setClientAttribute("portal-a", "proxyme.resource", PORTAL_A);
         }
     }
 

@@ -29,9 +29,14 @@ class ForwardedRequestTest {
 
     @Test
     void theLogGetsTheCanonicalPathWithoutQueryAndNothingUnprintable() {
-        assertEquals("/admin/users", get("/%61dmin/users?secret=1").pathForTheLog());
-        assertFalse(get("/a\u0000b").pathForTheLog().contains("\u0000"));
-        assertEquals(1000, get("/" + "x".repeat(5000)).pathForTheLog().length());
+        assertEquals("/admin/users", get("/%61dmin/users?secret=1").pathForTheLog(null));
+        assertFalse(get("/a\u0000b").pathForTheLog(null).contains("\u0000"));
+        assertEquals(1000, get("/" + "x".repeat(5000)).pathForTheLog(null).length());
+        assertEquals("/a", get("/a;jsessionid=SECRET").pathForTheLog(null));
+        assertEquals("/a", get("/a#frag=SECRET").pathForTheLog(null));
+        String token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        assertEquals("/files/[token]/x", get("/files/" + token + "/x").pathForTheLog(token));
+        assertEquals("/files/[token]", get("/files/" + token + ";x").pathForTheLog(token));
         assertEquals("PROPFIND", new ForwardedRequest("propfind", "/", "h", null).methodForTheLog());
         assertEquals(16, new ForwardedRequest("M".repeat(40), "/", "h", null).methodForTheLog().length());
         assertEquals("?", new ForwardedRequest(null, "/", "h", null).methodForTheLog());

@@ -121,8 +121,11 @@ abstract class ReverseProxyContract {
     void aDpopBoundTokenPassesOnlyWithAFreshProofOfItsKey() {
         DPoPKey key = new DPoPKey();
         String userId = client.createUser(true);
-        String delegationId = client.proxyme("delegate", BACKEND, Map.of("user_id", userId, "agent_id", agent.clientId(),
-                "scopes", List.of("read"), "portal", "portal-a")).text("delegation_id");
+        Reply unbound = client.proxyme("delegate", BACKEND, Map.of("user_id", userId, "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a"));
+        String delegationId = unbound.text("delegation_id");
+        String beforeBinding = unbound.text("delegation_token");
+        assertEquals(200, through("GET", "/reports/1", Map.of("Authorization", bearer(beforeBinding))).status());
         URI delegate = client.proxymeUri(REALM, "delegate");
         String body = ProxymeClient.json(Map.of("delegation_id", delegationId));
         Reply bound = client.request(delegate, "POST", "application/json", body,
@@ -153,6 +156,22 @@ abstract class ReverseProxyContract {
             assertEquals(401, reply.status(), () -> attempt.getKey() + ": " + reply);
             assertTrue(reply.headers().firstValue("WWW-Authenticate").orElse("").startsWith("DPoP algs="), () -> attempt.getKey() + ": " + reply);
         }
+        // A proof identifier is good once at the proxy, whatever URL a proof with it names.
+        String jti = java.util.UUID.randomUUID().toString();
+        long now = System.currentTimeMillis() / 1000;
+        assertEquals(200, through("GET", "/reports/1", Map.of("Authorization", "DPoP " + token, "DPoP", key.proof("GET", url, token, now, jti))).status());
+        Reply sameJti = through("GET", "/reports/2", Map.of("Authorization", "DPoP " + token,
+                "DPoP", key.proof("GET", proxy.uri("/reports/2").toString(), token, now, jti)));
+        assertEquals(401, sameJti.status(), () -> "the same jti for another URL: " + sameJti);
+        // A proof made for another server, presented with that server's name as Host: not this portal's origin.
+        String elsewhere = "http://elsewhere.example/reports/1";
+        Reply foreign = client.request(client.proxymeUri(REALM, "proxy/check"), "GET", null, null, ProxymeClient.proxyHeaders("portal-a",
+                Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/reports/1", "X-Forwarded-Host", "elsewhere.example",
+                        "X-Forwarded-Proto", "http", "Authorization", "DPoP " + token, "DPoP", key.proof("GET", elsewhere, token))));
+        assertEquals(401, foreign.status(), () -> "a proof for another origin: " + foreign);
+        // Bound now: the token issued before the binding ends with it, at the proxy and at introspection alike.
+        assertEquals(401, through("GET", "/reports/1", Map.of("Authorization", bearer(beforeBinding))).status());
+        assertFalse(client.introspect(beforeBinding, "portal-a", "portal-a-secret").get("active").asBoolean());
 
         Reply unboundRenewal = client.request(delegate, "POST", "application/json", body, Map.of("Authorization", agent.basicAuth()));
         assertEquals(400, unboundRenewal.status(), unboundRenewal::toString);
@@ -272,6 +291,15 @@ abstract class ReverseProxyContract {
         assertEquals("GET", counts.get(0).get("method").asText());
         assertEquals(2, counts.get(0).get("count").asInt(), counts::toString);
 
+        long inAnHour = System.currentTimeMillis() + 3_600_000;
+        JsonNode later = client.get(client.proxymeUri(REALM, "my/delegations/" + delegationId + "/activity?from=" + inAnHour),
+                bearer(client.userToken("bob", "bob-password"))).json();
+        assertEquals(0, later.get("entries").size(), later::toString);
+        assertEquals(0, later.get("counts").size(), later::toString);
+        JsonNode sinceGrant = client.get(client.proxymeUri(REALM, "my/delegations/" + delegationId + "/activity?from="
+                + (inAnHour - 7_200_000) + "&to=" + inAnHour), bearer(client.userToken("bob", "bob-password"))).json();
+        assertEquals(2, sinceGrant.get("entries").size(), sinceGrant::toString);
+
         JsonNode administrators = client.get(client.adminUri(REALM, "/proxyme/delegations/" + delegationId + "/activity?max=1"),
                 bearer(client.rootToken())).json();
         assertEquals(1, administrators.get("entries").size(), administrators::toString);
@@ -279,6 +307,14 @@ abstract class ReverseProxyContract {
         Reply another = client.get(client.proxymeUri(REALM, "my/delegations/" + delegationId + "/activity"),
                 bearer(client.userToken("alice", "alice-password")));
         assertEquals(404, another.status(), () -> "another user's delegation is unknown: " + another);
+
+        // The most suspicious refusals are recorded too: a method override, a path parameter (without its value).
+        assertEquals(403, through("GET", "/reports/7", Map.of("Authorization", bearer(token), "X-HTTP-Method-Override", "DELETE")).status());
+        through("GET", "/reports/7;jsessionid=SECRET", Map.of("Authorization", bearer(token)));
+        JsonNode after = client.get(client.proxymeUri(REALM, "my/delegations/" + delegationId + "/activity"),
+                bearer(client.userToken("bob", "bob-password"))).json();
+        assertTrue(after.toString().contains("X-HTTP-Method-Override"), after::toString);
+        assertFalse(after.toString().contains("SECRET"), after::toString);
     }
 
     /** What the request was is the proxy's to say: a client's X-Forwarded-* never reach the portal as it sent them. */

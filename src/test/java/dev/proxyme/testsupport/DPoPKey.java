@@ -45,12 +45,17 @@ public final class DPoPKey {
     }
 
     public String proof(String method, String url, String accessToken, long issuedAt) {
+        return proof(method, url, accessToken, issuedAt, UUID.randomUUID().toString());
+    }
+
+    /** A proof with a chosen {@code jti}: the same proof identifier made again for another request. */
+    public String proof(String method, String url, String accessToken, long issuedAt, String jti) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("typ", "dpop+jwt");
         header.put("alg", "ES256");
         header.put("jwk", jwk());
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("jti", UUID.randomUUID().toString());
+        claims.put("jti", jti);
         claims.put("htm", method);
         claims.put("htu", url);
         claims.put("iat", issuedAt);
