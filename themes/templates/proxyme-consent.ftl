@@ -74,11 +74,15 @@
                     <#if proxyme.envelope.previousBudget??>
                         <p id="proxyme-envelope-used">${msg("proxymeEnvelopeUsed", proxyme.envelope.previousUsed, proxyme.envelope.previousBudget)}</p>
                     </#if>
+                    <#if proxyme.envelope.budget?? && proxyme.envelope.budget == 0>
+                        <p id="proxyme-envelope-used-up">${msg("proxymeEnvelopeUsedUp")}</p>
+                    <#else>
                     <div class="${properties.kcFormGroupClass!}">
                         <label for="proxyme-envelope-budget" class="${properties.kcLabelClass!}">${msg((proxyme.envelope.budget??)?then("proxymeEnvelopeBudget", "proxymeEnvelopeBudgetOptional"))}</label>
                         <input id="proxyme-envelope-budget" name="envelope_budget" type="number" min="1" class="${properties.kcInputClass!}"
                                <#if proxyme.envelope.budget??>max="${proxyme.envelope.budget?c}" value="${proxyme.envelope.budget?c}" required</#if>>
                     </div>
+                    </#if>
                     <#if proxyme.envelope.routes?has_content>
                         <fieldset id="proxyme-envelope-routes">
                             <legend>${msg("proxymeEnvelopeRoutes")}</legend>

@@ -37,15 +37,35 @@ final class EnvelopeForm {
         if (!asked.isEmpty()) {
             return asked;
         }
-        return replaced.stream().filter(delegation -> !delegation.envelope().isEmpty()).findFirst()
-                .map(EnvelopeForm::whatIsLeft).orElse(asked);
-    }
-
-    private static Envelope whatIsLeft(Delegation delegation) {
-        Envelope limits = delegation.envelope();
-        Integer left = limits.budget() == null ? null : limits.budget() - delegation.callsUsed();
-        Long notAfter = limits.notAfter() != null && limits.notAfter() <= Time.currentTime() ? null : limits.notAfter();
-        return new Envelope(left != null && left > 0 ? left : null, limits.routes(), limits.notBefore(), notAfter);
+        List<Delegation> limited = replaced.stream().filter(delegation -> !delegation.envelope().isEmpty()).toList();
+        if (limited.isEmpty()) {
+            return asked;
+        }
+        // Of several replaced delegations (a backend's among them), the tightest of each part, so that none is lifted.
+        Integer budget = null;
+        Long notBefore = null;
+        Long notAfter = null;
+        List<String> routes = null;
+        for (Delegation delegation : limited) {
+            Envelope limits = delegation.envelope();
+            if (limits.budget() != null) {
+                int left = Math.max(0, limits.budget() - delegation.callsUsed());
+                budget = budget == null ? left : Math.min(budget, left);
+            }
+            if (limits.notBefore() != null) {
+                notBefore = notBefore == null ? limits.notBefore() : Math.max(notBefore, limits.notBefore());
+            }
+            if (limits.notAfter() != null) {
+                notAfter = notAfter == null ? limits.notAfter() : Math.min(notAfter, limits.notAfter());
+            }
+            if (!limits.routes().isEmpty()) {
+                List<String> common = routes == null ? limits.routes()
+                        : routes.stream().filter(limits.routes()::contains).toList();
+                routes = common.isEmpty() ? routes : common;
+            }
+        }
+        // A budget used up stays used up (0) and an ended window stays ended: more needs the agent to ask for it.
+        return new Envelope(budget, routes, notBefore, notAfter);
     }
 
     /** The envelope the user approved; a form asking for more than the page proposed is refused. */
@@ -53,7 +73,9 @@ final class EnvelopeForm {
         Envelope proposed = proposal(asked, replaced);
         String budgetText = form.getFirst(BUDGET_FIELD);
         Integer budget;
-        if (budgetText == null || budgetText.isBlank()) {
+        if (Integer.valueOf(0).equals(proposed.budget())) {
+            budget = null;
+        } else if (budgetText == null || budgetText.isBlank()) {
             budget = proposed.budget();
         } else {
             try {
@@ -86,6 +108,10 @@ final class EnvelopeForm {
         Envelope chosen;
         try {
             chosen = Envelope.of(budget, routes, proposed.notBefore(), notAfter);
+            if (Integer.valueOf(0).equals(proposed.budget())) {
+                // Kept from a replaced access that used its whole budget: nothing on the page can add to it.
+                chosen = new Envelope(0, chosen.routes(), chosen.notBefore(), chosen.notAfter());
+            }
         } catch (IllegalArgumentException invalid) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, invalid.getMessage());
         }

@@ -106,6 +106,8 @@ public class DelegationService {
         Actor actor = Actor.user(user.getId());
         // Step-up: the new delegation covers what was granted and what is asked for now, and replaces the old ones.
         Scopes scopes = grantedScopes(user, agent.clientId(), terms.portalClientId()).union(terms.scopes());
+        // Whatever can refuse the new delegation is checked before the ones it replaces end.
+        Envelope bounded = withinDelegation(envelope, Time.currentTimeMillis() / 1000 + terms.delegationSeconds());
         // A key the replaced access was bound to binds the new one: a step-up never yields tokens without that key.
         String boundKey = null;
         for (Delegation replaced : delegations.findActive(realm, user.getId(), agent.clientId(), terms.portalClientId(),
@@ -124,7 +126,7 @@ public class DelegationService {
             }
         }
         Delegation created = create(user, agent, terms.portalClientId(), scopes, terms.delegationSeconds(), actor, purpose,
-                loginSessionId, grantFlow, envelope, boundKey);
+                loginSessionId, grantFlow, bounded, boundKey);
         audit.record(AuditRecord.of(AuditAction.DELEGATION_CREATED, actor, created).detail(purpose));
         return created;
     }
@@ -266,15 +268,18 @@ public class DelegationService {
         }
     }
 
-    private Delegation create(UserModel user, Agent agent, String portal, Scopes scopes, long seconds, Actor grantedBy,
-                              String purpose, String loginSessionId, String grantFlow, Envelope envelope, String boundKey) {
-        long now = Time.currentTimeMillis();
-        Envelope bounded;
+    private static Envelope withinDelegation(Envelope envelope, long delegationEndSeconds) {
         try {
-            bounded = envelope.endingBy(now / 1000 + seconds);
+            return envelope.endingBy(delegationEndSeconds);
         } catch (IllegalArgumentException opensTooLate) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, opensTooLate.getMessage());
         }
+    }
+
+    private Delegation create(UserModel user, Agent agent, String portal, Scopes scopes, long seconds, Actor grantedBy,
+                              String purpose, String loginSessionId, String grantFlow, Envelope envelope, String boundKey) {
+        long now = Time.currentTimeMillis();
+        Envelope bounded = withinDelegation(envelope, now / 1000 + seconds);
         Delegation created = new Delegation(UUID.randomUUID().toString(), realm.getId(), user.getId(), agent.clientId(),
                 portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow, boundKey, bounded, 0);
         delegations.create(created);

@@ -68,13 +68,18 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
      *
      * @throws IllegalArgumentException with a message for the agent
      */
+    /** Whether a route is written as it is matched (see {@link #ROUTE}); one stored before that rule matches nothing. */
+    public static boolean isCanonicalRoute(String route) {
+        return route != null && route.length() <= 256 && ROUTE.matcher(route).matches() && !DOT_OR_EMPTY_SEGMENT.matcher(route).find();
+    }
+
     public static Envelope of(Integer budget, List<String> routes, Long notBefore, Long notAfter) {
         if (budget != null && (budget < 1 || budget > MAX_BUDGET)) {
             throw new IllegalArgumentException("'budget' must be 1 to " + MAX_BUDGET);
         }
         List<String> checked = new ArrayList<>();
         for (String route : routes == null ? List.<String>of() : routes) {
-            if (route == null || route.length() > 256 || !ROUTE.matcher(route).matches() || DOT_OR_EMPTY_SEGMENT.matcher(route).find()) {
+            if (!isCanonicalRoute(route)) {
                 throw new IllegalArgumentException("Each route is 'METHODS PATH' with the path as it is matched, no escapes,"
                         + " ';', '//' or dot segments, e.g. 'GET,HEAD /reports/*'");
             }

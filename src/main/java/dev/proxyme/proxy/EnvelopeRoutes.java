@@ -12,8 +12,11 @@ final class EnvelopeRoutes {
 
     static boolean allow(Envelope envelope, String method, String uri) {
         StringBuilder rules = new StringBuilder();
-        for (String route : envelope.routes()) {
-            rules.append(route).append(' ').append(ANY_SCOPE).append('\n');
+        // A route stored before routes had to be canonical (/%61dmin) is shown as written: it allows nothing.
+        envelope.routes().stream().filter(Envelope::isCanonicalRoute)
+                .forEach(route -> rules.append(route).append(' ').append(ANY_SCOPE).append('\n'));
+        if (rules.isEmpty()) {
+            return false;
         }
         // A malformed route makes the rules deny everything: their one rule then names another scope than ours.
         return RouteRules.parse(rules.toString()).requiredScope(method, uri).filter(ANY_SCOPE::equals).isPresent();

@@ -38,18 +38,19 @@ record ForwardedRequest(String method, String uri, String host, String proto) {
      */
     String pathForTheLog(String token) {
         String raw = uri == null ? "" : pathAsSent();
-        String path = CanonicalPath.of(raw).orElseGet(() -> {
+        String path = CanonicalPath.of(raw).map(canonical -> withoutToken(canonical, token)).orElseGet(() -> {
             String cut = raw;
-            for (char end : new char[] {'#', ';'}) {
+            for (String end : new String[] {"#", ";", "%23", "%3b", "%3B"}) {
                 int at = cut.indexOf(end);
                 cut = at < 0 ? cut : cut.substring(0, at);
             }
-            return ProxymeException.printable(cut);
+            return ProxymeException.printable(withoutToken(cut, token));
         });
-        if (token != null && token.length() >= 16) {
-            path = path.replace(token, "[token]");
-        }
         return path.length() > 1000 ? path.substring(0, 1000) : path;
+    }
+
+    private static String withoutToken(String path, String token) {
+        return token != null && token.length() >= 16 ? path.replace(token, "[token]") : path;
     }
 
     private String pathAsSent() {

@@ -493,6 +493,100 @@ class ConsentIT {
         assertEquals(List.of("GET /reports/*"), ProxymeClient.JSON.convertValue(envelope.get("routes"), List.class));
     }
 
+    /**
+     * A used-up budget stays used up through a step-up that proposes none (the page says so, and no form field adds to
+     * it); more calls take an envelope the agent proposes, which the page says replaces the old limits.
+     */
+    @Test
+    void aUsedUpBudgetStaysUsedUpUntilTheAgentAsksForMore() {
+        client.setPortalRoutes("portal-a", null);
+        URI check = client.proxymeUri(REALM, "proxy/check");
+        JsonNode first = envelopeRequest(Map.of("budget", 1));
+        try (Browser browser = new Browser()) {
+            browser.open(first.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+            Reply granted = pollUntilDecided(first);
+            assertEquals(200, client.request(check, "GET", null, null, reportsCall(granted.text("delegation_token"))).status());
+            assertEquals(403, client.request(check, "GET", null, null, reportsCall(granted.text("delegation_token"))).status());
+
+            JsonNode noEnvelope = stepUpRequest(null);
+            browser.open(noEnvelope.get("verification_uri_complete").asText());
+            assertTrue(browser.await(By.id("proxyme-envelope-used-up")).isDisplayed());
+            assertTrue(browser.driver().findElements(By.id("proxyme-envelope-budget")).isEmpty(), "no field to add calls");
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+            Reply steppedUp = pollUntilDecided(noEnvelope);
+            assertEquals(200, steppedUp.status(), steppedUp::toString);
+            assertEquals(0, client.trail(steppedUp.text("delegation_id")).get("delegation").get("envelope").get("budget").asInt());
+            assertEquals(403, client.request(check, "GET", null, null, reportsCall(steppedUp.text("delegation_token"))).status(),
+                    "asking for another scope gave no more calls");
+
+            JsonNode more = stepUpRequest(Map.of("budget", 5));
+            browser.open(more.get("verification_uri_complete").asText());
+            assertTrue(browser.await(By.id("proxyme-envelope-replaces")).isDisplayed());
+            assertEquals("5", browser.await(By.id("proxyme-envelope-budget")).getAttribute("value"));
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+            Reply renewed = pollUntilDecided(more);
+            assertEquals(200, client.request(check, "GET", null, null, reportsCall(renewed.text("delegation_token"))).status());
+        }
+    }
+
+    /** A step-up that cannot be granted leaves the access it would have replaced as it was. */
+    @Test
+    void aStepUpThatCannotBeGrantedEndsNothing() {
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("scopes", List.of("read"));
+        body.put("portal", "portal-a");
+        body.put("user", "alice");
+        body.put("purpose", "Read the reports later today");
+        body.put("expires_in", 3600);
+        body.put("envelope", Map.of("not_before", now + 1800, "budget", 5));
+        JsonNode first = client.proxyme("request_delegation", agent.basicAuth(), body).json();
+        try (Browser browser = new Browser()) {
+            browser.open(first.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+            String delegationId = pollUntilDecided(first).text("delegation_id");
+
+            Map<String, Object> shorter = new LinkedHashMap<>();
+            shorter.put("scopes", List.of("write"));
+            shorter.put("portal", "portal-a");
+            shorter.put("user", "alice");
+            shorter.put("purpose", "Also file one report");
+            shorter.put("expires_in", 60);
+            JsonNode stepUp = client.proxyme("request_delegation", agent.basicAuth(), shorter).json();
+            browser.open(stepUp.get("verification_uri_complete").asText());
+            browser.await(By.id("proxyme-approve")).click();
+            assertFalse(browser.await(By.id("proxyme-result")).getAttribute("class").contains("proxyme-result-approved"),
+                    "the kept window opens after the new access would end");
+            assertEquals("ACTIVE", client.trail(delegationId).get("delegation").get("status").asText(), "the old access stays");
+        }
+    }
+
+    private static Map<String, String> reportsCall(String token) {
+        return ProxymeClient.proxyHeaders("portal-a", Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/reports/1",
+                "Authorization", bearer(token)));
+    }
+
+    private JsonNode stepUpRequest(Map<String, Object> envelope) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("scopes", List.of("write"));
+        body.put("portal", "portal-a");
+        body.put("user", "alice");
+        body.put("purpose", "Also file the reports");
+        if (envelope != null) {
+            body.put("envelope", envelope);
+        }
+        Reply asked = client.proxyme("request_delegation", agent.basicAuth(), body);
+        assertEquals(200, asked.status(), asked::toString);
+        return asked.json();
+    }
+
     private JsonNode envelopeRequest(Map<String, Object> envelope) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("scopes", List.of("read"));

@@ -37,6 +37,10 @@ class ForwardedRequestTest {
         String token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
         assertEquals("/files/[token]/x", get("/files/" + token + "/x").pathForTheLog(token));
         assertEquals("/files/[token]", get("/files/" + token + ";x").pathForTheLog(token));
+        String longToken = "eyJ" + "a".repeat(900) + ".eyJ" + "b".repeat(300) + ".sig";
+        assertEquals("/t/[token]", get("/t/" + longToken + ";x").pathForTheLog(longToken), "replaced before any shortening");
+        assertEquals("/p", get("/p%3Bjsessionid=SECRET").pathForTheLog(null));
+        assertEquals("/p", get("/p%23frag").pathForTheLog(null));
         assertEquals("PROPFIND", new ForwardedRequest("propfind", "/", "h", null).methodForTheLog());
         assertEquals(16, new ForwardedRequest("M".repeat(40), "/", "h", null).methodForTheLog().length());
         assertEquals("?", new ForwardedRequest(null, "/", "h", null).methodForTheLog());
