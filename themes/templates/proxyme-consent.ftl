@@ -1,6 +1,8 @@
 <#-- Proxyme's consent pages, in the realm's login theme. Element ids are stable: tests and custom themes rely on them.
      proxyme.view is one of: code (enter a user code), consent, wrong-user, result. The consent view serves Proxyme's own
      requests (with userCode) and agents' authorization code and device flows (with returnTo: host, loopback, device). -->
+<#-- Times are shown, and labelled, in UTC whatever the server's own zone. -->
+<#setting time_zone="UTC">
 <#import "template.ftl" as layout>
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">
@@ -66,6 +68,9 @@
             <form id="proxyme-consent-form" class="${properties.kcFormClass!}" action="${proxyme.decisionUrl}" method="post">
                 <div id="proxyme-envelope">
                     <h2>${msg("proxymeEnvelopeTitle")}</h2>
+                    <#if proxyme.envelope.conflict??>
+                        <p id="proxyme-envelope-conflict">${msg("proxymeEnvelopeConflict")}</p>
+                    </#if>
                     <#if proxyme.envelope.kept??>
                         <p id="proxyme-envelope-kept">${msg("proxymeEnvelopeKept")}</p>
                     <#elseif proxyme.envelope.replaces??>

@@ -1,5 +1,7 @@
 <#-- "My delegations": the user's active delegations and those ended in the last 30 days. Element ids are stable:
      tests and custom themes rely on them. -->
+<#-- Times are shown, and labelled, in UTC whatever the server's own zone. -->
+<#setting time_zone="UTC">
 <#import "template.ftl" as layout>
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">

@@ -101,7 +101,7 @@ public class AgentConsentAction implements RequiredActionProvider {
             // The user session Keycloak attaches this login to has the root authentication session's id.
             delegation = delegations.grantByConsent(user, request.agent(), terms, request.purpose(),
                     authSession.getParentSession().getId(), DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession)
-                            ? Delegation.DEVICE_FLOW : Delegation.AUTHORIZATION_CODE_FLOW, envelope);
+                            ? Delegation.DEVICE_FLOW : Delegation.AUTHORIZATION_CODE_FLOW, envelope, request.envelope().isEmpty());
         } catch (ProxymeException cannotBeGranted) {
             refuse(context, cannotBeGranted.description());
             return;

@@ -126,7 +126,7 @@ public class ConsentService {
         try {
             Agent agent = agentOf(request);
             Delegation delegation = delegations.grantByConsent(user, agent, terms(request), request.purpose(), loginSessionId, null,
-                    approvedEnvelope);
+                    approvedEnvelope, request.envelope().isEmpty());
             KeycloakConsentMirror.mirror(session, realm, user, agent.client(), delegation.scopes());
             requests.recordApprovalOnCommit(session, request, delegation.id());
             return delegation;

@@ -1,5 +1,6 @@
 package dev.proxyme.consent;
 
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +60,12 @@ final class EnvelopeForm {
                 notAfter = notAfter == null ? limits.notAfter() : Math.min(notAfter, limits.notAfter());
             }
             if (!limits.routes().isEmpty()) {
-                List<String> common = routes == null ? limits.routes()
-                        : routes.stream().filter(limits.routes()::contains).toList();
-                routes = common.isEmpty() ? routes : common;
+                routes = routes == null ? limits.routes() : routes.stream().filter(limits.routes()::contains).toList();
+                if (routes.isEmpty()) {
+                    // No route is allowed by all of them, and an envelope without routes would allow every one.
+                    throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The agent's current accesses"
+                            + " to this portal allow no route in common: it must ask with an envelope of its own");
+                }
             }
         }
         // A budget used up stays used up (0) and an ended window stays ended: more needs the agent to ask for it.
@@ -126,10 +130,17 @@ final class EnvelopeForm {
      * whether its limits are kept or replaced by the agent's new ones.
      */
     static Map<String, Object> view(Envelope asked, List<Delegation> replaced) {
-        Envelope proposed = proposal(asked, replaced);
         Map<String, Object> view = new HashMap<>();
+        Envelope proposed;
+        try {
+            proposed = proposal(asked, replaced);
+        } catch (ProxymeException noCommonRoute) {
+            // Shown, and an approval refused: the page never offers less than it would enforce.
+            view.put("conflict", true);
+            proposed = asked;
+        }
         boolean replacedHadLimits = replaced.stream().anyMatch(delegation -> !delegation.envelope().isEmpty());
-        if (replacedHadLimits) {
+        if (replacedHadLimits && !view.containsKey("conflict")) {
             view.put(asked.isEmpty() ? "kept" : "replaces", true);
         }
         if (proposed.budget() != null) {
@@ -144,10 +155,12 @@ final class EnvelopeForm {
             // The most the user may keep, rounded down: a window can only end sooner than the agent asked.
             view.put("minutesLeft", Math.max(1, (proposed.notAfter() - Time.currentTime()) / 60));
         }
-        replaced.stream().filter(delegation -> delegation.envelope().budget() != null).findFirst().ifPresent(previous -> {
-            view.put("previousUsed", previous.callsUsed());
-            view.put("previousBudget", previous.envelope().budget());
-        });
+        replaced.stream().filter(delegation -> delegation.envelope().budget() != null)
+                .min(Comparator.comparingInt(delegation -> delegation.envelope().budget() - delegation.callsUsed()))
+                .ifPresent(previous -> {
+                    view.put("previousUsed", previous.callsUsed());
+                    view.put("previousBudget", previous.envelope().budget());
+                });
         return view;
     }
 }

@@ -99,8 +99,13 @@ public class DelegationService {
      * The user approved in Keycloak's UI: one delegation covering the union of what was requested and what active
      * delegations to the agent for that portal granted, which it replaces.
      */
+    /**
+     * The user approved: a delegation of what was granted and what is asked for now, replacing the ones it covers.
+     * {@code keepsReplacedLimits}: the page kept what was left of their envelopes (the agent proposed none), counted
+     * again here once they are ended, so that calls made while the user decided come off the new budget.
+     */
     public Delegation grantByConsent(UserModel user, Agent agent, Terms terms, String purpose, String loginSessionId,
-                                     String grantFlow, Envelope envelope) {
+                                     String grantFlow, Envelope envelope, boolean keepsReplacedLimits) {
         checkUser(user);
         checkAgentEnabled(agent);
         Actor actor = Actor.user(user.getId());
@@ -113,7 +118,11 @@ public class DelegationService {
         for (Delegation replaced : delegations.findActive(realm, user.getId(), agent.clientId(), terms.portalClientId(),
                 Time.currentTimeMillis())) {
             boundKey = boundKey == null ? replaced.dpopJkt() : boundKey;
-            revocation.revoke(replaced.id(), actor, "superseded");
+            Delegation ended = revocation.revoke(replaced.id(), actor, "superseded");
+            Integer budget = ended.envelope().budget();
+            if (keepsReplacedLimits && budget != null && bounded.budget() != null) {
+                bounded = bounded.withBudget(Math.min(bounded.budget(), Math.max(0, budget - ended.callsUsed())));
+            }
         }
         if (grantFlow != null && loginSessionId != null) {
             // Keycloak keeps one client session per agent in a login session: an approval there takes it over, so the

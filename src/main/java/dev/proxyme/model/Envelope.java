@@ -54,6 +54,11 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
         return notAfter == null || notAfter <= endSeconds ? this : new Envelope(budget, routes, notBefore, endSeconds);
     }
 
+    /** This envelope with another budget (0: no call passes). */
+    public Envelope withBudget(int newBudget) {
+        return new Envelope(newBudget, routes, notBefore, notAfter);
+    }
+
     /** Whether this envelope is at least as tight as {@code proposed} in every part: what a user may approve of it. */
     public boolean isWithin(Envelope proposed) {
         return (proposed.budget == null || budget != null && budget <= proposed.budget)

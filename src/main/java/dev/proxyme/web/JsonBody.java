@@ -7,8 +7,10 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.keycloak.OAuthErrorException;
 import dev.proxyme.ProxymeException;
@@ -27,6 +29,8 @@ public final class JsonBody {
     public static final int MAX_BYTES = 64 * 1024;
     private static final int MAX_ARRAY_ITEMS = 100;
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** One JSON value and nothing after it: trailing text would be read differently by another parser. */
+    private static final ObjectReader READER = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ObjectNode object;
 
@@ -49,7 +53,7 @@ public final class JsonBody {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The request body is empty");
         }
         try {
-            JsonNode node = MAPPER.readTree(bytes);
+            JsonNode node = READER.readTree(bytes);
             if (node == null || !node.isObject()) {
                 throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The request body must be a JSON object");
             }
@@ -173,7 +177,7 @@ public final class JsonBody {
             return Envelope.NONE;
         }
         try {
-            JsonNode node = MAPPER.readTree(jsonText);
+            JsonNode node = READER.readTree(jsonText);
             ObjectNode wrapper = MAPPER.createObjectNode();
             wrapper.set("envelope", node);
             return new JsonBody(wrapper).envelope("envelope");

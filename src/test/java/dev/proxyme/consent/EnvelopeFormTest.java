@@ -2,6 +2,7 @@ package dev.proxyme.consent;
 
 import java.util.List;
 
+import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A step-up's envelope: what the page proposes when the agent proposes none, and what the form can make of it. */
 class EnvelopeFormTest {
@@ -41,8 +43,17 @@ class EnvelopeFormTest {
         Envelope kept = EnvelopeForm.proposal(Envelope.NONE, List.of(
                 limitedBy(Envelope.of(10, List.of("GET /a/*", "GET /b/*"), 10L, 500L), 1),
                 limitedBy(Envelope.of(4, List.of("GET /b/*"), 20L, 900L), 0),
-                limitedBy(Envelope.of(null, List.of("POST /c"), null, null), 0)));
+                limitedBy(Envelope.of(null, List.of(), null, null), 0)));
         assertEquals(new Envelope(4, List.of("GET /b/*"), 20L, 500L), kept);
+    }
+
+    @Test
+    void replacedDelegationsWithNoRouteInCommonCannotBeKeptAsOne() {
+        List<Delegation> disjoint = List.of(limitedBy(Envelope.of(10, List.of("GET /a/*"), null, null), 0),
+                limitedBy(Envelope.of(50, List.of("GET /b/*"), null, null), 0));
+        assertThrows(ProxymeException.class, () -> EnvelopeForm.proposal(Envelope.NONE, disjoint));
+        assertEquals(Boolean.TRUE, EnvelopeForm.view(Envelope.NONE, disjoint).get("conflict"));
+        assertThrows(ProxymeException.class, () -> EnvelopeForm.approved(Envelope.NONE, disjoint, new MultivaluedHashMap<>()));
     }
 
     @Test

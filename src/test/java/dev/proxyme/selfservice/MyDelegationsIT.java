@@ -127,7 +127,10 @@ class MyDelegationsIT {
     /** "What it did": the user opens a delegation's activity from their page and sees its requests per route. */
     @Test
     void thePageShowsWhatTheAgentDidThroughTheProxy() {
-        Reply granted = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a");
+        long windowEnd = System.currentTimeMillis() / 1000 + 1800;
+        Reply granted = client.proxyme("delegate", ProxymeClient.BACKEND, Map.of("username", "bob", "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a", "envelope", Map.of("budget", 10, "not_after", windowEnd)));
+        assertEquals(200, granted.status(), granted::toString);
         String token = granted.text("delegation_token");
         String delegationId = granted.text("delegation_id");
         for (int call = 0; call < 3; call++) {
@@ -136,6 +139,13 @@ class MyDelegationsIT {
         try (Browser browser = new Browser()) {
             browser.open(server.realmUrl(REALM) + "/proxyme/delegations");
             browser.logInIfAsked("bob", "bob-password");
+            // The envelope counting down, and when its window ends.
+            String count = browser.text("proxyme-envelope-" + delegationId);
+            // bob reads German: "3 von 10 Anfragen genutzt".
+            assertTrue(count.matches("3 (of|von) 10 .+"), count);
+            String ends = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC)
+                    .format(java.time.Instant.ofEpochSecond(windowEnd));
+            assertTrue(browser.text("proxyme-delegation-" + delegationId).contains(ends + " UTC"), () -> browser.text("proxyme-delegation-" + delegationId));
             browser.await(By.id("proxyme-activity-link-" + delegationId)).click();
             String counts = browser.text("proxyme-activity-counts");
             assertTrue(counts.contains("GET /") && counts.contains("3"), counts);

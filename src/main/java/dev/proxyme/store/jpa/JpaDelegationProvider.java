@@ -80,8 +80,10 @@ public class JpaDelegationProvider implements DelegationProvider {
     @Override
     public boolean consumeCall(RealmModel realm, String delegationId, int budget) {
         return em.createQuery("update DelegationEntity d set d.callsUsed = d.callsUsed + 1"
-                        + " where d.id = :id and d.realmId = :realmId and d.callsUsed < :budget")
+                        + " where d.id = :id and d.realmId = :realmId and d.callsUsed < :budget and d.status = :active")
                 .setParameter("id", delegationId).setParameter("realmId", realm.getId()).setParameter("budget", budget)
+                // An ended delegation counts nothing more: a step-up reads what is left of it under its row lock.
+                .setParameter("active", DelegationStatus.ACTIVE)
                 .executeUpdate() == 1;
     }
 
