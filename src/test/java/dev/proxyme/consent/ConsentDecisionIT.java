@@ -199,6 +199,55 @@ class ConsentDecisionIT {
         assertEquals("approved", outcomeOf(fromElsewhere));
     }
 
+    /**
+     * A step-up that keeps a budget counts what the replaced delegation used up to the moment it ended: calls racing
+     * the approval come off the kept budget, so that the two delegations together never pass more than the budget.
+     */
+    @Test
+    void callsRacingAStepUpComeOffTheKeptBudget() throws Exception {
+        RegisteredAgent agent = newAgent();
+        Reply asked = client.proxyme("request_delegation", agent.basicAuth(), Map.of("scopes", List.of("read"), "portal", "portal-a",
+                "purpose", "Count my calls", "user", "alice", "envelope", Map.of("budget", 200)));
+        JsonNode first = asked.json();
+        assertEquals(200, post(client, form(first, "approve")).status());
+        String token = pollUntilDecided(agent, first).text("delegation_token");
+        JsonNode stepUp = request(agent, List.of("write"));
+        Map<String, String> approval = form(stepUp, "approve");
+
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger passed = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<Void>> calls = new ArrayList<>();
+            for (int caller = 0; caller < 4; caller++) {
+                calls.add(CompletableFuture.runAsync(() -> {
+                    while (!stop.get()) {
+                        if (client.proxyCheck(token).status() == 200) {
+                            passed.incrementAndGet();
+                        }
+                    }
+                }, callers));
+            }
+            // The approval is posted once calls are passing: within a deadline, not after a fixed pause.
+            Instant deadline = Instant.now().plusSeconds(10);
+            while (passed.get() == 0 && Instant.now().isBefore(deadline)) {
+                Thread.onSpinWait();
+            }
+            assertEquals(200, post(client, approval).status());
+            stop.set(true);
+            for (CompletableFuture<Void> call : calls) {
+                call.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        Reply steppedUp = pollUntilDecided(agent, stepUp);
+        assertEquals(200, steppedUp.status(), steppedUp::toString);
+        int kept = client.trail(steppedUp.text("delegation_id")).get("delegation").get("envelope").get("budget").asInt();
+        assertTrue(passed.get() > 0, "calls ran while the user decided");
+        assertEquals(200, passed.get() + kept, () -> passed.get() + " passed on the old delegation, " + kept + " kept");
+    }
+
     private RegisteredAgent newAgent() {
         return client.registerAgent(List.of("read", "write"), List.of("portal-a"));
     }
