@@ -80,12 +80,6 @@ public class DelegationService {
         return delegations.findActive(realm, user.getId(), agentClientId, portalClientId, Time.currentTimeMillis());
     }
 
-    /** Counts a call through the proxy against the delegation's budget; false when the budget is used up. */
-    public boolean consumeCall(Delegation delegation) {
-        Integer budget = delegation.envelope().budget();
-        return budget == null || delegations.consumeCall(realm, delegation.id(), budget);
-    }
-
     /** The scopes the user's active delegations to the agent for the portal grant together. */
     public Scopes grantedScopes(UserModel user, String agentClientId, String portalClientId) {
         Set<String> granted = new LinkedHashSet<>();

@@ -7,7 +7,6 @@ import java.util.Set;
 
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
-import dev.proxyme.delegation.DelegationService;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Portals;
 import dev.proxyme.model.Scopes;
@@ -84,20 +83,32 @@ public class ProxyResource {
             RouteRules rules = RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE));
             Challenges challenges = new Challenges(realm.getName(), resource, rules, forwarded);
             String token = presentedToken();
+            VerifiedToken valid;
             try {
                 checkNoOverride();
-                return decide(portal, resource, rules, challenges, token);
+                valid = verified(token, challenges);
             } catch (ProxymeException refused) {
-                // A refusal is recorded only for a genuine token of this realm: anyone may send garbage.
-                new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(token).ifPresent(delegationId ->
-                        ActivityRecorder.record(session, realm, forwarded, token, delegationId, false, refused.error() + ": " + refused.description()));
+                // Refused before the token was accepted: recorded only for a genuine token of this realm, as anyone
+                // may send garbage.
+                new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(token)
+                        .ifPresent(delegationId -> recordRefusal(token, delegationId, refused));
+                throw refused;
+            }
+            try {
+                return decide(portal, resource, rules, challenges, valid, token);
+            } catch (ProxymeException refused) {
+                recordRefusal(token, valid.delegation().id(), refused);
                 throw refused;
             }
         });
     }
 
-    private Response decide(ClientModel portal, ProtectedResource resource, RouteRules rules, Challenges challenges, String token) {
-        VerifiedToken valid = verified(token, challenges);
+    private void recordRefusal(String token, String delegationId, ProxymeException refused) {
+        ActivityRecorder.record(session, realm, forwarded, token, delegationId, false, refused.error() + ": " + refused.description());
+    }
+
+    private Response decide(ClientModel portal, ProtectedResource resource, RouteRules rules, Challenges challenges,
+                            VerifiedToken valid, String token) {
         ProofOfPossession.check(session, valid, token, PresentedToken.schemeOf(headers.getHeaderString(HttpHeaders.AUTHORIZATION)),
                 headers.getRequestHeader(DPoPProofs.HEADER), forwarded, resource, challenges);
         Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
@@ -105,7 +116,7 @@ public class ProxyResource {
                 || !rules.allows(forwarded.method(), forwarded.uri(), scopes)) {
             throw challenges.insufficientScope(scopes);
         }
-        TaskEnvelopeCheck.check(new DelegationService(session, realm), valid, scopes, forwarded, challenges);
+        TaskEnvelopeCheck.check(session, realm, valid, scopes, forwarded, challenges);
         ActivityRecorder.record(session, realm, forwarded, token, valid.delegation().id(), true, null);
         String portalClientId = portal.getClientId();
         return Responses.noStore(Response.ok("{\"allowed\":true}", MediaType.APPLICATION_JSON_TYPE))

@@ -2,10 +2,12 @@ package dev.proxyme.proxy;
 
 import java.util.Set;
 
-import dev.proxyme.delegation.DelegationService;
+import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.model.Envelope;
 import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
 import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 /**
  * The delegation's task envelope, after every other check: the window, the routes, and last the budget, so that only
@@ -18,8 +20,8 @@ final class TaskEnvelopeCheck {
     private TaskEnvelopeCheck() {
     }
 
-    static void check(DelegationService delegations, VerifiedToken valid, Set<String> scopes, ForwardedRequest request,
-                      Challenges challenges) {
+    static void check(KeycloakSession session, RealmModel realm, VerifiedToken valid, Set<String> scopes,
+                      ForwardedRequest request, Challenges challenges) {
         Envelope envelope = valid.delegation().envelope();
         if (envelope.isEmpty()) {
             return;
@@ -30,9 +32,10 @@ final class TaskEnvelopeCheck {
         if (!envelope.routes().isEmpty() && !EnvelopeRoutes.allow(envelope, request.method(), request.uri())) {
             throw challenges.insufficientScope("The delegation's envelope does not include this route", scopes);
         }
-        if (!delegations.consumeCall(valid.delegation())) {
-            throw challenges.insufficientScope("The delegation's call budget is used up (" + envelope.budget() + " of "
-                    + envelope.budget() + "): ask the user for more", scopes);
+        Integer budget = envelope.budget();
+        if (budget != null && !session.getProvider(DelegationProvider.class).consumeCall(realm, valid.delegation().id(), budget)) {
+            throw challenges.insufficientScope("The delegation's call budget is used up (" + budget + " of "
+                    + budget + "): ask the user for more", scopes);
         }
     }
 }

@@ -459,14 +459,7 @@ class ConsentIT {
                     Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
             assertEquals("DPoP", bound.text("token_type"), bound::toString);
 
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("scopes", List.of("write"));
-            body.put("portal", "portal-a");
-            body.put("user", "alice");
-            body.put("purpose", "Also file the reports");
-            Reply asked = client.proxyme("request_delegation", agent.basicAuth(), body);
-            assertEquals(200, asked.status(), asked::toString);
-            stepUp = asked.json();
+            stepUp = stepUpRequest(null);
             browser.open(stepUp.get("verification_uri_complete").asText());
             assertTrue(browser.await(By.id("proxyme-envelope-kept")).isDisplayed());
             assertEquals("3", browser.await(By.id("proxyme-envelope-budget")).getAttribute("value"), "what is left of 5");
@@ -538,14 +531,7 @@ class ConsentIT {
     @Test
     void aStepUpThatCannotBeGrantedEndsNothing() {
         long now = System.currentTimeMillis() / 1000;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("scopes", List.of("read"));
-        body.put("portal", "portal-a");
-        body.put("user", "alice");
-        body.put("purpose", "Read the reports later today");
-        body.put("expires_in", 3600);
-        body.put("envelope", Map.of("not_before", now + 1800, "budget", 5));
-        JsonNode first = client.proxyme("request_delegation", agent.basicAuth(), body).json();
+        JsonNode first = aliceAsked(List.of("read"), "Read the reports later today", 3600, Map.of("not_before", now + 1800, "budget", 5));
         try (Browser browser = new Browser()) {
             browser.open(first.get("verification_uri_complete").asText());
             browser.logInIfAsked("alice", "alice-password");
@@ -553,13 +539,7 @@ class ConsentIT {
             browser.await(By.id("proxyme-result"));
             String delegationId = pollUntilDecided(first).text("delegation_id");
 
-            Map<String, Object> shorter = new LinkedHashMap<>();
-            shorter.put("scopes", List.of("write"));
-            shorter.put("portal", "portal-a");
-            shorter.put("user", "alice");
-            shorter.put("purpose", "Also file one report");
-            shorter.put("expires_in", 60);
-            JsonNode stepUp = client.proxyme("request_delegation", agent.basicAuth(), shorter).json();
+            JsonNode stepUp = aliceAsked(List.of("write"), "Also file one report", 60, null);
             browser.open(stepUp.get("verification_uri_complete").asText());
             browser.await(By.id("proxyme-approve")).click();
             assertFalse(browser.await(By.id("proxyme-result")).getAttribute("class").contains("proxyme-result-approved"),
@@ -574,26 +554,26 @@ class ConsentIT {
     }
 
     private JsonNode stepUpRequest(Map<String, Object> envelope) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("scopes", List.of("write"));
-        body.put("portal", "portal-a");
-        body.put("user", "alice");
-        body.put("purpose", "Also file the reports");
-        if (envelope != null) {
-            body.put("envelope", envelope);
-        }
-        Reply asked = client.proxyme("request_delegation", agent.basicAuth(), body);
-        assertEquals(200, asked.status(), asked::toString);
-        return asked.json();
+        return aliceAsked(List.of("write"), "Also file the reports", null, envelope);
     }
 
     private JsonNode envelopeRequest(Map<String, Object> envelope) {
+        return aliceAsked(List.of("read"), "Watch the reports for an hour", null, envelope);
+    }
+
+    /** The agent asks alice for portal-a: the scopes, why, for how long (null: the default) and within which envelope. */
+    private JsonNode aliceAsked(List<String> scopes, String purpose, Integer seconds, Map<String, Object> envelope) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("scopes", List.of("read"));
+        body.put("scopes", scopes);
         body.put("portal", "portal-a");
         body.put("user", "alice");
-        body.put("purpose", "Watch the reports for an hour");
-        body.put("envelope", envelope);
+        body.put("purpose", purpose);
+        if (seconds != null) {
+            body.put("expires_in", seconds);
+        }
+        if (envelope != null) {
+            body.put("envelope", envelope);
+        }
         Reply asked = client.proxyme("request_delegation", agent.basicAuth(), body);
         assertEquals(200, asked.status(), asked::toString);
         return asked.json();

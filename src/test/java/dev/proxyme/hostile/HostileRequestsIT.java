@@ -45,6 +45,7 @@ class HostileRequestsIT {
     private final KeycloakServer server;
     private final ProxymeClient client;
     private String survivorToken;
+    private String survivorId;
 
     HostileRequestsIT(KeycloakServer server, ProxymeClient client) {
         this.server = server;
@@ -73,6 +74,7 @@ class HostileRequestsIT {
         Reply granted = client.delegateAsBackend("bob", "fixed-agent", List.of("read"), "portal-a");
         assertEquals(200, granted.status(), granted::toString);
         survivorToken = granted.text("delegation_token");
+        survivorId = granted.text("delegation_id");
     }
 
     @AfterAll
@@ -115,8 +117,77 @@ class HostileRequestsIT {
             cases.add(new Case("revoke delegation " + what, "POST", "/proxyme/delegations/" + segment + "/revoke", Map.of(), null, null, 404));
             cases.add(new Case("revoke user " + what, "POST", "/proxyme/users/" + segment + "/revoke", Map.of(), null, null, 404));
             cases.add(new Case("revoke agent " + what, "POST", "/proxyme/agents/" + segment + "/revoke", Map.of(), null, null, 404));
+            cases.add(new Case("activity of delegation " + what, "GET", "/proxyme/delegations/" + segment + "/activity", Map.of(), null, null, 404));
         });
+        activityQueries().forEach((query, status) -> cases.add(new Case("GET activity?" + query, "GET",
+                "/proxyme/delegations/SURVIVOR/activity?" + query, Map.of(), null, null, status)));
         return cases.stream();
+    }
+
+    /** Bad paging and time filters of the activity APIs, the user's and the administrators'. */
+    private static Map<String, Integer> activityQueries() {
+        Map<String, Integer> queries = new LinkedHashMap<>();
+        queries.put("from=abc", 400);
+        queries.put("to=1e99", 400);
+        queries.put("from=-1", 400);
+        queries.put("to=99999999999999999999", 400);
+        queries.put("first=-5", 400);
+        queries.put("max=-1", 400);
+        queries.put("max=0x10", 400);
+        return queries;
+    }
+
+    static Stream<Case> activityAndMetadataRequests() {
+        List<Case> cases = new ArrayList<>();
+        activityQueries().forEach((query, status) -> cases.add(new Case("my activity?" + query, "GET",
+                "my/delegations/SURVIVOR/activity?" + query, Map.of("Authorization", "BOB"), null, null, status)));
+        cases.add(new Case("my activity, no token", "GET", "my/delegations/SURVIVOR/activity", Map.of(), null, null, 401));
+        cases.add(new Case("my activity, a delegation token", "GET", "my/delegations/SURVIVOR/activity",
+                Map.of("Authorization", "SURVIVOR-TOKEN"), null, null, 401));
+        cases.add(new Case("my activity, another user's delegation", "GET", "my/delegations/SURVIVOR/activity",
+                Map.of("Authorization", "ALICE"), null, null, 404));
+        Map<String, String> portalA = Map.of("X-Proxyme-Portal", "portal-a", "X-Proxyme-Portal-Secret", "portal-a-secret",
+                "X-Forwarded-Host", "portal-a.example", "X-Forwarded-Proto", "https");
+        ODD_VALUES.entrySet().stream().filter(odd -> !odd.getValue().isEmpty()).forEach(odd -> {
+            String segment = encode(odd.getValue()).replace("+", "%20");
+            cases.add(new Case("my activity of " + odd.getKey(), "GET", "my/delegations/" + segment + "/activity",
+                    Map.of("Authorization", "BOB"), null, null, 404));
+            if (isHeaderSafe(odd.getValue())) {
+                cases.add(new Case("metadata, portal header " + odd.getKey(), "GET", "proxy/metadata",
+                        Map.of("X-Proxyme-Portal", odd.getValue(), "X-Proxyme-Portal-Secret", "portal-a-secret"), null, null, 400));
+                Map<String, String> oddUri = new LinkedHashMap<>(portalA);
+                oddUri.put("X-Forwarded-Uri", odd.getValue());
+                cases.add(new Case("metadata, uri " + odd.getKey(), "GET", "proxy/metadata", oddUri, null, null, 404));
+                Map<String, String> oddHost = new LinkedHashMap<>(portalA);
+                oddHost.put("X-Forwarded-Host", odd.getValue());
+                oddHost.put("X-Forwarded-Uri", "/.well-known/oauth-protected-resource");
+                cases.add(new Case("metadata, host " + odd.getKey(), "GET", "proxy/metadata", oddHost, null, null, 404));
+            }
+        });
+        cases.add(new Case("metadata, no secret", "GET", "proxy/metadata", Map.of("X-Proxyme-Portal", "portal-a"), null, null, 401));
+        cases.add(new Case("metadata, wrong secret", "GET", "proxy/metadata",
+                Map.of("X-Proxyme-Portal", "portal-a", "X-Proxyme-Portal-Secret", "nope"), null, null, 401));
+        return cases.stream();
+    }
+
+    /**
+     * {@code SURVIVOR} in a path stands for the delegation that must survive the corpus (bob's), {@code BOB} and
+     * {@code ALICE} for those users' own bearer tokens, {@code SURVIVOR-TOKEN} for the delegation's token.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("activityAndMetadataRequests")
+    void theActivityApiAndTheMetadataAnswerBadInputClearly(Case badRequest) {
+        Map<String, String> headers = new LinkedHashMap<>(badRequest.headers());
+        switch (headers.getOrDefault("Authorization", "")) {
+            case "BOB" -> headers.put("Authorization", bearer(client.userToken("bob", "bob-password")));
+            case "ALICE" -> headers.put("Authorization", bearer(client.userToken("alice", "alice-password")));
+            case "SURVIVOR-TOKEN" -> headers.put("Authorization", bearer(survivorToken));
+            default -> { }
+        }
+        Reply reply = client.request(client.proxymeUri(REALM, badRequest.path().replace("SURVIVOR", survivorId)),
+                badRequest.method(), null, null, headers);
+        assertEquals(badRequest.status(), reply.status(), reply::toString);
+        assertOAuthError(reply);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -125,7 +196,7 @@ class HostileRequestsIT {
         Map<String, String> headers = new LinkedHashMap<>(badRequest.headers());
         headers.put("Authorization", bearer(client.rootToken()));
         headers.put("Accept", "application/json");
-        Reply reply = client.request(URI.create(client.adminUri(REALM, "") + badRequest.path()), badRequest.method(),
+        Reply reply = client.request(URI.create(client.adminUri(REALM, "") + badRequest.path().replace("SURVIVOR", survivorId)), badRequest.method(),
                 badRequest.contentType(), badRequest.body(), headers);
         assertEquals(badRequest.status(), reply.status(), reply::toString);
         if (badRequest.byKeycloak()) {
