@@ -1,7 +1,9 @@
 package dev.proxyme.consent;
 
 import java.net.URI;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import dev.proxyme.Proxyme;
 import dev.proxyme.ProxymeException;
@@ -38,6 +40,9 @@ public class AgentConsentAction implements RequiredActionProvider {
     public static final String PROVIDER_ID = "proxyme-agent-consent";
     /** Authentication-session note: the user has decided, so the action is not asked again in this flow. */
     private static final String DECIDED_NOTE = "proxyme.consent.decided";
+    private static final String APPROVED = "approved";
+    /** A device flow's approval whose flow this action has ended. */
+    private static final String FINISHED = "finished";
     static final String DECISION_FIELD = "decision";
 
     private final KeycloakSession session;
@@ -46,17 +51,26 @@ public class AgentConsentAction implements RequiredActionProvider {
         this.session = session;
     }
 
-    /** Every flow of an agent client asks, for this authentication only (never the user's standing required actions). */
+    /**
+     * Every flow of an agent client asks, for this authentication only (never the user's standing required actions).
+     * An approved device flow asks again after it: the action ends that flow itself once no other action is pending.
+     */
     @Override
     public void evaluateTriggers(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        if (Agent.isAgent(authSession.getClient()) && authSession.getAuthNote(DECIDED_NOTE) == null) {
+        String decided = authSession.getAuthNote(DECIDED_NOTE);
+        if (Agent.isAgent(authSession.getClient()) && (decided == null || APPROVED.equals(decided)
+                && DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession))) {
             authSession.addRequiredAction(PROVIDER_ID);
         }
     }
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        if (APPROVED.equals(context.getAuthenticationSession().getAuthNote(DECIDED_NOTE))) {
+            endApprovedDeviceFlow(context);
+            return;
+        }
         StandardFlowRequest request;
         try {
             request = StandardFlowRequest.of(session, context.getAuthenticationSession());
@@ -108,16 +122,39 @@ public class AgentConsentAction implements RequiredActionProvider {
         }
         KeycloakConsentMirror.mirror(session, realm, user, request.agent().client(), delegation.scopes());
         authSession.setClientNote(Proxyme.DELEGATION_NOTE, delegation.id());
-        authSession.setAuthNote(DECIDED_NOTE, "approved");
-        if (DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession)) {
-            // After the required actions of a device flow Keycloak shows its own grant page, a second consent to the
-            // same request; the user has decided here, so the flow ends as Keycloak ends it after that page.
-            authSession.removeRequiredAction(PROVIDER_ID);
-            context.challenge(AuthenticationManager.finishedRequiredActions(session, authSession, null, context.getConnection(),
-                    context.getHttpRequest(), context.getUriInfo(), context.getEvent()));
-        } else {
+        authSession.setAuthNote(DECIDED_NOTE, APPROVED);
+        context.success();
+    }
+
+    /**
+     * After the required actions of a device flow Keycloak shows its own grant page, a second consent to the same
+     * request; the user has decided on Proxyme's, so the action ends the flow as Keycloak ends it after that page, but
+     * only once every other pending required action (set up MFA, accept terms, whatever their order) has run: until
+     * then it steps aside, and Keycloak asks it again after each one.
+     */
+    private void endApprovedDeviceFlow(RequiredActionContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (!DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession)) {
             context.success();
+            return;
         }
+        if (hasOtherPendingActions(context)) {
+            context.ignore();
+            return;
+        }
+        authSession.removeRequiredAction(PROVIDER_ID);
+        authSession.setAuthNote(DECIDED_NOTE, FINISHED);
+        context.challenge(AuthenticationManager.finishedRequiredActions(session, authSession, null, context.getConnection(),
+                context.getHttpRequest(), context.getUriInfo(), context.getEvent()));
+    }
+
+    /** A required action other than this one that is enabled in the realm and pending for the user or this login. */
+    private static boolean hasOtherPendingActions(RequiredActionContext context) {
+        Set<String> pending = new HashSet<>(context.getAuthenticationSession().getRequiredActions());
+        context.getUser().getRequiredActionsStream().forEach(pending::add);
+        pending.remove(PROVIDER_ID);
+        return pending.stream().map(context.getRealm()::getRequiredActionProviderByAlias)
+                .anyMatch(model -> model != null && model.isEnabled());
     }
 
     private void deny(RequiredActionContext context, StandardFlowRequest request) {

@@ -365,11 +365,21 @@ public class DelegationService {
 
     /** Ends the delegation when the login session in which it was approved no longer exists; true when it did. */
     public boolean endIfLoginSessionEnded(Delegation delegation) {
-        if (!loginSessionEnded(delegation)) {
+        if (!loginSessionEnded(delegation) || isStillLoggingIn(delegation)) {
             return false;
         }
         revocation.revoke(delegation.id(), Actor.SYSTEM, "login_session_ended");
         return true;
+    }
+
+    /**
+     * Approved in a login that has not ended yet: required actions ordered after Proxyme's (setting up MFA, say) still
+     * run, and Keycloak makes the login session only then, with the root authentication session's id. Such a delegation
+     * grants nothing before, and its login session is not over: it has not begun.
+     */
+    private boolean isStillLoggingIn(Delegation delegation) {
+        return delegation.isOfStandardFlow() && session.sessions().getUserSession(realm, delegation.grantedSessionId()) == null
+                && session.authenticationSessions().getRootAuthenticationSession(realm, delegation.grantedSessionId()) != null;
     }
 
     private boolean loginSessionEnded(Delegation delegation) {

@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.endpoints.request.AuthorizationEndpointRequest;
+import org.keycloak.protocol.oidc.utils.OIDCResponseType;
 import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceAuthorizationRequestContext;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
@@ -40,6 +41,7 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
                 AuthorizationRequestContext authorization = (AuthorizationRequestContext) context;
                 Optional<Agent> agent = Agent.of(authorization.getClient());
                 if (agent.isPresent()) {
+                    checkCodeFlow(authorization.getAuthorizationEndpointRequest().getResponseType());
                     checkPkce(authorization.getAuthorizationEndpointRequest());
                     check(agent.get(), authorization.getAuthorizationEndpointRequest(), authorization.getRequestParameters());
                 }
@@ -49,6 +51,7 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
                 PushedAuthorizationRequestContext pushed = (PushedAuthorizationRequestContext) context;
                 Optional<Agent> agent = Agent.of(pushed.getClient());
                 if (agent.isPresent()) {
+                    checkCodeFlow(pushed.getRequest().getResponseType());
                     checkPkce(pushed.getRequest());
                     check(agent.get(), pushed.getRequest(), pushed.getRequestParameters());
                 }
@@ -64,8 +67,28 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
                     }
                 }
             }
+            case BACKCHANNEL_AUTHENTICATION_REQUEST, BACKCHANNEL_TOKEN_REQUEST, RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST,
+                 JWT_AUTHORIZATION_GRANT -> {
+                if (Agent.isAgent(session.getContext().getClient())) {
+                    // No page of Proxyme's is shown in these grants: the user would never see what the agent asks for.
+                    throw new ClientPolicyException(OAuthErrorException.UNAUTHORIZED_CLIENT, "Agents get a user's access only"
+                            + " through the user's approval on Proxyme's page: use the authorization code or device grant",
+                            Response.Status.BAD_REQUEST);
+                }
+            }
             default -> {
             }
+        }
+    }
+
+    /**
+     * Only {@code response_type=code}: the implicit and hybrid flows would put delegation tokens in the redirect's
+     * fragment, where PKCE protects nothing, whatever switches an administrator turned on for the agent.
+     */
+    private static void checkCodeFlow(String responseType) throws ClientPolicyException {
+        if (!OIDCResponseType.CODE.equals(responseType == null ? null : responseType.strip())) {
+            throw new ClientPolicyException(OAuthErrorException.UNSUPPORTED_RESPONSE_TYPE,
+                    "Agents use the authorization code flow only: response_type must be 'code'", Response.Status.BAD_REQUEST);
         }
     }
 

@@ -104,9 +104,10 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
         makeDelegationToken(token, delegation, agent.get(), scopes);
         RefreshToken refreshToken = context.refreshToken();
         if (refreshToken != null) {
-            if (refreshToken.getExp() != null) {
-                refreshToken.exp(Math.min(refreshToken.getExp(), delegation.lastTokenSecond()));
-            }
+            // An offline token has no exp of its own (or 0): under a delegation, none lives past the delegation's end.
+            Long refreshExp = refreshToken.getExp();
+            refreshToken.exp(refreshExp == null || refreshExp <= 0 ? delegation.lastTokenSecond()
+                    : Math.min(refreshExp, delegation.lastTokenSecond()));
             refreshToken.getOtherClaims().put(Proxyme.CLAIM_DELEGATION_ID, delegation.id());
         }
         new DelegationService(session, realm).recordIssuedToken(delegation, token.getId(), token.getExp(), token.getScope(),

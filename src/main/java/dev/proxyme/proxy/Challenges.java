@@ -48,7 +48,7 @@ final class Challenges {
             return insufficientScope("The delegation does not cover this portal or route", null);
         }
         Set<String> needed = new LinkedHashSet<>(held);
-        rules.requiredScope(request.method(), request.uri()).ifPresent(needed::add);
+        rules.requiredScopes(request.method(), request.uri()).ifPresent(needed::addAll);
         return insufficientScope("The delegation does not cover this portal or route", needed);
     }
 
@@ -69,7 +69,7 @@ final class Challenges {
         if (rules == null) {
             return null;
         }
-        return rules.requiredScope(request.method(), request.uri()).map(Set::of)
+        return rules.requiredScopes(request.method(), request.uri()).<Set<String>>map(LinkedHashSet::new)
                 .orElseGet(() -> new LinkedHashSet<>(resource.scopesSupported()));
     }
 

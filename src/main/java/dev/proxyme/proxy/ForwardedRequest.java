@@ -22,8 +22,7 @@ record ForwardedRequest(String method, String uri, String host, String proto) {
 
     /** Frameworks that read {@code _method} from the query serve another method than the one the rules judged. */
     boolean asksMethodOverride() {
-        int query = uri == null ? -1 : uri.indexOf('?');
-        return query >= 0 && ("&" + uri.substring(query + 1)).toLowerCase(Locale.ROOT).contains("&_method=");
+        return MethodOverride.inQuery(uri);
     }
 
     /** The method as recorded in the activity log: printable, 16 characters at most. */
@@ -34,7 +33,8 @@ record ForwardedRequest(String method, String uri, String host, String proto) {
 
     /**
      * The path in its canonical form, or as sent without what may carry secrets: the query, a fragment, {@code ;}
-     * parameters (session ids), the presented token; unprintable characters replaced, 1,000 characters at most.
+     * parameters (session ids), the presented token, and whatever else looks like a secret ({@link PathRedaction});
+     * unprintable characters replaced, 1,000 characters at most.
      */
     String pathForTheLog(String token) {
         String raw = uri == null ? "" : pathAsSent();
@@ -46,6 +46,7 @@ record ForwardedRequest(String method, String uri, String host, String proto) {
             }
             return ProxymeException.printable(withoutToken(cut, token));
         });
+        path = PathRedaction.redact(path);
         return path.length() > 1000 ? path.substring(0, 1000) : path;
     }
 

@@ -49,12 +49,6 @@ public class ProxyResource {
 
     public static final String PORTAL_HEADER = "X-Proxyme-Portal";
     public static final String PORTAL_SECRET_HEADER = "X-Proxyme-Portal-Secret";
-    /**
-     * Headers by which some frameworks let a request say it is another method or URL than it is: a route rule would
-     * judge one request and the portal serve another. Refused, whatever the portal does with them.
-     */
-    private static final List<String> OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
-            "X-Original-URL", "X-Original-URI", "X-Rewrite-URL");
     /** Headers the proxy sets, whose second copy would make the request mean two things: refused rather than joined. */
     private static final List<String> SINGLE_VALUED = List.of(PORTAL_HEADER, PORTAL_SECRET_HEADER,
             "X-Forwarded-Method", "X-Forwarded-Uri", "X-Forwarded-Host", "X-Forwarded-Proto");
@@ -80,9 +74,10 @@ public class ProxyResource {
             checkHeadersOnce();
             ClientModel portal = authenticatedPortal();
             ProtectedResource resource = ProtectedResource.of(portal, forwarded.proto(), forwarded.host());
-            RouteRules rules = RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE));
+            RouteRules rules = RouteRules.of(portal);
             Challenges challenges = new Challenges(realm.getName(), resource, rules, forwarded);
             String token = presentedToken();
+            ActivityRecorder activity = new ActivityRecorder(session, realm, portal, rules, forwarded, token);
             VerifiedToken valid;
             try {
                 checkNoOverride();
@@ -91,24 +86,20 @@ public class ProxyResource {
                 // Refused before the token was accepted: recorded only for a genuine token of this realm, as anyone
                 // may send garbage.
                 new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(token)
-                        .ifPresent(delegationId -> recordRefusal(token, delegationId, refused));
+                        .ifPresent(delegationId -> activity.refused(delegationId, refused.error() + ": " + refused.description()));
                 throw refused;
             }
             try {
-                return decide(portal, resource, rules, challenges, valid, token);
+                return decide(portal, resource, rules, challenges, valid, token, activity);
             } catch (ProxymeException refused) {
-                recordRefusal(token, valid.delegation().id(), refused);
+                activity.refused(valid.delegation().id(), refused.error() + ": " + refused.description());
                 throw refused;
             }
         });
     }
 
-    private void recordRefusal(String token, String delegationId, ProxymeException refused) {
-        ActivityRecorder.record(session, realm, forwarded, token, delegationId, false, refused.error() + ": " + refused.description());
-    }
-
     private Response decide(ClientModel portal, ProtectedResource resource, RouteRules rules, Challenges challenges,
-                            VerifiedToken valid, String token) {
+                            VerifiedToken valid, String token, ActivityRecorder activity) {
         ProofOfPossession.check(session, valid, token, PresentedToken.schemeOf(headers.getHeaderString(HttpHeaders.AUTHORIZATION)),
                 headers.getRequestHeader(DPoPProofs.HEADER), forwarded, resource, challenges);
         Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
@@ -117,7 +108,7 @@ public class ProxyResource {
             throw challenges.insufficientScope(scopes);
         }
         TaskEnvelopeCheck.check(session, realm, valid, scopes, forwarded, challenges);
-        ActivityRecorder.record(session, realm, forwarded, token, valid.delegation().id(), true, null);
+        activity.allowed(valid.delegation().id());
         String portalClientId = portal.getClientId();
         return Responses.noStore(Response.ok("{\"allowed\":true}", MediaType.APPLICATION_JSON_TYPE))
                 .header("X-Proxyme-User", valid.user().getId())
@@ -245,11 +236,11 @@ public class ProxyResource {
     }
 
     private void checkNoOverride() {
-        for (String name : OVERRIDES) {
-            if (headers.getRequestHeader(name) != null && !headers.getRequestHeader(name).isEmpty()) {
-                throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, name + " is not accepted: send the real method and URL");
-            }
-        }
+        // A route rule would judge one request and the portal serve another: refused, whatever the portal does with it.
+        MethodOverride.headerAmong(headers.getRequestHeaders().keySet()).ifPresent(name -> {
+            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED,
+                    ProxymeException.printable(name) + " is not accepted: send the real method and URL");
+        });
         if (forwarded.asksMethodOverride()) {
             throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "_method is not accepted: send the real method");
         }

@@ -1,71 +1,125 @@
 package dev.proxyme.proxy;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
+import org.keycloak.models.ClientModel;
+
 /**
  * Which requests to a portal need which scope, from the portal client's attribute {@value #ATTRIBUTE}: rules separated
  * by {@code ;} or new lines, each {@code METHODS PATH SCOPE}. METHODS is {@code *} or a comma-separated list
- * ({@code GET,HEAD}); PATH is exact ({@code /status}) or a prefix ending in {@code /*} ({@code /reports/*}, which also
+ * ({@code GET,HEAD}); PATH is exact ({@code /status}) or a prefix ending in {@code *} ({@code /reports/*}, which also
  * covers {@code /reports} itself). The first rule that matches the request's method and path decides: the token must
  * carry its scope. When a portal has rules, a request that matches none is refused; a portal without rules lets any
- * valid token through. Paths are compared in their {@link CanonicalPath canonical form}, case-sensitively
- * (RFC 3986 section 6.2.2.1); a request path without one never passes a portal that has rules.
+ * valid token through. Paths are compared in their {@link CanonicalPath canonical form}; a request path without one
+ * never passes a portal that has rules.
+ *
+ * <p>Letter case: many portals route paths case-insensitively (Express by default, ASP.NET Core, IIS), others do not,
+ * and Proxyme cannot tell which. A path has two readings, its exact case and its letters folded (every code point
+ * upper-cased then lower-cased, which also folds what Unicode maps to ASCII letters: {@code ı}, {@code ſ},
+ * {@code K}); when they fall under different rules, the request needs the scopes of both. So {@code /Admin/users}
+ * needs what {@code /admin/users} needs. A portal that says its paths are case-sensitive ({@value #CASE_SENSITIVE}
+ * = {@code true}) has one reading, the exact one.
  *
  * <pre>GET,HEAD /reports/* read; POST /* write; * /* read</pre>
  */
 public final class RouteRules {
 
     public static final String ATTRIBUTE = "proxyme.routes";
+    /** Portal client attribute: {@code true} when the portal routes paths case-sensitively. */
+    public static final String CASE_SENSITIVE = "proxyme.caseSensitivePaths";
+    private static final String NO_SCOPE = "\u0000no-scope-can-match";
 
+    /** One rule: the methods, the path as matched (a prefix when {@code prefix}), the scope it asks for. */
     private record Rule(Set<String> methods, String path, boolean prefix, String scope) {
-        boolean matches(String method, String requestPath) {
+
+        boolean matches(String method, String requestPath, boolean folded) {
+            String rulePath = folded ? fold(path) : path;
             return (methods.contains("*") || methods.contains(method)) && (prefix
-                    ? requestPath.startsWith(path) || path.endsWith("/") && requestPath.equals(path.substring(0, path.length() - 1))
-                    : requestPath.equals(path));
+                    ? requestPath.startsWith(rulePath)
+                      || rulePath.endsWith("/") && requestPath.equals(rulePath.substring(0, rulePath.length() - 1))
+                    : requestPath.equals(rulePath));
+        }
+
+        String pattern() {
+            return prefix ? path + "*" : path;
+        }
+
+        /** {@code METHODS PATH}, the path as it is matched, or empty when it has no canonical form. */
+        static Optional<Rule> of(String methods, String pathPattern, String scope) {
+            if (!pathPattern.startsWith("/")) {
+                return Optional.empty();
+            }
+            boolean prefix = pathPattern.endsWith("*");
+            return CanonicalPath.of(prefix ? pathPattern.substring(0, pathPattern.length() - 1) : pathPattern)
+                    .map(path -> new Rule(Set.of(methods.toUpperCase(Locale.ROOT).split(",")), path, prefix, scope));
         }
     }
 
     private final List<Rule> rules;
+    private final boolean caseSensitive;
 
-    private RouteRules(List<Rule> rules) {
+    private RouteRules(List<Rule> rules, boolean caseSensitive) {
         this.rules = rules;
+        this.caseSensitive = caseSensitive;
+    }
+
+    /** A portal's rules as its attributes say: {@value #ATTRIBUTE}, read with {@value #CASE_SENSITIVE}. */
+    public static RouteRules of(ClientModel portal) {
+        return parse(portal.getAttribute(ATTRIBUTE), Boolean.parseBoolean(portal.getAttribute(CASE_SENSITIVE)));
+    }
+
+    /** Parses the attribute for a portal whose paths may be case-insensitive. */
+    public static RouteRules parse(String attribute) {
+        return parse(attribute, false);
     }
 
     /** Parses the attribute; a malformed rule makes the whole set deny everything rather than allow too much. */
-    public static RouteRules parse(String attribute) {
+    public static RouteRules parse(String attribute, boolean caseSensitive) {
         List<Rule> rules = new ArrayList<>();
         if (attribute == null || attribute.isBlank()) {
-            return new RouteRules(rules);
+            return new RouteRules(rules, caseSensitive);
         }
         for (String line : attribute.split("[;\\n]")) {
             String[] parts = line.trim().split("\\s+");
             if (parts.length == 1 && parts[0].isEmpty()) {
                 continue;
             }
-            if (parts.length != 3 || !parts[1].startsWith("/")) {
-                return denyAll();
+            Optional<Rule> rule = parts.length == 3 ? Rule.of(parts[0], parts[1], parts[2]) : Optional.empty();
+            if (rule.isEmpty()) {
+                return denyAll(caseSensitive);
             }
-            boolean prefix = parts[1].endsWith("*");
-            Optional<String> path = CanonicalPath.of(prefix ? parts[1].substring(0, parts[1].length() - 1) : parts[1]);
-            if (path.isEmpty()) {
-                return denyAll();
-            }
-            rules.add(new Rule(Set.of(parts[0].toUpperCase(Locale.ROOT).split(",")), path.get(), prefix, parts[2]));
+            rules.add(rule.get());
         }
-        return new RouteRules(rules);
+        return new RouteRules(rules, caseSensitive);
     }
 
-    private static RouteRules denyAll() {
-        return new RouteRules(List.of(new Rule(Set.of("*"), "/", true, "\u0000no-scope-can-match")));
+    /**
+     * Routes ({@code METHODS PATH}, written canonically) as rules that all ask for one scope: an envelope's allow list,
+     * matched as a portal's rules are. A route that is not canonical allows nothing.
+     */
+    static RouteRules allowing(List<String> routes, String scope, boolean caseSensitive) {
+        List<Rule> rules = new ArrayList<>();
+        for (String route : routes) {
+            String[] parts = route.split(" ", 2);
+            if (parts.length == 2) {
+                Rule.of(parts[0], parts[1], scope).ifPresent(rules::add);
+            }
+        }
+        return rules.isEmpty() ? denyAll(caseSensitive) : new RouteRules(rules, caseSensitive);
+    }
+
+    private static RouteRules denyAll(boolean caseSensitive) {
+        return new RouteRules(List.of(new Rule(Set.of("*"), "/", true, NO_SCOPE)), caseSensitive);
     }
 
     /** The scopes the rules ask for, in their order (none for a portal without rules, or with malformed ones). */
     public List<String> scopes() {
-        return rules.stream().map(Rule::scope).filter(scope -> !scope.startsWith("\u0000")).distinct().toList();
+        return rules.stream().map(Rule::scope).filter(scope -> !NO_SCOPE.equals(scope)).distinct().toList();
     }
 
     public boolean isEmpty() {
@@ -77,21 +131,53 @@ public final class RouteRules {
      * A path without a canonical form never passes when the portal has rules.
      */
     public boolean allows(String method, String uri, Set<String> scopes) {
-        return rules.isEmpty() || requiredScope(method, uri).filter(scopes::contains).isPresent();
+        return rules.isEmpty() || requiredScopes(method, uri).filter(scopes::containsAll).isPresent();
     }
 
-    /** The scope the first matching rule asks for; empty when no rule matches or the path has no canonical form. */
-    public Optional<String> requiredScope(String method, String uri) {
+    /**
+     * What every reading of the request needs: the scope of the first rule that matches it as written, and of the
+     * first that matches it with its letters folded (unless the portal's paths are case-sensitive). Empty when no
+     * rule matches or the path has no canonical form: then no token passes.
+     */
+    public Optional<Set<String>> requiredScopes(String method, String uri) {
         Optional<String> path = CanonicalPath.of(uri);
         if (path.isEmpty() || method == null) {
             return Optional.empty();
         }
         String upperMethod = method.toUpperCase(Locale.ROOT);
+        Optional<Rule> exact = firstMatch(upperMethod, path.get(), false);
+        if (exact.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> needed = new LinkedHashSet<>();
+        needed.add(exact.get().scope());
+        if (!caseSensitive) {
+            firstMatch(upperMethod, fold(path.get()), true).map(Rule::scope).ifPresent(needed::add);
+        }
+        return needed.contains(NO_SCOPE) ? Optional.empty() : Optional.of(needed);
+    }
+
+    /** The pattern of the rule that decides the request as written ({@code /reports/*}), for a routes-only log. */
+    public Optional<String> matchedPattern(String method, String uri) {
+        Optional<String> path = CanonicalPath.of(uri);
+        return path.isEmpty() || method == null ? Optional.empty()
+                : firstMatch(method.toUpperCase(Locale.ROOT), path.get(), false).filter(rule -> !NO_SCOPE.equals(rule.scope()))
+                        .map(Rule::pattern);
+    }
+
+    private Optional<Rule> firstMatch(String method, String path, boolean folded) {
         for (Rule rule : rules) {
-            if (rule.matches(upperMethod, path.get())) {
-                return Optional.of(rule.scope());
+            if (rule.matches(method, path, folded)) {
+                return Optional.of(rule);
             }
         }
         return Optional.empty();
+    }
+
+    /** Each code point upper-cased, then lower-cased: one form for every spelling a case-insensitive router equates. */
+    static String fold(String path) {
+        StringBuilder folded = new StringBuilder(path.length());
+        path.codePoints().forEach(c -> folded.appendCodePoint(Character.toLowerCase(Character.toUpperCase(c))));
+        return folded.toString();
     }
 }

@@ -23,8 +23,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
- * The user's own delegations as JSON at {@code /realms/{realm}/proxyme/my/delegations}, for the user's own bearer
- * access token from any client of the realm (delegation tokens are refused: their grant allows them nowhere here).
+ * The user's own delegations as JSON at {@code /realms/{realm}/proxyme/my/delegations}, for a bearer access token of
+ * the user that Keycloak's Account REST API would take: audience {@code account} and the account role for the access
+ * (delegation tokens are refused: their grant allows them nowhere here).
  */
 public class MyDelegationsApi {
 
@@ -51,7 +52,7 @@ public class MyDelegationsApi {
     @Produces(MediaType.APPLICATION_JSON)
     public Response list() {
         Attempt attempt = new Attempt(session, EventType.USER_INFO_REQUEST, Attempt.Challenge.BEARER);
-        return attempt.run(() -> Responses.json(Response.Status.OK, mine(attempt).list()));
+        return attempt.run(() -> Responses.json(Response.Status.OK, mine(attempt, Callers.AccountAccess.VIEW).list()));
     }
 
     /** What agents did under the delegation: {@code from}, {@code to} (epoch ms), {@code first}, {@code max} (at most 100). */
@@ -62,7 +63,7 @@ public class MyDelegationsApi {
                              @QueryParam("first") String first, @QueryParam("max") String max) {
         Attempt attempt = new Attempt(session, EventType.USER_INFO_REQUEST, Attempt.Challenge.BEARER);
         return attempt.run(() -> {
-            MyDelegations mine = mine(attempt);
+            MyDelegations mine = mine(attempt, Callers.AccountAccess.VIEW);
             attempt.delegation(delegationId);
             return Responses.json(Response.Status.OK, mine.activity(delegationId, timeParameter("from", from),
                     timeParameter("to", to), (int) Math.min(Integer.MAX_VALUE, orDefault(timeParameter("first", first), 0)),
@@ -96,7 +97,7 @@ public class MyDelegationsApi {
     public Response revoke(@PathParam("id") String delegationId) {
         Attempt attempt = new Attempt(session, EventType.REVOKE_GRANT, Attempt.Challenge.BEARER);
         return attempt.run(() -> {
-            MyDelegations mine = mine(attempt);
+            MyDelegations mine = mine(attempt, Callers.AccountAccess.MANAGE);
             attempt.delegation(delegationId);
             mine.revoke(delegationId);
             return Responses.json(Response.Status.OK, new Revoked("revoked", delegationId));
@@ -110,18 +111,16 @@ public class MyDelegationsApi {
     public Response revokeAll(InputStream body) {
         Attempt attempt = new Attempt(session, EventType.REVOKE_GRANT, Attempt.Challenge.BEARER);
         return attempt.run(() -> {
-            MyDelegations mine = mine(attempt);
+            MyDelegations mine = mine(attempt, Callers.AccountAccess.MANAGE);
             RevokeAllRequest request = RevokeAllRequest.from(JsonBody.read(session, body));
             return Responses.json(Response.Status.OK, new RevokedCount("revoked", mine.revokeAll(request.agentId())));
         });
     }
 
-    private MyDelegations mine(Attempt attempt) {
+    private MyDelegations mine(Attempt attempt, Callers.AccountAccess access) {
         AuthResult caller = Callers.authenticateBearer(session);
         attempt.actor(Actor.user(caller.user().getId())).user(caller.user().getId());
-        if (caller.user().getServiceAccountClientLink() != null) {
-            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "Service accounts have no delegations of their own");
-        }
+        Callers.checkAccountAccess(session, caller, access);
         return new MyDelegations(session, session.getContext().getRealm(), caller.user());
     }
 }

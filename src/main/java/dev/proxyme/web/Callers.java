@@ -13,7 +13,13 @@ import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
+import org.keycloak.models.AccountRoles;
+import org.keycloak.protocol.oidc.AccessTokenIntrospectionProvider;
+import org.keycloak.protocol.oidc.AccessTokenIntrospectionProviderFactory;
+import org.keycloak.protocol.oidc.TokenIntrospectionProvider;
 import org.keycloak.protocol.oidc.utils.AuthorizeClientUtil;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.managers.Auth;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
@@ -57,6 +63,51 @@ public final class Callers {
             throw ProxymeException.unauthorized(OAuthErrorException.INVALID_TOKEN, "A valid bearer access token of this realm is required");
         }
         return auth;
+    }
+
+    /** What a user's token may do with the user's own delegations, in the roles Keycloak's Account REST API asks for. */
+    public enum AccountAccess {
+        /** See delegations and what agents did: as Keycloak's account API lets one see the profile or consents. */
+        VIEW(AccountRoles.MANAGE_ACCOUNT, AccountRoles.VIEW_PROFILE, AccountRoles.VIEW_CONSENT, AccountRoles.MANAGE_CONSENT),
+        /** End delegations: as Keycloak's account API lets one revoke a consent. */
+        MANAGE(AccountRoles.MANAGE_ACCOUNT, AccountRoles.MANAGE_CONSENT);
+
+        private final String[] roles;
+
+        AccountAccess(String... roles) {
+            this.roles = roles;
+        }
+    }
+
+    /**
+     * A user's bearer token (see {@link #authenticateBearer}) held to what Keycloak's Account REST API requires of it ({@code AccountLoader}): the
+     * {@code account} client in its audience (a lightweight token read as Keycloak's introspection rebuilds it), then
+     * one of the {@code account} client's roles for the access, never a service account. Another application of the
+     * realm, whose tokens do not speak for the user's account, gets what Keycloak's own API answers it: 401, or 403.
+     */
+    public static void checkAccountAccess(KeycloakSession session, AuthResult caller, AccountAccess access) {
+        if (caller.user().getServiceAccountClientLink() != null) {
+            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "Service accounts have no delegations of their own");
+        }
+        ClientModel account = session.getContext().getRealm().getClientByClientId(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
+        AccessToken token = caller.token();
+        if (account != null && caller.session() != null
+                && (token.getAudience() == null || token.getResourceAccess(account.getClientId()) == null)) {
+            TokenIntrospectionProvider introspection = session.getProvider(TokenIntrospectionProvider.class,
+                    AccessTokenIntrospectionProviderFactory.ACCESS_TOKEN_TYPE);
+            if (introspection instanceof AccessTokenIntrospectionProvider<?> rebuilding) {
+                token = rebuilding.transformAccessToken(token, caller.session());
+            }
+        }
+        if (account == null || !token.hasAudience(account.getClientId())) {
+            throw ProxymeException.unauthorized(OAuthErrorException.INVALID_TOKEN,
+                    "The token is not for the user's account: its audience must include " + Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
+        }
+        if (!new Auth(session.getContext().getRealm(), token, caller.user(), account, caller.session(), false)
+                .hasOneOfAppRole(account, access.roles)) {
+            throw ProxymeException.forbidden(OAuthErrorException.INSUFFICIENT_SCOPE,
+                    "The token lacks the account role for this: one of " + String.join(", ", access.roles));
+        }
     }
 
     /** The caller presents {@code Authorization: Bearer}; more than one Authorization header is refused outright. */

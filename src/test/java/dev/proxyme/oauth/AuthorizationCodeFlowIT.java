@@ -390,6 +390,58 @@ class AuthorizationCodeFlowIT {
     }
 
     /**
+     * Two approvals of one agent for two portals in one Keycloak session: each token carries only what its page showed
+     * (the second's scope on the second portal, never the first's scope nor portal), and a refresh cannot carry it
+     * back to the first portal or to the first scope.
+     */
+    @Test
+    void twoApprovalsForTwoPortalsInOneSessionGrantOnlyWhatEachPageShowed() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "Two-scope Agent");
+        body.put("scopes", List.of("read", "write"));
+        body.put("portals", List.of("portal-a", "portal-b"));
+        body.put("redirect_uris", List.of("http://127.0.0.1/callback"));
+        body.put("token_endpoint_auth_method", "none");
+        String agentId = client.registerAgent(body).text("client_id");
+        try (Browser browser = new Browser()) {
+            String firstToken;
+            try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke")) {
+                openConsentPage(browser, agent, "alice", "alice-password");
+                browser.await(By.id("proxyme-approve")).click();
+                firstToken = agent.await("refreshed").get("access_token").asText();
+                agent.await("waiting");
+            }
+            JsonNode second;
+            try (ClientProgram agent = authlib(agentId, "--scope", "write", "--resource", "https://portal-b.example/api",
+                    "--pause-before-revoke")) {
+                openConsentPage(browser, agent, "alice", "alice-password");
+                assertTrue(browser.has(By.id("proxyme-scope-write")) && !browser.has(By.id("proxyme-scope-read")),
+                        "the second page shows only what the second request asks");
+                browser.await(By.id("proxyme-approve")).click();
+                second = agent.await("refreshed");
+                agent.await("waiting");
+            }
+            JsonNode claims = claims(second.get("access_token").asText());
+            assertEquals("portal-b", claims.get("aud").asText(), claims::toString);
+            assertEquals("write", claims.get("scope").asText(), () -> "nothing of the first approval: " + claims);
+            JsonNode delegation = client.trail(claims.get("delegation_id").asText()).get("delegation");
+            assertEquals("[\"write\"]", delegation.get("scopes").toString(), delegation::toString);
+            assertEquals("portal-b", delegation.get("portal").asText());
+            assertEquals(403, client.proxyCheck(second.get("access_token").asText()).status(), "not a token for portal A");
+            assertFalse(client.isActive(firstToken), "the first approval's tokens ended with it");
+
+            String refreshToken = second.get("refresh_token").asText();
+            Reply toFirstPortal = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", "refresh_token",
+                    "refresh_token", refreshToken, "client_id", agentId, "resource", PORTAL_A), null);
+            assertEquals("invalid_target", toFirstPortal.text("error"), toFirstPortal::toString);
+            Reply wider = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", "refresh_token",
+                    "refresh_token", refreshToken, "client_id", agentId, "scope", "read write"), null);
+            assertTrue(wider.status() == 400 || "write".equals(claims(wider.text("access_token")).get("scope").asText()),
+                    () -> "a refresh never adds the first approval's scope: " + wider);
+        }
+    }
+
+    /**
      * A refused refresh (a scope the delegation does not grant) leaves a public agent's refresh token unused; and a
      * confidential agent cannot renew a standard flow's delegation through the JSON operations, by id or by user.
      */

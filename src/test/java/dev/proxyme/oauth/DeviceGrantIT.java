@@ -131,6 +131,37 @@ class DeviceGrantIT {
         }
     }
 
+    /**
+     * A required action ordered after Proxyme's (setting up an authenticator, here) still runs in the device flow: the
+     * device gets nothing and Keycloak makes no login session until the user has set it up.
+     */
+    @Test
+    void everyRequiredActionOrderedAfterProxymesRunsBeforeTheDeviceGetsAToken() {
+        Reply agent = registerAgent("Night Sync", "none");
+        String username = "totp-" + System.nanoTime();
+        String userId = client.createUserWithPassword(username, "totp-password");
+        JsonNode totp = client.requiredAction("CONFIGURE_TOTP");
+        int proxymes = client.requiredAction("proxyme-agent-consent").get("priority").asInt();
+        client.setRequiredActionPriority("CONFIGURE_TOTP", proxymes + 5);
+        client.setUserRequiredActions(userId, List.of("CONFIGURE_TOTP"));
+        try (ClientProgram device = openidClient(agent.text("client_id"), "--scope", "read", "--resource", PORTAL_A, "--no-refresh");
+             Browser browser = new Browser()) {
+            browser.open(device.await("user_action").get("url").asText());
+            browser.logInIfAsked(username, "totp-password");
+            browser.await(By.id("proxyme-approve")).click();
+
+            browser.await(By.id("kc-totp-settings-form"));
+            assertFalse(device.hasEvent("tokens"), "nothing is granted before the authenticator is set up");
+            assertEquals(0, client.userSessions(userId).size(), "no login session yet");
+            browser.setUpTotp();
+            JsonNode claims = claims(device.await("tokens").get("access_token").asText());
+            assertEquals(userId, claims.get("sub").asText());
+            assertTrue(client.credentialTypes(userId).contains("otp"), "the authenticator was set up first");
+        } finally {
+            client.setRequiredActionPriority("CONFIGURE_TOTP", totp.get("priority").asInt());
+        }
+    }
+
     @Test
     void aDeviceRequestForAnUnknownResourceIsRefusedAtOnce() {
         Reply agent = registerAgent("Wandering Agent", null);

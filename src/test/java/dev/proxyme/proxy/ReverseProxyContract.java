@@ -317,6 +317,83 @@ abstract class ReverseProxyContract {
         assertFalse(after.toString().contains("SECRET"), after::toString);
     }
 
+    /**
+     * Secrets in paths (a reset link, a capability link, a JWT, an API key after its name) are redacted in the activity
+     * log; a portal that asks for routes only gets the rule each request matched, never its path.
+     */
+    @Test
+    void theActivityLogKeepsNoSecretFoundInAPath() {
+        Reply granted = client.proxyme("delegate", BACKEND, Map.of("username", "bob", "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a", "envelope", Map.of("budget", 100)));
+        String token = granted.text("delegation_token");
+        String bobs = bearer(client.userToken("bob", "bob-password"));
+        String otherJwt = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        List<String> secrets = List.of("Zx81kPq2Lm09Ab7Tq4", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                otherJwt, "s3cr3tv4lue", "0123456789abcdefXYZ");
+        for (String path : List.of("/reports/reset/Zx81kPq2Lm09Ab7Tq4", "/reports/share/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                "/reports/x/" + otherJwt, "/reports/api-key/s3cr3tv4lue", "/reports/token=0123456789abcdefXYZ")) {
+            assertEquals(200, through("GET", path, Map.of("Authorization", bearer(token))).status(), path);
+        }
+        assertEquals(200, through("GET", "/reports/2026-11/invoice-4711", Map.of("Authorization", bearer(token))).status());
+        JsonNode logged = client.get(client.proxymeUri(REALM, "my/delegations/" + granted.text("delegation_id") + "/activity"), bobs).json();
+        for (String secret : secrets) {
+            assertFalse(logged.toString().contains(secret), () -> "redacted: " + secret + " in " + logged);
+        }
+        assertTrue(logged.toString().contains("/reports/reset/[redacted]"), logged::toString);
+        assertTrue(logged.toString().contains("/reports/token=[redacted]"), logged::toString);
+        assertTrue(logged.toString().contains("/reports/2026-11/invoice-4711"), () -> "what the agent did stays readable: " + logged);
+
+        client.setClientAttribute("portal-a", "proxyme.activity", "routes");
+        try {
+            Reply routesOnly = client.proxyme("delegate", BACKEND, Map.of("username", "bob", "agent_id", agent.clientId(),
+                    "scopes", List.of("read"), "portal", "portal-a", "envelope", Map.of("budget", 100)));
+            assertEquals(200, through("GET", "/reports/weird-secret-shape", Map.of("Authorization", bearer(routesOnly.text("delegation_token")))).status());
+            assertEquals(403, through("POST", "/admin/users", Map.of("Authorization", bearer(routesOnly.text("delegation_token")))).status());
+            JsonNode routes = client.get(client.proxymeUri(REALM, "my/delegations/" + routesOnly.text("delegation_id") + "/activity"), bobs).json();
+            assertFalse(routes.toString().contains("weird-secret-shape") || routes.toString().contains("/admin/users"), routes::toString);
+            assertTrue(routes.toString().contains("\"/reports/*\""), routes::toString);
+            assertTrue(routes.toString().contains("\"/admin/*\""), routes::toString);
+        } finally {
+            client.setClientAttribute("portal-a", "proxyme.activity", "");
+        }
+    }
+
+    /**
+     * Letter case: many portals route {@code /Admin/users} as {@code /admin/users}, so the path needs what every reading
+     * of it needs. Only a portal that says its paths are case-sensitive has the exact case judged alone.
+     */
+    @Test
+    void aPathInAnotherLetterCaseNeedsWhatEveryReadingNeeds() {
+        String read = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        String both = client.delegateAsBackend("bob", agent.clientId(), List.of("read", "write"), "portal-a").text("delegation_token");
+        for (String path : List.of("/Admin/users", "/ADMIN/users", "/%41dmin/users", "/aDmin", "/adm%C4%B1n/users")) {
+            // (a dotless ı upper-cases to I: ASP.NET's case-insensitive comparison reads /admın as /ADMIN)
+            int before = portal.received().size();
+            Reply refused = through("GET", path, Map.of("Authorization", bearer(read)));
+            assertEquals(403, refused.status(), path + ": " + refused);
+            assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").contains("write"), () -> path + " names the scope: " + refused);
+            assertEquals(before, portal.received().size(), path + " never reaches the portal");
+            assertEquals(200, through("GET", path, Map.of("Authorization", bearer(both))).status(), path + " with both scopes");
+        }
+        assertEquals(200, through("GET", "/Reports/1", Map.of("Authorization", bearer(read))).status(), "no stricter rule: control");
+        String enveloped = client.proxyme("delegate", BACKEND, Map.of("username", "bob", "agent_id", agent.clientId(),
+                "scopes", List.of("read"), "portal", "portal-a", "envelope", Map.of("routes", List.of("GET /reports/*"))))
+                .text("delegation_token");
+        assertEquals(200, through("GET", "/reports/1", Map.of("Authorization", bearer(enveloped))).status(), "control");
+        for (String path : List.of("/REPORTS/1", "/Reports/1", "/%52eports/1")) {
+            assertEquals(403, through("GET", path, Map.of("Authorization", bearer(enveloped))).status(),
+                    path + ": an envelope's routes are an allow list, as written");
+        }
+        client.setClientAttribute("portal-a", "proxyme.caseSensitivePaths", "true");
+        try {
+            assertEquals(200, through("GET", "/Admin/users", Map.of("Authorization", bearer(read))).status(),
+                    "a case-sensitive portal's /Admin is not /admin");
+            assertEquals(403, through("GET", "/admin/users", Map.of("Authorization", bearer(read))).status());
+        } finally {
+            client.setClientAttribute("portal-a", "proxyme.caseSensitivePaths", "");
+        }
+    }
+
     /** What the request was is the proxy's to say: a client's X-Forwarded-* never reach the portal as it sent them. */
     @Test
     void theClientsForwardedHeadersNeverReachThePortal() {
@@ -443,6 +520,31 @@ abstract class ReverseProxyContract {
         assertEquals(403, through("GET", "/reports/1?_method=DELETE", Map.of("Authorization", bearer(read))).status());
         assertEquals(403, through("GET", "/reports/1?x=1&_METHOD=put", Map.of("Authorization", bearer(read))).status());
         assertEquals(200, through("GET", "/reports/1?method=x", Map.of("Authorization", bearer(read))).status(), "control");
+    }
+
+    /**
+     * {@code _method} as the portal's framework reads a query's names (PHP's renaming, {@code ;} as a separator,
+     * escapes, a NUL, any case) and override headers spelled with underscores (CGI joins {@code _} and {@code -}):
+     * a read token never gets its POST served as the DELETE the rules reserve for write.
+     */
+    @Test
+    void everySpellingOfAMethodOverrideIsRefused() {
+        String read = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        for (String query : List.of("%5Fmethod=DELETE", "%5fmethod=DELETE", ".method=DELETE", "%20_method=DELETE",
+                "x=1;_method=DELETE", "_method%00=DELETE", "_method%5B%5D=DELETE", "%5Bmethod=DELETE", "_MeThOd=DELETE",
+                "%255Fmethod=DELETE", "+_method=DELETE")) {
+            int before = portal.received().size();
+            Reply reply = through("GET", "/reports/1?" + query, Map.of("Authorization", bearer(read)));
+            assertEquals(403, reply.status(), query + ": " + reply);
+            assertEquals(before, portal.received().size(), query + " never reaches the portal");
+        }
+        for (String header : List.of("X_HTTP_Method_Override", "x-http-method-override", "X_Original_URL")) {
+            Reply reply = through("GET", "/reports/1", Map.of("Authorization", bearer(read), header, "DELETE"));
+            // nginx drops headers with underscores before anyone sees them; whoever passes one on must refuse it.
+            boolean reachedPortal = reply.status() == 200 && reply.json().get("headers").has(header.toLowerCase());
+            assertTrue(reply.status() == 403 || reply.status() == 200 && !reachedPortal, header + ": " + reply);
+        }
+        assertEquals(200, through("GET", "/reports/1?methods=x&x_method=y", Map.of("Authorization", bearer(read))).status(), "control");
     }
 
     /** A second session cookie (tossed by a sibling subdomain, say) makes the request ambiguous: refused. */

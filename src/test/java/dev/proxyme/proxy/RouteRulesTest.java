@@ -4,6 +4,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,5 +48,28 @@ class RouteRulesTest {
         RouteRules malformed = RouteRules.parse("GET /reports/* read; POST write");
         assertFalse(malformed.allows("GET", "/reports/x", Set.of("read", "write")));
         assertFalse(RouteRules.parse("GET reports read").allows("GET", "/reports", Set.of("read")));
+    }
+
+    @Test
+    void aPathAnotherLetterCaseSendsToAStricterRuleNeedsBothScopes() {
+        RouteRules rules = RouteRules.parse("* /admin/* write; GET /* read");
+        for (String uri : new String[]{"/Admin/users", "/ADMIN", "/%41dmin/x", "/adm%C4%B1n/x", "/%C3%A0dmin"}) {
+            boolean foldsToAdmin = !uri.startsWith("/%C3%A0");
+            assertEquals(!foldsToAdmin, rules.allows("GET", uri, READ), uri);
+        }
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("GET", "/Admin/users"));
+        assertEquals(java.util.Optional.of(Set.of("write")), rules.requiredScopes("GET", "/admin/users"));
+        assertEquals(java.util.Optional.of(Set.of("read")), rules.requiredScopes("GET", "/reports/x"));
+        assertTrue(rules.allows("GET", "/Admin/users", Set.of("read", "write")));
+        RouteRules caseSensitive = RouteRules.parse("* /admin/* write; GET /* read", true);
+        assertTrue(caseSensitive.allows("GET", "/Admin/users", READ), "the portal said its paths are case-sensitive");
+        assertFalse(caseSensitive.allows("GET", "/admin/users", READ));
+    }
+
+    @Test
+    void theMatchedPatternIsWhatARoutesOnlyLogKeeps() {
+        assertEquals(java.util.Optional.of("/reports/*"), RULES.matchedPattern("GET", "/reports/2026/secret"));
+        assertEquals(java.util.Optional.of("/status"), RULES.matchedPattern("PUT", "/status"));
+        assertEquals(java.util.Optional.empty(), RULES.matchedPattern("GET", "/nowhere"));
     }
 }

@@ -87,6 +87,18 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets up an authenticator on Keycloak's OTP set-up page, as an authenticator app would: the code of the current
+     * 30-second step of the page's secret (HmacSHA1, 6 digits: the realm's default OTP policy).
+     */
+    public void setUpTotp() {
+        String secret = await(By.id("totpSecret")).getDomAttribute("value");
+        driver.findElement(By.id("totp")).sendKeys(Totp.code(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                System.currentTimeMillis() / 1000 / 30));
+        driver.findElement(By.id("userLabel")).sendKeys("test authenticator");
+        driver.findElement(By.id("saveTOTPBtn")).click();
+    }
+
     public boolean has(By locator) {
         return !driver.findElements(locator).isEmpty();
     }

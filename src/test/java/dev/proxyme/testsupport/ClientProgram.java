@@ -98,6 +98,12 @@ public final class ClientProgram implements AutoCloseable {
         }
     }
 
+    /** Whether the program has printed an event of this name so far, without waiting or taking it. */
+    public boolean hasEvent(String event) {
+        return seen.stream().anyMatch(e -> event.equals(e.path("event").asText()))
+                || events.stream().anyMatch(e -> event.equals(e.path("event").asText()));
+    }
+
     /** A program that prints plain text rather than events (the examples): its next line that matches. */
     public String awaitLine(java.util.function.Predicate<String> wanted) {
         while (true) {

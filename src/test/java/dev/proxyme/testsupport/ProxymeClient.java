@@ -172,9 +172,14 @@ public final class ProxymeClient {
 
     /** A user's access token from the realm's admin-cli client (password grant), as an admin script would get one. */
     public String userToken(String realm, String username, String password) {
-        Reply reply = form(tokenEndpoint(realm), Map.of("grant_type", "password", "client_id", "admin-cli",
+        return userToken(realm, "admin-cli", username, password);
+    }
+
+    /** A user's access token from a public client of the realm that allows the password grant. */
+    public String userToken(String realm, String clientId, String username, String password) {
+        Reply reply = form(tokenEndpoint(realm), Map.of("grant_type", "password", "client_id", clientId,
                 "username", username, "password", password), null);
-        assertEquals(200, reply.status(), () -> "password grant for " + username + ": " + reply);
+        assertEquals(200, reply.status(), () -> "password grant for " + username + " at " + clientId + ": " + reply);
         return reply.text("access_token");
     }
 
@@ -303,6 +308,53 @@ public final class ProxymeClient {
         assertEquals(201, reply.status(), reply::toString);
         String location = reply.headers().firstValue("Location").orElseThrow();
         return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    /** A new user of the test realm who logs in with this password; returns its id. */
+    public String createUserWithPassword(String username, String password) {
+        Reply reply = send(adminUri(REALM, "/users"), "POST", "application/json", json(Map.of("username", username,
+                "enabled", true, "email", username + "@example.org", "emailVerified", true, "firstName", "Test",
+                "lastName", "User", "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false)))),
+                bearer(rootToken()));
+        assertEquals(201, reply.status(), reply::toString);
+        String location = reply.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    /** A required action of the test realm, as the admin API shows it (alias, priority, enabled, ...). */
+    public JsonNode requiredAction(String alias) {
+        Reply reply = get(adminUri(REALM, "/authentication/required-actions/" + alias), bearer(rootToken()));
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json();
+    }
+
+    /** Moves a required action of the test realm: Keycloak runs the pending ones in ascending priority. */
+    public void setRequiredActionPriority(String alias, int priority) {
+        ObjectNode action = (ObjectNode) requiredAction(alias);
+        action.put("priority", priority);
+        Reply reply = send(adminUri(REALM, "/authentication/required-actions/" + alias), "PUT", "application/json",
+                action.toString(), bearer(rootToken()));
+        assertEquals(204, reply.status(), reply::toString);
+    }
+
+    public void setUserRequiredActions(String userId, List<String> aliases) {
+        Reply reply = send(adminUri(REALM, "/users/" + userId), "PUT", "application/json", json(Map.of("requiredActions", aliases)),
+                bearer(rootToken()));
+        assertEquals(204, reply.status(), reply::toString);
+    }
+
+    /** The user's Keycloak login sessions, through the admin API. */
+    public JsonNode userSessions(String userId) {
+        Reply reply = get(adminUri(REALM, "/users/" + userId + "/sessions"), bearer(rootToken()));
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json();
+    }
+
+    /** The types of the user's credentials ({@code password}, {@code otp}, ...). */
+    public List<String> credentialTypes(String userId) {
+        Reply reply = get(adminUri(REALM, "/users/" + userId + "/credentials"), bearer(rootToken()));
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json().findValuesAsText("type");
     }
 
     public String clientUuid(String clientId) {

@@ -1,5 +1,6 @@
 package dev.proxyme.token;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.proxyme.testsupport.DPoPKey;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(KeycloakServerExtension.class)
@@ -51,6 +54,34 @@ class ValidateDelegationIT {
 
         client.revokeById(agent.basicAuth(), delegated.text("delegation_id"));
         assertInvalid(delegated.text("delegation_token"));
+    }
+
+    /**
+     * A DPoP-bound token is only as good as its proof: validate_delegation says so as introspection does
+     * ({@code token_type} DPoP, {@code cnf.jkt}), so that a portal validating this way never takes it as a bearer token.
+     */
+    @Test
+    void aBoundTokensAnswerCarriesItsTypeAndKeyAsIntrospectionDoes() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        Reply delegated = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null);
+        JsonNode bearer = validate(PORTAL, delegated.text("delegation_token"));
+        assertEquals("Bearer", bearer.get("token_type").asText(), bearer::toString);
+        assertFalse(bearer.has("cnf"), bearer::toString);
+
+        DPoPKey key = new DPoPKey();
+        URI delegate = client.proxymeUri(ProxymeClient.REALM, "delegate");
+        Reply bound = client.request(delegate, "POST", "application/json",
+                ProxymeClient.json(Map.of("delegation_id", delegated.text("delegation_id"))),
+                Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
+        assertEquals(200, bound.status(), bound::toString);
+        String token = bound.text("delegation_token");
+        JsonNode answer = validate(PORTAL, token);
+        JsonNode introspection = client.introspect(token, "portal-a", "portal-a-secret");
+        assertTrue(answer.get("valid").asBoolean(), answer::toString);
+        assertEquals("DPoP", answer.get("token_type").asText(), answer::toString);
+        assertEquals(key.thumbprint(), answer.get("cnf").get("jkt").asText(), answer::toString);
+        assertEquals(introspection.get("token_type").asText(), answer.get("token_type").asText(), introspection::toString);
+        assertEquals(introspection.get("cnf"), answer.get("cnf"), introspection::toString);
     }
 
     @Test

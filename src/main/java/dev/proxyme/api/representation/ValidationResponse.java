@@ -6,8 +6,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.token.DelegationTokenVerifier;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.util.TokenUtil;
 
-/** The first service's answer: {@code {"valid": false}} alone, or the token's parties when valid. */
+/**
+ * The first service's answer: {@code {"valid": false}} alone, or the token's parties when valid, with what standard
+ * introspection says of how the token must be presented: {@code token_type} ({@code Bearer} or {@code DPoP}) and, for
+ * a DPoP-bound token, {@code cnf} with its key's thumbprint (RFC 9449 section 6.2), whose proof the caller must check.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ValidationResponse(
         @JsonProperty("valid") boolean valid,
@@ -17,13 +23,18 @@ public record ValidationResponse(
         @JsonProperty("scopes") List<String> scopes,
         @JsonProperty("portal") String portal,
         @JsonProperty("delegation_id") String delegationId,
-        @JsonProperty("expires_at") Long expiresAt) {
+        @JsonProperty("expires_at") Long expiresAt,
+        @JsonProperty("token_type") String tokenType,
+        @JsonProperty("cnf") AccessToken.Confirmation confirmation) {
 
-    public static final ValidationResponse INVALID = new ValidationResponse(false, null, null, null, null, null, null, null);
+    public static final ValidationResponse INVALID = new ValidationResponse(false, null, null, null, null, null, null, null, null, null);
 
     public static ValidationResponse of(DelegationTokenVerifier.VerifiedToken verified) {
+        AccessToken token = verified.token();
         return new ValidationResponse(true, verified.user().getId(), verified.user().getUsername(),
-                verified.agent().getClientId(), List.copyOf(Scopes.parse(verified.token().getScope()).names()),
-                verified.delegation().portalClientId(), verified.delegation().id(), verified.token().getExp());
+                verified.agent().getClientId(), List.copyOf(Scopes.parse(token.getScope()).names()),
+                verified.delegation().portalClientId(), verified.delegation().id(), token.getExp(),
+                token.getType() == null ? TokenUtil.TOKEN_TYPE_BEARER : token.getType(),
+                token.getConfirmation());
     }
 }
