@@ -37,6 +37,7 @@ public final class Proxyme {
      * the grant whether its tokens may be used at its own endpoints (see {@code GrantTypeEndpointRestrictionValidator}).
      */
     public static final String GRANT_TYPE = "urn:proxyme:params:oauth:grant-type:delegation";
+
     public static final String GRANT_SHORTCUT = "px";
 
     /**
@@ -47,6 +48,7 @@ public final class Proxyme {
 
     /** Claims of a delegation token, besides the standard ones. */
     public static final String CLAIM_DELEGATION_ID = "delegation_id";
+
     public static final String CLAIM_PORTAL = "portal";
     /** Introspection member: the delegation's task envelope and how much of its budget is used. */
     public static final String CLAIM_ENVELOPE = "envelope";
@@ -59,6 +61,5 @@ public final class Proxyme {
      */
     public static final String IDENTITY_ASSERTION_TYPE = "Proxyme-Identity";
 
-    private Proxyme() {
-    }
+    private Proxyme() {}
 }

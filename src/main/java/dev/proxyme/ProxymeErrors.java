@@ -10,6 +10,5 @@ public final class ProxymeErrors {
     /** RFC 9449 sections 5 and 7.1: a DPoP proof is missing, invalid, or made with another key than the token's. */
     public static final String INVALID_DPOP_PROOF = "invalid_dpop_proof";
 
-    private ProxymeErrors() {
-    }
+    private ProxymeErrors() {}
 }

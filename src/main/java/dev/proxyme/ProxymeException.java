@@ -82,8 +82,10 @@ public class ProxymeException extends RuntimeException {
         if (value == null) {
             return "null";
         }
-        String cleaned = value.codePoints().filter(c -> !Character.isISOControl(c))
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String cleaned = value.codePoints()
+                .filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return cleaned.length() > 64 ? cleaned.substring(0, 64) + "..." : cleaned;
     }
 }

@@ -11,12 +11,20 @@ import org.keycloak.Config;
  * @param maxRequestsPerAgentPerMinute    delegation requests one node accepts from one agent per minute, at most
  * @param activityRetentionDays           days the activity log keeps what agents did through the proxy
  */
-public record ProxymeSettings(long minDelegationSeconds, long defaultDelegationSeconds, long maxDelegationSeconds,
-                              int minTokenLifetimeSeconds, int maxTokenLifetimeSeconds, int auditRetentionDays,
-                              int expiryIntervalSeconds, int maxTokensPerDelegationPerMinute,
-                              int maxRequestsPerAgentPerMinute, int activityRetentionDays) {
+public record ProxymeSettings(
+        long minDelegationSeconds,
+        long defaultDelegationSeconds,
+        long maxDelegationSeconds,
+        int minTokenLifetimeSeconds,
+        int maxTokenLifetimeSeconds,
+        int auditRetentionDays,
+        int expiryIntervalSeconds,
+        int maxTokensPerDelegationPerMinute,
+        int maxRequestsPerAgentPerMinute,
+        int activityRetentionDays) {
 
-    public static final ProxymeSettings DEFAULTS = new ProxymeSettings(60, 3600, 24 * 3600, 60, 600, 90, 60, 120, 60, 30);
+    public static final ProxymeSettings DEFAULTS =
+            new ProxymeSettings(60, 3600, 24 * 3600, 60, 600, 90, 60, 120, 60, 30);
 
     private static volatile ProxymeSettings current = DEFAULTS;
 
@@ -28,15 +36,25 @@ public record ProxymeSettings(long minDelegationSeconds, long defaultDelegationS
     public static void configure(Config.Scope config) {
         long min = Math.max(1, config.getLong("min-delegation-seconds", DEFAULTS.minDelegationSeconds()));
         long max = Math.max(min, config.getLong("max-delegation-seconds", DEFAULTS.maxDelegationSeconds()));
-        long byDefault = Math.min(max, Math.max(min,
-                config.getLong("default-delegation-seconds", DEFAULTS.defaultDelegationSeconds())));
+        long byDefault = Math.min(
+                max, Math.max(min, config.getLong("default-delegation-seconds", DEFAULTS.defaultDelegationSeconds())));
         int minToken = Math.max(30, config.getInt("min-token-lifetime-seconds", DEFAULTS.minTokenLifetimeSeconds()));
-        int maxToken = Math.max(minToken, config.getInt("max-token-lifetime-seconds", DEFAULTS.maxTokenLifetimeSeconds()));
-        current = new ProxymeSettings(min, byDefault, max, minToken, maxToken,
+        int maxToken =
+                Math.max(minToken, config.getInt("max-token-lifetime-seconds", DEFAULTS.maxTokenLifetimeSeconds()));
+        current = new ProxymeSettings(
+                min,
+                byDefault,
+                max,
+                minToken,
+                maxToken,
                 Math.max(1, config.getInt("audit-retention-days", DEFAULTS.auditRetentionDays())),
                 Math.max(1, config.getInt("expiry-interval-seconds", DEFAULTS.expiryIntervalSeconds())),
-                Math.max(1, config.getInt("max-tokens-per-delegation-per-minute", DEFAULTS.maxTokensPerDelegationPerMinute())),
-                Math.max(1, config.getInt("max-requests-per-agent-per-minute", DEFAULTS.maxRequestsPerAgentPerMinute())),
+                Math.max(
+                        1,
+                        config.getInt(
+                                "max-tokens-per-delegation-per-minute", DEFAULTS.maxTokensPerDelegationPerMinute())),
+                Math.max(
+                        1, config.getInt("max-requests-per-agent-per-minute", DEFAULTS.maxRequestsPerAgentPerMinute())),
                 Math.max(1, config.getInt("activity-retention-days", DEFAULTS.activityRetentionDays())));
     }
 }

@@ -34,10 +34,14 @@ class DockerComposeTest {
         assertTrue(services.containsKey("postgres"));
 
         List<String> volumes = (List<String>) keycloak.get("volumes");
-        assertTrue(volumes.stream().anyMatch(v -> v.contains(":/opt/keycloak/providers/")), "the provider jar is mounted");
-        assertTrue(volumes.stream().anyMatch(v -> v.contains(":/opt/keycloak/data/import/")), "the demo realm is mounted");
+        assertTrue(
+                volumes.stream().anyMatch(v -> v.contains(":/opt/keycloak/providers/")), "the provider jar is mounted");
+        assertTrue(
+                volumes.stream().anyMatch(v -> v.contains(":/opt/keycloak/data/import/")), "the demo realm is mounted");
         Map<String, Object> nginx = (Map<String, Object>) services.get("nginx");
-        assertTrue(((List<String>) nginx.get("volumes")).contains("./proxy/nginx.conf:/etc/nginx/templates/nginx.conf.template:ro"),
+        assertTrue(
+                ((List<String>) nginx.get("volumes"))
+                        .contains("./proxy/nginx.conf:/etc/nginx/templates/nginx.conf.template:ro"),
                 "nginx runs the shipped config");
         assertTrue(services.containsKey("portal"));
         List<String> allVolumes = new java.util.ArrayList<>();

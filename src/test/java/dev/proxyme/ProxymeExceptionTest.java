@@ -1,6 +1,7 @@
 package dev.proxyme;
 
 import org.junit.jupiter.api.Test;
+
 import org.keycloak.OAuthErrorException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

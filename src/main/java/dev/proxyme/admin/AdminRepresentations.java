@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.proxyme.model.AuditAction;
 import dev.proxyme.model.AuditEntry;
 import dev.proxyme.model.Delegation;
@@ -13,13 +14,12 @@ import dev.proxyme.web.DelegationRepresentation;
 /** What Proxyme's admin API answers. Times are epoch milliseconds. */
 public final class AdminRepresentations {
 
-    private AdminRepresentations() {
-    }
+    private AdminRepresentations() {}
 
     /** One delegation with its whole audit trail, oldest first. */
-    public record DelegationWithAudit(@JsonProperty("delegation") DelegationRepresentation delegation,
-                                      @JsonProperty("audit") List<AuditEntryRepresentation> audit) {
-    }
+    public record DelegationWithAudit(
+            @JsonProperty("delegation") DelegationRepresentation delegation,
+            @JsonProperty("audit") List<AuditEntryRepresentation> audit) {}
 
     /** One entry of a delegation's trail: an audit row, or a token's record (action TOKEN_ISSUED, with its id). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,22 +39,44 @@ public final class AdminRepresentations {
 
         static AuditEntryRepresentation of(AuditEntry entry) {
             var record = entry.record();
-            return new AuditEntryRepresentation(entry.time(), record.action().name(), record.userId(), record.agentClientId(),
-                    record.portalClientId(), record.actor().type().name(), record.actor().id(), entry.sourceAddress(),
-                    record.detail(), null, null, null);
+            return new AuditEntryRepresentation(
+                    entry.time(),
+                    record.action().name(),
+                    record.userId(),
+                    record.agentClientId(),
+                    record.portalClientId(),
+                    record.actor().type().name(),
+                    record.actor().id(),
+                    entry.sourceAddress(),
+                    record.detail(),
+                    null,
+                    null,
+                    null);
         }
 
         static AuditEntryRepresentation of(IssuedToken token, Delegation delegation) {
-            return new AuditEntryRepresentation(token.issuedAtMillis(), AuditAction.TOKEN_ISSUED.name(), delegation.userId(),
-                    delegation.agentClientId(), delegation.portalClientId(), token.actor().type().name(), token.actor().id(),
-                    token.sourceAddress(), null, token.tokenId(), token.scope(), token.expiresAt());
+            return new AuditEntryRepresentation(
+                    token.issuedAtMillis(),
+                    AuditAction.TOKEN_ISSUED.name(),
+                    delegation.userId(),
+                    delegation.agentClientId(),
+                    delegation.portalClientId(),
+                    token.actor().type().name(),
+                    token.actor().id(),
+                    token.sourceAddress(),
+                    null,
+                    token.tokenId(),
+                    token.scope(),
+                    token.expiresAt());
         }
     }
 
     /** The outcome of a revocation: how many delegations it ended, and which when it was one. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RevocationResult(@JsonProperty("status") String status, @JsonProperty("count") int count,
-                                   @JsonProperty("delegation_id") String delegationId) {
+    public record RevocationResult(
+            @JsonProperty("status") String status,
+            @JsonProperty("count") int count,
+            @JsonProperty("delegation_id") String delegationId) {
 
         static RevocationResult revoked(int count) {
             return new RevocationResult("revoked", count, null);
@@ -72,6 +94,5 @@ public final class AdminRepresentations {
             @JsonProperty("token_lifetime_seconds") int tokenLifetimeSeconds,
             @JsonProperty("active") long active,
             @JsonProperty("revoked") long revoked,
-            @JsonProperty("expired") long expired) {
-    }
+            @JsonProperty("expired") long expired) {}
 }

@@ -1,9 +1,25 @@
 package dev.proxyme.admin;
 
-import dev.proxyme.revocation.DelegationRevocation;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
@@ -18,29 +34,15 @@ import dev.proxyme.model.Agent;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.model.TokenUsage;
+import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.AuditProvider;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.store.DelegationQuery;
-import dev.proxyme.web.Attempt;
 import dev.proxyme.web.ActivityRepresentation;
+import dev.proxyme.web.Attempt;
 import dev.proxyme.web.DelegationRepresentation;
 import dev.proxyme.web.Responses;
-import jakarta.ws.rs.DefaultValue;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import org.keycloak.events.admin.OperationType;
-import org.keycloak.events.admin.ResourceType;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
  * Administrators' view and kill switches, under {@code /admin/realms/{realm}/proxyme}. Delegations are user data:
@@ -57,8 +59,8 @@ public class ProxymeAdminResource {
     private final AdminEventBuilder adminEvent;
     private final DelegationProvider delegations;
 
-    public ProxymeAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
-                                AdminEventBuilder adminEvent) {
+    public ProxymeAdminResource(
+            KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
@@ -70,27 +72,43 @@ public class ProxymeAdminResource {
     @GET
     @Path("delegations")
     @Produces(MediaType.APPLICATION_JSON)
-    public List<DelegationRepresentation> listDelegations(@QueryParam("user") String userId, @QueryParam("agent") String agent,
-                                                          @QueryParam("portal") String portal, @QueryParam("status") Status status,
-                                                          @QueryParam("from") NonNegative from, @QueryParam("to") NonNegative to,
-                                                          @QueryParam("first") @DefaultValue("0") NonNegative first,
-                                                          @QueryParam("max") @DefaultValue("20") NonNegative max) {
+    public List<DelegationRepresentation> listDelegations(
+            @QueryParam("user") String userId,
+            @QueryParam("agent") String agent,
+            @QueryParam("portal") String portal,
+            @QueryParam("status") Status status,
+            @QueryParam("from") NonNegative from,
+            @QueryParam("to") NonNegative to,
+            @QueryParam("first") @DefaultValue("0") NonNegative first,
+            @QueryParam("max") @DefaultValue("20") NonNegative max) {
         auth.users().requireView();
-        DelegationQuery query = new DelegationQuery(userId, agent, portal, status == null ? null : status.value(),
-                QueryParameters.valueOrNull(from), QueryParameters.valueOrNull(to), first.asInt(),
+        DelegationQuery query = new DelegationQuery(
+                userId,
+                agent,
+                portal,
+                status == null ? null : status.value(),
+                QueryParameters.valueOrNull(from),
+                QueryParameters.valueOrNull(to),
+                first.asInt(),
                 Math.min(MAX_PAGE, Math.max(1, max.asInt())));
         List<Delegation> found = delegations.search(realm, query);
-        Map<String, TokenUsage> usage = delegations.usage(found.stream().map(Delegation::id).toList());
-        return found.stream().map(d -> DelegationRepresentation.forAdministrators(d, usage.getOrDefault(d.id(), TokenUsage.NONE))).toList();
+        Map<String, TokenUsage> usage =
+                delegations.usage(found.stream().map(Delegation::id).toList());
+        return found.stream()
+                .map(d -> DelegationRepresentation.forAdministrators(d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
+                .toList();
     }
 
     /** What agents did under the delegation through the proxy, newest first, paged, with counts per route. */
     @GET
     @Path("delegations/{id}/activity")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response getActivity(@PathParam("id") String delegationId, @QueryParam("from") NonNegative from,
-                                @QueryParam("to") NonNegative to, @QueryParam("first") @DefaultValue("0") NonNegative first,
-                                @QueryParam("max") @DefaultValue("50") NonNegative max) {
+    public Response getActivity(
+            @PathParam("id") String delegationId,
+            @QueryParam("from") NonNegative from,
+            @QueryParam("to") NonNegative to,
+            @QueryParam("first") @DefaultValue("0") NonNegative first,
+            @QueryParam("max") @DefaultValue("50") NonNegative max) {
         auth.users().requireView();
         return attempt().run(() -> {
             Delegation delegation = delegations.find(realm, delegationId).orElseThrow(() -> unknown("delegation"));
@@ -98,9 +116,14 @@ public class ProxymeAdminResource {
             int page = Math.min(ActivityRepresentation.MAX_PAGE, Math.max(1, max.asInt()));
             Long since = QueryParameters.valueOrNull(from);
             Long until = QueryParameters.valueOrNull(to);
-            return Responses.json(Response.Status.OK, ActivityRepresentation.of(delegation.id(),
-                    activity.find(realm, delegation.id(), since, until, first.asInt(), page),
-                    activity.countByRoute(realm, delegation.id(), since, until), first.asInt(), page));
+            return Responses.json(
+                    Response.Status.OK,
+                    ActivityRepresentation.of(
+                            delegation.id(),
+                            activity.find(realm, delegation.id(), since, until, first.asInt(), page),
+                            activity.countByRoute(realm, delegation.id(), since, until),
+                            first.asInt(),
+                            page));
         });
     }
 
@@ -116,10 +139,13 @@ public class ProxymeAdminResource {
             List<AuditEntryRepresentation> trail = java.util.stream.Stream.concat(
                             session.getProvider(AuditProvider.class).findOfDelegation(realm, delegationId).stream()
                                     .map(AuditEntryRepresentation::of),
-                            delegations.findIssuedTokens(delegationId).stream().map(token -> AuditEntryRepresentation.of(token, delegation)))
+                            delegations.findIssuedTokens(delegationId).stream()
+                                    .map(token -> AuditEntryRepresentation.of(token, delegation)))
                     // Stable: at the same millisecond, audit rows (the delegation's creation) stay before its tokens.
-                    .sorted(java.util.Comparator.comparingLong(AuditEntryRepresentation::time)).toList();
-            return Responses.json(Response.Status.OK,
+                    .sorted(java.util.Comparator.comparingLong(AuditEntryRepresentation::time))
+                    .toList();
+            return Responses.json(
+                    Response.Status.OK,
                     new DelegationWithAudit(DelegationRepresentation.forAdministrators(delegation, usage), trail));
         });
     }
@@ -145,7 +171,9 @@ public class ProxymeAdminResource {
             if (session.users().getUserById(realm, userId) == null) {
                 throw unknown("user");
             }
-            return changed(RevocationResult.revoked(revocation().revokeAllOfUser(userId, admin(), "revoked_by_admin").size()));
+            return changed(RevocationResult.revoked(revocation()
+                    .revokeAllOfUser(userId, admin(), "revoked_by_admin")
+                    .size()));
         });
     }
 
@@ -159,7 +187,9 @@ public class ProxymeAdminResource {
             if (!Agent.isAgent(realm.getClientByClientId(clientId))) {
                 throw unknown("agent");
             }
-            return changed(RevocationResult.revoked(revocation().revokeAllOfAgent(clientId, admin(), "agent_kill_switch").size()));
+            return changed(RevocationResult.revoked(revocation()
+                    .revokeAllOfAgent(clientId, admin(), "agent_kill_switch")
+                    .size()));
         });
     }
 
@@ -170,19 +200,33 @@ public class ProxymeAdminResource {
     public List<AgentSummary> listAgents() {
         auth.clients().requireView();
         Map<String, Map<DelegationStatus, Long>> counts = delegations.countByAgent(realm);
-        return realm.getClientsStream().map(Agent::of).flatMap(Optional::stream).map(agent -> {
-            Map<DelegationStatus, Long> byStatus = counts.getOrDefault(agent.clientId(), Map.of());
-            return new AgentSummary(agent.clientId(), agent.client().getName(), agent.client().isEnabled(),
-                    List.copyOf(agent.allowedScopes().names()), List.copyOf(agent.allowedPortals()), agent.anyPortal(),
-                    agent.tokenLifetimeSeconds(),
-                    byStatus.getOrDefault(DelegationStatus.ACTIVE, 0L), byStatus.getOrDefault(DelegationStatus.REVOKED, 0L),
-                    byStatus.getOrDefault(DelegationStatus.EXPIRED, 0L));
-        }).toList();
+        return realm.getClientsStream()
+                .map(Agent::of)
+                .flatMap(Optional::stream)
+                .map(agent -> {
+                    Map<DelegationStatus, Long> byStatus = counts.getOrDefault(agent.clientId(), Map.of());
+                    return new AgentSummary(
+                            agent.clientId(),
+                            agent.client().getName(),
+                            agent.client().isEnabled(),
+                            List.copyOf(agent.allowedScopes().names()),
+                            List.copyOf(agent.allowedPortals()),
+                            agent.anyPortal(),
+                            agent.tokenLifetimeSeconds(),
+                            byStatus.getOrDefault(DelegationStatus.ACTIVE, 0L),
+                            byStatus.getOrDefault(DelegationStatus.REVOKED, 0L),
+                            byStatus.getOrDefault(DelegationStatus.EXPIRED, 0L));
+                })
+                .toList();
     }
 
     /** Records the change as an admin event (the request's path names what changed) and answers with its outcome. */
     private Response changed(RevocationResult result) {
-        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).representation(result).success();
+        adminEvent
+                .operation(OperationType.ACTION)
+                .resourcePath(session.getContext().getUri())
+                .representation(result)
+                .success();
         return Responses.json(Response.Status.OK, result);
     }
 

@@ -1,11 +1,12 @@
 package dev.proxyme.admin;
 
-import dev.proxyme.Proxyme;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
+
+import dev.proxyme.Proxyme;
 
 /** Mounts Proxyme's admin API at {@code /admin/realms/{realm}/proxyme}. */
 public class ProxymeAdminResourceProviderFactory implements AdminRealmResourceProviderFactory {
@@ -21,14 +22,11 @@ public class ProxymeAdminResourceProviderFactory implements AdminRealmResourcePr
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -2,10 +2,11 @@ package dev.proxyme.admin;
 
 import jakarta.ws.rs.core.Response;
 
-import dev.proxyme.ProxymeException;
-import dev.proxyme.model.DelegationStatus;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.services.ErrorResponseException;
+
+import dev.proxyme.ProxymeException;
+import dev.proxyme.model.DelegationStatus;
 
 /**
  * Typed query parameters of the admin API. JAX-RS builds them with {@code valueOf}; a value that is not one answers
@@ -14,8 +15,7 @@ import org.keycloak.services.ErrorResponseException;
  */
 final class QueryParameters {
 
-    private QueryParameters() {
-    }
+    private QueryParameters() {}
 
     /** A count or an epoch-milliseconds time: a whole number from 0. */
     record NonNegative(long value) {
@@ -39,7 +39,8 @@ final class QueryParameters {
     /** {@code active}, {@code revoked} or {@code expired}, in any case. */
     record Status(DelegationStatus value) {
         public static Status valueOf(String text) {
-            return new Status(DelegationStatus.parse(text).orElseThrow(() -> badRequest(text, "active, revoked or expired")));
+            return new Status(
+                    DelegationStatus.parse(text).orElseThrow(() -> badRequest(text, "active, revoked or expired")));
         }
     }
 
@@ -48,7 +49,9 @@ final class QueryParameters {
     }
 
     private static ErrorResponseException badRequest(String value, String expected) {
-        return new ErrorResponseException(OAuthErrorException.INVALID_REQUEST,
-                "Query parameter value '" + ProxymeException.printable(value) + "' must be " + expected, Response.Status.BAD_REQUEST);
+        return new ErrorResponseException(
+                OAuthErrorException.INVALID_REQUEST,
+                "Query parameter value '" + ProxymeException.printable(value) + "' must be " + expected,
+                Response.Status.BAD_REQUEST);
     }
 }

@@ -12,13 +12,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.keycloak.OAuthErrorException;
-import dev.proxyme.ProxymeException;
-import dev.proxyme.ProxymeSettings;
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.DisplayText;
-import dev.proxyme.model.Portals;
-import dev.proxyme.model.Scopes;
-import dev.proxyme.token.DelegationClaimsMapper;
 import org.keycloak.crypto.KeyUse;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -33,6 +26,14 @@ import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.services.managers.ClientManager;
 import org.keycloak.services.managers.RealmManager;
 
+import dev.proxyme.ProxymeException;
+import dev.proxyme.ProxymeSettings;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.DisplayText;
+import dev.proxyme.model.Portals;
+import dev.proxyme.model.Scopes;
+import dev.proxyme.token.DelegationClaimsMapper;
+
 import static dev.proxyme.ProxymeException.printable;
 
 /** Registers agents as Keycloak clients that can do nothing but authenticate and receive delegation tokens. */
@@ -44,6 +45,7 @@ public class AgentRegistration {
 
     /** RFC 7591 section 3.2.2 error codes. */
     private static final String INVALID_REDIRECT_URI = "invalid_redirect_uri";
+
     private static final String INVALID_CLIENT_METADATA = "invalid_client_metadata";
 
     private final KeycloakSession session;
@@ -55,25 +57,34 @@ public class AgentRegistration {
     }
 
     /** The new agent, its client secret (shown once, never stored by Proxyme) and the algorithm its tokens are signed with. */
-    public record Registered(Agent agent, String clientSecret, String tokenSigningAlg, List<String> redirectUris,
-                             String tokenEndpointAuthMethod) {
-    }
+    public record Registered(
+            Agent agent,
+            String clientSecret,
+            String tokenSigningAlg,
+            List<String> redirectUris,
+            String tokenEndpointAuthMethod) {}
 
     /** Algorithms an agent's tokens may be signed with: asymmetric, so that anyone can verify them with the realm's JWKS. */
-    private static final Set<String> SIGNING_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-            "ES256", "ES384", "ES512", "EdDSA");
+    private static final Set<String> SIGNING_ALGORITHMS =
+            Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
 
     /**
      * What an administrator asks for: RFC 7591's names where they exist. {@code portals} null: any portal of the realm;
      * {@code tokenSigningAlg} null: the realm's default; {@code redirectUris} null: no authorization code flow;
      * {@code tokenEndpointAuthMethod} null: {@value #CLIENT_SECRET_BASIC}.
      */
-    public record Request(String name, List<String> scopes, List<String> portals, Long tokenLifetimeSeconds,
-                          String tokenSigningAlg, List<String> redirectUris, String tokenEndpointAuthMethod) {
-    }
+    public record Request(
+            String name,
+            List<String> scopes,
+            List<String> portals,
+            Long tokenLifetimeSeconds,
+            String tokenSigningAlg,
+            List<String> redirectUris,
+            String tokenEndpointAuthMethod) {}
 
     /** RFC 7591 section 2 {@code token_endpoint_auth_method} values an agent may have. */
     public static final String CLIENT_SECRET_BASIC = "client_secret_basic";
+
     public static final String CLIENT_SECRET_POST = "client_secret_post";
     public static final String NONE = "none";
     private static final int MAX_REDIRECT_URIS = 10;
@@ -108,8 +119,12 @@ public class AgentRegistration {
             secret = KeycloakModelUtils.generateSecret(client);
         }
         Agent agent = Agent.of(client).orElseThrow();
-        return new Registered(agent, secret, signingAlg != null ? signingAlg : realm.getDefaultSignatureAlgorithm(),
-                redirectUris, authMethod);
+        return new Registered(
+                agent,
+                secret,
+                signingAlg != null ? signingAlg : realm.getDefaultSignatureAlgorithm(),
+                redirectUris,
+                authMethod);
     }
 
     private ClientRepresentation agentClient(String name, Scopes scopes, Set<String> portals, int tokenLifetime) {
@@ -155,7 +170,8 @@ public class AgentRegistration {
         Scopes scopes = Scopes.of(requested);
         for (String scope : scopes.names()) {
             if (!Scopes.isValidName(scope) || !realmHasScope(scope) || BASIC_SCOPE.equals(scope)) {
-                throw ProxymeException.badRequest(OAuthErrorException.INVALID_SCOPE, "Unknown scope: " + printable(scope));
+                throw ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_SCOPE, "Unknown scope: " + printable(scope));
             }
         }
         return scopes;
@@ -167,11 +183,14 @@ public class AgentRegistration {
             return portals;
         }
         if (requested.isEmpty()) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET, "'portals' must name at least one portal, or be omitted for any portal");
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_TARGET,
+                    "'portals' must name at least one portal, or be omitted for any portal");
         }
         for (String portal : requested) {
             if (Portals.find(realm, portal).isEmpty()) {
-                throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET, "Unknown portal: " + printable(portal));
+                throw ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_TARGET, "Unknown portal: " + printable(portal));
             }
             portals.add(portal);
         }
@@ -187,12 +206,14 @@ public class AgentRegistration {
             return List.of();
         }
         if (requested.isEmpty() || requested.size() > MAX_REDIRECT_URIS) {
-            throw ProxymeException.badRequest(INVALID_REDIRECT_URI, "'redirect_uris' must list 1 to " + MAX_REDIRECT_URIS + " URIs");
+            throw ProxymeException.badRequest(
+                    INVALID_REDIRECT_URI, "'redirect_uris' must list 1 to " + MAX_REDIRECT_URIS + " URIs");
         }
         List<String> uris = new ArrayList<>();
         for (String uri : requested) {
             if (!isAcceptableRedirectUri(uri)) {
-                throw ProxymeException.badRequest(INVALID_REDIRECT_URI,
+                throw ProxymeException.badRequest(
+                        INVALID_REDIRECT_URI,
                         "Not an https URI or an http loopback URI without fragment or wildcard: " + printable(uri));
             }
             if (!uris.contains(uri)) {
@@ -203,16 +224,23 @@ public class AgentRegistration {
     }
 
     private static boolean isAcceptableRedirectUri(String uri) {
-        if (uri == null || uri.length() > 2000 || uri.contains("*") || uri.chars().anyMatch(c -> c <= ' ' || c == 127)) {
+        if (uri == null
+                || uri.length() > 2000
+                || uri.contains("*")
+                || uri.chars().anyMatch(c -> c <= ' ' || c == 127)) {
             return false;
         }
         try {
             URI parsed = new URI(uri);
-            if (!parsed.isAbsolute() || parsed.getRawFragment() != null || parsed.getHost() == null || parsed.getRawUserInfo() != null) {
+            if (!parsed.isAbsolute()
+                    || parsed.getRawFragment() != null
+                    || parsed.getHost() == null
+                    || parsed.getRawUserInfo() != null) {
                 return false;
             }
             return "https".equals(parsed.getScheme())
-                    || "http".equals(parsed.getScheme()) && LOOPBACK_HOSTS.contains(parsed.getHost().toLowerCase(Locale.ROOT));
+                    || "http".equals(parsed.getScheme())
+                            && LOOPBACK_HOSTS.contains(parsed.getHost().toLowerCase(Locale.ROOT));
         } catch (URISyntaxException unreadable) {
             return false;
         }
@@ -224,8 +252,10 @@ public class AgentRegistration {
             return CLIENT_SECRET_BASIC;
         }
         if (!Set.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, NONE).contains(requested)) {
-            throw ProxymeException.badRequest(INVALID_CLIENT_METADATA, "'token_endpoint_auth_method' must be "
-                    + CLIENT_SECRET_BASIC + ", " + CLIENT_SECRET_POST + " or " + NONE);
+            throw ProxymeException.badRequest(
+                    INVALID_CLIENT_METADATA,
+                    "'token_endpoint_auth_method' must be " + CLIENT_SECRET_BASIC + ", " + CLIENT_SECRET_POST + " or "
+                            + NONE);
         }
         return requested;
     }
@@ -233,11 +263,15 @@ public class AgentRegistration {
     private static int checkTokenLifetime(Long requested) {
         ProxymeSettings settings = ProxymeSettings.current();
         if (requested == null) {
-            return Math.min(settings.maxTokenLifetimeSeconds(), Math.max(settings.minTokenLifetimeSeconds(), Agent.DEFAULT_TOKEN_LIFETIME_SECONDS));
+            return Math.min(
+                    settings.maxTokenLifetimeSeconds(),
+                    Math.max(settings.minTokenLifetimeSeconds(), Agent.DEFAULT_TOKEN_LIFETIME_SECONDS));
         }
         if (requested < settings.minTokenLifetimeSeconds() || requested > settings.maxTokenLifetimeSeconds()) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'token_lifetime_seconds' must be between "
-                    + settings.minTokenLifetimeSeconds() + " and " + settings.maxTokenLifetimeSeconds());
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST,
+                    "'token_lifetime_seconds' must be between " + settings.minTokenLifetimeSeconds() + " and "
+                            + settings.maxTokenLifetimeSeconds());
         }
         return requested.intValue();
     }
@@ -248,13 +282,17 @@ public class AgentRegistration {
             return null;
         }
         if (!SIGNING_ALGORITHMS.contains(algorithm)) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
-                    "'token_signing_alg' must be one of " + String.join(", ", new java.util.TreeSet<>(SIGNING_ALGORITHMS)));
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST,
+                    "'token_signing_alg' must be one of "
+                            + String.join(", ", new java.util.TreeSet<>(SIGNING_ALGORITHMS)));
         }
         // Not getActiveKey: for some algorithms it creates a fallback key where the realm has none.
-        if (session.keys().getKeysStream(realm, KeyUse.SIG, algorithm).noneMatch(key -> key.getStatus().isActive())) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
-                    "The realm has no active signing key for " + algorithm);
+        if (session.keys()
+                .getKeysStream(realm, KeyUse.SIG, algorithm)
+                .noneMatch(key -> key.getStatus().isActive())) {
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST, "The realm has no active signing key for " + algorithm);
         }
         return algorithm;
     }
@@ -264,7 +302,8 @@ public class AgentRegistration {
             return null;
         }
         if (name.isBlank() || name.length() > MAX_NAME_LENGTH || !DisplayText.isPlain(name)) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST,
                     "'name' must be 1 to " + MAX_NAME_LENGTH + " printable characters");
         }
         return name.strip();
@@ -272,6 +311,7 @@ public class AgentRegistration {
 
     private boolean realmHasScope(String name) {
         return realm.getClientScopesStream()
-                .anyMatch(scope -> name.equals(scope.getName()) && OIDCLoginProtocol.LOGIN_PROTOCOL.equals(scope.getProtocol()));
+                .anyMatch(scope ->
+                        name.equals(scope.getName()) && OIDCLoginProtocol.LOGIN_PROTOCOL.equals(scope.getProtocol()));
     }
 }

@@ -3,9 +3,6 @@ package dev.proxyme.agent;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.Portals;
-import dev.proxyme.token.DelegationTokenId;
 import org.keycloak.models.ClientModel;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.idm.ClientRepresentation;
@@ -13,6 +10,10 @@ import org.keycloak.services.clientregistration.ClientRegistrationContext;
 import org.keycloak.services.clientregistration.ClientRegistrationProvider;
 import org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy;
 import org.keycloak.services.clientregistration.policy.ClientRegistrationPolicyException;
+
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Portals;
+import dev.proxyme.token.DelegationTokenId;
 
 /**
  * Only administrators make agents and portals. Keycloak's client registration (anonymous, or authenticated with a
@@ -33,35 +34,38 @@ public class AgentRegistrationPolicy implements ClientRegistrationPolicy {
     }
 
     @Override
-    public void afterRegister(ClientRegistrationContext context, ClientModel client) {
-    }
+    public void afterRegister(ClientRegistrationContext context, ClientModel client) {}
 
     @Override
-    public void beforeUpdate(ClientRegistrationContext context, ClientModel client) throws ClientRegistrationPolicyException {
+    public void beforeUpdate(ClientRegistrationContext context, ClientModel client)
+            throws ClientRegistrationPolicyException {
         checkNotDelegated(context.getProvider());
         checkNotManagedByProxyme(client);
         checkNoReservedAttribute(context.getClient());
     }
 
     @Override
-    public void afterUpdate(ClientRegistrationContext context, ClientModel client) {
-    }
+    public void afterUpdate(ClientRegistrationContext context, ClientModel client) {}
 
     @Override
-    public void beforeView(ClientRegistrationProvider provider, ClientModel client) throws ClientRegistrationPolicyException {
+    public void beforeView(ClientRegistrationProvider provider, ClientModel client)
+            throws ClientRegistrationPolicyException {
         checkNotDelegated(provider);
         checkNotManagedByProxyme(client);
     }
 
     @Override
-    public void beforeDelete(ClientRegistrationProvider provider, ClientModel client) throws ClientRegistrationPolicyException {
+    public void beforeDelete(ClientRegistrationProvider provider, ClientModel client)
+            throws ClientRegistrationPolicyException {
         checkNotDelegated(provider);
         checkNotManagedByProxyme(client);
     }
 
     /** Keycloak's client registration checks a bearer token's roles, not its grant: a delegation token is refused here. */
-    private static void checkNotDelegated(ClientRegistrationProvider provider) throws ClientRegistrationPolicyException {
-        AccessToken token = provider.getAuth() == null ? null : provider.getAuth().getJwt();
+    private static void checkNotDelegated(ClientRegistrationProvider provider)
+            throws ClientRegistrationPolicyException {
+        AccessToken token =
+                provider.getAuth() == null ? null : provider.getAuth().getJwt();
         if (token != null && DelegationTokenId.delegationIdOf(token.getId()).isPresent()) {
             throw new ClientRegistrationPolicyException("A delegation token cannot register clients");
         }
@@ -69,10 +73,12 @@ public class AgentRegistrationPolicy implements ClientRegistrationPolicy {
 
     private static void checkNoReservedAttribute(ClientRepresentation client) throws ClientRegistrationPolicyException {
         Map<String, String> attributes = client == null ? null : client.getAttributes();
-        if (attributes != null && attributes.keySet().stream()
-                .anyMatch(name -> name != null && name.toLowerCase(Locale.ROOT).startsWith(RESERVED_PREFIX))) {
-            throw new ClientRegistrationPolicyException("Attributes starting with '" + RESERVED_PREFIX
-                    + "' are set by administrators only");
+        if (attributes != null
+                && attributes.keySet().stream()
+                        .anyMatch(name ->
+                                name != null && name.toLowerCase(Locale.ROOT).startsWith(RESERVED_PREFIX))) {
+            throw new ClientRegistrationPolicyException(
+                    "Attributes starting with '" + RESERVED_PREFIX + "' are set by administrators only");
         }
     }
 

@@ -48,7 +48,8 @@ public class AgentRegistrationPolicyFactory extends AbstractClientRegistrationPo
         for (RegistrationAuth auth : RegistrationAuth.values()) {
             String subType = ClientRegistrationPolicyManager.getComponentTypeKey(auth);
             // One id per realm and kind: two nodes starting at once cannot add it twice.
-            String id = UUID.nameUUIDFromBytes((PROVIDER_ID + ":" + realm.getId() + ":" + subType).getBytes()).toString();
+            String id = UUID.nameUUIDFromBytes((PROVIDER_ID + ":" + realm.getId() + ":" + subType).getBytes())
+                    .toString();
             if (realm.getComponent(id) != null) {
                 continue;
             }

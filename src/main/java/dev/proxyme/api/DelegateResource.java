@@ -2,6 +2,18 @@ package dev.proxyme.api;
 
 import java.io.InputStream;
 
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.OAuthErrorException;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.api.representation.DelegateRequest;
@@ -16,16 +28,6 @@ import dev.proxyme.web.Callers;
 import dev.proxyme.web.DPoPProofs;
 import dev.proxyme.web.JsonBody;
 import dev.proxyme.web.Responses;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import org.keycloak.OAuthErrorException;
-import org.keycloak.events.EventType;
-import org.keycloak.models.ClientModel;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 
 /**
  * {@code POST delegate}: a token under a delegation. A trusted backend vouches for its user's consent and may create
@@ -54,7 +56,8 @@ public class DelegateResource {
                 attempt.actor(Actor.backend(caller.getClientId()));
             } else {
                 attempt.actor(Actor.client(caller.getClientId()));
-                throw ProxymeException.forbidden(OAuthErrorException.UNAUTHORIZED_CLIENT,
+                throw ProxymeException.forbidden(
+                        OAuthErrorException.UNAUTHORIZED_CLIENT,
                         "Only agents and trusted backends may obtain delegation tokens");
             }
 
@@ -71,7 +74,8 @@ public class DelegateResource {
 
     private DelegationService.Grant delegateAsAgent(Attempt attempt, Agent agent, DelegateRequest request) {
         if (request.agentId() != null && !request.agentId().equals(agent.clientId())) {
-            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "An agent can only obtain tokens for itself");
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.ACCESS_DENIED, "An agent can only obtain tokens for itself");
         }
         if (request.requestId() != null) {
             return new ConsentService(session, realm).poll(agent, request.requestId());
@@ -84,7 +88,8 @@ public class DelegateResource {
         UserModel user = userOf(request);
         attempt.user(user.getId());
         if (request.scopes() == null) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'scopes' or 'delegation_id' is required");
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST, "'scopes' or 'delegation_id' is required");
         }
         return service.renew(agent, user, request.scopes(), request.portal());
     }
@@ -93,13 +98,21 @@ public class DelegateResource {
         if (request.agentId() == null) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'agent_id' is required");
         }
-        Agent agent = Agent.of(realm.getClientByClientId(request.agentId())).orElseThrow(() -> ProxymeException.notFound(
-                ProxymeErrors.NOT_FOUND, "Unknown agent: " + ProxymeException.printable(request.agentId())));
+        Agent agent = Agent.of(realm.getClientByClientId(request.agentId()))
+                .orElseThrow(() -> ProxymeException.notFound(
+                        ProxymeErrors.NOT_FOUND, "Unknown agent: " + ProxymeException.printable(request.agentId())));
         attempt.agent(agent.clientId());
         UserModel user = userOf(request);
         attempt.user(user.getId());
-        return new DelegationService(session, realm).delegateForBackend(backend.getClientId(), user, agent,
-                request.requiredScopes(), request.portal(), request.expiresIn(), request.envelope());
+        return new DelegationService(session, realm)
+                .delegateForBackend(
+                        backend.getClientId(),
+                        user,
+                        agent,
+                        request.requiredScopes(),
+                        request.portal(),
+                        request.expiresIn(),
+                        request.envelope());
     }
 
     private UserModel userOf(DelegateRequest request) {

@@ -17,6 +17,5 @@ public class ProxymeRealmResourceProvider implements RealmResourceProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

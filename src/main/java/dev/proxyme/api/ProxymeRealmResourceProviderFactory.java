@@ -1,12 +1,13 @@
 package dev.proxyme.api;
 
-import dev.proxyme.Proxyme;
-import dev.proxyme.ProxymeSettings;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
+
+import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeSettings;
 
 /** Mounts Proxyme's API at {@code /realms/{realm}/proxyme}. */
 public class ProxymeRealmResourceProviderFactory implements RealmResourceProviderFactory {
@@ -27,10 +28,8 @@ public class ProxymeRealmResourceProviderFactory implements RealmResourceProvide
     }
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,11 +1,13 @@
 package dev.proxyme.api;
 
+import jakarta.ws.rs.Path;
+
+import org.keycloak.models.KeycloakSession;
+
 import dev.proxyme.consent.ConsentResource;
 import dev.proxyme.proxy.ProxyResource;
 import dev.proxyme.selfservice.MyDelegationsApi;
 import dev.proxyme.selfservice.MyDelegationsPage;
-import jakarta.ws.rs.Path;
-import org.keycloak.models.KeycloakSession;
 
 /**
  * Proxyme under {@code /realms/{realm}/proxyme/}: the first Proxyme service's operations (same names, same JSON),

@@ -2,6 +2,16 @@ package dev.proxyme.api;
 
 import java.io.InputStream;
 
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+
 import dev.proxyme.agent.AgentRegistration;
 import dev.proxyme.api.representation.RegisterAgentRequest;
 import dev.proxyme.api.representation.RegisterAgentResponse;
@@ -13,14 +23,6 @@ import dev.proxyme.web.Attempt;
 import dev.proxyme.web.Callers;
 import dev.proxyme.web.JsonBody;
 import dev.proxyme.web.Responses;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import org.keycloak.events.EventType;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /** {@code POST register_agent}: an administrator registers an agent, a confidential client limited to scopes and portals. */
 public class RegisterAgentResource {
@@ -43,11 +45,14 @@ public class RegisterAgentResource {
             Callers.checkRealmManagementRole(realm, caller, Callers.MANAGE_CLIENTS);
 
             RegisterAgentRequest request = RegisterAgentRequest.from(JsonBody.read(session, body));
-            AgentRegistration.Registered registered = new AgentRegistration(session, realm).register(request.toRegistration());
+            AgentRegistration.Registered registered =
+                    new AgentRegistration(session, realm).register(request.toRegistration());
 
-            new AuditLog(session, realm).record(AuditRecord.of(AuditAction.AGENT_REGISTERED, attempt.actor())
-                    .agent(registered.agent().clientId())
-                    .detail("scopes=" + registered.agent().allowedScopes() + " portals=" + String.join(" ", registered.agent().allowedPortals())));
+            new AuditLog(session, realm)
+                    .record(AuditRecord.of(AuditAction.AGENT_REGISTERED, attempt.actor())
+                            .agent(registered.agent().clientId())
+                            .detail("scopes=" + registered.agent().allowedScopes() + " portals="
+                                    + String.join(" ", registered.agent().allowedPortals())));
             return Responses.json(Response.Status.CREATED, RegisterAgentResponse.of(registered));
         });
     }

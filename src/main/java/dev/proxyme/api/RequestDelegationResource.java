@@ -2,6 +2,17 @@ package dev.proxyme.api;
 
 import java.io.InputStream;
 
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.OAuthErrorException;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
 import dev.proxyme.ProxymeException;
 import dev.proxyme.api.representation.DelegationRequestResponse;
 import dev.proxyme.api.representation.RequestDelegationRequest;
@@ -13,15 +24,6 @@ import dev.proxyme.web.Attempt;
 import dev.proxyme.web.Callers;
 import dev.proxyme.web.JsonBody;
 import dev.proxyme.web.Responses;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import org.keycloak.OAuthErrorException;
-import org.keycloak.events.EventType;
-import org.keycloak.models.ClientModel;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 
 /**
  * {@code POST request_delegation}: an agent asks a user for a delegation (RFC 8628 style). The answer tells it where
@@ -44,15 +46,25 @@ public class RequestDelegationResource {
         return attempt.run(() -> {
             ClientModel caller = Callers.authenticateClient(session, attempt.event());
             attempt.actor(Actor.client(caller.getClientId()));
-            Agent agent = Agent.of(caller).orElseThrow(() -> ProxymeException.forbidden(OAuthErrorException.UNAUTHORIZED_CLIENT,
-                    "Only agents may request delegations"));
+            Agent agent = Agent.of(caller)
+                    .orElseThrow(() -> ProxymeException.forbidden(
+                            OAuthErrorException.UNAUTHORIZED_CLIENT, "Only agents may request delegations"));
             attempt.actor(Actor.agent(agent.clientId())).agent(agent.clientId());
 
             RequestDelegationRequest request = RequestDelegationRequest.from(JsonBody.read(session, body));
-            DelegationRequest pending = new ConsentService(session, realm).request(agent, request.scopes(), request.portal(),
-                    request.purpose(), request.user(), request.expiresIn(), request.envelope());
-            return Responses.json(Response.Status.OK,
-                    DelegationRequestResponse.of(pending, Responses.proxymeUri(session, "consent").toString()));
+            DelegationRequest pending = new ConsentService(session, realm)
+                    .request(
+                            agent,
+                            request.scopes(),
+                            request.portal(),
+                            request.purpose(),
+                            request.user(),
+                            request.expiresIn(),
+                            request.envelope());
+            return Responses.json(
+                    Response.Status.OK,
+                    DelegationRequestResponse.of(
+                            pending, Responses.proxymeUri(session, "consent").toString()));
         });
     }
 }

@@ -1,7 +1,18 @@
 package dev.proxyme.api;
 
-import dev.proxyme.revocation.DelegationRevocation;
 import java.io.InputStream;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.OAuthErrorException;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 import dev.proxyme.ProxymeException;
 import dev.proxyme.api.representation.RevocationResponse;
@@ -11,21 +22,12 @@ import dev.proxyme.delegation.TrustedBackends;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Agent;
 import dev.proxyme.model.Delegation;
+import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.token.DelegationTokenVerifier;
 import dev.proxyme.web.Attempt;
 import dev.proxyme.web.Callers;
 import dev.proxyme.web.JsonBody;
 import dev.proxyme.web.Responses;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import org.keycloak.OAuthErrorException;
-import org.keycloak.events.EventType;
-import org.keycloak.models.ClientModel;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
  * {@code POST revoke_delegation}: ends a whole delegation, every token minted under it inactive at once. With a
@@ -54,15 +56,21 @@ public class RevokeDelegationResource {
             DelegationService service = new DelegationService(session, realm);
             String delegationId = request.delegationId();
             if (request.delegationToken() != null) {
-                delegationId = new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(request.delegationToken())
-                        .orElseThrow(() -> ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
+                delegationId = new DelegationTokenVerifier(session, realm)
+                        .delegationIdOfGenuineToken(request.delegationToken())
+                        .orElseThrow(() -> ProxymeException.badRequest(
+                                OAuthErrorException.INVALID_REQUEST,
                                 "'delegation_token' is not a valid delegation token of this realm"));
             } else {
                 attempt.delegation(delegationId);
                 checkMayRevokeById(actor, service.find(delegationId));
             }
             attempt.delegation(delegationId);
-            Delegation revoked = new DelegationRevocation(session, realm).revoke(delegationId, actor, "revoked_by_" + actor.type().name().toLowerCase());
+            Delegation revoked = new DelegationRevocation(session, realm)
+                    .revoke(
+                            delegationId,
+                            actor,
+                            "revoked_by_" + actor.type().name().toLowerCase());
             return Responses.json(Response.Status.OK, RevocationResponse.revoked(revoked.id()));
         });
     }
@@ -92,7 +100,8 @@ public class RevokeDelegationResource {
             default -> false;
         };
         if (!allowed) {
-            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED,
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.ACCESS_DENIED,
                     "Only the delegation's agent, a trusted backend or a realm administrator may revoke it by id");
         }
     }

@@ -2,6 +2,15 @@ package dev.proxyme.api;
 
 import java.io.InputStream;
 
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+
 import dev.proxyme.api.representation.ValidateDelegationRequest;
 import dev.proxyme.api.representation.ValidationResponse;
 import dev.proxyme.model.Actor;
@@ -10,13 +19,6 @@ import dev.proxyme.web.Attempt;
 import dev.proxyme.web.Callers;
 import dev.proxyme.web.JsonBody;
 import dev.proxyme.web.Responses;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import org.keycloak.events.EventType;
-import org.keycloak.models.ClientModel;
-import org.keycloak.models.KeycloakSession;
 
 /**
  * {@code POST validate_delegation}, the first service's validation, for any confidential client of the realm:
@@ -39,8 +41,11 @@ public class ValidateDelegationResource {
             attempt.actor(Actor.client(caller.getClientId()));
 
             ValidateDelegationRequest request = ValidateDelegationRequest.from(JsonBody.read(session, body));
-            ValidationResponse answer = new DelegationTokenVerifier(session, session.getContext().getRealm())
-                    .verify(request.delegationToken()).map(ValidationResponse::of).orElse(ValidationResponse.INVALID);
+            ValidationResponse answer = new DelegationTokenVerifier(
+                            session, session.getContext().getRealm())
+                    .verify(request.delegationToken())
+                    .map(ValidationResponse::of)
+                    .orElse(ValidationResponse.INVALID);
             return Responses.json(Response.Status.OK, answer);
         });
     }

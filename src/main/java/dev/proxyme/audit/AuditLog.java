@@ -1,9 +1,5 @@
 package dev.proxyme.audit;
 
-import dev.proxyme.model.Actor;
-import dev.proxyme.model.AuditEntry;
-import dev.proxyme.model.AuditRecord;
-import dev.proxyme.store.AuditProvider;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
@@ -12,6 +8,11 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.AuditEntry;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.store.AuditProvider;
 
 /**
  * Records each action twice: a row in Proxyme's append-only audit log (always kept) and a Keycloak event (kept when
@@ -56,9 +57,14 @@ public class AuditLog {
     public void recordRefusal(EventType endpointEvent, AuditRecord record, String error) {
         AuditEntry entry = entryOf(record);
         String realmId = realm.getId();
-        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(),
-                refusal -> refusal.getProvider(AuditProvider.class).add(refusal.realms().getRealm(realmId), entry));
-        describe(newEvent(endpointEvent), record).detail(Details.REASON, record.detail()).error(error);
+        KeycloakModelUtils.runJobInTransaction(
+                session.getKeycloakSessionFactory(),
+                session.getContext(),
+                refusal -> refusal.getProvider(AuditProvider.class)
+                        .add(refusal.realms().getRealm(realmId), entry));
+        describe(newEvent(endpointEvent), record)
+                .detail(Details.REASON, record.detail())
+                .error(error);
     }
 
     /** Keycloak's event types are a fixed enum: each action is reported as the nearest one. */
@@ -69,7 +75,8 @@ public class AuditLog {
             case DELEGATION_CREATED, CONSENT_DENIED -> EventType.GRANT_CONSENT;
             case TOKEN_ISSUED -> EventType.TOKEN_EXCHANGE;
             case DELEGATION_REVOKED, DELEGATION_EXPIRED -> EventType.REVOKE_GRANT;
-            case REQUEST_REFUSED -> throw new IllegalArgumentException("A refusal is reported as its endpoint's error event");
+            case REQUEST_REFUSED ->
+                throw new IllegalArgumentException("A refusal is reported as its endpoint's error event");
         };
     }
 
@@ -89,7 +96,8 @@ public class AuditLog {
     private EventBuilder newEvent(EventType type) {
         // Scheduled tasks and model events run without a connection.
         ClientConnection connection = session.getContext().getConnection();
-        EventBuilder event = connection == null ? new EventBuilder(realm, session) : new EventBuilder(realm, session, connection);
+        EventBuilder event =
+                connection == null ? new EventBuilder(realm, session) : new EventBuilder(realm, session, connection);
         return event.event(type);
     }
 

@@ -5,6 +5,18 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.protocol.oidc.grants.device.DeviceGrantType;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
 import dev.proxyme.Proxyme;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.ProxymeSettings;
@@ -16,16 +28,6 @@ import dev.proxyme.model.AuditAction;
 import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.Envelope;
-import jakarta.ws.rs.core.Response;
-import org.keycloak.authentication.RequiredActionContext;
-import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.events.EventType;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
-import org.keycloak.protocol.oidc.grants.device.DeviceGrantType;
-import org.keycloak.services.managers.AuthenticationManager;
-import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * Proxyme's consent page in Keycloak's own login flow: after the user has logged in (with whatever MFA the realm
@@ -40,9 +42,11 @@ public class AgentConsentAction implements RequiredActionProvider {
     public static final String PROVIDER_ID = "proxyme-agent-consent";
     /** Authentication-session note: the user has decided, so the action is not asked again in this flow. */
     private static final String DECIDED_NOTE = "proxyme.consent.decided";
+
     private static final String APPROVED = "approved";
     /** A device flow's approval whose flow this action has ended. */
     private static final String FINISHED = "finished";
+
     static final String DECISION_FIELD = "decision";
 
     private final KeycloakSession session;
@@ -59,8 +63,9 @@ public class AgentConsentAction implements RequiredActionProvider {
     public void evaluateTriggers(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         String decided = authSession.getAuthNote(DECIDED_NOTE);
-        if (Agent.isAgent(authSession.getClient()) && (decided == null || APPROVED.equals(decided)
-                && DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession))) {
+        if (Agent.isAgent(authSession.getClient())
+                && (decided == null
+                        || APPROVED.equals(decided) && DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession))) {
             authSession.addRequiredAction(PROVIDER_ID);
         }
     }
@@ -109,13 +114,25 @@ public class AgentConsentAction implements RequiredActionProvider {
         DelegationService delegations = new DelegationService(session, realm);
         Delegation delegation;
         try {
-            DelegationService.Terms terms = delegations.checkTerms(request.agent(), request.scopes(), request.portal().getClientId(), null);
-            Envelope envelope = EnvelopeForm.approved(request.envelope(), delegations.activeOf(user, request.agent().clientId(),
-                    request.portal().getClientId()), context.getHttpRequest().getDecodedFormParameters());
+            DelegationService.Terms terms = delegations.checkTerms(
+                    request.agent(), request.scopes(), request.portal().getClientId(), null);
+            Envelope envelope = EnvelopeForm.approved(
+                    request.envelope(),
+                    delegations.activeOf(
+                            user, request.agent().clientId(), request.portal().getClientId()),
+                    context.getHttpRequest().getDecodedFormParameters());
             // The user session Keycloak attaches this login to has the root authentication session's id.
-            delegation = delegations.grantByConsent(user, request.agent(), terms, request.purpose(),
-                    authSession.getParentSession().getId(), DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession)
-                            ? Delegation.DEVICE_FLOW : Delegation.AUTHORIZATION_CODE_FLOW, envelope, request.envelope().isEmpty());
+            delegation = delegations.grantByConsent(
+                    user,
+                    request.agent(),
+                    terms,
+                    request.purpose(),
+                    authSession.getParentSession().getId(),
+                    DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession)
+                            ? Delegation.DEVICE_FLOW
+                            : Delegation.AUTHORIZATION_CODE_FLOW,
+                    envelope,
+                    request.envelope().isEmpty());
         } catch (ProxymeException cannotBeGranted) {
             refuse(context, cannotBeGranted.description());
             return;
@@ -144,8 +161,14 @@ public class AgentConsentAction implements RequiredActionProvider {
         }
         authSession.removeRequiredAction(PROVIDER_ID);
         authSession.setAuthNote(DECIDED_NOTE, FINISHED);
-        context.challenge(AuthenticationManager.finishedRequiredActions(session, authSession, null, context.getConnection(),
-                context.getHttpRequest(), context.getUriInfo(), context.getEvent()));
+        context.challenge(AuthenticationManager.finishedRequiredActions(
+                session,
+                authSession,
+                null,
+                context.getConnection(),
+                context.getHttpRequest(),
+                context.getUriInfo(),
+                context.getEvent()));
     }
 
     /** A required action other than this one that is enabled in the realm and pending for the user or this login. */
@@ -153,15 +176,21 @@ public class AgentConsentAction implements RequiredActionProvider {
         Set<String> pending = new HashSet<>(context.getAuthenticationSession().getRequiredActions());
         context.getUser().getRequiredActionsStream().forEach(pending::add);
         pending.remove(PROVIDER_ID);
-        return pending.stream().map(context.getRealm()::getRequiredActionProviderByAlias)
+        return pending.stream()
+                .map(context.getRealm()::getRequiredActionProviderByAlias)
                 .anyMatch(model -> model != null && model.isEnabled());
     }
 
     private void deny(RequiredActionContext context, StandardFlowRequest request) {
         context.getAuthenticationSession().setAuthNote(DECIDED_NOTE, "denied");
-        new DelegationService(session, context.getRealm()).recordDenial(context.getUser(), request.agent().clientId(),
-                new DelegationService.Terms(request.portal().getClientId(), request.scopes(), 0),
-                DeviceGrantType.isOAuth2DeviceVerificationFlow(context.getAuthenticationSession()) ? "device authorization" : "authorization request");
+        new DelegationService(session, context.getRealm())
+                .recordDenial(
+                        context.getUser(),
+                        request.agent().clientId(),
+                        new DelegationService.Terms(request.portal().getClientId(), request.scopes(), 0),
+                        DeviceGrantType.isOAuth2DeviceVerificationFlow(context.getAuthenticationSession())
+                                ? "device authorization"
+                                : "authorization request");
         context.failure();
     }
 
@@ -169,10 +198,20 @@ public class AgentConsentAction implements RequiredActionProvider {
     private void refuse(RequiredActionContext context, String why) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.setAuthNote(DECIDED_NOTE, "refused");
-        new AuditLog(session, context.getRealm()).recordRefusal(EventType.GRANT_CONSENT,
-                AuditRecord.of(AuditAction.REQUEST_REFUSED, Actor.user(context.getUser().getId()))
-                        .delegation(null, context.getUser().getId(), authSession.getClient().getClientId(), null, null)
-                        .detail("access_denied: " + why), "access_denied");
+        new AuditLog(session, context.getRealm())
+                .recordRefusal(
+                        EventType.GRANT_CONSENT,
+                        AuditRecord.of(
+                                        AuditAction.REQUEST_REFUSED,
+                                        Actor.user(context.getUser().getId()))
+                                .delegation(
+                                        null,
+                                        context.getUser().getId(),
+                                        authSession.getClient().getClientId(),
+                                        null,
+                                        null)
+                                .detail("access_denied: " + why),
+                        "access_denied");
         context.failure();
     }
 
@@ -180,9 +219,17 @@ public class AgentConsentAction implements RequiredActionProvider {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         DelegationService delegations = new DelegationService(session, context.getRealm());
         String portal = request.portal().getClientId();
-        Map<String, Object> view = ConsentView.of(context.getRealm(), request.agent(), request.portal(), portal,
-                delegations.grantedScopes(context.getUser(), request.agent().clientId(), portal), request.scopes(),
-                request.purpose(), ProxymeSettings.current().defaultDelegationSeconds(), EnvelopeForm.view(request.envelope(),
+        Map<String, Object> view = ConsentView.of(
+                context.getRealm(),
+                request.agent(),
+                request.portal(),
+                portal,
+                delegations.grantedScopes(context.getUser(), request.agent().clientId(), portal),
+                request.scopes(),
+                request.purpose(),
+                ProxymeSettings.current().defaultDelegationSeconds(),
+                EnvelopeForm.view(
+                        request.envelope(),
                         delegations.activeOf(context.getUser(), request.agent().clientId(), portal)));
         view.put("decisionUrl", context.getActionUrl().toString());
         view.put("standardFlow", true);
@@ -195,10 +242,11 @@ public class AgentConsentAction implements RequiredActionProvider {
             view.put("returnTo", RedirectHosts.isLoopback(redirect) ? "loopback" : "host");
         }
         Response page = context.form().setAttribute("proxyme", view).createForm(ConsentView.TEMPLATE);
-        return status.getStatusCode() == page.getStatus() ? page : Response.fromResponse(page).status(status).build();
+        return status.getStatusCode() == page.getStatus()
+                ? page
+                : Response.fromResponse(page).status(status).build();
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

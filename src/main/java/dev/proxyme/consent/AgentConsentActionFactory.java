@@ -25,7 +25,10 @@ public class AgentConsentActionFactory implements RequiredActionFactory {
         if (realm.getRequiredActionProviderByAlias(AgentConsentAction.PROVIDER_ID) != null) {
             return;
         }
-        int last = realm.getRequiredActionProvidersStream().mapToInt(RequiredActionProviderModel::getPriority).max().orElse(0);
+        int last = realm.getRequiredActionProvidersStream()
+                .mapToInt(RequiredActionProviderModel::getPriority)
+                .max()
+                .orElse(0);
         RequiredActionProviderModel model = new RequiredActionProviderModel();
         model.setAlias(AgentConsentAction.PROVIDER_ID);
         model.setProviderId(AgentConsentAction.PROVIDER_ID);
@@ -47,14 +50,11 @@ public class AgentConsentActionFactory implements RequiredActionFactory {
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

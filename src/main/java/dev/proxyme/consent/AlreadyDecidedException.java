@@ -1,6 +1,7 @@
 package dev.proxyme.consent;
 
 import org.keycloak.OAuthErrorException;
+
 import dev.proxyme.ProxymeException;
 
 /** Somebody decided the request first (another form of it, posted earlier or at the same instant). */

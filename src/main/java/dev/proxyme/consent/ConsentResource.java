@@ -5,15 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.proxyme.ProxymeException;
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.Actor;
-import dev.proxyme.model.AuditAction;
-import dev.proxyme.audit.AuditLog;
-import dev.proxyme.delegation.DelegationService;
-import dev.proxyme.model.AuditRecord;
-import dev.proxyme.model.Envelope;
-import dev.proxyme.web.BrowserPage;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,12 +13,23 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+
+import dev.proxyme.ProxymeException;
+import dev.proxyme.audit.AuditLog;
+import dev.proxyme.delegation.DelegationService;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.AuditAction;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.model.Envelope;
+import dev.proxyme.web.BrowserPage;
 
 /**
  * Proxyme's consent pages at {@code /realms/{realm}/proxyme/consent}, rendered with the realm's login theme: enter a
@@ -64,7 +66,8 @@ public class ConsentResource {
         if (consent.requests().tooManyWrongCodes(sourceAddress)) {
             return codeForm(user, "proxymeCodeTooManyAttempts");
         }
-        Optional<DelegationRequest> request = UserCodes.normalize(userCode).flatMap(code -> consent.requests().byUserCode(code));
+        Optional<DelegationRequest> request =
+                UserCodes.normalize(userCode).flatMap(code -> consent.requests().byUserCode(code));
         if (request.isEmpty()) {
             consent.requests().recordWrongCode(sourceAddress);
             return codeForm(user, "proxymeCodeInvalid");
@@ -125,8 +128,11 @@ public class ConsentResource {
             consent.requests().recordWrongCode(sourceAddress);
             return refused(user, "consent form replayed or forged");
         }
-        Optional<DelegationRequest> request = consent.requests().byId(requestId.get())
-                .filter(live -> UserCodes.normalize(form.getFirst("user_code")).filter(live.userCode()::equals).isPresent());
+        Optional<DelegationRequest> request = consent.requests()
+                .byId(requestId.get())
+                .filter(live -> UserCodes.normalize(form.getFirst("user_code"))
+                        .filter(live.userCode()::equals)
+                        .isPresent());
         if (request.isEmpty()) {
             return result(user, "proxymeResultExpired", "expired", 400);
         }
@@ -135,8 +141,14 @@ public class ConsentResource {
         }
         Envelope approvedEnvelope;
         try {
-            approvedEnvelope = EnvelopeForm.approved(request.get().envelope(), new DelegationService(session, realm)
-                    .activeOf(user, request.get().agentClientId(), request.get().portalClientId()), form);
+            approvedEnvelope = EnvelopeForm.approved(
+                    request.get().envelope(),
+                    new DelegationService(session, realm)
+                            .activeOf(
+                                    user,
+                                    request.get().agentClientId(),
+                                    request.get().portalClientId()),
+                    form);
         } catch (ProxymeException moreThanProposed) {
             return result(user, "proxymeResultRefused", "refused", 400);
         }
@@ -166,13 +178,25 @@ public class ConsentResource {
         }
         Map<String, Object> view = view("wrong-user");
         if (ConsentService.isForAnotherUser(request, user)) {
-            view.put("switchAccountUrl", page.logoutUri(pageUri(request.userCode())).toString());
+            view.put(
+                    "switchAccountUrl",
+                    page.logoutUri(pageUri(request.userCode())).toString());
             return render(user, view, 200);
         }
         ClientModel portal = realm.getClientByClientId(request.portalClientId());
-        view = ConsentView.of(realm, agent, portal, request.portalClientId(), consent.alreadyGranted(user, request),
-                request.scopes(), request.purpose(), request.delegationSeconds(), EnvelopeForm.view(request.envelope(),
-                        new DelegationService(session, realm).activeOf(user, request.agentClientId(), request.portalClientId())));
+        view = ConsentView.of(
+                realm,
+                agent,
+                portal,
+                request.portalClientId(),
+                consent.alreadyGranted(user, request),
+                request.scopes(),
+                request.purpose(),
+                request.delegationSeconds(),
+                EnvelopeForm.view(
+                        request.envelope(),
+                        new DelegationService(session, realm)
+                                .activeOf(user, request.agentClientId(), request.portalClientId())));
         view.put("userCode", request.userCode());
         view.put("nonce", consent.requests().issueNonce(request, user.getId()));
         view.put("stateChecker", page.stateChecker());
@@ -199,9 +223,13 @@ public class ConsentResource {
 
     /** A form that did not come from this page: nothing is granted, and the attempt is audited. */
     private Response refused(UserModel user, String why) {
-        new AuditLog(session, realm).recordRefusal(EventType.GRANT_CONSENT,
-                AuditRecord.of(AuditAction.REQUEST_REFUSED, Actor.user(user.getId()))
-                        .delegation(null, user.getId(), null, null, null).detail("access_denied: " + why), "invalid_request");
+        new AuditLog(session, realm)
+                .recordRefusal(
+                        EventType.GRANT_CONSENT,
+                        AuditRecord.of(AuditAction.REQUEST_REFUSED, Actor.user(user.getId()))
+                                .delegation(null, user.getId(), null, null, null)
+                                .detail("access_denied: " + why),
+                        "invalid_request");
         return result(user, "proxymeResultRefused", "refused", 403);
     }
 
@@ -218,5 +246,4 @@ public class ConsentResource {
     private URI pageUri(String userCode) {
         return page.pageUri("consent" + (userCode == null ? "" : "?user_code=" + BrowserPage.encode(userCode)));
     }
-
 }

@@ -5,13 +5,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.Scopes;
-import dev.proxyme.web.ClientNames;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Scopes;
+import dev.proxyme.web.ClientNames;
 
 /**
  * What the consent page shows, whichever way the agent asked (Proxyme's own request, or Keycloak's authorization and
@@ -22,17 +23,28 @@ final class ConsentView {
 
     static final String TEMPLATE = "proxyme-consent.ftl";
 
-    private ConsentView() {
-    }
+    private ConsentView() {}
 
-    static Map<String, Object> of(RealmModel realm, Agent agent, ClientModel portal, String portalClientId, Scopes granted,
-                                  Scopes requested, String purpose, long delegationSeconds, Map<String, Object> envelope) {
+    static Map<String, Object> of(
+            RealmModel realm,
+            Agent agent,
+            ClientModel portal,
+            String portalClientId,
+            Scopes granted,
+            Scopes requested,
+            String purpose,
+            long delegationSeconds,
+            Map<String, Object> envelope) {
         List<Map<String, Object>> scopes = new ArrayList<>();
         for (String name : granted.union(requested).names()) {
             ClientScopeModel scope = KeycloakModelUtils.getClientScopeByName(realm, name);
-            String text = scope == null || scope.getConsentScreenText() == null || scope.getConsentScreenText().isBlank()
-                    ? name : scope.getConsentScreenText();
-            scopes.add(Map.of("name", name, "text", text, "isNew", !granted.names().contains(name)));
+            String text = scope == null
+                            || scope.getConsentScreenText() == null
+                            || scope.getConsentScreenText().isBlank()
+                    ? name
+                    : scope.getConsentScreenText();
+            scopes.add(
+                    Map.of("name", name, "text", text, "isNew", !granted.names().contains(name)));
         }
         Map<String, Object> view = new HashMap<>();
         view.put("view", "consent");

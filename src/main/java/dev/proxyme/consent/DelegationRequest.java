@@ -7,8 +7,17 @@ import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
 
 /** An agent's pending request for a delegation, waiting for its user's decision (RFC 8628's device authorization). */
-public record DelegationRequest(String id, String userCode, String agentClientId, String portalClientId, Scopes scopes,
-                                String purpose, String userHint, long delegationSeconds, long expiresAt, Envelope envelope) {
+public record DelegationRequest(
+        String id,
+        String userCode,
+        String agentClientId,
+        String portalClientId,
+        Scopes scopes,
+        String purpose,
+        String userHint,
+        long delegationSeconds,
+        long expiresAt,
+        Envelope envelope) {
 
     Map<String, String> toNotes() {
         Map<String, String> notes = new HashMap<>();
@@ -30,9 +39,16 @@ public record DelegationRequest(String id, String userCode, String agentClientId
     }
 
     static DelegationRequest fromNotes(Map<String, String> notes) {
-        return new DelegationRequest(notes.get("id"), notes.get("user_code"), notes.get("agent"), notes.get("portal"),
-                Scopes.parse(notes.get("scopes")), notes.get("purpose"), notes.get("user_hint"),
-                Long.parseLong(notes.get("delegation_seconds")), Long.parseLong(notes.get("expires_at")),
+        return new DelegationRequest(
+                notes.get("id"),
+                notes.get("user_code"),
+                notes.get("agent"),
+                notes.get("portal"),
+                Scopes.parse(notes.get("scopes")),
+                notes.get("purpose"),
+                notes.get("user_hint"),
+                Long.parseLong(notes.get("delegation_seconds")),
+                Long.parseLong(notes.get("expires_at")),
                 Envelope.fromJson(notes.get("envelope")));
     }
 

@@ -4,8 +4,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.proxyme.model.Envelope;
-import dev.proxyme.model.Scopes;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
@@ -13,6 +11,9 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.utils.KeycloakModelUtils;
+
+import dev.proxyme.model.Envelope;
+import dev.proxyme.model.Scopes;
 
 /**
  * Pending delegation requests, their user codes, decisions and consent-form nonces, in Keycloak's cluster-wide
@@ -26,9 +27,11 @@ public class DelegationRequests {
 
     /** Realm attribute: how long a request waits for its user's decision (seconds, default 600). */
     public static final String LIFESPAN_ATTRIBUTE = "proxyme.requestLifespanSeconds";
+
     public static final long DEFAULT_LIFESPAN_SECONDS = 600;
     /** RFC 8628 section 3.2 polling interval. */
     public static final int POLL_INTERVAL_SECONDS = 5;
+
     private static final int CODE_ATTEMPTS_PER_MINUTE = 10;
 
     private static final String REQUEST = "proxyme:request:";
@@ -60,13 +63,26 @@ public class DelegationRequests {
         }
     }
 
-    public record Decision(boolean approved, String delegationId) {
-    }
+    public record Decision(boolean approved, String delegationId) {}
 
-    public DelegationRequest create(String agentClientId, String portalClientId, Scopes scopes, String purpose,
-                                    String userHint, long delegationSeconds, Envelope envelope) {
-        DelegationRequest request = new DelegationRequest(UUID.randomUUID().toString(), UserCodes.generate(),
-                agentClientId, portalClientId, scopes, purpose, userHint, delegationSeconds, Time.currentTime() + lifespanSeconds,
+    public DelegationRequest create(
+            String agentClientId,
+            String portalClientId,
+            Scopes scopes,
+            String purpose,
+            String userHint,
+            long delegationSeconds,
+            Envelope envelope) {
+        DelegationRequest request = new DelegationRequest(
+                UUID.randomUUID().toString(),
+                UserCodes.generate(),
+                agentClientId,
+                portalClientId,
+                scopes,
+                purpose,
+                userHint,
+                delegationSeconds,
+                Time.currentTime() + lifespanSeconds,
                 envelope);
         store.put(REQUEST + request.id(), lifespanSeconds, request.toNotes());
         store.put(CODE + request.userCode(), lifespanSeconds, Map.of("id", request.id()));
@@ -74,7 +90,8 @@ public class DelegationRequests {
     }
 
     public Optional<DelegationRequest> byId(String requestId) {
-        return Optional.ofNullable(store.get(REQUEST + requestId)).map(DelegationRequest::fromNotes)
+        return Optional.ofNullable(store.get(REQUEST + requestId))
+                .map(DelegationRequest::fromNotes)
                 .filter(request -> !request.isExpiredAt(Time.currentTime()));
     }
 
@@ -101,8 +118,14 @@ public class DelegationRequests {
 
     /** Records the outcome of a claimed decision, which the agent's next poll reads. */
     public void recordDecision(DelegationRequest request, Decision decision) {
-        store.put(DECISION + request.id(), remainingSeconds(request), Map.of("approved", Boolean.toString(decision.approved()),
-                "delegation_id", decision.delegationId() == null ? "" : decision.delegationId()));
+        store.put(
+                DECISION + request.id(),
+                remainingSeconds(request),
+                Map.of(
+                        "approved",
+                        Boolean.toString(decision.approved()),
+                        "delegation_id",
+                        decision.delegationId() == null ? "" : decision.delegationId()));
     }
 
     /**
@@ -124,8 +147,10 @@ public class DelegationRequests {
             }
 
             private void record(Decision decision) {
-                KeycloakModelUtils.runJobInTransaction(factory, outcome -> new DelegationRequests(outcome.singleUseObjects(),
-                        lifespanSeconds).recordDecision(request, decision));
+                KeycloakModelUtils.runJobInTransaction(
+                        factory,
+                        outcome -> new DelegationRequests(outcome.singleUseObjects(), lifespanSeconds)
+                                .recordDecision(request, decision));
             }
         });
     }
@@ -136,7 +161,8 @@ public class DelegationRequests {
 
     public Optional<Decision> decisionOf(DelegationRequest request) {
         return Optional.ofNullable(store.get(DECISION + request.id()))
-                .map(notes -> new Decision(Boolean.parseBoolean(notes.get("approved")),
+                .map(notes -> new Decision(
+                        Boolean.parseBoolean(notes.get("approved")),
                         notes.get("delegation_id").isEmpty() ? null : notes.get("delegation_id")));
     }
 
@@ -153,8 +179,7 @@ public class DelegationRequests {
     /** A one-time nonce binding a consent form to the request and the user it was shown to. */
     public String issueNonce(DelegationRequest request, String userId) {
         String nonce = UUID.randomUUID().toString();
-        store.put(NONCE + nonce, remainingSeconds(request),
-                Map.of("request_id", request.id(), "user_id", userId));
+        store.put(NONCE + nonce, remainingSeconds(request), Map.of("request_id", request.id(), "user_id", userId));
         return nonce;
     }
 
@@ -167,7 +192,9 @@ public class DelegationRequests {
             return Optional.empty();
         }
         Map<String, String> bound = store.remove(NONCE + nonce);
-        return bound != null && userId.equals(bound.get("user_id")) ? Optional.ofNullable(bound.get("request_id")) : Optional.empty();
+        return bound != null && userId.equals(bound.get("user_id"))
+                ? Optional.ofNullable(bound.get("request_id"))
+                : Optional.empty();
     }
 
     /** Whether this address used up its {@value #CODE_ATTEMPTS_PER_MINUTE} wrong user codes of the last minute. */

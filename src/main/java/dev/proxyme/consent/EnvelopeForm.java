@@ -5,12 +5,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import org.keycloak.OAuthErrorException;
+import org.keycloak.common.util.Time;
+
 import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.Envelope;
-import jakarta.ws.rs.core.MultivaluedMap;
-import org.keycloak.OAuthErrorException;
-import org.keycloak.common.util.Time;
 
 /**
  * The task envelope on the consent page: what the agent proposed, shown as it will be enforced, and what the user
@@ -26,8 +28,7 @@ final class EnvelopeForm {
     /** A year: longer than any delegation, so the delegation's own end is the real bound. */
     private static final long MAX_MINUTES = 366L * 24 * 60;
 
-    private EnvelopeForm() {
-    }
+    private EnvelopeForm() {}
 
     /**
      * What the page proposes: the agent's envelope; on a step-up that proposes none, what is left of the limits of the
@@ -38,7 +39,9 @@ final class EnvelopeForm {
         if (!asked.isEmpty()) {
             return asked;
         }
-        List<Delegation> limited = replaced.stream().filter(delegation -> !delegation.envelope().isEmpty()).toList();
+        List<Delegation> limited = replaced.stream()
+                .filter(delegation -> !delegation.envelope().isEmpty())
+                .toList();
         if (limited.isEmpty()) {
             return asked;
         }
@@ -60,11 +63,15 @@ final class EnvelopeForm {
                 notAfter = notAfter == null ? limits.notAfter() : Math.min(notAfter, limits.notAfter());
             }
             if (!limits.routes().isEmpty()) {
-                routes = routes == null ? limits.routes() : routes.stream().filter(limits.routes()::contains).toList();
+                routes = routes == null
+                        ? limits.routes()
+                        : routes.stream().filter(limits.routes()::contains).toList();
                 if (routes.isEmpty()) {
                     // No route is allowed by all of them, and an envelope without routes would allow every one.
-                    throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The agent's current accesses"
-                            + " to this portal allow no route in common: it must ask with an envelope of its own");
+                    throw ProxymeException.badRequest(
+                            OAuthErrorException.INVALID_REQUEST,
+                            "The agent's current accesses"
+                                    + " to this portal allow no route in common: it must ask with an envelope of its own");
                 }
             }
         }
@@ -85,13 +92,16 @@ final class EnvelopeForm {
             try {
                 budget = Integer.valueOf(budgetText.strip());
             } catch (NumberFormatException notANumber) {
-                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The call limit must be a number");
+                throw ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_REQUEST, "The call limit must be a number");
             }
         }
-        List<String> routes = proposed.routes().isEmpty() ? List.of()
+        List<String> routes = proposed.routes().isEmpty()
+                ? List.of()
                 : form.get(ROUTE_FIELD) == null ? List.of() : form.get(ROUTE_FIELD);
         if (!proposed.routes().isEmpty() && routes.isEmpty()) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "Keep at least one of the routes, or deny");
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST, "Keep at least one of the routes, or deny");
         }
         Long notAfter = proposed.notAfter();
         String minutesText = form.getFirst(MINUTES_FIELD);
@@ -100,10 +110,12 @@ final class EnvelopeForm {
             try {
                 minutes = Long.parseLong(minutesText.strip());
             } catch (NumberFormatException notANumber) {
-                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The number of minutes must be a number");
+                throw ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_REQUEST, "The number of minutes must be a number");
             }
             if (minutes < 1 || minutes > MAX_MINUTES) {
-                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The number of minutes must be 1 to " + MAX_MINUTES);
+                throw ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_REQUEST, "The number of minutes must be 1 to " + MAX_MINUTES);
             }
             // Whichever comes first: the user's end or the agent's (the page took time to fill in).
             long userEnd = Time.currentTime() + minutes * 60;
@@ -120,7 +132,8 @@ final class EnvelopeForm {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, invalid.getMessage());
         }
         if (!chosen.isWithin(proposed)) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The page may only narrow what the agent asked for");
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST, "The page may only narrow what the agent asked for");
         }
         return chosen;
     }
@@ -139,7 +152,8 @@ final class EnvelopeForm {
             view.put("conflict", true);
             proposed = asked;
         }
-        boolean replacedHadLimits = replaced.stream().anyMatch(delegation -> !delegation.envelope().isEmpty());
+        boolean replacedHadLimits =
+                replaced.stream().anyMatch(delegation -> !delegation.envelope().isEmpty());
         if (replacedHadLimits && !view.containsKey("conflict")) {
             view.put(asked.isEmpty() ? "kept" : "replaces", true);
         }
@@ -155,7 +169,8 @@ final class EnvelopeForm {
             // The most the user may keep, rounded down: a window can only end sooner than the agent asked.
             view.put("minutesLeft", Math.max(1, (proposed.notAfter() - Time.currentTime()) / 60));
         }
-        replaced.stream().filter(delegation -> delegation.envelope().budget() != null)
+        replaced.stream()
+                .filter(delegation -> delegation.envelope().budget() != null)
                 .min(Comparator.comparingInt(delegation -> delegation.envelope().budget() - delegation.callsUsed()))
                 .ifPresent(previous -> {
                     view.put("previousUsed", previous.callsUsed());

@@ -1,6 +1,5 @@
 package dev.proxyme.consent;
 
-import dev.proxyme.model.Scopes;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
@@ -9,6 +8,8 @@ import org.keycloak.models.UserConsentModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import dev.proxyme.model.Scopes;
+
 /**
  * Mirrors an approved delegation into Keycloak's own consent record for the agent client, so the user sees the agent
  * under "Applications" in the Account Console and can revoke it there. Keycloak keeps one consent per user and client:
@@ -16,8 +17,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  */
 final class KeycloakConsentMirror {
 
-    private KeycloakConsentMirror() {
-    }
+    private KeycloakConsentMirror() {}
 
     static void mirror(KeycloakSession session, RealmModel realm, UserModel user, ClientModel agent, Scopes scopes) {
         UserConsentModel consent = session.users().getConsentByClient(realm, user.getId(), agent.getId());

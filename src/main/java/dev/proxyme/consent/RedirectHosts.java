@@ -10,10 +10,10 @@ final class RedirectHosts {
     /** RFC 8252 section 7.3's loopback interfaces (and {@code localhost}, which Keycloak accepts as one). */
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "[::1]", "::1", "localhost");
 
-    private RedirectHosts() {
-    }
+    private RedirectHosts() {}
 
     static boolean isLoopback(URI redirect) {
-        return redirect.getHost() != null && LOOPBACK.contains(redirect.getHost().toLowerCase(Locale.ROOT));
+        return redirect.getHost() != null
+                && LOOPBACK.contains(redirect.getHost().toLowerCase(Locale.ROOT));
     }
 }

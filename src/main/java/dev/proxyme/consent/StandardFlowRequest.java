@@ -3,13 +3,6 @@ package dev.proxyme.consent;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.proxyme.ProxymeException;
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.DisplayText;
-import dev.proxyme.model.Envelope;
-import dev.proxyme.model.Portals;
-import dev.proxyme.model.Scopes;
-import dev.proxyme.web.JsonBody;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -20,6 +13,14 @@ import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpoint;
 import org.keycloak.protocol.oidc.grants.device.DeviceGrantType;
 import org.keycloak.protocol.oidc.grants.device.endpoints.DeviceEndpoint;
 import org.keycloak.sessions.AuthenticationSessionModel;
+
+import dev.proxyme.ProxymeException;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.DisplayText;
+import dev.proxyme.model.Envelope;
+import dev.proxyme.model.Portals;
+import dev.proxyme.model.Scopes;
+import dev.proxyme.web.JsonBody;
 
 import static dev.proxyme.ProxymeException.printable;
 
@@ -36,13 +37,17 @@ public record StandardFlowRequest(Agent agent, ClientModel portal, Scopes scopes
     public static final String ENVELOPE_PARAM = "envelope";
 
     /** Checks a request as the agent sent it; refusals carry RFC 6749 and RFC 8707 error codes. */
-    public static StandardFlowRequest check(RealmModel realm, Agent agent, String resource, String scopeParam, String purpose,
-                                            String envelope) {
+    public static StandardFlowRequest check(
+            RealmModel realm, Agent agent, String resource, String scopeParam, String purpose, String envelope) {
         if (!agent.client().isEnabled()) {
             throw ProxymeException.badRequest(OAuthErrorException.UNAUTHORIZED_CLIENT, "The agent is disabled");
         }
-        return new StandardFlowRequest(agent, portalOf(realm, agent, resource), requestedScopes(agent, scopeParam),
-                checkPurpose(purpose), JsonBody.envelopeOf(envelope));
+        return new StandardFlowRequest(
+                agent,
+                portalOf(realm, agent, resource),
+                requestedScopes(agent, scopeParam),
+                checkPurpose(purpose),
+                JsonBody.envelopeOf(envelope));
     }
 
     /**
@@ -50,8 +55,9 @@ public record StandardFlowRequest(Agent agent, ClientModel portal, Scopes scopes
      * flow, as the device authorization request did (Keycloak keeps its parameters with the device code).
      */
     public static StandardFlowRequest of(KeycloakSession session, AuthenticationSessionModel authSession) {
-        Agent agent = Agent.of(authSession.getClient()).orElseThrow(() -> ProxymeException.badRequest(
-                OAuthErrorException.UNAUTHORIZED_CLIENT, "Not an agent"));
+        Agent agent = Agent.of(authSession.getClient())
+                .orElseThrow(
+                        () -> ProxymeException.badRequest(OAuthErrorException.UNAUTHORIZED_CLIENT, "Not an agent"));
         Map<String, String> deviceParams = deviceRequestParams(session, authSession);
         String resource;
         String purpose;
@@ -62,19 +68,29 @@ public record StandardFlowRequest(Agent agent, ClientModel portal, Scopes scopes
             envelope = deviceParams.get(ENVELOPE_PARAM);
         } else {
             resource = authSession.getClientNote(RESOURCE_PARAM);
-            purpose = authSession.getClientNote(AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + PURPOSE_PARAM);
-            envelope = authSession.getClientNote(AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + ENVELOPE_PARAM);
+            purpose = authSession.getClientNote(
+                    AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + PURPOSE_PARAM);
+            envelope = authSession.getClientNote(
+                    AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + ENVELOPE_PARAM);
         }
-        return check(authSession.getRealm(), agent, resource, authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM), purpose,
+        return check(
+                authSession.getRealm(),
+                agent,
+                resource,
+                authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM),
+                purpose,
                 envelope);
     }
 
     /** The additional parameters of the device authorization request the user is approving; null outside the device flow. */
-    private static Map<String, String> deviceRequestParams(KeycloakSession session, AuthenticationSessionModel authSession) {
+    private static Map<String, String> deviceRequestParams(
+            KeycloakSession session, AuthenticationSessionModel authSession) {
         if (!DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession)) {
             return null;
         }
-        OAuth2DeviceCodeModel deviceCode = DeviceEndpoint.getDeviceByUserCode(session, authSession.getRealm(),
+        OAuth2DeviceCodeModel deviceCode = DeviceEndpoint.getDeviceByUserCode(
+                session,
+                authSession.getRealm(),
                 authSession.getClientNote(DeviceGrantType.OAUTH2_DEVICE_VERIFIED_USER_CODE));
         if (deviceCode == null) {
             throw ProxymeException.badRequest(OAuthErrorException.EXPIRED_TOKEN, "The device code has expired");
@@ -86,15 +102,18 @@ public record StandardFlowRequest(Agent agent, ClientModel portal, Scopes scopes
         ClientModel portal;
         if (resource == null || resource.isBlank()) {
             if (agent.anyPortal() || agent.allowedPortals().size() != 1) {
-                throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET,
+                throw ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_TARGET,
                         "'resource' is required: the agent may access more than one portal");
             }
-            portal = Portals.find(realm, agent.allowedPortals().iterator().next()).orElse(null);
+            portal = Portals.find(realm, agent.allowedPortals().iterator().next())
+                    .orElse(null);
         } else {
             portal = Portals.byResource(realm, resource).orElse(null);
         }
         if (portal == null || !agent.allowsPortal(portal.getClientId())) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET,
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_TARGET,
                     "Unknown resource, or one the agent is not registered for: " + printable(resource));
         }
         return portal;
@@ -103,7 +122,8 @@ public record StandardFlowRequest(Agent agent, ClientModel portal, Scopes scopes
     private static Scopes requestedScopes(Agent agent, String scopeParam) {
         Scopes scopes = Scopes.parse(scopeParam).intersection(agent.allowedScopes());
         if (scopes.isEmpty()) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_SCOPE,
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_SCOPE,
                     "Ask for at least one scope the agent is registered for: " + agent.allowedScopes());
         }
         return scopes;
@@ -115,7 +135,8 @@ public record StandardFlowRequest(Agent agent, ClientModel portal, Scopes scopes
             return null;
         }
         if (purpose.length() > ConsentService.MAX_PURPOSE_LENGTH || !DisplayText.isPlain(purpose)) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST,
                     "'purpose' must be at most " + ConsentService.MAX_PURPOSE_LENGTH + " printable characters");
         }
         return purpose.strip();

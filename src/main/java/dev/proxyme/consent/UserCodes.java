@@ -15,8 +15,7 @@ public final class UserCodes {
     static final int LENGTH = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private UserCodes() {
-    }
+    private UserCodes() {}
 
     public static String generate() {
         StringBuilder code = new StringBuilder(LENGTH + 1);

@@ -6,11 +6,6 @@ import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.proxyme.Proxyme;
-import dev.proxyme.ProxymeErrors;
-import dev.proxyme.ProxymeException;
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.Scopes;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
@@ -20,6 +15,12 @@ import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
+
+import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeErrors;
+import dev.proxyme.ProxymeException;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Scopes;
 
 /**
  * The grant delegation tokens carry, and an extension grant (RFC 6749 section 4.5) at the realm's token endpoint: an
@@ -34,18 +35,27 @@ public class DelegationGrantType extends OAuth2GrantTypeBase {
     public Response process(Context context) {
         setContext(context);
         event.detail(Details.AUTH_METHOD, "proxyme_delegation");
-        Agent agent = Agent.of(client).orElseThrow(() -> refused(OAuthErrorException.UNAUTHORIZED_CLIENT,
-                "Only agents may renew within a delegation", Response.Status.BAD_REQUEST));
+        Agent agent = Agent.of(client)
+                .orElseThrow(() -> refused(
+                        OAuthErrorException.UNAUTHORIZED_CLIENT,
+                        "Only agents may renew within a delegation",
+                        Response.Status.BAD_REQUEST));
         String delegationId = formParams.getFirst(DELEGATION_ID_PARAM);
         if (delegationId == null || delegationId.isBlank()) {
-            throw refused(OAuthErrorException.INVALID_REQUEST, "Missing parameter: " + DELEGATION_ID_PARAM, Response.Status.BAD_REQUEST);
+            throw refused(
+                    OAuthErrorException.INVALID_REQUEST,
+                    "Missing parameter: " + DELEGATION_ID_PARAM,
+                    Response.Status.BAD_REQUEST);
         }
         event.detail(Proxyme.CLAIM_DELEGATION_ID, delegationId);
         DelegationService.Grant grant;
         try {
-            grant = new DelegationService(session, realm).renew(agent, delegationId, Scopes.parse(formParams.getFirst("scope")), null);
+            grant = new DelegationService(session, realm)
+                    .renew(agent, delegationId, Scopes.parse(formParams.getFirst("scope")), null);
         } catch (ProxymeException refusal) {
-            throw refused(tokenEndpointError(refusal), refusal.description(),
+            throw refused(
+                    tokenEndpointError(refusal),
+                    refusal.description(),
                     refusal.status() == 429 ? Response.Status.TOO_MANY_REQUESTS : Response.Status.BAD_REQUEST);
         }
         AccessTokenResponse response = new AccessTokenResponse();
@@ -57,14 +67,19 @@ public class DelegationGrantType extends OAuth2GrantTypeBase {
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
         // The delegation service audits the token it issued (and reports it as an event): nothing more to send here.
-        return cors.add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE).cacheControl(noStore).header("Pragma", "no-cache"));
+        return cors.add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE)
+                .cacheControl(noStore)
+                .header("Pragma", "no-cache"));
     }
 
     /** RFC 6749 section 5.2's vocabulary: a delegation that is unknown, another's or ended is an invalid grant. */
     private static String tokenEndpointError(ProxymeException refusal) {
         return switch (refusal.error()) {
-            case OAuthErrorException.INVALID_SCOPE, OAuthErrorException.INVALID_TARGET, OAuthErrorException.INVALID_REQUEST,
-                 OAuthErrorException.SLOW_DOWN, ProxymeErrors.INVALID_DPOP_PROOF -> refusal.error();
+            case OAuthErrorException.INVALID_SCOPE,
+                    OAuthErrorException.INVALID_TARGET,
+                    OAuthErrorException.INVALID_REQUEST,
+                    OAuthErrorException.SLOW_DOWN,
+                    ProxymeErrors.INVALID_DPOP_PROOF -> refusal.error();
             default -> OAuthErrorException.INVALID_GRANT;
         };
     }

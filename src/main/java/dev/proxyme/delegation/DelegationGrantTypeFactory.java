@@ -1,11 +1,12 @@
 package dev.proxyme.delegation;
 
-import dev.proxyme.Proxyme;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
+
+import dev.proxyme.Proxyme;
 
 /**
  * Registers the grant type that tags delegation tokens, and renews them at the realm's token endpoint. Keycloak writes
@@ -30,14 +31,11 @@ public class DelegationGrantTypeFactory implements OAuth2GrantTypeFactory {
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -6,6 +6,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import org.keycloak.OAuthErrorException;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.representations.dpop.DPoP;
+import org.keycloak.services.util.DPoPUtil;
+
 import dev.proxyme.Proxyme;
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
@@ -21,20 +31,11 @@ import dev.proxyme.model.Envelope;
 import dev.proxyme.model.IssuedToken;
 import dev.proxyme.model.Portals;
 import dev.proxyme.model.Scopes;
+import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.token.DelegationTokenMinter;
 import dev.proxyme.token.DelegationTokenVerifier;
 import dev.proxyme.token.MintedToken;
-import dev.proxyme.revocation.DelegationRevocation;
-import org.keycloak.OAuthErrorException;
-import org.keycloak.common.util.Time;
-import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
-import org.keycloak.representations.dpop.DPoP;
-import org.keycloak.services.util.DPoPUtil;
 
 import static dev.proxyme.ProxymeException.printable;
 
@@ -61,12 +62,10 @@ public class DelegationService {
     }
 
     /** A token issued under a delegation. */
-    public record Grant(Delegation delegation, MintedToken token) {
-    }
+    public record Grant(Delegation delegation, MintedToken token) {}
 
     /** What an agent may ask a user for: checked against its registration, with the portal resolved. */
-    public record Terms(String portalClientId, Scopes scopes, long delegationSeconds) {
-    }
+    public record Terms(String portalClientId, Scopes scopes, long delegationSeconds) {}
 
     /** Checks an agent's request for consent against what the agent was registered for. */
     public Terms checkTerms(Agent agent, Scopes scopes, String requestedPortal, Long requestedSeconds) {
@@ -83,7 +82,8 @@ public class DelegationService {
     /** The scopes the user's active delegations to the agent for the portal grant together. */
     public Scopes grantedScopes(UserModel user, String agentClientId, String portalClientId) {
         Set<String> granted = new LinkedHashSet<>();
-        for (Delegation active : delegations.findActive(realm, user.getId(), agentClientId, portalClientId, Time.currentTimeMillis())) {
+        for (Delegation active :
+                delegations.findActive(realm, user.getId(), agentClientId, portalClientId, Time.currentTimeMillis())) {
             granted.addAll(active.scopes().names());
         }
         return Scopes.of(granted);
@@ -98,19 +98,27 @@ public class DelegationService {
      * {@code keepsReplacedLimits}: the page kept what was left of their envelopes (the agent proposed none), counted
      * again here once they are ended, so that calls made while the user decided come off the new budget.
      */
-    public Delegation grantByConsent(UserModel user, Agent agent, Terms terms, String purpose, String loginSessionId,
-                                     String grantFlow, Envelope envelope, boolean keepsReplacedLimits) {
+    public Delegation grantByConsent(
+            UserModel user,
+            Agent agent,
+            Terms terms,
+            String purpose,
+            String loginSessionId,
+            String grantFlow,
+            Envelope envelope,
+            boolean keepsReplacedLimits) {
         checkUser(user);
         checkAgentEnabled(agent);
         Actor actor = Actor.user(user.getId());
         // Step-up: the new delegation covers what was granted and what is asked for now, and replaces the old ones.
-        Scopes scopes = grantedScopes(user, agent.clientId(), terms.portalClientId()).union(terms.scopes());
+        Scopes scopes =
+                grantedScopes(user, agent.clientId(), terms.portalClientId()).union(terms.scopes());
         // Whatever can refuse the new delegation is checked before the ones it replaces end.
         Envelope bounded = withinDelegation(envelope, Time.currentTimeMillis() / 1000 + terms.delegationSeconds());
         // A key the replaced access was bound to binds the new one: a step-up never yields tokens without that key.
         String boundKey = null;
-        for (Delegation replaced : delegations.findActive(realm, user.getId(), agent.clientId(), terms.portalClientId(),
-                Time.currentTimeMillis())) {
+        for (Delegation replaced : delegations.findActive(
+                realm, user.getId(), agent.clientId(), terms.portalClientId(), Time.currentTimeMillis())) {
             boundKey = boundKey == null ? replaced.dpopJkt() : boundKey;
             Delegation ended = revocation.revoke(replaced.id(), actor, "superseded");
             Integer budget = ended.envelope().budget();
@@ -122,22 +130,39 @@ public class DelegationService {
             // Keycloak keeps one client session per agent in a login session: an approval there takes it over, so the
             // standard-flow delegation it held (for another portal, say) can no longer be renewed, and ends now.
             for (Delegation heldSession : delegations.findActiveOfSession(loginSessionId)) {
-                if (heldSession.isOfStandardFlow() && heldSession.agentClientId().equals(agent.clientId())
+                if (heldSession.isOfStandardFlow()
+                        && heldSession.agentClientId().equals(agent.clientId())
                         && heldSession.realmId().equals(realm.getId())) {
                     revocation.revoke(heldSession.id(), actor, "superseded");
                 }
             }
         }
-        Delegation created = create(user, agent, terms.portalClientId(), scopes, terms.delegationSeconds(), actor, purpose,
-                loginSessionId, grantFlow, bounded, boundKey);
-        audit.record(AuditRecord.of(AuditAction.DELEGATION_CREATED, actor, created).detail(purpose));
+        Delegation created = create(
+                user,
+                agent,
+                terms.portalClientId(),
+                scopes,
+                terms.delegationSeconds(),
+                actor,
+                purpose,
+                loginSessionId,
+                grantFlow,
+                bounded,
+                boundKey);
+        audit.record(
+                AuditRecord.of(AuditAction.DELEGATION_CREATED, actor, created).detail(purpose));
         return created;
     }
 
     /** The user refused an agent's request: nothing is granted, the refusal is audited. */
     public void recordDenial(UserModel user, String agentClientId, Terms terms, String detail) {
         audit.record(AuditRecord.of(AuditAction.CONSENT_DENIED, Actor.user(user.getId()))
-                .delegation(null, user.getId(), agentClientId, terms.portalClientId(), terms.scopes().toString())
+                .delegation(
+                        null,
+                        user.getId(),
+                        agentClientId,
+                        terms.portalClientId(),
+                        terms.scopes().toString())
                 .detail(detail));
     }
 
@@ -145,8 +170,14 @@ public class DelegationService {
      * A trusted backend vouches that its user consented (the first Proxyme service's flow): reuses the user's active
      * delegation to the agent that covers the request, or creates one, and mints a token under it.
      */
-    public Grant delegateForBackend(String backendClientId, UserModel user, Agent agent, Scopes scopes,
-                                    String requestedPortal, Long requestedSeconds, Envelope envelope) {
+    public Grant delegateForBackend(
+            String backendClientId,
+            UserModel user,
+            Agent agent,
+            Scopes scopes,
+            String requestedPortal,
+            Long requestedSeconds,
+            Envelope envelope) {
         checkUser(user);
         checkAgentEnabled(agent);
         checkRegisteredScopes(agent, scopes);
@@ -157,7 +188,8 @@ public class DelegationService {
         // refused, so it vouches for a delegation of its own.
         // A delegation with an envelope is a task of its own: it is never reused for another.
         Optional<Delegation> covering = covering(user, agent, portal, scopes)
-                .filter(delegation -> delegation.dpopJkt() == null && delegation.envelope().isEmpty() && envelope.isEmpty());
+                .filter(delegation ->
+                        delegation.dpopJkt() == null && delegation.envelope().isEmpty() && envelope.isEmpty());
         if (covering.isPresent()) {
             return issue(covering.get(), agent, user, scopes, backend);
         }
@@ -174,7 +206,8 @@ public class DelegationService {
         checkAgentEnabled(agent);
         Delegation delegation = delegations.find(realm, delegationId).orElseThrow(DelegationService::unknownDelegation);
         if (!delegation.agentClientId().equals(agent.clientId())) {
-            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "The delegation was granted to another agent");
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.ACCESS_DENIED, "The delegation was granted to another agent");
         }
         checkStillActive(delegation);
         checkRenewableByItsId(delegation);
@@ -185,14 +218,19 @@ public class DelegationService {
         // An administrator may have taken scopes from the agent since the user granted them: those are gone.
         Scopes scopes = narrowed ? narrowedScopes : delegation.scopes().intersection(agent.allowedScopes());
         if (scopes.isEmpty()) {
-            throw ProxymeException.forbidden(OAuthErrorException.INVALID_SCOPE, "The agent is no longer registered for any scope of the delegation");
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.INVALID_SCOPE,
+                    "The agent is no longer registered for any scope of the delegation");
         }
         if (!delegation.scopes().covers(scopes)) {
-            throw ProxymeException.forbidden(OAuthErrorException.INVALID_SCOPE,
-                    "The delegation does not grant: " + printable(String.join(" ", delegation.scopes().missingFrom(scopes))));
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.INVALID_SCOPE,
+                    "The delegation does not grant: "
+                            + printable(String.join(" ", delegation.scopes().missingFrom(scopes))));
         }
         if (requestedPortal != null && !requestedPortal.equals(delegation.portalClientId())) {
-            throw ProxymeException.forbidden(OAuthErrorException.INVALID_TARGET, "The delegation is for another portal");
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.INVALID_TARGET, "The delegation is for another portal");
         }
         UserModel user = session.users().getUserById(realm, delegation.userId());
         if (user == null || !user.isEnabled()) {
@@ -207,8 +245,10 @@ public class DelegationService {
         checkAgentEnabled(agent);
         checkRegisteredScopes(agent, scopes);
         String portal = resolvePortal(agent, requestedPortal);
-        Delegation covering = covering(user, agent, portal, scopes).orElseThrow(() -> ProxymeException.forbidden(
-                ProxymeErrors.CONSENT_REQUIRED, "No active delegation of this user covers the requested scopes and portal"));
+        Delegation covering = covering(user, agent, portal, scopes)
+                .orElseThrow(() -> ProxymeException.forbidden(
+                        ProxymeErrors.CONSENT_REQUIRED,
+                        "No active delegation of this user covers the requested scopes and portal"));
         return issue(covering, agent, user, scopes, Actor.agent(agent.clientId()));
     }
 
@@ -219,10 +259,14 @@ public class DelegationService {
      */
     public Delegation admitStandardFlowToken(Agent agent, UserModel user, String delegationId) {
         checkAgentEnabled(agent);
-        Delegation delegation = delegations.find(realm, delegationId).orElseThrow(() -> ProxymeException.forbidden(
-                ProxymeErrors.CONSENT_REQUIRED, "The delegation approved in this session no longer exists"));
-        if (!delegation.agentClientId().equals(agent.clientId()) || !delegation.userId().equals(user.getId())) {
-            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "The delegation was granted to another party");
+        Delegation delegation = delegations
+                .find(realm, delegationId)
+                .orElseThrow(() -> ProxymeException.forbidden(
+                        ProxymeErrors.CONSENT_REQUIRED, "The delegation approved in this session no longer exists"));
+        if (!delegation.agentClientId().equals(agent.clientId())
+                || !delegation.userId().equals(user.getId())) {
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.ACCESS_DENIED, "The delegation was granted to another party");
         }
         checkStillActive(delegation);
         if (!user.isEnabled()) {
@@ -230,7 +274,9 @@ public class DelegationService {
         }
         Scopes scopes = delegation.scopes().intersection(agent.allowedScopes());
         if (scopes.isEmpty()) {
-            throw ProxymeException.forbidden(OAuthErrorException.INVALID_SCOPE, "The agent is no longer registered for any scope of the delegation");
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.INVALID_SCOPE,
+                    "The agent is no longer registered for any scope of the delegation");
         }
         checkStillRegistered(agent, delegation.portalClientId(), scopes);
         checkTokenRate(delegation.id());
@@ -238,13 +284,21 @@ public class DelegationService {
     }
 
     /** The one record of a token Keycloak issued under a delegation (see {@link #issue}). */
-    public void recordIssuedToken(Delegation delegation, String tokenId, long expiresAtSeconds, String scope, Actor actor) {
-        String sourceAddress = session.getContext().getConnection() == null ? null : session.getContext().getConnection().getRemoteAddr();
-        delegations.recordIssuedToken(new IssuedToken(tokenId, delegation.id(), Time.currentTimeMillis(), expiresAtSeconds,
-                scope, actor, sourceAddress));
+    public void recordIssuedToken(
+            Delegation delegation, String tokenId, long expiresAtSeconds, String scope, Actor actor) {
+        String sourceAddress = session.getContext().getConnection() == null
+                ? null
+                : session.getContext().getConnection().getRemoteAddr();
+        delegations.recordIssuedToken(new IssuedToken(
+                tokenId, delegation.id(), Time.currentTimeMillis(), expiresAtSeconds, scope, actor, sourceAddress));
         if (Boolean.parseBoolean(realm.getAttribute(Proxyme.TOKEN_EVENTS_ATTRIBUTE))) {
-            audit.report(AuditRecord.of(AuditAction.TOKEN_ISSUED, actor).delegation(delegation.id(), delegation.userId(),
-                    delegation.agentClientId(), delegation.portalClientId(), scope));
+            audit.report(AuditRecord.of(AuditAction.TOKEN_ISSUED, actor)
+                    .delegation(
+                            delegation.id(),
+                            delegation.userId(),
+                            delegation.agentClientId(),
+                            delegation.portalClientId(),
+                            scope));
         }
     }
 
@@ -256,7 +310,8 @@ public class DelegationService {
     private Optional<Delegation> covering(UserModel user, Agent agent, String portal, Scopes scopes) {
         return delegations.findActive(realm, user.getId(), agent.clientId(), portal, Time.currentTimeMillis()).stream()
                 .filter(candidate -> !candidate.isOfStandardFlow())
-                .filter(candidate -> candidate.scopes().covers(scopes)).findFirst();
+                .filter(candidate -> candidate.scopes().covers(scopes))
+                .findFirst();
     }
 
     /**
@@ -266,7 +321,8 @@ public class DelegationService {
      */
     private static void checkRenewableByItsId(Delegation delegation) {
         if (delegation.isOfStandardFlow()) {
-            throw ProxymeException.forbidden(OAuthErrorException.INVALID_GRANT,
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.INVALID_GRANT,
                     "The delegation was approved in a standard OAuth flow: renew it with its refresh token");
         }
     }
@@ -279,12 +335,39 @@ public class DelegationService {
         }
     }
 
-    private Delegation create(UserModel user, Agent agent, String portal, Scopes scopes, long seconds, Actor grantedBy,
-                              String purpose, String loginSessionId, String grantFlow, Envelope envelope, String boundKey) {
+    private Delegation create(
+            UserModel user,
+            Agent agent,
+            String portal,
+            Scopes scopes,
+            long seconds,
+            Actor grantedBy,
+            String purpose,
+            String loginSessionId,
+            String grantFlow,
+            Envelope envelope,
+            String boundKey) {
         long now = Time.currentTimeMillis();
         Envelope bounded = withinDelegation(envelope, now / 1000 + seconds);
-        Delegation created = new Delegation(UUID.randomUUID().toString(), realm.getId(), user.getId(), agent.clientId(),
-                portal, scopes, DelegationStatus.ACTIVE, now, now + seconds * 1000, null, null, grantedBy, purpose, loginSessionId, grantFlow, boundKey, bounded, 0);
+        Delegation created = new Delegation(
+                UUID.randomUUID().toString(),
+                realm.getId(),
+                user.getId(),
+                agent.clientId(),
+                portal,
+                scopes,
+                DelegationStatus.ACTIVE,
+                now,
+                now + seconds * 1000,
+                null,
+                null,
+                grantedBy,
+                purpose,
+                loginSessionId,
+                grantFlow,
+                boundKey,
+                bounded,
+                0);
         delegations.create(created);
         return created;
     }
@@ -299,9 +382,17 @@ public class DelegationService {
         checkLoginSessionLasts(delegation);
         checkTokenRate(delegation.id());
         delegation = checkKeyBinding(delegation);
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.TOKEN_EXCHANGE);
-        MintedToken token = new DelegationTokenMinter(session, realm).mint(agent.client(), user,
-                delegation.portalClientId(), scopes, delegation.id(), delegation.lastTokenSecond(), event);
+        EventBuilder event =
+                new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.TOKEN_EXCHANGE);
+        MintedToken token = new DelegationTokenMinter(session, realm)
+                .mint(
+                        agent.client(),
+                        user,
+                        delegation.portalClientId(),
+                        scopes,
+                        delegation.id(),
+                        delegation.lastTokenSecond(),
+                        event);
         recordIssuedToken(delegation, token.tokenId(), token.expiresAt(), token.scope(), actor);
         return new Grant(delegation, token);
     }
@@ -321,9 +412,11 @@ public class DelegationService {
             delegation = delegation.boundTo(bound);
         }
         if (bound != null && !bound.equals(presented)) {
-            throw ProxymeException.badRequest(ProxymeErrors.INVALID_DPOP_PROOF, presented == null
-                    ? "The delegation is bound to a DPoP key: send a DPoP proof made with it (RFC 9449)"
-                    : "The DPoP proof was made with another key than the one the delegation is bound to");
+            throw ProxymeException.badRequest(
+                    ProxymeErrors.INVALID_DPOP_PROOF,
+                    presented == null
+                            ? "The delegation is bound to a DPoP key: send a DPoP proof made with it (RFC 9449)"
+                            : "The DPoP proof was made with another key than the one the delegation is bound to");
         }
         return delegation;
     }
@@ -331,9 +424,12 @@ public class DelegationService {
     /** A misbehaving agent renewing in a loop must not fill the database with token records. */
     private static void checkTokenRate(String delegationId) {
         long now = Time.currentTimeMillis();
-        if (!TOKENS_PER_DELEGATION.tryAcquire(delegationId, ProxymeSettings.current().maxTokensPerDelegationPerMinute(), now)) {
-            throw ProxymeException.tooManyRequests("Too many tokens under this delegation: retry in "
-                    + RateLimit.secondsToNextWindow(now) + " s (tokens live minutes: reuse them)", RateLimit.secondsToNextWindow(now));
+        if (!TOKENS_PER_DELEGATION.tryAcquire(
+                delegationId, ProxymeSettings.current().maxTokensPerDelegationPerMinute(), now)) {
+            throw ProxymeException.tooManyRequests(
+                    "Too many tokens under this delegation: retry in " + RateLimit.secondsToNextWindow(now)
+                            + " s (tokens live minutes: reuse them)",
+                    RateLimit.secondsToNextWindow(now));
         }
     }
 
@@ -343,12 +439,15 @@ public class DelegationService {
      */
     private void checkStillRegistered(Agent agent, String portal, Scopes scopes) {
         if (Portals.find(realm, portal).isEmpty() || !agent.allowsPortal(portal)) {
-            throw ProxymeException.forbidden(OAuthErrorException.INVALID_TARGET,
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.INVALID_TARGET,
                     "The agent is no longer registered for the delegation's portal: " + printable(portal));
         }
         if (!agent.allowedScopes().covers(scopes)) {
-            throw ProxymeException.forbidden(OAuthErrorException.INVALID_SCOPE, "The agent is no longer registered for: "
-                    + printable(String.join(" ", agent.allowedScopes().missingFrom(scopes))));
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.INVALID_SCOPE,
+                    "The agent is no longer registered for: "
+                            + printable(String.join(" ", agent.allowedScopes().missingFrom(scopes))));
         }
     }
 
@@ -359,7 +458,8 @@ public class DelegationService {
      */
     private void checkLoginSessionLasts(Delegation delegation) {
         if (loginSessionEnded(delegation)) {
-            throw ProxymeException.forbidden(ProxymeErrors.CONSENT_REQUIRED, "The login session in which the delegation was approved has ended");
+            throw ProxymeException.forbidden(
+                    ProxymeErrors.CONSENT_REQUIRED, "The login session in which the delegation was approved has ended");
         }
     }
 
@@ -378,8 +478,10 @@ public class DelegationService {
      * grants nothing before, and its login session is not over: it has not begun.
      */
     private boolean isStillLoggingIn(Delegation delegation) {
-        return delegation.isOfStandardFlow() && session.sessions().getUserSession(realm, delegation.grantedSessionId()) == null
-                && session.authenticationSessions().getRootAuthenticationSession(realm, delegation.grantedSessionId()) != null;
+        return delegation.isOfStandardFlow()
+                && session.sessions().getUserSession(realm, delegation.grantedSessionId()) == null
+                && session.authenticationSessions().getRootAuthenticationSession(realm, delegation.grantedSessionId())
+                        != null;
     }
 
     private boolean loginSessionEnded(Delegation delegation) {
@@ -392,8 +494,6 @@ public class DelegationService {
         return !Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE))
                 && session.sessions().getUserSession(realm, delegation.grantedSessionId()) == null;
     }
-
-
 
     private static void checkStillActive(Delegation delegation) {
         if (!delegation.isActiveAt(Time.currentTimeMillis())) {
@@ -421,8 +521,10 @@ public class DelegationService {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_SCOPE, "At least one scope is required");
         }
         if (!agent.allowedScopes().covers(scopes)) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_SCOPE, "The agent is not registered for: "
-                    + printable(String.join(" ", agent.allowedScopes().missingFrom(scopes))));
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_SCOPE,
+                    "The agent is not registered for: "
+                            + printable(String.join(" ", agent.allowedScopes().missingFrom(scopes))));
         }
     }
 
@@ -432,14 +534,17 @@ public class DelegationService {
             if (agent.allowedPortals().size() == 1) {
                 return agent.allowedPortals().iterator().next();
             }
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET,
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_TARGET,
                     "'portal' is required: the agent may access more than one portal");
         }
         if (Portals.find(realm, requestedPortal).isEmpty()) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET, "Unknown portal: " + printable(requestedPortal));
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_TARGET, "Unknown portal: " + printable(requestedPortal));
         }
         if (!agent.allowsPortal(requestedPortal)) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_TARGET,
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_TARGET,
                     "The agent is not registered for portal: " + printable(requestedPortal));
         }
         return requestedPortal;
@@ -451,8 +556,10 @@ public class DelegationService {
             return settings.defaultDelegationSeconds();
         }
         if (requestedSeconds < settings.minDelegationSeconds() || requestedSeconds > settings.maxDelegationSeconds()) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'expires_in' must be between "
-                    + settings.minDelegationSeconds() + " and " + settings.maxDelegationSeconds() + " seconds");
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST,
+                    "'expires_in' must be between " + settings.minDelegationSeconds() + " and "
+                            + settings.maxDelegationSeconds() + " seconds");
         }
         return requestedSeconds;
     }

@@ -12,8 +12,7 @@ public final class RateLimit {
 
     private static final int MAX_KEYS = 100_000;
 
-    private record Window(long minute, AtomicInteger count) {
-    }
+    private record Window(long minute, AtomicInteger count) {}
 
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
@@ -23,8 +22,8 @@ public final class RateLimit {
         if (windows.size() >= MAX_KEYS) {
             windows.values().removeIf(window -> window.minute() != minute);
         }
-        Window window = windows.compute(key, (k, old) -> old == null || old.minute() != minute
-                ? new Window(minute, new AtomicInteger()) : old);
+        Window window = windows.compute(
+                key, (k, old) -> old == null || old.minute() != minute ? new Window(minute, new AtomicInteger()) : old);
         return window.count().incrementAndGet() <= perMinute;
     }
 

@@ -1,13 +1,8 @@
 package dev.proxyme.lifecycle;
 
-import dev.proxyme.revocation.DelegationRevocation;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.proxyme.Proxyme;
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.Actor;
-import dev.proxyme.audit.AuditLog;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -19,6 +14,12 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+
+import dev.proxyme.Proxyme;
+import dev.proxyme.audit.AuditLog;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.Agent;
+import dev.proxyme.revocation.DelegationRevocation;
 
 /**
  * Ends delegations when what they stood on ends, in the same transaction as the event:
@@ -34,7 +35,6 @@ import org.keycloak.models.UserModel;
  * Deletions are handled by {@link DelegationLifecycleListenerFactory} through model events.
  */
 public class DelegationLifecycleListener implements EventListenerProvider {
-
 
     private static final Pattern USER_PATH = Pattern.compile("^users/([^/]+)$");
     private static final Pattern USER_LOGOUT_PATH = Pattern.compile("^users/([^/]+)/logout$");
@@ -52,7 +52,8 @@ public class DelegationLifecycleListener implements EventListenerProvider {
     @Override
     public void onEvent(Event event) {
         // Proxyme's own events carry its actor detail: they report an ending, they do not ask for one.
-        if (event.getError() != null || event.getDetails() != null && event.getDetails().containsKey(AuditLog.DETAIL_ACTOR)) {
+        if (event.getError() != null
+                || event.getDetails() != null && event.getDetails().containsKey(AuditLog.DETAIL_ACTOR)) {
             return;
         }
         RealmModel realm = session.realms().getRealm(event.getRealmId());
@@ -68,10 +69,12 @@ public class DelegationLifecycleListener implements EventListenerProvider {
             if (event.getDetails().containsKey(Details.REFRESH_TOKEN_ID) && event.getSessionId() != null) {
                 // The agent revoked its refresh token (RFC 7009 section 2.1: the grant ends with it): the delegation
                 // approved in that session ends, the user's other delegations to the agent stay.
-                new DelegationRevocation(session, realm).revokeGrantedInSession(event.getSessionId(), revokedClient,
-                        Actor.agent(revokedClient), "revoked_by_agent");
+                new DelegationRevocation(session, realm)
+                        .revokeGrantedInSession(
+                                event.getSessionId(), revokedClient, Actor.agent(revokedClient), "revoked_by_agent");
             } else {
-                new DelegationRevocation(session, realm).revokeAll(event.getUserId(), revokedClient, user, "consent_revoked_in_keycloak");
+                new DelegationRevocation(session, realm)
+                        .revokeAll(event.getUserId(), revokedClient, user, "consent_revoked_in_keycloak");
             }
         } else if (event.getType() == EventType.LOGOUT && event.getSessionId() != null) {
             new DelegationRevocation(session, realm).endWithLoginSession(event.getSessionId(), user, "user_logged_out");
@@ -87,42 +90,49 @@ public class DelegationLifecycleListener implements EventListenerProvider {
         if (realm == null) {
             return;
         }
-        Actor admin = Actor.admin(event.getAuthDetails() == null ? null : event.getAuthDetails().getUserId());
+        Actor admin = Actor.admin(
+                event.getAuthDetails() == null ? null : event.getAuthDetails().getUserId());
         if (event.getResourceType() == ResourceType.USER) {
             Matcher logout = USER_LOGOUT_PATH.matcher(event.getResourcePath());
             Matcher updated = USER_PATH.matcher(event.getResourcePath());
             Matcher consent = CONSENT_PATH.matcher(event.getResourcePath());
-            if (event.getOperationType() == OperationType.ACTION && consent.matches()
+            if (event.getOperationType() == OperationType.ACTION
+                    && consent.matches()
                     && Agent.isAgent(realm.getClientByClientId(consent.group(2)))) {
                 // An administrator revoked the user's consent to the agent, as the user can in the Account Console.
-                new DelegationRevocation(session, realm).revokeAll(consent.group(1), consent.group(2), admin, "consent_revoked_by_admin");
+                new DelegationRevocation(session, realm)
+                        .revokeAll(consent.group(1), consent.group(2), admin, "consent_revoked_by_admin");
             } else if (event.getOperationType() == OperationType.ACTION && logout.matches()) {
-                new DelegationRevocation(session, realm).revokeAllOfUser(logout.group(1), admin, "user_signed_out_by_admin");
+                new DelegationRevocation(session, realm)
+                        .revokeAllOfUser(logout.group(1), admin, "user_signed_out_by_admin");
             } else if (event.getOperationType() == OperationType.UPDATE && updated.matches()) {
                 UserModel user = session.users().getUserById(realm, updated.group(1));
                 if (user != null && !user.isEnabled()) {
                     new DelegationRevocation(session, realm).revokeAllOfUser(user.getId(), admin, "user_disabled");
                 }
             }
-        } else if (event.getResourceType() == ResourceType.USER_SESSION && event.getOperationType() == OperationType.DELETE) {
+        } else if (event.getResourceType() == ResourceType.USER_SESSION
+                && event.getOperationType() == OperationType.DELETE) {
             // The Admin Console's "Sign out" of one session: what the user approved in it ends with it.
             Matcher signedOut = SESSION_PATH.matcher(event.getResourcePath());
             if (signedOut.matches()) {
-                new DelegationRevocation(session, realm).revokeGrantedInSession(signedOut.group(1), admin, "user_signed_out_by_admin");
+                new DelegationRevocation(session, realm)
+                        .revokeGrantedInSession(signedOut.group(1), admin, "user_signed_out_by_admin");
             }
-        } else if (event.getOperationType() == OperationType.ACTION && LOGOUT_ALL_PATH.equals(event.getResourcePath())) {
+        } else if (event.getOperationType() == OperationType.ACTION
+                && LOGOUT_ALL_PATH.equals(event.getResourcePath())) {
             // "Sign out all active sessions" of the realm.
             new DelegationRevocation(session, realm).revokeAllGrantedInSessions(admin, "user_signed_out_by_admin");
         } else if (event.getResourceType() == ResourceType.CLIENT && event.getOperationType() == OperationType.UPDATE) {
             Matcher updated = CLIENT_PATH.matcher(event.getResourcePath());
             ClientModel client = updated.matches() ? realm.getClientById(updated.group(1)) : null;
             if (client != null && !client.isEnabled() && Agent.isAgent(client)) {
-                new DelegationRevocation(session, realm).revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
+                new DelegationRevocation(session, realm)
+                        .revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
             }
         }
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,12 +1,5 @@
 package dev.proxyme.lifecycle;
 
-import dev.proxyme.revocation.DelegationRevocation;
-import dev.proxyme.ProxymeSettings;
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.Actor;
-import dev.proxyme.store.ActivityProvider;
-import dev.proxyme.store.AuditProvider;
-import dev.proxyme.store.DelegationProvider;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -18,6 +11,14 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.timer.TimerProvider;
+
+import dev.proxyme.ProxymeSettings;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.Agent;
+import dev.proxyme.revocation.DelegationRevocation;
+import dev.proxyme.store.ActivityProvider;
+import dev.proxyme.store.AuditProvider;
+import dev.proxyme.store.DelegationProvider;
 
 /**
  * The lifecycle of delegations beyond requests: a global event listener (no realm configuration needed), model
@@ -43,8 +44,7 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
@@ -80,6 +80,5 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

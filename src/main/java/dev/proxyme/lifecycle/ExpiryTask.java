@@ -1,20 +1,22 @@
 package dev.proxyme.lifecycle;
 
-import dev.proxyme.revocation.DelegationRevocation;
 import java.util.List;
 
-import dev.proxyme.ProxymeSettings;
-import dev.proxyme.delegation.DelegationService;
-import dev.proxyme.model.Delegation;
-import dev.proxyme.store.ActivityProvider;
-import dev.proxyme.store.AuditProvider;
-import dev.proxyme.store.DelegationProvider;
 import org.jboss.logging.Logger;
+
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.timer.ScheduledTask;
+
+import dev.proxyme.ProxymeSettings;
+import dev.proxyme.delegation.DelegationService;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.revocation.DelegationRevocation;
+import dev.proxyme.store.ActivityProvider;
+import dev.proxyme.store.AuditProvider;
+import dev.proxyme.store.DelegationProvider;
 
 /**
  * Marks delegations past their end as expired (with an audit row each), ends those whose login session has expired
@@ -66,10 +68,13 @@ public class ExpiryTask implements ScheduledTask {
         int tokens = delegations.purgeIssuedTokensBefore(Time.currentTimeMillis() - retention);
         int audit = session.getProvider(AuditProvider.class).purgeBefore(Time.currentTimeMillis() - retention);
         long activityRetention = ProxymeSettings.current().activityRetentionDays() * 24L * 3600 * 1000;
-        int activity = session.getProvider(ActivityProvider.class).purgeBefore(Time.currentTimeMillis() - activityRetention);
+        int activity =
+                session.getProvider(ActivityProvider.class).purgeBefore(Time.currentTimeMillis() - activityRetention);
         if (expired + sessionEnded + tokens + audit + activity > 0) {
-            logger.debugf("Expired %d delegations, ended %d with their login session, purged %d token records, %d audit rows"
-                    + " and %d activity entries", expired, sessionEnded, tokens, audit, activity);
+            logger.debugf(
+                    "Expired %d delegations, ended %d with their login session, purged %d token records, %d audit rows"
+                            + " and %d activity entries",
+                    expired, sessionEnded, tokens, audit, activity);
         }
     }
 

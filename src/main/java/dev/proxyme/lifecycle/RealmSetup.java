@@ -2,17 +2,19 @@ package dev.proxyme.lifecycle;
 
 import java.util.List;
 
-import dev.proxyme.agent.AgentRegistrationPolicyFactory;
-import dev.proxyme.consent.AgentConsentActionFactory;
-import dev.proxyme.model.Agent;
-import dev.proxyme.oauth.AgentRequestPolicyFactory;
-import dev.proxyme.web.LoginClient;
 import org.jboss.logging.Logger;
+
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
+
+import dev.proxyme.agent.AgentRegistrationPolicyFactory;
+import dev.proxyme.consent.AgentConsentActionFactory;
+import dev.proxyme.model.Agent;
+import dev.proxyme.oauth.AgentRequestPolicyFactory;
+import dev.proxyme.web.LoginClient;
 
 /**
  * What Proxyme sets up in a realm: the client its pages log users in through, the client registration policy that
@@ -24,8 +26,7 @@ final class RealmSetup {
 
     private static final Logger logger = Logger.getLogger(RealmSetup.class);
 
-    private RealmSetup() {
-    }
+    private RealmSetup() {}
 
     static void setUp(KeycloakSession session, RealmModel realm) {
         LoginClient.createIfMissing(session, realm);
@@ -35,16 +36,21 @@ final class RealmSetup {
             AgentRequestPolicyFactory.install(session, realm);
         } catch (ClientPolicyException invalid) {
             // The realm's own client policies do not validate: Keycloak refuses to store any change to them.
-            logger.warnf("Realm %s: Proxyme's client policy %s not installed: %s", realm.getName(), AgentRequestPolicyFactory.NAME,
-                    invalid.getErrorDetail());
+            logger.warnf(
+                    "Realm %s: Proxyme's client policy %s not installed: %s",
+                    realm.getName(), AgentRequestPolicyFactory.NAME, invalid.getErrorDetail());
         }
         makeAgentPortalsExplicit(realm);
     }
 
     /** Sets up every realm, each in a transaction of its own: a realm another node set up at the same time is skipped. */
     static void setUpEveryRealm(KeycloakSessionFactory factory) {
-        List<String> realmIds = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                session -> session.realms().getRealmsStream().map(RealmModel::getId).toList());
+        List<String> realmIds = KeycloakModelUtils.runJobInTransactionWithResult(
+                factory,
+                session -> session.realms()
+                        .getRealmsStream()
+                        .map(RealmModel::getId)
+                        .toList());
         for (String realmId : realmIds) {
             try {
                 KeycloakModelUtils.runJobInTransaction(factory, session -> {
@@ -66,7 +72,8 @@ final class RealmSetup {
      * {@code *} it meant, once; an agent with the mark and no list was cleared on purpose.
      */
     private static void makeAgentPortalsExplicit(RealmModel realm) {
-        realm.getClientsStream().filter(Agent::isAgent)
+        realm.getClientsStream()
+                .filter(Agent::isAgent)
                 .filter(agent -> agent.getAttribute(Agent.PORTALS_ATTRIBUTE) == null)
                 .filter(agent -> !Boolean.parseBoolean(agent.getAttribute(Agent.PORTALS_EXPLICIT_ATTRIBUTE)))
                 .forEach(agent -> {

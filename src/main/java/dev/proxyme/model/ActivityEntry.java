@@ -6,12 +6,28 @@ package dev.proxyme.model;
  * requests of one write to the same route with the same decision, {@code count} of them between {@code firstTime} and
  * {@code time} (epoch milliseconds).
  */
-public record ActivityEntry(String realmId, String delegationId, long firstTime, long time, String method, String path,
-                            boolean allowed, String reason, String node, int count) {
+public record ActivityEntry(
+        String realmId,
+        String delegationId,
+        long firstTime,
+        long time,
+        String method,
+        String path,
+        boolean allowed,
+        String reason,
+        String node,
+        int count) {
 
     /** One request, as the proxy check records it. */
-    public static ActivityEntry of(String realmId, String delegationId, long time, String method, String path, boolean allowed,
-                                   String reason, String node) {
+    public static ActivityEntry of(
+            String realmId,
+            String delegationId,
+            long time,
+            String method,
+            String path,
+            boolean allowed,
+            String reason,
+            String node) {
         return new ActivityEntry(realmId, delegationId, time, time, method, path, allowed, reason, node, 1);
     }
 
@@ -20,13 +36,27 @@ public record ActivityEntry(String realmId, String delegationId, long firstTime,
         return new Route(realmId, delegationId, method, path, allowed, reason, node);
     }
 
-    public record Route(String realmId, String delegationId, String method, String path, boolean allowed, String reason,
-                        String node) {
-    }
+    public record Route(
+            String realmId,
+            String delegationId,
+            String method,
+            String path,
+            boolean allowed,
+            String reason,
+            String node) {}
 
     /** This entry with another's requests added. */
     public ActivityEntry plus(ActivityEntry other) {
-        return new ActivityEntry(realmId, delegationId, Math.min(firstTime, other.firstTime), Math.max(time, other.time), method,
-                path, allowed, reason, node, count + other.count);
+        return new ActivityEntry(
+                realmId,
+                delegationId,
+                Math.min(firstTime, other.firstTime),
+                Math.max(time, other.time),
+                method,
+                path,
+                allowed,
+                reason,
+                node,
+                count + other.count);
     }
 }

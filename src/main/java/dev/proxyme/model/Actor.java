@@ -6,7 +6,15 @@ package dev.proxyme.model;
  */
 public record Actor(Type type, String id) {
 
-    public enum Type { USER, AGENT, BACKEND, CLIENT, ADMIN, SYSTEM, ANONYMOUS }
+    public enum Type {
+        USER,
+        AGENT,
+        BACKEND,
+        CLIENT,
+        ADMIN,
+        SYSTEM,
+        ANONYMOUS
+    }
 
     public static final Actor ANONYMOUS = new Actor(Type.ANONYMOUS, null);
     public static final Actor SYSTEM = new Actor(Type.SYSTEM, "proxyme");

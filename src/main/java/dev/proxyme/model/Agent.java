@@ -14,8 +14,12 @@ import org.keycloak.protocol.oidc.OIDCConfigAttributes;
  * absent or empty: none, so that an administrator clearing the list never widens it), and Keycloak's own
  * access-token lifespan the lifetime of each token.
  */
-public record Agent(ClientModel client, Scopes allowedScopes, Set<String> allowedPortals, boolean anyPortal,
-                    int tokenLifetimeSeconds) {
+public record Agent(
+        ClientModel client,
+        Scopes allowedScopes,
+        Set<String> allowedPortals,
+        boolean anyPortal,
+        int tokenLifetimeSeconds) {
 
     /** Client attribute marking a client that Proxyme registered as an agent (a contract: do not rename). */
     public static final String MARKER_ATTRIBUTE = "proxyme.agent";
@@ -25,6 +29,7 @@ public record Agent(ClientModel client, Scopes allowedScopes, Set<String> allowe
     public static final String ANY_PORTAL = "*";
     /** Agent client attribute: its portal list is explicit ({@value #ANY_PORTAL} for any), so an absent one means none. */
     public static final String PORTALS_EXPLICIT_ATTRIBUTE = "proxyme.portalsExplicit";
+
     public static final int DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
 
     public static boolean isAgent(ClientModel client) {
@@ -35,7 +40,8 @@ public record Agent(ClientModel client, Scopes allowedScopes, Set<String> allowe
         if (!isAgent(client)) {
             return Optional.empty();
         }
-        Set<String> portals = new LinkedHashSet<>(Scopes.parse(client.getAttribute(PORTALS_ATTRIBUTE)).names());
+        Set<String> portals = new LinkedHashSet<>(
+                Scopes.parse(client.getAttribute(PORTALS_ATTRIBUTE)).names());
         boolean any = portals.remove(ANY_PORTAL);
         return Optional.of(new Agent(client, scopesOf(client), portals, any, tokenLifetimeOf(client)));
     }
@@ -50,7 +56,8 @@ public record Agent(ClientModel client, Scopes allowedScopes, Set<String> allowe
      * every request, without reading the agent's whole registration.
      */
     public static boolean allowsPortal(ClientModel agentClient, String portalClientId) {
-        Set<String> portals = Scopes.parse(agentClient.getAttribute(PORTALS_ATTRIBUTE)).names();
+        Set<String> portals =
+                Scopes.parse(agentClient.getAttribute(PORTALS_ATTRIBUTE)).names();
         return portals.contains(ANY_PORTAL) || portals.contains(portalClientId);
     }
 

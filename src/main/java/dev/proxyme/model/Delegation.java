@@ -14,10 +14,25 @@ package dev.proxyme.model;
  * @param envelope         what the proxy lets it be used for besides its scopes ({@link Envelope#NONE}: nothing more)
  * @param callsUsed        requests the proxy has let through under the envelope's budget
  */
-public record Delegation(String id, String realmId, String userId, String agentClientId, String portalClientId,
-                         Scopes scopes, DelegationStatus status, long createdAt, long expiresAt, Long endedAt,
-                         String endReason, Actor grantedBy, String purpose, String grantedSessionId, String grantFlow, String dpopJkt,
-                         Envelope envelope, int callsUsed) {
+public record Delegation(
+        String id,
+        String realmId,
+        String userId,
+        String agentClientId,
+        String portalClientId,
+        Scopes scopes,
+        DelegationStatus status,
+        long createdAt,
+        long expiresAt,
+        Long endedAt,
+        String endReason,
+        Actor grantedBy,
+        String purpose,
+        String grantedSessionId,
+        String grantFlow,
+        String dpopJkt,
+        Envelope envelope,
+        int callsUsed) {
 
     public static final String AUTHORIZATION_CODE_FLOW = "authorization_code";
     public static final String DEVICE_FLOW = "device_code";
@@ -41,13 +56,47 @@ public record Delegation(String id, String realmId, String userId, String agentC
 
     /** This delegation bound to a DPoP key. */
     public Delegation boundTo(String jkt) {
-        return new Delegation(id, realmId, userId, agentClientId, portalClientId, scopes, status, createdAt, expiresAt,
-                endedAt, endReason, grantedBy, purpose, grantedSessionId, grantFlow, jkt, envelope, callsUsed);
+        return new Delegation(
+                id,
+                realmId,
+                userId,
+                agentClientId,
+                portalClientId,
+                scopes,
+                status,
+                createdAt,
+                expiresAt,
+                endedAt,
+                endReason,
+                grantedBy,
+                purpose,
+                grantedSessionId,
+                grantFlow,
+                jkt,
+                envelope,
+                callsUsed);
     }
 
     /** This delegation as it is once ended. */
     public Delegation endedAs(DelegationStatus ending, long endedAtMillis, String reason) {
-        return new Delegation(id, realmId, userId, agentClientId, portalClientId, scopes, ending, createdAt, expiresAt,
-                endedAtMillis, reason, grantedBy, purpose, grantedSessionId, grantFlow, dpopJkt, envelope, callsUsed);
+        return new Delegation(
+                id,
+                realmId,
+                userId,
+                agentClientId,
+                portalClientId,
+                scopes,
+                ending,
+                createdAt,
+                expiresAt,
+                endedAtMillis,
+                reason,
+                grantedBy,
+                purpose,
+                grantedSessionId,
+                grantFlow,
+                dpopJkt,
+                envelope,
+                callsUsed);
     }
 }

@@ -7,8 +7,7 @@ package dev.proxyme.model;
  */
 public final class DisplayText {
 
-    private DisplayText() {
-    }
+    private DisplayText() {}
 
     public static boolean isPlain(String text) {
         return text.codePoints().noneMatch(DisplayText::isDeceptive);
@@ -19,8 +18,12 @@ public final class DisplayText {
             return true;
         }
         return switch (Character.getType(codePoint)) {
-            case Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.PRIVATE_USE,
-                 Character.UNASSIGNED, Character.SURROGATE -> true;
+            case Character.FORMAT,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR,
+                    Character.PRIVATE_USE,
+                    Character.UNASSIGNED,
+                    Character.SURROGATE -> true;
             default -> false;
         };
     }

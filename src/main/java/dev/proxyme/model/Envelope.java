@@ -25,7 +25,9 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
      * {@code ;} parameters, no empty or dot segments), so that the user sees on the consent page what the proxy
      * enforces, never {@code /%61dmin}; a final {@code *} matches whatever follows.
      */
-    private static final Pattern ROUTE = Pattern.compile("^(\\*|[A-Z]{1,16}(,[A-Z]{1,16})*) ((/[A-Za-z0-9._~!$&'()+,=:@-]*)+)\\*?$");
+    private static final Pattern ROUTE =
+            Pattern.compile("^(\\*|[A-Z]{1,16}(,[A-Z]{1,16})*) ((/[A-Za-z0-9._~!$&'()+,=:@-]*)+)\\*?$");
+
     private static final Pattern DOT_OR_EMPTY_SEGMENT = Pattern.compile("//|/\\.\\.?(/|$|\\*)");
 
     public Envelope {
@@ -75,7 +77,10 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
      */
     /** Whether a route is written as it is matched (see {@link #ROUTE}); one stored before that rule matches nothing. */
     public static boolean isCanonicalRoute(String route) {
-        return route != null && route.length() <= 256 && ROUTE.matcher(route).matches() && !DOT_OR_EMPTY_SEGMENT.matcher(route).find();
+        return route != null
+                && route.length() <= 256
+                && ROUTE.matcher(route).matches()
+                && !DOT_OR_EMPTY_SEGMENT.matcher(route).find();
     }
 
     public static Envelope of(Integer budget, List<String> routes, Long notBefore, Long notAfter) {
@@ -85,8 +90,9 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
         List<String> checked = new ArrayList<>();
         for (String route : routes == null ? List.<String>of() : routes) {
             if (!isCanonicalRoute(route)) {
-                throw new IllegalArgumentException("Each route is 'METHODS PATH' with the path as it is matched, no escapes,"
-                        + " ';', '//' or dot segments, e.g. 'GET,HEAD /reports/*'");
+                throw new IllegalArgumentException(
+                        "Each route is 'METHODS PATH' with the path as it is matched, no escapes,"
+                                + " ';', '//' or dot segments, e.g. 'GET,HEAD /reports/*'");
             }
             if (!checked.contains(route)) {
                 checked.add(route);
@@ -128,7 +134,9 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
             if (map.get("routes") instanceof List<?> list) {
                 list.forEach(route -> routes.add(String.valueOf(route)));
             }
-            return new Envelope(map.get("budget") instanceof Number n ? n.intValue() : null, routes,
+            return new Envelope(
+                    map.get("budget") instanceof Number n ? n.intValue() : null,
+                    routes,
                     map.get("not_before") instanceof Number n ? n.longValue() : null,
                     map.get("not_after") instanceof Number n ? n.longValue() : null);
         } catch (IOException e) {

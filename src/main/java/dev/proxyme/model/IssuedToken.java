@@ -5,6 +5,11 @@ package dev.proxyme.model;
  * until when it is valid (epoch seconds, its {@code exp}), for which scopes, at whose request, from which address. The
  * agent it was issued to is the delegation's.
  */
-public record IssuedToken(String tokenId, String delegationId, long issuedAtMillis, long expiresAt, String scope,
-                          Actor actor, String sourceAddress) {
-}
+public record IssuedToken(
+        String tokenId,
+        String delegationId,
+        long issuedAtMillis,
+        long expiresAt,
+        String scope,
+        Actor actor,
+        String sourceAddress) {}

@@ -20,11 +20,13 @@ public final class Portals {
      */
     public static final String RESOURCE_ATTRIBUTE = "proxyme.resource";
 
-    private Portals() {
-    }
+    private Portals() {}
 
     public static boolean isPortal(ClientModel client) {
-        return client != null && client.isEnabled() && !client.isPublicClient() && !client.isBearerOnly()
+        return client != null
+                && client.isEnabled()
+                && !client.isPublicClient()
+                && !client.isBearerOnly()
                 && Boolean.parseBoolean(client.getAttribute(MARKER_ATTRIBUTE));
     }
 
@@ -34,7 +36,9 @@ public final class Portals {
     }
 
     public static Optional<ClientModel> find(RealmModel realm, String portalClientId) {
-        return Optional.ofNullable(portalClientId).map(realm::getClientByClientId).filter(Portals::isPortal);
+        return Optional.ofNullable(portalClientId)
+                .map(realm::getClientByClientId)
+                .filter(Portals::isPortal);
     }
 
     /** The portal a resource URI names, compared in the normal form of {@link #normalizeResource}. */
@@ -43,14 +47,18 @@ public final class Portals {
         if (wanted == null) {
             return Optional.empty();
         }
-        return realm.getClientsStream().filter(Portals::isPortal)
-                .filter(portal -> resourcesOf(portal).stream().anyMatch(wanted::equals)).findFirst();
+        return realm.getClientsStream()
+                .filter(Portals::isPortal)
+                .filter(portal -> resourcesOf(portal).stream().anyMatch(wanted::equals))
+                .findFirst();
     }
 
     /** A portal's resource URIs, normalised. */
     public static List<String> resourcesOf(ClientModel portal) {
-        return Scopes.parse(portal.getAttribute(RESOURCE_ATTRIBUTE)).names().stream().map(Portals::normalizeResource)
-                .filter(java.util.Objects::nonNull).toList();
+        return Scopes.parse(portal.getAttribute(RESOURCE_ATTRIBUTE)).names().stream()
+                .map(Portals::normalizeResource)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     /**
@@ -67,11 +75,12 @@ public final class Portals {
                 return null;
             }
             String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-            boolean defaultPort = uri.getPort() == -1 || scheme.equals("https") && uri.getPort() == 443
+            boolean defaultPort = uri.getPort() == -1
+                    || scheme.equals("https") && uri.getPort() == 443
                     || scheme.equals("http") && uri.getPort() == 80;
             String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-            return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + uri.getPort()) + path
-                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + uri.getPort())
+                    + path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         } catch (URISyntaxException notAUri) {
             return null;
         }

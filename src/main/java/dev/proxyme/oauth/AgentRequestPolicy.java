@@ -2,22 +2,24 @@ package dev.proxyme.oauth;
 
 import java.util.Optional;
 
-import dev.proxyme.ProxymeException;
-import dev.proxyme.consent.StandardFlowRequest;
-import dev.proxyme.model.Agent;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.endpoints.request.AuthorizationEndpointRequest;
-import org.keycloak.protocol.oidc.utils.OIDCResponseType;
 import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceAuthorizationRequestContext;
+import org.keycloak.protocol.oidc.par.clientpolicy.context.PushedAuthorizationRequestContext;
+import org.keycloak.protocol.oidc.utils.OIDCResponseType;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
-import org.keycloak.protocol.oidc.par.clientpolicy.context.PushedAuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
+
+import dev.proxyme.ProxymeException;
+import dev.proxyme.consent.StandardFlowRequest;
+import dev.proxyme.model.Agent;
 
 /**
  * Checks an agent's authorization request (authorization and device endpoints) before the user sees anything: PKCE
@@ -26,7 +28,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * Keycloak's device endpoint keeps no {@code resource}: the policy keeps it with the device code's parameters, where
  * the consent page finds it. Clients that are not agents pass untouched.
  */
-public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
+public class AgentRequestPolicy
+        implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
     private final KeycloakSession session;
 
@@ -41,9 +44,13 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
                 AuthorizationRequestContext authorization = (AuthorizationRequestContext) context;
                 Optional<Agent> agent = Agent.of(authorization.getClient());
                 if (agent.isPresent()) {
-                    checkCodeFlow(authorization.getAuthorizationEndpointRequest().getResponseType());
+                    checkCodeFlow(
+                            authorization.getAuthorizationEndpointRequest().getResponseType());
                     checkPkce(authorization.getAuthorizationEndpointRequest());
-                    check(agent.get(), authorization.getAuthorizationEndpointRequest(), authorization.getRequestParameters());
+                    check(
+                            agent.get(),
+                            authorization.getAuthorizationEndpointRequest(),
+                            authorization.getRequestParameters());
                 }
             }
             case PUSHED_AUTHORIZATION_REQUEST -> {
@@ -67,17 +74,20 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
                     }
                 }
             }
-            case BACKCHANNEL_AUTHENTICATION_REQUEST, BACKCHANNEL_TOKEN_REQUEST, RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST,
-                 JWT_AUTHORIZATION_GRANT -> {
+            case BACKCHANNEL_AUTHENTICATION_REQUEST,
+                    BACKCHANNEL_TOKEN_REQUEST,
+                    RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST,
+                    JWT_AUTHORIZATION_GRANT -> {
                 if (Agent.isAgent(session.getContext().getClient())) {
                     // No page of Proxyme's is shown in these grants: the user would never see what the agent asks for.
-                    throw new ClientPolicyException(OAuthErrorException.UNAUTHORIZED_CLIENT, "Agents get a user's access only"
-                            + " through the user's approval on Proxyme's page: use the authorization code or device grant",
+                    throw new ClientPolicyException(
+                            OAuthErrorException.UNAUTHORIZED_CLIENT,
+                            "Agents get a user's access only"
+                                    + " through the user's approval on Proxyme's page: use the authorization code or device grant",
                             Response.Status.BAD_REQUEST);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -87,8 +97,10 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
      */
     private static void checkCodeFlow(String responseType) throws ClientPolicyException {
         if (!OIDCResponseType.CODE.equals(responseType == null ? null : responseType.strip())) {
-            throw new ClientPolicyException(OAuthErrorException.UNSUPPORTED_RESPONSE_TYPE,
-                    "Agents use the authorization code flow only: response_type must be 'code'", Response.Status.BAD_REQUEST);
+            throw new ClientPolicyException(
+                    OAuthErrorException.UNSUPPORTED_RESPONSE_TYPE,
+                    "Agents use the authorization code flow only: response_type must be 'code'",
+                    Response.Status.BAD_REQUEST);
         }
     }
 
@@ -99,8 +111,10 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
      */
     private static void checkPkce(AuthorizationEndpointRequest request) throws ClientPolicyException {
         if (request.getCodeChallenge() == null || !"S256".equals(request.getCodeChallengeMethod())) {
-            throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST,
-                    "PKCE is required: send code_challenge with code_challenge_method S256", Response.Status.BAD_REQUEST);
+            throw new ClientPolicyException(
+                    OAuthErrorException.INVALID_REQUEST,
+                    "PKCE is required: send code_challenge with code_challenge_method S256",
+                    Response.Status.BAD_REQUEST);
         }
     }
 
@@ -109,13 +123,17 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
         // Both the value in effect (a request object's wins over the query's) and the raw one: Keycloak silently strips
         // control characters from additional parameters and drops long ones, so the raw value may be the one refused.
         try {
-            for (String param : new String[]{StandardFlowRequest.PURPOSE_PARAM, StandardFlowRequest.ENVELOPE_PARAM}) {
+            for (String param : new String[] {StandardFlowRequest.PURPOSE_PARAM, StandardFlowRequest.ENVELOPE_PARAM}) {
                 String raw = rawParameters == null ? null : rawParameters.getFirst(param);
                 if (raw != null && !raw.equals(request.getAdditionalReqParams().get(param))) {
                     check(agent, request, param, raw);
                 }
             }
-            StandardFlowRequest.check(session.getContext().getRealm(), agent, request.getResource(), request.getScope(),
+            StandardFlowRequest.check(
+                    session.getContext().getRealm(),
+                    agent,
+                    request.getResource(),
+                    request.getScope(),
                     request.getAdditionalReqParams().get(StandardFlowRequest.PURPOSE_PARAM),
                     request.getAdditionalReqParams().get(StandardFlowRequest.ENVELOPE_PARAM));
         } catch (ProxymeException refused) {
@@ -124,7 +142,11 @@ public class AgentRequestPolicy implements ClientPolicyExecutorProvider<ClientPo
     }
 
     private void check(Agent agent, AuthorizationEndpointRequest request, String param, String raw) {
-        StandardFlowRequest.check(session.getContext().getRealm(), agent, request.getResource(), request.getScope(),
+        StandardFlowRequest.check(
+                session.getContext().getRealm(),
+                agent,
+                request.getResource(),
+                request.getScope(),
                 param.equals(StandardFlowRequest.PURPOSE_PARAM) ? raw : null,
                 param.equals(StandardFlowRequest.ENVELOPE_PARAM) ? raw : null);
     }

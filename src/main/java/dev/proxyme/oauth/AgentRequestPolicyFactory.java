@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -38,14 +39,16 @@ public class AgentRequestPolicyFactory implements ClientPolicyExecutorProviderFa
     /** Adds Proxyme's profile and policy to the realm's own, unless there; what an administrator added stays. */
     public static void install(KeycloakSession session, RealmModel realm) throws ClientPolicyException {
         ClientProfilesRepresentation profiles = session.clientPolicy().getClientProfiles(realm, false);
-        List<ClientProfileRepresentation> ownProfiles = profiles.getProfiles() == null ? new ArrayList<>() : new ArrayList<>(profiles.getProfiles());
+        List<ClientProfileRepresentation> ownProfiles =
+                profiles.getProfiles() == null ? new ArrayList<>() : new ArrayList<>(profiles.getProfiles());
         if (ownProfiles.stream().noneMatch(profile -> NAME.equals(profile.getName()))) {
             ClientPolicyExecutorRepresentation executor = new ClientPolicyExecutorRepresentation();
             executor.setExecutorProviderId(PROVIDER_ID);
             executor.setConfiguration(JsonNodeFactory.instance.objectNode());
             ClientProfileRepresentation profile = new ClientProfileRepresentation();
             profile.setName(NAME);
-            profile.setDescription("Proxyme: an agent's authorization and device requests name a portal and scopes it may be delegated");
+            profile.setDescription(
+                    "Proxyme: an agent's authorization and device requests name a portal and scopes it may be delegated");
             profile.setExecutors(List.of(executor));
             ownProfiles.add(profile);
             profiles.setProfiles(ownProfiles);
@@ -53,14 +56,16 @@ public class AgentRequestPolicyFactory implements ClientPolicyExecutorProviderFa
             session.clientPolicy().updateClientProfiles(realm, profiles);
         }
         ClientPoliciesRepresentation policies = session.clientPolicy().getClientPolicies(realm, false);
-        List<ClientPolicyRepresentation> ownPolicies = policies.getPolicies() == null ? new ArrayList<>() : new ArrayList<>(policies.getPolicies());
+        List<ClientPolicyRepresentation> ownPolicies =
+                policies.getPolicies() == null ? new ArrayList<>() : new ArrayList<>(policies.getPolicies());
         if (ownPolicies.stream().noneMatch(policy -> NAME.equals(policy.getName()))) {
             ClientPolicyConditionRepresentation anyClient = new ClientPolicyConditionRepresentation();
             anyClient.setConditionProviderId(ANY_CLIENT_CONDITION);
             anyClient.setConfiguration(JsonNodeFactory.instance.objectNode());
             ClientPolicyRepresentation policy = new ClientPolicyRepresentation();
             policy.setName(NAME);
-            policy.setDescription("Proxyme: checks agents' requests (the executor ignores clients that are not agents)");
+            policy.setDescription(
+                    "Proxyme: checks agents' requests (the executor ignores clients that are not agents)");
             policy.setEnabled(true);
             policy.setConditions(List.of(anyClient));
             policy.setProfiles(List.of(NAME));
@@ -87,14 +92,11 @@ public class AgentRequestPolicyFactory implements ClientPolicyExecutorProviderFa
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,23 +1,7 @@
 package dev.proxyme.oauth;
 
-import dev.proxyme.revocation.DelegationRevocation;
 import java.util.Optional;
 
-import dev.proxyme.Proxyme;
-import dev.proxyme.ProxymeErrors;
-import dev.proxyme.ProxymeException;
-import dev.proxyme.ProxymeSettings;
-import dev.proxyme.audit.AuditLog;
-import dev.proxyme.delegation.DelegationService;
-import dev.proxyme.model.Actor;
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.AuditAction;
-import dev.proxyme.model.AuditRecord;
-import dev.proxyme.model.Delegation;
-import dev.proxyme.model.Portals;
-import dev.proxyme.model.Scopes;
-import dev.proxyme.token.DelegationClaims;
-import dev.proxyme.token.DelegationTokenId;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
@@ -34,6 +18,23 @@ import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.RefreshToken;
+
+import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeErrors;
+import dev.proxyme.ProxymeException;
+import dev.proxyme.ProxymeSettings;
+import dev.proxyme.audit.AuditLog;
+import dev.proxyme.delegation.DelegationService;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.AuditAction;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.model.Portals;
+import dev.proxyme.model.Scopes;
+import dev.proxyme.revocation.DelegationRevocation;
+import dev.proxyme.token.DelegationClaims;
+import dev.proxyme.token.DelegationTokenId;
 
 /**
  * Makes every token Keycloak issues to an agent for a user a delegation token, at Keycloak's own token endpoint:
@@ -73,13 +74,21 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
         }
         String grantType = clientSessionCtx.getAttribute(Constants.GRANT_TYPE, String.class);
         UserModel user = clientSession.getUserSession().getUser();
-        if (OAuth2Constants.CLIENT_CREDENTIALS.equals(grantType) || user == null || user.getServiceAccountClientLink() != null) {
+        if (OAuth2Constants.CLIENT_CREDENTIALS.equals(grantType)
+                || user == null
+                || user.getServiceAccountClientLink() != null) {
             return; // the agent's own service-account token speaks for no user
         }
         RealmModel realm = clientSession.getRealm();
         String delegationId = clientSession.getNote(Proxyme.DELEGATION_NOTE);
         if (delegationId == null) {
-            throw refused(realm, grantType, agent.get(), user, null, OAuthErrorException.INVALID_GRANT,
+            throw refused(
+                    realm,
+                    grantType,
+                    agent.get(),
+                    user,
+                    null,
+                    OAuthErrorException.INVALID_GRANT,
                     "No delegation was approved for this agent in the user's session");
         }
         if (OAuth2Constants.REFRESH_TOKEN.equals(grantType)) {
@@ -89,16 +98,39 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
         try {
             delegation = new DelegationService(session, realm).admitStandardFlowToken(agent.get(), user, delegationId);
         } catch (ProxymeException refusal) {
-            throw refused(realm, grantType, agent.get(), user, delegationId, tokenEndpointError(refusal), refusal.description());
+            throw refused(
+                    realm,
+                    grantType,
+                    agent.get(),
+                    user,
+                    delegationId,
+                    tokenEndpointError(refusal),
+                    refusal.description());
         }
-        checkResource(realm, grantType, agent.get(), user, delegation, clientSessionCtx.getAttribute(OAuth2Constants.RESOURCE, String.class));
-        Scopes scopes = delegation.scopes().intersection(Scopes.parse(token.getScope())).intersection(agent.get().allowedScopes());
+        checkResource(
+                realm,
+                grantType,
+                agent.get(),
+                user,
+                delegation,
+                clientSessionCtx.getAttribute(OAuth2Constants.RESOURCE, String.class));
+        Scopes scopes = delegation
+                .scopes()
+                .intersection(Scopes.parse(token.getScope()))
+                .intersection(agent.get().allowedScopes());
         if (scopes.isEmpty()) {
-            throw refused(realm, grantType, agent.get(), user, delegationId, OAuthErrorException.INVALID_SCOPE,
+            throw refused(
+                    realm,
+                    grantType,
+                    agent.get(),
+                    user,
+                    delegationId,
+                    OAuthErrorException.INVALID_SCOPE,
                     "The delegation grants none of the requested scopes");
         }
         // Last: a refresh refused for another reason leaves the refresh token unused, so that the agent may retry.
-        if (OAuth2Constants.REFRESH_TOKEN.equals(grantType) && clientSession.getClient().isPublicClient()) {
+        if (OAuth2Constants.REFRESH_TOKEN.equals(grantType)
+                && clientSession.getClient().isPublicClient()) {
             checkRefreshTokenUnused(realm, agent.get(), user, delegation, context.requestRefreshToken());
         }
         makeDelegationToken(token, delegation, agent.get(), scopes);
@@ -106,12 +138,19 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
         if (refreshToken != null) {
             // An offline token has no exp of its own (or 0): under a delegation, none lives past the delegation's end.
             Long refreshExp = refreshToken.getExp();
-            refreshToken.exp(refreshExp == null || refreshExp <= 0 ? delegation.lastTokenSecond()
-                    : Math.min(refreshExp, delegation.lastTokenSecond()));
+            refreshToken.exp(
+                    refreshExp == null || refreshExp <= 0
+                            ? delegation.lastTokenSecond()
+                            : Math.min(refreshExp, delegation.lastTokenSecond()));
             refreshToken.getOtherClaims().put(Proxyme.CLAIM_DELEGATION_ID, delegation.id());
         }
-        new DelegationService(session, realm).recordIssuedToken(delegation, token.getId(), token.getExp(), token.getScope(),
-                Actor.agent(agent.get().clientId()));
+        new DelegationService(session, realm)
+                .recordIssuedToken(
+                        delegation,
+                        token.getId(),
+                        token.getExp(),
+                        token.getScope(),
+                        Actor.agent(agent.get().clientId()));
     }
 
     private void makeDelegationToken(AccessToken token, Delegation delegation, Agent agent, Scopes scopes) {
@@ -120,36 +159,56 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
         token.issuedFor(agent.clientId());
         long iat = token.getIat() == null ? Time.currentTime() : token.getIat();
         long longest = iat + ProxymeSettings.current().maxTokenLifetimeSeconds();
-        token.exp(Math.min(Math.min(token.getExp() == null ? longest : token.getExp(), longest), delegation.lastTokenSecond()));
+        token.exp(Math.min(
+                Math.min(token.getExp() == null ? longest : token.getExp(), longest), delegation.lastTokenSecond()));
         token.id(DelegationTokenId.retag(token.getId(), delegation.id()));
         DelegationClaims.withoutUsersRoles(token);
-        UserModel serviceAccount = agent.client().isPublicClient() ? null : session.users().getServiceAccount(agent.client());
-        DelegationClaims.apply(token, delegation.id(), delegation.portalClientId(),
-                serviceAccount == null ? null : serviceAccount.getId(), agent.clientId());
+        UserModel serviceAccount =
+                agent.client().isPublicClient() ? null : session.users().getServiceAccount(agent.client());
+        DelegationClaims.apply(
+                token,
+                delegation.id(),
+                delegation.portalClientId(),
+                serviceAccount == null ? null : serviceAccount.getId(),
+                agent.clientId());
     }
 
     /**
      * A refresh token renews the delegation it was issued under and no other. A step-up in the same Keycloak session
      * replaces the delegation of the agent's client session; the replaced delegation's refresh tokens must stop with it.
      */
-    private void checkRefreshTokenOfThisDelegation(RealmModel realm, Agent agent, UserModel user, String delegationId,
-                                                   RefreshToken used) {
+    private void checkRefreshTokenOfThisDelegation(
+            RealmModel realm, Agent agent, UserModel user, String delegationId, RefreshToken used) {
         Object issuedUnder = used == null ? null : used.getOtherClaims().get(Proxyme.CLAIM_DELEGATION_ID);
         if (!delegationId.equals(issuedUnder)) {
-            throw refused(realm, OAuth2Constants.REFRESH_TOKEN, agent, user, issuedUnder == null ? null : issuedUnder.toString(),
-                    OAuthErrorException.INVALID_GRANT, "The delegation this refresh token was issued under has ended");
+            throw refused(
+                    realm,
+                    OAuth2Constants.REFRESH_TOKEN,
+                    agent,
+                    user,
+                    issuedUnder == null ? null : issuedUnder.toString(),
+                    OAuthErrorException.INVALID_GRANT,
+                    "The delegation this refresh token was issued under has ended");
         }
     }
 
     /** RFC 8707 section 2.2: a resource on the token request must be the delegation's portal. */
-    private void checkResource(RealmModel realm, String grantType, Agent agent, UserModel user, Delegation delegation, String resource) {
+    private void checkResource(
+            RealmModel realm, String grantType, Agent agent, UserModel user, Delegation delegation, String resource) {
         if (resource == null) {
             return;
         }
         boolean samePortal = Portals.byResource(realm, resource)
-                .filter(portal -> portal.getClientId().equals(delegation.portalClientId())).isPresent();
+                .filter(portal -> portal.getClientId().equals(delegation.portalClientId()))
+                .isPresent();
         if (!samePortal) {
-            throw refused(realm, grantType, agent, user, delegation.id(), OAuthErrorException.INVALID_TARGET,
+            throw refused(
+                    realm,
+                    grantType,
+                    agent,
+                    user,
+                    delegation.id(),
+                    OAuthErrorException.INVALID_TARGET,
                     "The resource is not the portal the user delegated access to");
         }
     }
@@ -160,28 +219,48 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
      * token, or a client that lost track) and ends the delegation, in a transaction of its own: the refusal rolls the
      * request's back.
      */
-    private void checkRefreshTokenUnused(RealmModel realm, Agent agent, UserModel user, Delegation delegation, RefreshToken used) {
+    private void checkRefreshTokenUnused(
+            RealmModel realm, Agent agent, UserModel user, Delegation delegation, RefreshToken used) {
         if (used == null || used.getId() == null) {
             return;
         }
-        long lifespan = Math.max(60, (used.getExp() == null ? Time.currentTime() : used.getExp()) - Time.currentTime() + 60);
+        long lifespan =
+                Math.max(60, (used.getExp() == null ? Time.currentTime() : used.getExp()) - Time.currentTime() + 60);
         if (session.singleUseObjects().putIfAbsent(USED_REFRESH_TOKEN + used.getId(), lifespan)) {
             return;
         }
         String realmId = realm.getId();
-        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), reuse ->
-                new DelegationRevocation(reuse, reuse.realms().getRealm(realmId)).revoke(delegation.id(), Actor.SYSTEM, "refresh_token_reused"));
-        throw refused(realm, OAuth2Constants.REFRESH_TOKEN, agent, user, delegation.id(), OAuthErrorException.INVALID_GRANT,
+        KeycloakModelUtils.runJobInTransaction(
+                session.getKeycloakSessionFactory(),
+                session.getContext(),
+                reuse -> new DelegationRevocation(reuse, reuse.realms().getRealm(realmId))
+                        .revoke(delegation.id(), Actor.SYSTEM, "refresh_token_reused"));
+        throw refused(
+                realm,
+                OAuth2Constants.REFRESH_TOKEN,
+                agent,
+                user,
+                delegation.id(),
+                OAuthErrorException.INVALID_GRANT,
                 "The refresh token was already used: the delegation has been ended");
     }
 
     /** The refusal is audited (its own transaction: the request's rolls back), then Keycloak answers it in RFC 6749's shape. */
-    private TokenInterceptorException refused(RealmModel realm, String grantType, Agent agent, UserModel user,
-                                              String delegationId, String error, String description) {
-        new AuditLog(session, realm).recordRefusal(eventTypeOf(grantType),
-                AuditRecord.of(AuditAction.REQUEST_REFUSED, Actor.agent(agent.clientId()))
-                        .delegation(delegationId, user.getId(), agent.clientId(), null, null)
-                        .detail(error + ": " + description), error);
+    private TokenInterceptorException refused(
+            RealmModel realm,
+            String grantType,
+            Agent agent,
+            UserModel user,
+            String delegationId,
+            String error,
+            String description) {
+        new AuditLog(session, realm)
+                .recordRefusal(
+                        eventTypeOf(grantType),
+                        AuditRecord.of(AuditAction.REQUEST_REFUSED, Actor.agent(agent.clientId()))
+                                .delegation(delegationId, user.getId(), agent.clientId(), null, null)
+                                .detail(error + ": " + description),
+                        error);
         return new TokenInterceptorException(error, description);
     }
 
@@ -198,8 +277,10 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
     /** RFC 6749 section 5.2: an ended or foreign delegation makes the grant invalid. */
     private static String tokenEndpointError(ProxymeException refusal) {
         return switch (refusal.error()) {
-            case OAuthErrorException.INVALID_SCOPE, OAuthErrorException.INVALID_TARGET, OAuthErrorException.SLOW_DOWN,
-                 ProxymeErrors.INVALID_DPOP_PROOF -> refusal.error();
+            case OAuthErrorException.INVALID_SCOPE,
+                    OAuthErrorException.INVALID_TARGET,
+                    OAuthErrorException.SLOW_DOWN,
+                    ProxymeErrors.INVALID_DPOP_PROOF -> refusal.error();
             default -> OAuthErrorException.INVALID_GRANT;
         };
     }

@@ -12,7 +12,9 @@ import org.keycloak.models.ClientModel;
  * Proxyme does not know records routes only: a typo never records more than was asked.
  */
 enum ActivityPaths {
-    PATHS, ROUTES, OFF;
+    PATHS,
+    ROUTES,
+    OFF;
 
     static final String ATTRIBUTE = "proxyme.activity";
     /** What a routes-only log records for a request no rule matches. */

@@ -3,13 +3,14 @@ package dev.proxyme.proxy;
 import java.io.IOException;
 import java.net.InetAddress;
 
-import dev.proxyme.Proxyme;
-import dev.proxyme.model.ActivityEntry;
-import dev.proxyme.store.ActivityProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+
+import dev.proxyme.Proxyme;
+import dev.proxyme.model.ActivityEntry;
+import dev.proxyme.store.ActivityProvider;
 
 /**
  * What agents did for their users: the proxy's decision on a request under a delegation, with its method and path (no
@@ -29,11 +30,18 @@ final class ActivityRecorder {
     private final String token;
 
     /** The recorder of one check of a request to the portal, which presented this token. */
-    ActivityRecorder(KeycloakSession session, RealmModel realm, ClientModel portal, RouteRules rules, ForwardedRequest request,
-                     String token) {
+    ActivityRecorder(
+            KeycloakSession session,
+            RealmModel realm,
+            ClientModel portal,
+            RouteRules rules,
+            ForwardedRequest request,
+            String token) {
         this.session = session;
         this.realm = realm;
-        this.paths = "false".equals(realm.getAttribute(Proxyme.ACTIVITY_ATTRIBUTE)) ? ActivityPaths.OFF : ActivityPaths.of(portal);
+        this.paths = "false".equals(realm.getAttribute(Proxyme.ACTIVITY_ATTRIBUTE))
+                ? ActivityPaths.OFF
+                : ActivityPaths.of(portal);
         this.rules = rules;
         this.request = request;
         this.token = token;
@@ -54,8 +62,16 @@ final class ActivityRecorder {
         String path = paths == ActivityPaths.ROUTES
                 ? rules.matchedPattern(request.method(), request.uri()).orElse(ActivityPaths.NO_ROUTE)
                 : request.pathForTheLog(token);
-        session.getProvider(ActivityProvider.class).record(ActivityEntry.of(realm.getId(), delegationId, Time.currentTimeMillis(),
-                request.methodForTheLog(), path, allowed, reason, NODE));
+        session.getProvider(ActivityProvider.class)
+                .record(ActivityEntry.of(
+                        realm.getId(),
+                        delegationId,
+                        Time.currentTimeMillis(),
+                        request.methodForTheLog(),
+                        path,
+                        allowed,
+                        reason,
+                        NODE));
     }
 
     private static String nodeName() {

@@ -15,11 +15,9 @@ final class AssertionCache {
     private static final int MAX_ENTRIES = 10_000;
     private static final Map<String, Entry> ENTRIES = new ConcurrentHashMap<>();
 
-    private record Entry(String assertion, long expiresAt) {
-    }
+    private record Entry(String assertion, long expiresAt) {}
 
-    private AssertionCache() {
-    }
+    private AssertionCache() {}
 
     static String get(String tokenId, String portal, long nowSeconds, Supplier<String> sign) {
         String key = tokenId + ' ' + portal;

@@ -29,8 +29,7 @@ public final class CanonicalPath {
     /** What Windows file systems read as another name: an NTFS stream ({@code ::$...}, {@code :$...}), an 8.3 alias. */
     private static final Pattern WINDOWS_ALIAS = Pattern.compile("::|:\\$|~[0-9]");
 
-    private CanonicalPath() {
-    }
+    private CanonicalPath() {}
 
     /** The canonical path of a request URI in origin form ({@code /path?query}); empty when it has none. */
     public static Optional<String> of(String requestUri) {
@@ -74,10 +73,12 @@ public final class CanonicalPath {
             i += 2;
         }
         try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString());
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString());
         } catch (CharacterCodingException notUtf8) {
             return Optional.empty();
         }
@@ -89,10 +90,18 @@ public final class CanonicalPath {
         }
         for (int i = 0; i < path.length(); ) {
             int c = path.codePointAt(i);
-            if (c == '%' || c == ';' || c == '\\' || c == '?' || c == '#' || Character.isISOControl(c)
-                    || Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.SURROGATE
-                    || Character.getType(c) == Character.PRIVATE_USE || Character.getType(c) == Character.UNASSIGNED
-                    || (Character.isWhitespace(c) && c != ' ') || Character.isSpaceChar(c) && c != ' ') {
+            if (c == '%'
+                    || c == ';'
+                    || c == '\\'
+                    || c == '?'
+                    || c == '#'
+                    || Character.isISOControl(c)
+                    || Character.getType(c) == Character.FORMAT
+                    || Character.getType(c) == Character.SURROGATE
+                    || Character.getType(c) == Character.PRIVATE_USE
+                    || Character.getType(c) == Character.UNASSIGNED
+                    || (Character.isWhitespace(c) && c != ' ')
+                    || Character.isSpaceChar(c) && c != ' ') {
                 return false;
             }
             i += Character.charCount(c);
@@ -101,9 +110,16 @@ public final class CanonicalPath {
         for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             boolean last = i == segments.length - 1;
-            if (segment.isEmpty() ? !last : segment.equals(".") || segment.equals("..") || segment.endsWith(".")
-                    || segment.endsWith(" ") || segment.startsWith(" ") || segment.endsWith("+") || segment.startsWith("+")
-                    || WINDOWS_ALIAS.matcher(segment).find()) {
+            if (segment.isEmpty()
+                    ? !last
+                    : segment.equals(".")
+                            || segment.equals("..")
+                            || segment.endsWith(".")
+                            || segment.endsWith(" ")
+                            || segment.startsWith(" ")
+                            || segment.endsWith("+")
+                            || segment.startsWith("+")
+                            || WINDOWS_ALIAS.matcher(segment).find()) {
                 return false;
             }
         }

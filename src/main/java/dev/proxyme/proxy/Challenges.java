@@ -4,8 +4,9 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.proxyme.ProxymeException;
 import org.keycloak.OAuthErrorException;
+
+import dev.proxyme.ProxymeException;
 
 /**
  * What the check's refusals tell the client (RFC 6750 section 3): the realm, the error, where the portal's resource
@@ -59,7 +60,8 @@ final class Challenges {
     }
 
     String bearer(String error, Set<String> scopes) {
-        Optional<String> metadataUrl = resource == null ? Optional.empty()
+        Optional<String> metadataUrl = resource == null
+                ? Optional.empty()
                 : resource.metadataUrlFor(request.uri()).filter(Challenges::isHeaderSafe);
         return bearer(realmName, error, metadataUrl, scopes);
     }
@@ -69,16 +71,19 @@ final class Challenges {
         if (rules == null) {
             return null;
         }
-        return rules.requiredScopes(request.method(), request.uri()).<Set<String>>map(LinkedHashSet::new)
+        return rules.requiredScopes(request.method(), request.uri())
+                .<Set<String>>map(LinkedHashSet::new)
                 .orElseGet(() -> new LinkedHashSet<>(resource.scopesSupported()));
     }
 
     private static String bearer(String realmName, String error, Optional<String> metadataUrl, Set<String> scopes) {
-        StringBuilder header = new StringBuilder("Bearer realm=\"").append(realmName).append('"');
+        StringBuilder header =
+                new StringBuilder("Bearer realm=\"").append(realmName).append('"');
         if (error != null) {
             header.append(", error=\"").append(error).append('"');
         }
-        metadataUrl.ifPresent(url -> header.append(", resource_metadata=\"").append(url).append('"'));
+        metadataUrl.ifPresent(
+                url -> header.append(", resource_metadata=\"").append(url).append('"'));
         if (scopes != null && !scopes.isEmpty()) {
             header.append(", scope=\"").append(String.join(" ", scopes)).append('"');
         }

@@ -12,13 +12,15 @@ final class EnvelopeRoutes {
 
     private static final String ALLOWED = "envelope";
 
-    private EnvelopeRoutes() {
-    }
+    private EnvelopeRoutes() {}
 
     static boolean allow(Envelope envelope, String method, String uri) {
         // A route stored before routes had to be canonical (/%61dmin) is shown as written: it allows nothing.
-        List<String> canonical = envelope.routes().stream().filter(Envelope::isCanonicalRoute).toList();
-        return RouteRules.allowing(canonical, ALLOWED, false).requiredScopes(method, uri)
-                .filter(needed -> needed.equals(java.util.Set.of(ALLOWED))).isPresent();
+        List<String> canonical =
+                envelope.routes().stream().filter(Envelope::isCanonicalRoute).toList();
+        return RouteRules.allowing(canonical, ALLOWED, false)
+                .requiredScopes(method, uri)
+                .filter(needed -> needed.equals(java.util.Set.of(ALLOWED)))
+                .isPresent();
     }
 }

@@ -38,14 +38,16 @@ record ForwardedRequest(String method, String uri, String host, String proto) {
      */
     String pathForTheLog(String token) {
         String raw = uri == null ? "" : pathAsSent();
-        String path = CanonicalPath.of(raw).map(canonical -> withoutToken(canonical, token)).orElseGet(() -> {
-            String cut = raw;
-            for (String end : new String[] {"#", ";", "%23", "%3b", "%3B"}) {
-                int at = cut.indexOf(end);
-                cut = at < 0 ? cut : cut.substring(0, at);
-            }
-            return ProxymeException.printable(withoutToken(cut, token));
-        });
+        String path = CanonicalPath.of(raw)
+                .map(canonical -> withoutToken(canonical, token))
+                .orElseGet(() -> {
+                    String cut = raw;
+                    for (String end : new String[] {"#", ";", "%23", "%3b", "%3B"}) {
+                        int at = cut.indexOf(end);
+                        cut = at < 0 ? cut : cut.substring(0, at);
+                    }
+                    return ProxymeException.printable(withoutToken(cut, token));
+                });
         path = PathRedaction.redact(path);
         return path.length() > 1000 ? path.substring(0, 1000) : path;
     }

@@ -2,10 +2,11 @@ package dev.proxyme.proxy;
 
 import java.util.UUID;
 
-import dev.proxyme.Proxyme;
-import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
 import org.keycloak.TokenCategory;
 import org.keycloak.representations.JsonWebToken;
+
+import dev.proxyme.Proxyme;
+import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
 
 /**
  * The {@code X-Proxyme-Assertion} header: a short-lived JWT signed with the realm's access-token key, whose
@@ -33,7 +34,9 @@ public class IdentityAssertion extends JsonWebToken {
             assertion.getOtherClaims().put("email", valid.user().getEmail());
         }
         assertion.getOtherClaims().put("scope", valid.token().getScope());
-        assertion.getOtherClaims().put(Proxyme.CLAIM_DELEGATION_ID, valid.delegation().id());
+        assertion
+                .getOtherClaims()
+                .put(Proxyme.CLAIM_DELEGATION_ID, valid.delegation().id());
         return assertion;
     }
 

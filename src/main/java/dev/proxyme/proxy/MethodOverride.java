@@ -22,13 +22,18 @@ import java.util.Optional;
 final class MethodOverride {
 
     /** Headers by which some frameworks let a request say it is another method or URL than it is. */
-    static final List<String> HEADERS = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
-            "X-Original-URL", "X-Original-URI", "X-Rewrite-URL");
+    static final List<String> HEADERS = List.of(
+            "X-HTTP-Method-Override",
+            "X-HTTP-Method",
+            "X-Method-Override",
+            "X-Original-URL",
+            "X-Original-URI",
+            "X-Rewrite-URL");
+
     private static final String PARAMETER = "_method";
     private static final int DECODINGS = 3;
 
-    private MethodOverride() {
-    }
+    private MethodOverride() {}
 
     /** The override header among these request header names, named as {@link #HEADERS} does; empty when none is. */
     static Optional<String> headerAmong(Iterable<String> headerNames) {
@@ -69,14 +74,18 @@ final class MethodOverride {
         }
         int nul = name.indexOf('\0');
         name = nul < 0 ? name : name.substring(0, nul);
-        name = name.codePoints().filter(c -> !Character.isISOControl(c))
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().stripLeading();
+        name = name.codePoints()
+                .filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString()
+                .stripLeading();
         int bracket = name.indexOf('[');
         if (bracket >= 0 && name.indexOf(']', bracket) > bracket) {
             name = name.substring(0, bracket);
         }
         String renamed = name.replace(' ', '_').replace('.', '_').replace('[', '_');
-        return name.strip().toLowerCase(Locale.ROOT).equals(PARAMETER) || renamed.toLowerCase(Locale.ROOT).equals(PARAMETER);
+        return name.strip().toLowerCase(Locale.ROOT).equals(PARAMETER)
+                || renamed.toLowerCase(Locale.ROOT).equals(PARAMETER);
     }
 
     /** One percent-decoding as a form decoder does it ({@code +} is a space); a broken escape stays as it is. */

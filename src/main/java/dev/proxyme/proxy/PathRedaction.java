@@ -20,18 +20,62 @@ final class PathRedaction {
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}(\\.[A-Za-z0-9_-]*)?");
     private static final Pattern RUN_SEPARATORS = Pattern.compile("[-_.~]+");
     /** Segment names (lower case, without separators) whose next segment is a secret. */
-    private static final Set<String> SECRET_NAMES = Set.of("token", "tokens", "key", "keys", "apikey", "apikeys", "secret",
-            "secrets", "password", "passwords", "passwd", "pwd", "reset", "resetpassword", "passwordreset", "invite", "invites",
-            "invitation", "invitations", "magic", "magiclink", "share", "shared", "shares", "sharing", "signature", "sig", "otp",
-            "code", "codes", "confirm", "confirmation", "verify", "verification", "activate", "activation", "session",
-            "sessions", "sessionid", "sid", "credential", "credentials", "auth", "nonce", "ticket", "tickets", "hmac",
-            "capability", "unsubscribe", "s");
+    private static final Set<String> SECRET_NAMES = Set.of(
+            "token",
+            "tokens",
+            "key",
+            "keys",
+            "apikey",
+            "apikeys",
+            "secret",
+            "secrets",
+            "password",
+            "passwords",
+            "passwd",
+            "pwd",
+            "reset",
+            "resetpassword",
+            "passwordreset",
+            "invite",
+            "invites",
+            "invitation",
+            "invitations",
+            "magic",
+            "magiclink",
+            "share",
+            "shared",
+            "shares",
+            "sharing",
+            "signature",
+            "sig",
+            "otp",
+            "code",
+            "codes",
+            "confirm",
+            "confirmation",
+            "verify",
+            "verification",
+            "activate",
+            "activation",
+            "session",
+            "sessions",
+            "sessionid",
+            "sid",
+            "credential",
+            "credentials",
+            "auth",
+            "nonce",
+            "ticket",
+            "tickets",
+            "hmac",
+            "capability",
+            "unsubscribe",
+            "s");
     /** Name endings that make a segment a secret's name: {@code reset-token}, {@code apiKey}, {@code share_secret}. */
-    private static final Set<String> SECRET_NAME_ENDINGS = Set.of("token", "apikey", "secret", "password", "passwd",
-            "signature", "credential", "credentials", "sessionid");
+    private static final Set<String> SECRET_NAME_ENDINGS = Set.of(
+            "token", "apikey", "secret", "password", "passwd", "signature", "credential", "credentials", "sessionid");
 
-    private PathRedaction() {
-    }
+    private PathRedaction() {}
 
     /** The path with what looks like a secret replaced; the rest as it was. */
     static String redact(String path) {

@@ -16,8 +16,7 @@ final class PresentedToken {
      */
     static final String SESSION_COOKIE = "__Host-proxyme_session";
 
-    private PresentedToken() {
-    }
+    private PresentedToken() {}
 
     static String fromAuthorization(String authorization) {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

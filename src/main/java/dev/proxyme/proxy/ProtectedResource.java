@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.proxyme.model.Portals;
 import org.keycloak.models.ClientModel;
+
+import dev.proxyme.model.Portals;
 
 /**
  * A portal behind the proxy as an OAuth protected resource (RFC 9728): which of its resource URIs a request is for,
@@ -33,7 +34,8 @@ public final class ProtectedResource {
     /** The portal as reached at {@code scheme://host}; the origin is null when the proxy named none usable. */
     public static ProtectedResource of(ClientModel portal, String forwardedProto, String forwardedHost) {
         String scheme = forwardedProto == null || forwardedProto.isBlank() ? "https" : forwardedProto.trim();
-        String origin = forwardedHost == null || forwardedHost.isBlank() ? null
+        String origin = forwardedHost == null || forwardedHost.isBlank()
+                ? null
                 : Portals.normalizeResource(scheme + "://" + forwardedHost.trim());
         return new ProtectedResource(portal, origin);
     }
@@ -78,13 +80,17 @@ public final class ProtectedResource {
      */
     public boolean isOtherOriginThanThePortals() {
         List<String> resources = Portals.resourcesOf(portal);
-        return !resources.isEmpty() && (origin == null
-                || resources.stream().noneMatch(candidate -> candidate.equals(origin) || candidate.startsWith(origin + "/")));
+        return !resources.isEmpty()
+                && (origin == null
+                        || resources.stream()
+                                .noneMatch(
+                                        candidate -> candidate.equals(origin) || candidate.startsWith(origin + "/")));
     }
 
     /** The scopes the portal's route rules name, in their order: what a client may ask to be delegated for it. */
     public List<String> scopesSupported() {
-        Set<String> scopes = new LinkedHashSet<>(RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE)).scopes());
+        Set<String> scopes = new LinkedHashSet<>(
+                RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE)).scopes());
         return List.copyOf(scopes);
     }
 
@@ -105,7 +111,8 @@ public final class ProtectedResource {
             return "";
         }
         try {
-            String path = URI.create(requestUri.startsWith("/") ? requestUri : "/" + requestUri).getRawPath();
+            String path = URI.create(requestUri.startsWith("/") ? requestUri : "/" + requestUri)
+                    .getRawPath();
             return path == null ? "" : path.replaceAll("/+$", "");
         } catch (IllegalArgumentException unreadable) {
             return "";

@@ -12,5 +12,4 @@ public record ProtectedResourceMetadata(
         @JsonProperty("authorization_servers") List<String> authorizationServers,
         @JsonProperty("scopes_supported") List<String> scopesSupported,
         @JsonProperty("bearer_methods_supported") List<String> bearerMethodsSupported,
-        @JsonProperty("resource_name") String resourceName) {
-}
+        @JsonProperty("resource_name") String resourceName) {}

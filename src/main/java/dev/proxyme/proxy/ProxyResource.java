@@ -1,22 +1,9 @@
 package dev.proxyme.proxy;
 
-import dev.proxyme.revocation.DelegationRevocation;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.proxyme.ProxymeErrors;
-import dev.proxyme.ProxymeException;
-import dev.proxyme.model.Actor;
-import dev.proxyme.model.Portals;
-import dev.proxyme.model.Scopes;
-import dev.proxyme.token.DelegationTokenVerifier;
-import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
-import dev.proxyme.web.Attempt;
-import dev.proxyme.web.ClientNames;
-import dev.proxyme.web.DPoPProofs;
-import dev.proxyme.web.RequestOrigin;
-import dev.proxyme.web.Responses;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,6 +12,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
@@ -32,6 +20,20 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCClientSecretConfigWrapper;
 import org.keycloak.services.Urls;
+
+import dev.proxyme.ProxymeErrors;
+import dev.proxyme.ProxymeException;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.Portals;
+import dev.proxyme.model.Scopes;
+import dev.proxyme.revocation.DelegationRevocation;
+import dev.proxyme.token.DelegationTokenVerifier;
+import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
+import dev.proxyme.web.Attempt;
+import dev.proxyme.web.ClientNames;
+import dev.proxyme.web.DPoPProofs;
+import dev.proxyme.web.RequestOrigin;
+import dev.proxyme.web.Responses;
 
 /**
  * Forward authentication for reverse proxies (nginx {@code auth_request}, Caddy {@code forward_auth}) at
@@ -50,8 +52,13 @@ public class ProxyResource {
     public static final String PORTAL_HEADER = "X-Proxyme-Portal";
     public static final String PORTAL_SECRET_HEADER = "X-Proxyme-Portal-Secret";
     /** Headers the proxy sets, whose second copy would make the request mean two things: refused rather than joined. */
-    private static final List<String> SINGLE_VALUED = List.of(PORTAL_HEADER, PORTAL_SECRET_HEADER,
-            "X-Forwarded-Method", "X-Forwarded-Uri", "X-Forwarded-Host", "X-Forwarded-Proto");
+    private static final List<String> SINGLE_VALUED = List.of(
+            PORTAL_HEADER,
+            PORTAL_SECRET_HEADER,
+            "X-Forwarded-Method",
+            "X-Forwarded-Uri",
+            "X-Forwarded-Host",
+            "X-Forwarded-Proto");
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -62,8 +69,11 @@ public class ProxyResource {
         this.session = session;
         this.realm = session.getContext().getRealm();
         this.headers = session.getContext().getRequestHeaders();
-        this.forwarded = new ForwardedRequest(headers.getHeaderString("X-Forwarded-Method"), headers.getHeaderString("X-Forwarded-Uri"),
-                headers.getHeaderString("X-Forwarded-Host"), headers.getHeaderString("X-Forwarded-Proto"));
+        this.forwarded = new ForwardedRequest(
+                headers.getHeaderString("X-Forwarded-Method"),
+                headers.getHeaderString("X-Forwarded-Uri"),
+                headers.getHeaderString("X-Forwarded-Host"),
+                headers.getHeaderString("X-Forwarded-Proto"));
     }
 
     @GET
@@ -85,8 +95,10 @@ public class ProxyResource {
             } catch (ProxymeException refused) {
                 // Refused before the token was accepted: recorded only for a genuine token of this realm, as anyone
                 // may send garbage.
-                new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(token)
-                        .ifPresent(delegationId -> activity.refused(delegationId, refused.error() + ": " + refused.description()));
+                new DelegationTokenVerifier(session, realm)
+                        .delegationIdOfGenuineToken(token)
+                        .ifPresent(delegationId ->
+                                activity.refused(delegationId, refused.error() + ": " + refused.description()));
                 throw refused;
             }
             try {
@@ -98,10 +110,23 @@ public class ProxyResource {
         });
     }
 
-    private Response decide(ClientModel portal, ProtectedResource resource, RouteRules rules, Challenges challenges,
-                            VerifiedToken valid, String token, ActivityRecorder activity) {
-        ProofOfPossession.check(session, valid, token, PresentedToken.schemeOf(headers.getHeaderString(HttpHeaders.AUTHORIZATION)),
-                headers.getRequestHeader(DPoPProofs.HEADER), forwarded, resource, challenges);
+    private Response decide(
+            ClientModel portal,
+            ProtectedResource resource,
+            RouteRules rules,
+            Challenges challenges,
+            VerifiedToken valid,
+            String token,
+            ActivityRecorder activity) {
+        ProofOfPossession.check(
+                session,
+                valid,
+                token,
+                PresentedToken.schemeOf(headers.getHeaderString(HttpHeaders.AUTHORIZATION)),
+                headers.getRequestHeader(DPoPProofs.HEADER),
+                forwarded,
+                resource,
+                challenges);
         Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
         if (!valid.delegation().portalClientId().equals(portal.getClientId())
                 || !rules.allows(forwarded.method(), forwarded.uri(), scopes)) {
@@ -116,11 +141,20 @@ public class ProxyResource {
                 .header("X-Proxyme-Agent", valid.agent().getClientId())
                 .header("X-Proxyme-Scopes", String.join(" ", scopes))
                 .header("X-Proxyme-Delegation", valid.delegation().id())
-                .header("X-Proxyme-Assertion", AssertionCache.get(valid.token().getId(), portalClientId, Time.currentTime(),
-                        () -> session.tokens().encode(IdentityAssertion.of(issuer(), valid, portalClientId, Time.currentTime()))))
+                .header(
+                        "X-Proxyme-Assertion",
+                        AssertionCache.get(
+                                valid.token().getId(),
+                                portalClientId,
+                                Time.currentTime(),
+                                () -> session.tokens()
+                                        .encode(IdentityAssertion.of(
+                                                issuer(), valid, portalClientId, Time.currentTime()))))
                 // Always present, empty when the user has none: Caddy 2.6's copy_headers would otherwise copy the
                 // literal placeholder text of a missing header; the shipped configs drop the empty header.
-                .header("X-Proxyme-Email", valid.user().getEmail() == null ? "" : valid.user().getEmail())
+                .header(
+                        "X-Proxyme-Email",
+                        valid.user().getEmail() == null ? "" : valid.user().getEmail())
                 .build();
     }
 
@@ -138,14 +172,21 @@ public class ProxyResource {
             checkHeadersOnce();
             ClientModel portal = authenticatedPortal();
             ProtectedResource protectedResource = ProtectedResource.of(portal, forwarded.proto(), forwarded.host());
-            String path = ProtectedResource.resourcePathOfMetadataRequest(forwarded.uri()).orElse(null);
-            String resource = Optional.ofNullable(path).flatMap(protectedResource::resourceFor)
+            String path = ProtectedResource.resourcePathOfMetadataRequest(forwarded.uri())
+                    .orElse(null);
+            String resource = Optional.ofNullable(path)
+                    .flatMap(protectedResource::resourceFor)
                     .filter(found -> protectedResource.metadataUrl(found).endsWith(ProtectedResource.WELL_KNOWN + path))
-                    .orElseThrow(() -> ProxymeException.notFound(ProxymeErrors.NOT_FOUND,
-                            "The portal has no resource URI for this URL (client attribute " + Portals.RESOURCE_ATTRIBUTE + ")"));
-            ProtectedResourceMetadata metadata = new ProtectedResourceMetadata(resource,
+                    .orElseThrow(() -> ProxymeException.notFound(
+                            ProxymeErrors.NOT_FOUND,
+                            "The portal has no resource URI for this URL (client attribute "
+                                    + Portals.RESOURCE_ATTRIBUTE + ")"));
+            ProtectedResourceMetadata metadata = new ProtectedResourceMetadata(
+                    resource,
                     List.of(issuer()),
-                    protectedResource.scopesSupported(), List.of("header"), ClientNames.displayName(portal));
+                    protectedResource.scopesSupported(),
+                    List.of("header"),
+                    ClientNames.displayName(portal));
             return Responses.json(Response.Status.OK, metadata);
         });
     }
@@ -165,7 +206,10 @@ public class ProxyResource {
             checkSameOriginAsPortal();
             String token = PresentedToken.fromAuthorization(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
             if (token == null) {
-                token = session.getContext().getHttpRequest().getDecodedFormParameters().getFirst("token");
+                token = session.getContext()
+                        .getHttpRequest()
+                        .getDecodedFormParameters()
+                        .getFirst("token");
             }
             VerifiedToken valid = verified(token, Challenges.plain(realm.getName()));
             if (!valid.delegation().portalClientId().equals(portal.getClientId())) {
@@ -173,12 +217,15 @@ public class ProxyResource {
             }
             if (ProofOfPossession.boundKeyOf(valid) != null) {
                 // A cookie carries no proof: a bound token stays with the program that holds its key.
-                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST,
+                throw ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_REQUEST,
                         "A DPoP-bound token cannot start a cookie session: send it with a DPoP proof on each request");
             }
-            long maxAge = Math.max(0, Math.min(valid.token().getExp(), valid.delegation().expiresAt() / 1000) - Time.currentTime());
+            long maxAge = Math.max(
+                    0, Math.min(valid.token().getExp(), valid.delegation().expiresAt() / 1000) - Time.currentTime());
             return Responses.noStore(Response.ok("{\"status\":\"session started\"}", MediaType.APPLICATION_JSON_TYPE))
-                    .cookie(sessionCookie(token, (int) maxAge)).build();
+                    .cookie(sessionCookie(token, (int) maxAge))
+                    .build();
         });
     }
 
@@ -195,11 +242,15 @@ public class ProxyResource {
             checkOnce(PORTAL_HEADER);
             checkSameOriginAsPortal();
             // The portal header is the proxy's word, not proof: only a portal of this realm is recorded as the actor.
-            Actor actor = Actor.client(Portals.find(realm, headers.getHeaderString(PORTAL_HEADER)).map(ClientModel::getClientId).orElse(null));
-            new DelegationTokenVerifier(session, realm).delegationIdOfGenuineToken(presentedToken())
+            Actor actor = Actor.client(Portals.find(realm, headers.getHeaderString(PORTAL_HEADER))
+                    .map(ClientModel::getClientId)
+                    .orElse(null));
+            new DelegationTokenVerifier(session, realm)
+                    .delegationIdOfGenuineToken(presentedToken())
                     .ifPresent(id -> new DelegationRevocation(session, realm).revoke(id, actor, "proxy_logout"));
             return Responses.noStore(Response.ok("{\"status\":\"logged out\"}", MediaType.APPLICATION_JSON_TYPE))
-                    .cookie(sessionCookie("", 0)).build();
+                    .cookie(sessionCookie("", 0))
+                    .build();
         });
     }
 
@@ -224,8 +275,11 @@ public class ProxyResource {
     }
 
     private ProxymeException oneCredentialOnly() {
-        return ProxymeException.unauthorized(OAuthErrorException.INVALID_REQUEST, "Send one credential: one Authorization header or one "
-                + PresentedToken.SESSION_COOKIE + " cookie").withChallenge(Challenges.plain(realm.getName()).bearer(OAuthErrorException.INVALID_REQUEST, null));
+        return ProxymeException.unauthorized(
+                        OAuthErrorException.INVALID_REQUEST,
+                        "Send one credential: one Authorization header or one " + PresentedToken.SESSION_COOKIE
+                                + " cookie")
+                .withChallenge(Challenges.plain(realm.getName()).bearer(OAuthErrorException.INVALID_REQUEST, null));
     }
 
     private void checkOnce(String name) {
@@ -238,17 +292,21 @@ public class ProxyResource {
     private void checkNoOverride() {
         // A route rule would judge one request and the portal serve another: refused, whatever the portal does with it.
         MethodOverride.headerAmong(headers.getRequestHeaders().keySet()).ifPresent(name -> {
-            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED,
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.ACCESS_DENIED,
                     ProxymeException.printable(name) + " is not accepted: send the real method and URL");
         });
         if (forwarded.asksMethodOverride()) {
-            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "_method is not accepted: send the real method");
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.ACCESS_DENIED, "_method is not accepted: send the real method");
         }
     }
 
     private ClientModel namedPortal() {
-        return Portals.find(realm, headers.getHeaderString(PORTAL_HEADER)).orElseThrow(() -> ProxymeException.badRequest(
-                OAuthErrorException.INVALID_REQUEST, "The proxy must name a portal of this realm in " + PORTAL_HEADER));
+        return Portals.find(realm, headers.getHeaderString(PORTAL_HEADER))
+                .orElseThrow(() -> ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_REQUEST,
+                        "The proxy must name a portal of this realm in " + PORTAL_HEADER));
     }
 
     /** The check hands out the user's identity: only to the proxy, which presents the portal's secret (current or rotated). */
@@ -256,18 +314,23 @@ public class ProxyResource {
         ClientModel portal = namedPortal();
         String secret = headers.getHeaderString(PORTAL_SECRET_HEADER);
         OIDCClientSecretConfigWrapper credentials = OIDCClientSecretConfigWrapper.fromClientModel(portal);
-        if (secret == null || secret.isEmpty()
-                || !credentials.validateSecret(session, secret) && !credentials.validateRotatedSecret(session, secret)) {
+        if (secret == null
+                || secret.isEmpty()
+                || !credentials.validateSecret(session, secret)
+                        && !credentials.validateRotatedSecret(session, secret)) {
             // No challenge: the proxy would hand it to the agent, who has nothing to answer it with.
-            throw ProxymeException.unauthorized(OAuthErrorException.INVALID_CLIENT,
-                    "The proxy must authenticate as the portal: its client secret in " + PORTAL_SECRET_HEADER).withoutChallenge();
+            throw ProxymeException.unauthorized(
+                            OAuthErrorException.INVALID_CLIENT,
+                            "The proxy must authenticate as the portal: its client secret in " + PORTAL_SECRET_HEADER)
+                    .withoutChallenge();
         }
         return portal;
     }
 
     private void checkSameOriginAsPortal() {
         if (!RequestOrigin.isSameOrigin(headers, forwarded.origin(), true)) {
-            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, "The request did not come from the portal's own pages");
+            throw ProxymeException.forbidden(
+                    OAuthErrorException.ACCESS_DENIED, "The request did not come from the portal's own pages");
         }
     }
 
@@ -292,7 +355,13 @@ public class ProxyResource {
     }
 
     private static NewCookie sessionCookie(String value, int maxAge) {
-        return new NewCookie.Builder(PresentedToken.SESSION_COOKIE).value(value).path("/").maxAge(maxAge).httpOnly(true).secure(true)
-                .sameSite(NewCookie.SameSite.STRICT).build();
+        return new NewCookie.Builder(PresentedToken.SESSION_COOKIE)
+                .value(value)
+                .path("/")
+                .maxAge(maxAge)
+                .httpOnly(true)
+                .secure(true)
+                .sameSite(NewCookie.SameSite.STRICT)
+                .build();
     }
 }

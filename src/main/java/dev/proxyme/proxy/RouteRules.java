@@ -32,6 +32,7 @@ public final class RouteRules {
     public static final String ATTRIBUTE = "proxyme.routes";
     /** Portal client attribute: {@code true} when the portal routes paths case-sensitively. */
     public static final String CASE_SENSITIVE = "proxyme.caseSensitivePaths";
+
     private static final String NO_SCOPE = "\u0000no-scope-can-match";
 
     /** One rule: the methods, the path as matched (a prefix when {@code prefix}), the scope it asks for. */
@@ -39,10 +40,12 @@ public final class RouteRules {
 
         boolean matches(String method, String requestPath, boolean folded) {
             String rulePath = folded ? fold(path) : path;
-            return (methods.contains("*") || methods.contains(method)) && (prefix
-                    ? requestPath.startsWith(rulePath)
-                      || rulePath.endsWith("/") && requestPath.equals(rulePath.substring(0, rulePath.length() - 1))
-                    : requestPath.equals(rulePath));
+            return (methods.contains("*") || methods.contains(method))
+                    && (prefix
+                            ? requestPath.startsWith(rulePath)
+                                    || rulePath.endsWith("/")
+                                            && requestPath.equals(rulePath.substring(0, rulePath.length() - 1))
+                            : requestPath.equals(rulePath));
         }
 
         String pattern() {
@@ -56,7 +59,8 @@ public final class RouteRules {
             }
             boolean prefix = pathPattern.endsWith("*");
             return CanonicalPath.of(prefix ? pathPattern.substring(0, pathPattern.length() - 1) : pathPattern)
-                    .map(path -> new Rule(Set.of(methods.toUpperCase(Locale.ROOT).split(",")), path, prefix, scope));
+                    .map(path ->
+                            new Rule(Set.of(methods.toUpperCase(Locale.ROOT).split(",")), path, prefix, scope));
         }
     }
 
@@ -119,7 +123,11 @@ public final class RouteRules {
 
     /** The scopes the rules ask for, in their order (none for a portal without rules, or with malformed ones). */
     public List<String> scopes() {
-        return rules.stream().map(Rule::scope).filter(scope -> !NO_SCOPE.equals(scope)).distinct().toList();
+        return rules.stream()
+                .map(Rule::scope)
+                .filter(scope -> !NO_SCOPE.equals(scope))
+                .distinct()
+                .toList();
     }
 
     public boolean isEmpty() {
@@ -131,7 +139,8 @@ public final class RouteRules {
      * A path without a canonical form never passes when the portal has rules.
      */
     public boolean allows(String method, String uri, Set<String> scopes) {
-        return rules.isEmpty() || requiredScopes(method, uri).filter(scopes::containsAll).isPresent();
+        return rules.isEmpty()
+                || requiredScopes(method, uri).filter(scopes::containsAll).isPresent();
     }
 
     /**
@@ -160,8 +169,10 @@ public final class RouteRules {
     /** The pattern of the rule that decides the request as written ({@code /reports/*}), for a routes-only log. */
     public Optional<String> matchedPattern(String method, String uri) {
         Optional<String> path = CanonicalPath.of(uri);
-        return path.isEmpty() || method == null ? Optional.empty()
-                : firstMatch(method.toUpperCase(Locale.ROOT), path.get(), false).filter(rule -> !NO_SCOPE.equals(rule.scope()))
+        return path.isEmpty() || method == null
+                ? Optional.empty()
+                : firstMatch(method.toUpperCase(Locale.ROOT), path.get(), false)
+                        .filter(rule -> !NO_SCOPE.equals(rule.scope()))
                         .map(Rule::pattern);
     }
 

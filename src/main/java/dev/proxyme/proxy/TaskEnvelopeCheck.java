@@ -2,12 +2,13 @@ package dev.proxyme.proxy;
 
 import java.util.Set;
 
-import dev.proxyme.store.DelegationProvider;
-import dev.proxyme.model.Envelope;
-import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+
+import dev.proxyme.model.Envelope;
+import dev.proxyme.store.DelegationProvider;
+import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
 
 /**
  * The delegation's task envelope, after every other check: the window, the routes, and last the budget, so that only
@@ -17,11 +18,15 @@ import org.keycloak.models.RealmModel;
  */
 final class TaskEnvelopeCheck {
 
-    private TaskEnvelopeCheck() {
-    }
+    private TaskEnvelopeCheck() {}
 
-    static void check(KeycloakSession session, RealmModel realm, VerifiedToken valid, Set<String> scopes,
-                      ForwardedRequest request, Challenges challenges) {
+    static void check(
+            KeycloakSession session,
+            RealmModel realm,
+            VerifiedToken valid,
+            Set<String> scopes,
+            ForwardedRequest request,
+            Challenges challenges) {
         Envelope envelope = valid.delegation().envelope();
         if (envelope.isEmpty()) {
             return;
@@ -33,9 +38,12 @@ final class TaskEnvelopeCheck {
             throw challenges.insufficientScope("The delegation's envelope does not include this route", scopes);
         }
         Integer budget = envelope.budget();
-        if (budget != null && !session.getProvider(DelegationProvider.class).consumeCall(realm, valid.delegation().id(), budget)) {
-            throw challenges.insufficientScope("The delegation's call budget is used up (" + budget + " of "
-                    + budget + "): ask the user for more", scopes);
+        if (budget != null
+                && !session.getProvider(DelegationProvider.class)
+                        .consumeCall(realm, valid.delegation().id(), budget)) {
+            throw challenges.insufficientScope(
+                    "The delegation's call budget is used up (" + budget + " of " + budget + "): ask the user for more",
+                    scopes);
         }
     }
 }

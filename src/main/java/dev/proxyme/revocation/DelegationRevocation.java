@@ -3,6 +3,13 @@ package dev.proxyme.revocation;
 import java.util.List;
 import java.util.Optional;
 
+import org.keycloak.common.util.Time;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+
 import dev.proxyme.Proxyme;
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
@@ -13,12 +20,6 @@ import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.store.DelegationProvider;
-import org.keycloak.common.util.Time;
-import org.keycloak.models.AuthenticatedClientSessionModel;
-import org.keycloak.models.ClientModel;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserSessionModel;
 
 /**
  * How delegations end: revoked (by the user, the agent, an administrator, or an event of Keycloak's such as a logout)
@@ -44,12 +45,14 @@ public class DelegationRevocation {
      * reads the delegation's row. Idempotent: revoking an ended delegation changes nothing and succeeds.
      */
     public Delegation revoke(String delegationId, Actor actor, String reason) {
-        Delegation delegation = delegations.lock(realm, delegationId).orElseThrow(DelegationRevocation::unknownDelegation);
+        Delegation delegation =
+                delegations.lock(realm, delegationId).orElseThrow(DelegationRevocation::unknownDelegation);
         if (delegation.status() == DelegationStatus.ACTIVE) {
             delegation = delegation.endedAs(DelegationStatus.REVOKED, Time.currentTimeMillis(), reason);
             delegations.end(delegation);
             endAgentClientSession(delegation);
-            audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation).detail(reason));
+            audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation)
+                    .detail(reason));
         }
         return delegation;
     }
@@ -71,8 +74,12 @@ public class DelegationRevocation {
 
     /** Ends the delegations a user approved in a Keycloak login session that has just ended. */
     public List<Delegation> revokeGrantedInSession(String loginSessionId, Actor actor, String reason) {
-        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
-                .filter(delegation -> delegation.realmId().equals(realm.getId())).toList(), actor, reason);
+        return revokeEach(
+                delegations.findActiveOfSession(loginSessionId).stream()
+                        .filter(delegation -> delegation.realmId().equals(realm.getId()))
+                        .toList(),
+                actor,
+                reason);
     }
 
     /**
@@ -82,16 +89,25 @@ public class DelegationRevocation {
      */
     public List<Delegation> endWithLoginSession(String loginSessionId, Actor actor, String reason) {
         boolean outlive = Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE));
-        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
-                .filter(delegation -> delegation.realmId().equals(realm.getId()))
-                .filter(delegation -> delegation.isOfStandardFlow() || !outlive).toList(), actor, reason);
+        return revokeEach(
+                delegations.findActiveOfSession(loginSessionId).stream()
+                        .filter(delegation -> delegation.realmId().equals(realm.getId()))
+                        .filter(delegation -> delegation.isOfStandardFlow() || !outlive)
+                        .toList(),
+                actor,
+                reason);
     }
 
     /** Ends the delegation a user approved to one agent in a Keycloak login session (the agent revoked its grant). */
-    public List<Delegation> revokeGrantedInSession(String loginSessionId, String agentClientId, Actor actor, String reason) {
-        return revokeEach(delegations.findActiveOfSession(loginSessionId).stream()
-                .filter(delegation -> delegation.realmId().equals(realm.getId()) && delegation.agentClientId().equals(agentClientId))
-                .toList(), actor, reason);
+    public List<Delegation> revokeGrantedInSession(
+            String loginSessionId, String agentClientId, Actor actor, String reason) {
+        return revokeEach(
+                delegations.findActiveOfSession(loginSessionId).stream()
+                        .filter(delegation -> delegation.realmId().equals(realm.getId())
+                                && delegation.agentClientId().equals(agentClientId))
+                        .toList(),
+                actor,
+                reason);
     }
 
     /** Ends the delegations approved in any Keycloak login session: an administrator signed out every session. */
@@ -105,14 +121,17 @@ public class DelegationRevocation {
      */
     public boolean expire(String delegationId) {
         Optional<Delegation> locked = delegations.lock(realm, delegationId);
-        if (locked.isEmpty() || locked.get().status() != DelegationStatus.ACTIVE
+        if (locked.isEmpty()
+                || locked.get().status() != DelegationStatus.ACTIVE
                 || locked.get().expiresAt() > Time.currentTimeMillis()) {
             return false;
         }
-        Delegation expired = locked.get().endedAs(DelegationStatus.EXPIRED, locked.get().expiresAt(), "expired");
+        Delegation expired =
+                locked.get().endedAs(DelegationStatus.EXPIRED, locked.get().expiresAt(), "expired");
         delegations.end(expired);
         endAgentClientSession(expired);
-        audit.record(AuditRecord.of(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, expired).detail("expired"));
+        audit.record(AuditRecord.of(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, expired)
+                .detail("expired"));
         return true;
     }
 
@@ -130,16 +149,18 @@ public class DelegationRevocation {
         if (userSession == null || agent == null) {
             return;
         }
-        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(agent.getId());
+        AuthenticatedClientSessionModel clientSession =
+                userSession.getAuthenticatedClientSessionByClient(agent.getId());
         if (clientSession != null && ended.id().equals(clientSession.getNote(Proxyme.DELEGATION_NOTE))) {
             clientSession.detachFromUserSession();
         }
     }
 
     private List<Delegation> revokeEach(List<Delegation> active, Actor actor, String reason) {
-        return active.stream().map(delegation -> revoke(delegation.id(), actor, reason)).toList();
+        return active.stream()
+                .map(delegation -> revoke(delegation.id(), actor, reason))
+                .toList();
     }
-
 
     private static ProxymeException unknownDelegation() {
         return ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation");

@@ -1,23 +1,25 @@
 package dev.proxyme.selfservice;
 
-import dev.proxyme.revocation.DelegationRevocation;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.TokenUsage;
+import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.web.ActivityRepresentation;
 import dev.proxyme.web.DelegationRepresentation;
-import org.keycloak.common.util.Time;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 
 /**
  * A user's own delegations: what is active, what ended in the last 30 days and how, and ending them. A user only ever
@@ -38,12 +40,16 @@ public class MyDelegations {
         this.user = user;
     }
 
-    public record Listing(@JsonProperty("active") List<DelegationRepresentation> active,
-                          @JsonProperty("ended") List<DelegationRepresentation> ended) {
+    public record Listing(
+            @JsonProperty("active") List<DelegationRepresentation> active,
+            @JsonProperty("ended") List<DelegationRepresentation> ended) {
 
         Map<String, Object> toView() {
-            return Map.of("active", active.stream().map(DelegationRepresentation::toView).toList(),
-                    "ended", ended.stream().map(DelegationRepresentation::toView).toList());
+            return Map.of(
+                    "active",
+                    active.stream().map(DelegationRepresentation::toView).toList(),
+                    "ended",
+                    ended.stream().map(DelegationRepresentation::toView).toList());
         }
     }
 
@@ -51,27 +57,38 @@ public class MyDelegations {
         long now = Time.currentTimeMillis();
         DelegationProvider delegations = session.getProvider(DelegationProvider.class);
         List<Delegation> all = delegations.findOfUser(realm, user.getId(), now - ENDED_WINDOW_MILLIS);
-        Map<String, TokenUsage> usage = delegations.usage(all.stream().map(Delegation::id).toList());
-        List<DelegationRepresentation> active = all.stream().filter(d -> d.isActiveAt(now))
-                .map(d -> DelegationRepresentation.forUser(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE))).toList();
-        List<DelegationRepresentation> ended = all.stream().filter(d -> !d.isActiveAt(now))
-                .map(d -> DelegationRepresentation.forUser(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE))).toList();
+        Map<String, TokenUsage> usage =
+                delegations.usage(all.stream().map(Delegation::id).toList());
+        List<DelegationRepresentation> active = all.stream()
+                .filter(d -> d.isActiveAt(now))
+                .map(d -> DelegationRepresentation.forUser(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
+                .toList();
+        List<DelegationRepresentation> ended = all.stream()
+                .filter(d -> !d.isActiveAt(now))
+                .map(d -> DelegationRepresentation.forUser(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
+                .toList();
         return new Listing(active, ended);
     }
 
     /** What agents did under one of the user's delegations (another user's is unknown, as if it did not exist). */
     public ActivityRepresentation activity(String delegationId, Long from, Long to, int first, int max) {
-        Delegation delegation = session.getProvider(DelegationProvider.class).find(realm, delegationId)
+        Delegation delegation = session.getProvider(DelegationProvider.class)
+                .find(realm, delegationId)
                 .filter(d -> d.userId().equals(user.getId()))
                 .orElseThrow(() -> ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation"));
         ActivityProvider activity = session.getProvider(ActivityProvider.class);
         int page = Math.min(ActivityRepresentation.MAX_PAGE, Math.max(1, max));
-        return ActivityRepresentation.of(delegation.id(), activity.find(realm, delegation.id(), from, to, Math.max(0, first), page),
-                activity.countByRoute(realm, delegation.id(), from, to), Math.max(0, first), page);
+        return ActivityRepresentation.of(
+                delegation.id(),
+                activity.find(realm, delegation.id(), from, to, Math.max(0, first), page),
+                activity.countByRoute(realm, delegation.id(), from, to),
+                Math.max(0, first),
+                page);
     }
 
     public void revoke(String delegationId) {
-        Delegation delegation = session.getProvider(DelegationProvider.class).find(realm, delegationId)
+        Delegation delegation = session.getProvider(DelegationProvider.class)
+                .find(realm, delegationId)
                 .filter(d -> d.userId().equals(user.getId()))
                 .orElseThrow(() -> ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation"));
         new DelegationRevocation(session, realm).revoke(delegation.id(), Actor.user(user.getId()), REASON);
@@ -82,7 +99,8 @@ public class MyDelegations {
         DelegationRevocation revocation = new DelegationRevocation(session, realm);
         Actor actor = Actor.user(user.getId());
         return (agentClientId == null
-                ? revocation.revokeAllOfUser(user.getId(), actor, REASON)
-                : revocation.revokeAll(user.getId(), agentClientId, actor, REASON)).size();
+                        ? revocation.revokeAllOfUser(user.getId(), actor, REASON)
+                        : revocation.revokeAll(user.getId(), agentClientId, actor, REASON))
+                .size();
     }
 }

@@ -2,13 +2,6 @@ package dev.proxyme.selfservice;
 
 import java.io.InputStream;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.proxyme.ProxymeException;
-import dev.proxyme.model.Actor;
-import dev.proxyme.web.Attempt;
-import dev.proxyme.web.Callers;
-import dev.proxyme.web.JsonBody;
-import dev.proxyme.web.Responses;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,10 +10,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+
+import dev.proxyme.ProxymeException;
+import dev.proxyme.model.Actor;
+import dev.proxyme.web.Attempt;
+import dev.proxyme.web.Callers;
+import dev.proxyme.web.JsonBody;
+import dev.proxyme.web.Responses;
 
 /**
  * The user's own delegations as JSON at {@code /realms/{realm}/proxyme/my/delegations}, for a bearer access token of
@@ -42,32 +45,44 @@ public class MyDelegationsApi {
         }
     }
 
-    public record RevokedCount(@JsonProperty("status") String status, @JsonProperty("count") int count) {
-    }
+    public record RevokedCount(
+            @JsonProperty("status") String status,
+            @JsonProperty("count") int count) {}
 
-    public record Revoked(@JsonProperty("status") String status, @JsonProperty("delegation_id") String delegationId) {
-    }
+    public record Revoked(
+            @JsonProperty("status") String status,
+            @JsonProperty("delegation_id") String delegationId) {}
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list() {
         Attempt attempt = new Attempt(session, EventType.USER_INFO_REQUEST, Attempt.Challenge.BEARER);
-        return attempt.run(() -> Responses.json(Response.Status.OK, mine(attempt, Callers.AccountAccess.VIEW).list()));
+        return attempt.run(() -> Responses.json(
+                Response.Status.OK, mine(attempt, Callers.AccountAccess.VIEW).list()));
     }
 
     /** What agents did under the delegation: {@code from}, {@code to} (epoch ms), {@code first}, {@code max} (at most 100). */
     @GET
     @Path("{id}/activity")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response activity(@PathParam("id") String delegationId, @QueryParam("from") String from, @QueryParam("to") String to,
-                             @QueryParam("first") String first, @QueryParam("max") String max) {
+    public Response activity(
+            @PathParam("id") String delegationId,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("first") String first,
+            @QueryParam("max") String max) {
         Attempt attempt = new Attempt(session, EventType.USER_INFO_REQUEST, Attempt.Challenge.BEARER);
         return attempt.run(() -> {
             MyDelegations mine = mine(attempt, Callers.AccountAccess.VIEW);
             attempt.delegation(delegationId);
-            return Responses.json(Response.Status.OK, mine.activity(delegationId, timeParameter("from", from),
-                    timeParameter("to", to), (int) Math.min(Integer.MAX_VALUE, orDefault(timeParameter("first", first), 0)),
-                    (int) Math.min(Integer.MAX_VALUE, orDefault(timeParameter("max", max), 50))));
+            return Responses.json(
+                    Response.Status.OK,
+                    mine.activity(
+                            delegationId,
+                            timeParameter("from", from),
+                            timeParameter("to", to),
+                            (int) Math.min(Integer.MAX_VALUE, orDefault(timeParameter("first", first), 0)),
+                            (int) Math.min(Integer.MAX_VALUE, orDefault(timeParameter("max", max), 50))));
         });
     }
 
@@ -84,7 +99,8 @@ public class MyDelegationsApi {
         } catch (NumberFormatException notANumber) {
             // answered below
         }
-        throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'" + name + "' must be a non-negative integer");
+        throw ProxymeException.badRequest(
+                OAuthErrorException.INVALID_REQUEST, "'" + name + "' must be a non-negative integer");
     }
 
     private static long orDefault(Long value, long otherwise) {

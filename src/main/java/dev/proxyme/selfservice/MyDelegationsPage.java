@@ -3,12 +3,6 @@ package dev.proxyme.selfservice;
 import java.util.HashMap;
 import java.util.Map;
 
-import dev.proxyme.ProxymeException;
-import dev.proxyme.model.Actor;
-import dev.proxyme.model.AuditAction;
-import dev.proxyme.audit.AuditLog;
-import dev.proxyme.model.AuditRecord;
-import dev.proxyme.web.BrowserPage;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -18,11 +12,19 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+
+import dev.proxyme.ProxymeException;
+import dev.proxyme.audit.AuditLog;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.AuditAction;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.web.BrowserPage;
 
 /**
  * "My delegations" at {@code /realms/{realm}/proxyme/delegations}: the user's active delegations and those ended in
@@ -71,14 +73,20 @@ public class MyDelegationsPage {
         Map<String, Object> view = new HashMap<>();
         view.put("view", "activity");
         try {
-            view.put("activity", new MyDelegations(session, realm, auth.user())
-                    .activity(delegationId, null, null, number * ACTIVITY_PAGE, ACTIVITY_PAGE).toView());
+            view.put(
+                    "activity",
+                    new MyDelegations(session, realm, auth.user())
+                            .activity(delegationId, null, null, number * ACTIVITY_PAGE, ACTIVITY_PAGE)
+                            .toView());
         } catch (ProxymeException unknown) {
             return render(auth.user(), "proxymeRevokedNone", unknown.status());
         }
         view.put("page", number);
         view.put("backUrl", page.pageUri("delegations").toString());
-        view.put("pageUrl", page.pageUri("delegations/" + BrowserPage.encode(delegationId) + "/activity").toString());
+        view.put(
+                "pageUrl",
+                page.pageUri("delegations/" + BrowserPage.encode(delegationId) + "/activity")
+                        .toString());
         return page.render(TEMPLATE, auth.user(), view, 200);
     }
 
@@ -99,10 +107,13 @@ public class MyDelegationsPage {
             forgery = "replayed or forged";
         }
         if (forgery != null) {
-            new AuditLog(session, realm).recordRefusal(EventType.REVOKE_GRANT,
-                    AuditRecord.of(AuditAction.REQUEST_REFUSED, Actor.user(user.getId()))
-                            .delegation(null, user.getId(), null, null, null).detail("access_denied: revoke form " + forgery),
-                    "invalid_request");
+            new AuditLog(session, realm)
+                    .recordRefusal(
+                            EventType.REVOKE_GRANT,
+                            AuditRecord.of(AuditAction.REQUEST_REFUSED, Actor.user(user.getId()))
+                                    .delegation(null, user.getId(), null, null, null)
+                                    .detail("access_denied: revoke form " + forgery),
+                            "invalid_request");
             return render(user, "proxymeRevokeRefused", 403);
         }
         MyDelegations mine = new MyDelegations(session, realm, user);
@@ -120,7 +131,8 @@ public class MyDelegationsPage {
             return render(user, count == 0 ? "proxymeRevokedNone" : "proxymeRevokedDone", 200);
         } catch (ProxymeException refused) {
             // Only an unknown delegation is "nothing to revoke"; anything else is shown as the refusal it is.
-            return render(user, refused.status() == 404 ? "proxymeRevokedNone" : "proxymeRevokeRefused", refused.status());
+            return render(
+                    user, refused.status() == 404 ? "proxymeRevokedNone" : "proxymeRevokeRefused", refused.status());
         }
     }
 

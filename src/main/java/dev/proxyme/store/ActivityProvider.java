@@ -2,10 +2,11 @@ package dev.proxyme.store;
 
 import java.util.List;
 
-import dev.proxyme.model.ActivityEntry;
-import dev.proxyme.model.RouteCount;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
+
+import dev.proxyme.model.ActivityEntry;
+import dev.proxyme.model.RouteCount;
 
 /**
  * What agents did under their delegations, as the proxy saw it. Recording is write-behind: {@link #record} queues an
@@ -30,6 +31,5 @@ public interface ActivityProvider extends Provider {
     void removeRealm(RealmModel realm);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

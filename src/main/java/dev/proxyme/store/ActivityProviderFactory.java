@@ -2,5 +2,4 @@ package dev.proxyme.store;
 
 import org.keycloak.provider.ProviderFactory;
 
-public interface ActivityProviderFactory extends ProviderFactory<ActivityProvider> {
-}
+public interface ActivityProviderFactory extends ProviderFactory<ActivityProvider> {}

@@ -2,9 +2,10 @@ package dev.proxyme.store;
 
 import java.util.List;
 
-import dev.proxyme.model.AuditEntry;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
+
+import dev.proxyme.model.AuditEntry;
 
 /** Proxyme's append-only audit log in the realm's database. Obtained with {@code session.getProvider(AuditProvider.class)}. */
 public interface AuditProvider extends Provider {

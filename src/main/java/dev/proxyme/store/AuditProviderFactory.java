@@ -2,5 +2,4 @@ package dev.proxyme.store;
 
 import org.keycloak.provider.ProviderFactory;
 
-public interface AuditProviderFactory extends ProviderFactory<AuditProvider> {
-}
+public interface AuditProviderFactory extends ProviderFactory<AuditProvider> {}

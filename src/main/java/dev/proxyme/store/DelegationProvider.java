@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.Provider;
+
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.model.IssuedToken;
 import dev.proxyme.model.TokenUsage;
-import org.keycloak.models.RealmModel;
-import org.keycloak.provider.Provider;
 
 /**
  * Delegations and the tokens issued under them, in the realm's database, through the request's own transaction.
@@ -47,7 +48,8 @@ public interface DelegationProvider extends Provider {
     void end(Delegation ended);
 
     /** Active delegations of a user to an agent for a portal that have not reached their end time. */
-    List<Delegation> findActive(RealmModel realm, String userId, String agentClientId, String portalClientId, long nowMillis);
+    List<Delegation> findActive(
+            RealmModel realm, String userId, String agentClientId, String portalClientId, long nowMillis);
 
     /** Active delegations of a user to an agent, whatever the portal and including those past their end time. */
     List<Delegation> findActive(RealmModel realm, String userId, String agentClientId);

@@ -2,5 +2,4 @@ package dev.proxyme.store;
 
 import org.keycloak.provider.ProviderFactory;
 
-public interface DelegationProviderFactory extends ProviderFactory<DelegationProvider> {
-}
+public interface DelegationProviderFactory extends ProviderFactory<DelegationProvider> {}

@@ -3,24 +3,28 @@ package dev.proxyme.token;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.keycloak.representations.AccessToken;
+
 import dev.proxyme.Proxyme;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.Envelope;
-import org.keycloak.representations.AccessToken;
 
 /** The claims that make an access token a delegation token, beyond {@code sub}, {@code azp}, {@code aud}, {@code scope}. */
 public final class DelegationClaims {
 
-    private DelegationClaims() {
-    }
+    private DelegationClaims() {}
 
     /**
      * @param agentServiceAccountId the agent's service-account user id: RFC 8693 section 4.1 names the acting party by
      *                              {@code act.sub}, a subject of the same issuer. A public agent has no service account:
      *                              its client id is its only name.
      */
-    public static void apply(AccessToken token, String delegationId, String portalClientId,
-                             String agentServiceAccountId, String agentClientId) {
+    public static void apply(
+            AccessToken token,
+            String delegationId,
+            String portalClientId,
+            String agentServiceAccountId,
+            String agentClientId) {
         Map<String, Object> actor = new LinkedHashMap<>();
         actor.put("sub", agentServiceAccountId != null ? agentServiceAccountId : agentClientId);
         actor.put("client_id", agentClientId);
@@ -61,8 +65,11 @@ public final class DelegationClaims {
         token.setRealmAccess(null);
         token.setResourceAccess(null);
         if (token.getScope() != null) {
-            token.setScope(String.join(" ", java.util.Arrays.stream(token.getScope().split(" "))
-                    .filter(scope -> !scope.isEmpty() && !"openid".equals(scope)).toList()));
+            token.setScope(String.join(
+                    " ",
+                    java.util.Arrays.stream(token.getScope().split(" "))
+                            .filter(scope -> !scope.isEmpty() && !"openid".equals(scope))
+                            .toList()));
         }
     }
 }

@@ -41,8 +41,7 @@ public class DelegationClaimsMapper extends AbstractOIDCProtocolMapper implement
         model.setName("proxyme delegation claims");
         model.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
         model.setProtocolMapper(PROVIDER_ID);
-        model.setConfig(new HashMap<>(Map.of(
-                OIDCAttributeMapperHelper.INCLUDE_IN_INTROSPECTION, "true")));
+        model.setConfig(new HashMap<>(Map.of(OIDCAttributeMapperHelper.INCLUDE_IN_INTROSPECTION, "true")));
         return model;
     }
 
@@ -72,8 +71,12 @@ public class DelegationClaimsMapper extends AbstractOIDCProtocolMapper implement
     }
 
     @Override
-    protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
-                            KeycloakSession session, ClientSessionContext clientSessionCtx) {
+    protected void setClaim(
+            IDToken token,
+            ProtocolMapperModel mappingModel,
+            UserSessionModel userSession,
+            KeycloakSession session,
+            ClientSessionContext clientSessionCtx) {
         if (!(token instanceof AccessToken accessToken)) {
             return;
         }
@@ -84,8 +87,12 @@ public class DelegationClaimsMapper extends AbstractOIDCProtocolMapper implement
         DelegationTokenId.delegationIdOf(accessToken.getId()).ifPresent(delegationId -> {
             ClientModel agent = clientSessionCtx.getClientSession().getClient();
             UserModel serviceAccount = session.users().getServiceAccount(agent);
-            DelegationClaims.apply(accessToken, delegationId, audience[0],
-                    serviceAccount == null ? null : serviceAccount.getId(), agent.getClientId());
+            DelegationClaims.apply(
+                    accessToken,
+                    delegationId,
+                    audience[0],
+                    serviceAccount == null ? null : serviceAccount.getId(),
+                    agent.getClientId());
         });
     }
 }

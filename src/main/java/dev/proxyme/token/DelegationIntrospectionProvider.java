@@ -1,11 +1,12 @@
 package dev.proxyme.token;
 
-import dev.proxyme.Proxyme;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.AccessTokenIntrospectionProvider;
 import org.keycloak.representations.AccessToken;
+
+import dev.proxyme.Proxyme;
 
 /**
  * Keycloak's own access-token introspection (RFC 7662) with one more check for delegation tokens: the delegation the
@@ -40,7 +41,8 @@ public class DelegationIntrospectionProvider extends AccessTokenIntrospectionPro
         if (DelegationTokenId.delegationIdOf(token.getId()).isEmpty()) {
             return true;
         }
-        java.util.Optional<dev.proxyme.model.Delegation> active = DelegationTokenVerifier.activeDelegationOf(session, realm, token);
+        java.util.Optional<dev.proxyme.model.Delegation> active =
+                DelegationTokenVerifier.activeDelegationOf(session, realm, token);
         if (active.isPresent()) {
             // Introspection re-runs the agent's mappers: roles must not reach the answer any more than the token.
             DelegationClaims.withoutUsersRoles(transformedToken);

@@ -28,11 +28,13 @@ public class DelegationTokenExchangeGuard implements TokenExchangeProvider {
     public Response exchange(TokenExchangeContext context) {
         context.getEvent().detail(Details.REASON, "delegation tokens cannot be exchanged");
         context.getEvent().error(Errors.INVALID_TOKEN);
-        throw new CorsErrorResponseException(context.getCors(), OAuthErrorException.INVALID_REQUEST,
-                "Delegation tokens cannot be exchanged: they are valid only at their portal", Response.Status.BAD_REQUEST);
+        throw new CorsErrorResponseException(
+                context.getCors(),
+                OAuthErrorException.INVALID_REQUEST,
+                "Delegation tokens cannot be exchanged: they are valid only at their portal",
+                Response.Status.BAD_REQUEST);
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -13,11 +13,11 @@ import dev.proxyme.Proxyme;
  */
 public final class DelegationTokenId {
 
-    private static final Pattern DELEGATION_TOKEN_ID = Pattern.compile(
-            "^[a-z]{4}" + Pattern.quote(Proxyme.GRANT_SHORTCUT) + ":([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.[^.]+$");
+    private static final Pattern DELEGATION_TOKEN_ID =
+            Pattern.compile("^[a-z]{4}" + Pattern.quote(Proxyme.GRANT_SHORTCUT)
+                    + ":([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.[^.]+$");
 
-    private DelegationTokenId() {
-    }
+    private DelegationTokenId() {}
 
     /** Adds the delegation id to a token id that Keycloak encoded for Proxyme's grant type. */
     public static String withDelegation(String keycloakTokenId, String delegationId) {
@@ -25,7 +25,8 @@ public final class DelegationTokenId {
         if (separator != 6 || !keycloakTokenId.startsWith(Proxyme.GRANT_SHORTCUT, 4)) {
             throw new IllegalArgumentException("Token id was not encoded for the Proxyme grant type");
         }
-        return keycloakTokenId.substring(0, separator + 1) + delegationId + "." + keycloakTokenId.substring(separator + 1);
+        return keycloakTokenId.substring(0, separator + 1) + delegationId + "."
+                + keycloakTokenId.substring(separator + 1);
     }
 
     /**
@@ -38,7 +39,8 @@ public final class DelegationTokenId {
         if (separator != 6) {
             throw new IllegalArgumentException("Not a token id encoded by Keycloak");
         }
-        return keycloakTokenId.substring(0, 4) + Proxyme.GRANT_SHORTCUT + ":" + delegationId + "." + keycloakTokenId.substring(separator + 1);
+        return keycloakTokenId.substring(0, 4) + Proxyme.GRANT_SHORTCUT + ":" + delegationId + "."
+                + keycloakTokenId.substring(separator + 1);
     }
 
     /** The delegation id of a delegation token's id; empty for any other token. */

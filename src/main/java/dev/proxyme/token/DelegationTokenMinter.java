@@ -1,8 +1,5 @@
 package dev.proxyme.token;
 
-import dev.proxyme.Proxyme;
-import dev.proxyme.ProxymeSettings;
-import dev.proxyme.model.Scopes;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
@@ -23,6 +20,10 @@ import org.keycloak.services.managers.UserSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
+import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeSettings;
+import dev.proxyme.model.Scopes;
+
 /**
  * Mints delegation tokens with Keycloak's own token machinery, as its client-credentials grant does: a transient user
  * session (nothing stored), the agent's client scopes and protocol mappers, the realm's active signing key and the
@@ -40,8 +41,14 @@ public class DelegationTokenMinter {
         this.realm = realm;
     }
 
-    public MintedToken mint(ClientModel agent, UserModel user, String portalClientId, Scopes scopes,
-                            String delegationId, long delegationEndsAtSeconds, EventBuilder event) {
+    public MintedToken mint(
+            ClientModel agent,
+            UserModel user,
+            String portalClientId,
+            Scopes scopes,
+            String delegationId,
+            long delegationEndsAtSeconds,
+            EventBuilder event) {
         // Keycloak picks the signature algorithm and key from the context client.
         session.getContext().setClient(agent);
 
@@ -52,16 +59,27 @@ public class DelegationTokenMinter {
             authSession.setAuthenticatedUser(user);
             authSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
             // Introspection checks the issuer: it must be the realm's issuer for this request's base URI.
-            authSession.setClientNote(OIDCLoginProtocol.ISSUER,
+            authSession.setClientNote(
+                    OIDCLoginProtocol.ISSUER,
                     Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
             authSession.setClientNote(OIDCLoginProtocol.SCOPE_PARAM, scopes.toString());
 
-            UserSessionModel userSession = new UserSessionManager(session).createUserSession(rootAuthSession.getId(), realm,
-                    user, user.getUsername(), session.getContext().getConnection().getRemoteAddr(), AUTH_METHOD, false,
-                    null, null, UserSessionModel.SessionPersistenceState.TRANSIENT);
+            UserSessionModel userSession = new UserSessionManager(session)
+                    .createUserSession(
+                            rootAuthSession.getId(),
+                            realm,
+                            user,
+                            user.getUsername(),
+                            session.getContext().getConnection().getRemoteAddr(),
+                            AUTH_METHOD,
+                            false,
+                            null,
+                            null,
+                            UserSessionModel.SessionPersistenceState.TRANSIENT);
 
             AuthenticationManager.setClientScopesInSession(session, authSession);
-            ClientSessionContext clientSessionCtx = TokenManager.attachAuthenticationSession(session, userSession, authSession);
+            ClientSessionContext clientSessionCtx =
+                    TokenManager.attachAuthenticationSession(session, userSession, authSession);
             clientSessionCtx.setAttribute(Constants.GRANT_TYPE, Proxyme.GRANT_TYPE);
 
             TokenManager.AccessTokenResponseBuilder builder = new TokenManager()
@@ -80,12 +98,21 @@ public class DelegationTokenMinter {
             token.id(DelegationTokenId.withDelegation(token.getId(), delegationId));
             DelegationClaims.withoutUsersRoles(token);
             UserModel agentServiceAccount = session.users().getServiceAccount(agent);
-            DelegationClaims.apply(token, delegationId, portalClientId,
-                    agentServiceAccount == null ? null : agentServiceAccount.getId(), agent.getClientId());
+            DelegationClaims.apply(
+                    token,
+                    delegationId,
+                    portalClientId,
+                    agentServiceAccount == null ? null : agentServiceAccount.getId(),
+                    agent.getClientId());
 
             AccessTokenResponse response = builder.build();
-            return new MintedToken(response.getToken(), token.getId(), token.getIat() == null ? Time.currentTime() : token.getIat(),
-                    token.getExp(), token.getScope(), token.getType() == null ? "Bearer" : token.getType());
+            return new MintedToken(
+                    response.getToken(),
+                    token.getId(),
+                    token.getIat() == null ? Time.currentTime() : token.getIat(),
+                    token.getExp(),
+                    token.getScope(),
+                    token.getType() == null ? "Bearer" : token.getType());
         } finally {
             // Nothing of the login machinery outlives the mint: the token is the only result.
             session.authenticationSessions().removeRootAuthenticationSession(realm, rootAuthSession);

@@ -2,13 +2,8 @@ package dev.proxyme.token;
 
 import java.util.Optional;
 
-import dev.proxyme.Proxyme;
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.Delegation;
-import dev.proxyme.model.Portals;
-import dev.proxyme.model.Scopes;
-import dev.proxyme.store.DelegationProvider;
 import org.jboss.logging.Logger;
+
 import org.keycloak.TokenVerifier;
 import org.keycloak.common.VerificationException;
 import org.keycloak.common.util.Time;
@@ -22,8 +17,15 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.Urls;
-import org.keycloak.util.TokenUtil;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.util.TokenUtil;
+
+import dev.proxyme.Proxyme;
+import dev.proxyme.model.Agent;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.model.Portals;
+import dev.proxyme.model.Scopes;
+import dev.proxyme.store.DelegationProvider;
 
 /**
  * Verifies a delegation token locally, with the checks of Keycloak's standard introspection (signature by a realm
@@ -43,8 +45,7 @@ public class DelegationTokenVerifier {
     }
 
     /** A token that passed every check, with what it was checked against. */
-    public record VerifiedToken(AccessToken token, Delegation delegation, UserModel user, ClientModel agent) {
-    }
+    public record VerifiedToken(AccessToken token, Delegation delegation, UserModel user, ClientModel agent) {}
 
     /** The delegation token if it is valid right now; empty otherwise (the reason is logged at debug, never the token). */
     public Optional<VerifiedToken> verify(String encoded) {
@@ -71,12 +72,14 @@ public class DelegationTokenVerifier {
                     .realmUrl(Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
             String algorithm = verifier.getHeader().getRawAlgorithm();
             // Only algorithms the realm signs with have a provider: "none" and unknown names have none.
-            SignatureProvider signatureProvider = algorithm == null ? null : session.getProvider(SignatureProvider.class, algorithm);
+            SignatureProvider signatureProvider =
+                    algorithm == null ? null : session.getProvider(SignatureProvider.class, algorithm);
             if (signatureProvider == null || !signatureProvider.isAsymmetricAlgorithm()) {
                 logger.debugf("Delegation token refused: algorithm %s is not accepted", algorithm);
                 return Optional.empty();
             }
-            verifier.verifierContext(signatureProvider.verifier(verifier.getHeader().getKeyId()));
+            verifier.verifierContext(
+                    signatureProvider.verifier(verifier.getHeader().getKeyId()));
             verifier.withChecks(TokenManager.NotBeforeCheck.forModel(realm));
             if (checkRevocation) {
                 verifier.withChecks(new TokenManager.TokenRevocationCheck(session));
@@ -96,7 +99,8 @@ public class DelegationTokenVerifier {
     private Optional<VerifiedToken> checkParties(AccessToken token) {
         ClientModel agentClient = realm.getClientByClientId(token.getIssuedFor());
         // The proxy check runs this on every request: only the agent marker and state, not its whole registration.
-        if (!Agent.isAgent(agentClient) || !agentClient.isEnabled()
+        if (!Agent.isAgent(agentClient)
+                || !agentClient.isEnabled()
                 || !passes(token, TokenManager.NotBeforeCheck.forModel(agentClient))) {
             logger.debug("Delegation token refused: agent unknown or disabled");
             return Optional.empty();
@@ -120,7 +124,8 @@ public class DelegationTokenVerifier {
      */
     static Optional<Delegation> activeDelegationOf(KeycloakSession session, RealmModel realm, AccessToken token) {
         return DelegationTokenId.delegationIdOf(token.getId())
-                .flatMap(delegationId -> session.getProvider(DelegationProvider.class).find(realm, delegationId))
+                .flatMap(delegationId ->
+                        session.getProvider(DelegationProvider.class).find(realm, delegationId))
                 .filter(delegation -> delegation.isActiveAt(Time.currentTimeMillis()))
                 .filter(delegation -> delegation.userId().equals(token.getSubject())
                         && delegation.agentClientId().equals(token.getIssuedFor()))
@@ -152,7 +157,8 @@ public class DelegationTokenVerifier {
         if (userSession == null || agent == null || !AuthenticationManager.isSessionValid(realm, userSession)) {
             return false;
         }
-        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(agent.getId());
+        AuthenticatedClientSessionModel clientSession =
+                userSession.getAuthenticatedClientSessionByClient(agent.getId());
         return clientSession != null && delegation.id().equals(clientSession.getNote(Proxyme.DELEGATION_NOTE));
     }
 
@@ -161,11 +167,13 @@ public class DelegationTokenVerifier {
      * is good while the delegation holds the agent's client session there; any other token names no session and
      * belongs to a delegation of the JSON operations. Introspection and the proxy check ask alike.
      */
-    private static boolean isInTheRightSession(KeycloakSession session, RealmModel realm, Delegation delegation, AccessToken token) {
+    private static boolean isInTheRightSession(
+            KeycloakSession session, RealmModel realm, Delegation delegation, AccessToken token) {
         if (token.getSessionId() == null) {
             return !delegation.isOfStandardFlow();
         }
-        return delegation.isOfStandardFlow() && token.getSessionId().equals(delegation.grantedSessionId())
+        return delegation.isOfStandardFlow()
+                && token.getSessionId().equals(delegation.grantedSessionId())
                 && isInItsClientSession(session, realm, delegation);
     }
 
@@ -175,7 +183,8 @@ public class DelegationTokenVerifier {
      */
     private static boolean isStillReachable(RealmModel realm, Delegation delegation, AccessToken token) {
         ClientModel agent = realm.getClientByClientId(delegation.agentClientId());
-        return agent != null && Portals.find(realm, delegation.portalClientId()).isPresent()
+        return agent != null
+                && Portals.find(realm, delegation.portalClientId()).isPresent()
                 && Agent.allowsPortal(agent, delegation.portalClientId())
                 && Agent.scopesOf(agent).covers(Scopes.parse(token.getScope()));
     }

@@ -1,15 +1,15 @@
 package dev.proxyme.token;
 
-import dev.proxyme.Proxyme;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.jose.jws.JWSInputException;
 import org.keycloak.representations.JsonWebToken;
 
+import dev.proxyme.Proxyme;
+
 /** Recognises the tokens Proxyme issues, before (and whatever) their signature says. */
 public final class ProxymeTokens {
 
-    private ProxymeTokens() {
-    }
+    private ProxymeTokens() {}
 
     /**
      * Whether a token is, or claims to be, a delegation token or an identity assertion. Read without verifying the
@@ -21,8 +21,9 @@ public final class ProxymeTokens {
         }
         try {
             JsonWebToken token = new JWSInput(encoded).readJsonContent(JsonWebToken.class);
-            return token != null && (DelegationTokenId.delegationIdOf(token.getId()).isPresent()
-                    || Proxyme.IDENTITY_ASSERTION_TYPE.equalsIgnoreCase(token.getType()));
+            return token != null
+                    && (DelegationTokenId.delegationIdOf(token.getId()).isPresent()
+                            || Proxyme.IDENTITY_ASSERTION_TYPE.equalsIgnoreCase(token.getType()));
         } catch (JWSInputException | RuntimeException notAJws) {
             return false;
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.proxyme.model.ActivityEntry;
 import dev.proxyme.model.RouteCount;
 
@@ -20,10 +21,15 @@ public record ActivityRepresentation(
     public static final int MAX_PAGE = 100;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(@JsonProperty("time") long time, @JsonProperty("first_time") long firstTime,
-                        @JsonProperty("count") int count, @JsonProperty("method") String method, @JsonProperty("path") String path,
-                        @JsonProperty("decision") String decision, @JsonProperty("reason") String reason,
-                        @JsonProperty("node") String node) {
+    public record Entry(
+            @JsonProperty("time") long time,
+            @JsonProperty("first_time") long firstTime,
+            @JsonProperty("count") int count,
+            @JsonProperty("method") String method,
+            @JsonProperty("path") String path,
+            @JsonProperty("decision") String decision,
+            @JsonProperty("reason") String reason,
+            @JsonProperty("node") String node) {
         Map<String, Object> toView() {
             Map<String, Object> view = new HashMap<>();
             view.put("time", time);
@@ -38,19 +44,36 @@ public record ActivityRepresentation(
         }
     }
 
-    public record Count(@JsonProperty("method") String method, @JsonProperty("path") String path,
-                        @JsonProperty("decision") String decision, @JsonProperty("count") long count) {
+    public record Count(
+            @JsonProperty("method") String method,
+            @JsonProperty("path") String path,
+            @JsonProperty("decision") String decision,
+            @JsonProperty("count") long count) {
         Map<String, Object> toView() {
             return Map.of("method", method, "path", path, "decision", decision, "count", count);
         }
     }
 
-    public static ActivityRepresentation of(String delegationId, List<ActivityEntry> entries, List<RouteCount> counts, int first, int max) {
-        return new ActivityRepresentation(delegationId,
-                entries.stream().map(entry -> new Entry(entry.time(), entry.firstTime(), entry.count(), entry.method(), entry.path(),
-                        decision(entry.allowed()), entry.reason(), entry.node())).toList(),
-                counts.stream().map(count -> new Count(count.method(), count.path(), decision(count.allowed()), count.count())).toList(),
-                first, max);
+    public static ActivityRepresentation of(
+            String delegationId, List<ActivityEntry> entries, List<RouteCount> counts, int first, int max) {
+        return new ActivityRepresentation(
+                delegationId,
+                entries.stream()
+                        .map(entry -> new Entry(
+                                entry.time(),
+                                entry.firstTime(),
+                                entry.count(),
+                                entry.method(),
+                                entry.path(),
+                                decision(entry.allowed()),
+                                entry.reason(),
+                                entry.node()))
+                        .toList(),
+                counts.stream()
+                        .map(count -> new Count(count.method(), count.path(), decision(count.allowed()), count.count()))
+                        .toList(),
+                first,
+                max);
     }
 
     /** For the user's page (FreeMarker reads maps unambiguously). */

@@ -6,17 +6,18 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.proxyme.ProxymeException;
-import dev.proxyme.audit.AuditLog;
-import dev.proxyme.model.Actor;
-import dev.proxyme.model.AuditAction;
-import dev.proxyme.model.AuditRecord;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.ErrorResponseException;
+
+import dev.proxyme.ProxymeException;
+import dev.proxyme.audit.AuditLog;
+import dev.proxyme.model.Actor;
+import dev.proxyme.model.AuditAction;
+import dev.proxyme.model.AuditRecord;
 
 /**
  * One request's progress: what is known of the caller and the delegation when something is refused, so that the
@@ -27,7 +28,10 @@ import org.keycloak.services.ErrorResponseException;
 public final class Attempt {
 
     /** How a 401 tells the caller to authenticate: RFC 6749 section 5.2 (client) or RFC 6750 section 3 (bearer). */
-    public enum Challenge { CLIENT, BEARER }
+    public enum Challenge {
+        CLIENT,
+        BEARER
+    }
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -102,8 +106,19 @@ public final class Attempt {
     /** The audited answer to a refusal. */
     public Response refusal(ProxymeException refused) {
         if (audited && (refused.status() == 401 || refused.status() == 403)) {
-            new AuditLog(session, realm).recordRefusal(eventType, new AuditRecord(AuditAction.REQUEST_REFUSED, delegationId,
-                    userId, agentClientId, null, null, actor, refused.error() + ": " + refused.description()), refused.error());
+            new AuditLog(session, realm)
+                    .recordRefusal(
+                            eventType,
+                            new AuditRecord(
+                                    AuditAction.REQUEST_REFUSED,
+                                    delegationId,
+                                    userId,
+                                    agentClientId,
+                                    null,
+                                    null,
+                                    actor,
+                                    refused.error() + ": " + refused.description()),
+                            refused.error());
         }
         Response.ResponseBuilder response = Responses.noStore(Response.status(refused.status())
                 .type(MediaType.APPLICATION_JSON_TYPE)

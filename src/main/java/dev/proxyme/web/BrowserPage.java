@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+
 import org.keycloak.common.util.Base64Url;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.forms.login.LoginFormsProvider;
@@ -54,17 +55,19 @@ public final class BrowserPage {
         String verifier = SecretGenerator.getInstance().randomString(64);
         String challenge;
         try {
-            challenge = Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            challenge = Base64Url.encode(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
         // Keycloak returns only to this client's registered pages: Proxyme's own, never a URL an agent chose.
         return Response.seeOther(URI.create(realmUri() + "/protocol/openid-connect/auth"
-                + "?client_id=" + encode(LoginClient.CLIENT_ID)
-                + "&response_type=code&scope=openid"
-                + "&redirect_uri=" + encode(proxymePage.toString())
-                + "&state=" + encode(SecretGenerator.getInstance().randomString(22))
-                + "&code_challenge=" + encode(challenge) + "&code_challenge_method=S256")).build();
+                        + "?client_id=" + encode(LoginClient.CLIENT_ID)
+                        + "&response_type=code&scope=openid"
+                        + "&redirect_uri=" + encode(proxymePage.toString())
+                        + "&state=" + encode(SecretGenerator.getInstance().randomString(22))
+                        + "&code_challenge=" + encode(challenge) + "&code_challenge_method=S256"))
+                .build();
     }
 
     public URI logoutUri(URI returnTo) {
@@ -79,8 +82,10 @@ public final class BrowserPage {
         }
         String expected = stateChecker();
         String echoed = form.getFirst(STATE_CHECKER_FIELD);
-        if (echoed == null || expected.isEmpty()
-                || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), echoed.getBytes(StandardCharsets.UTF_8))) {
+        if (echoed == null
+                || expected.isEmpty()
+                || !MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), echoed.getBytes(StandardCharsets.UTF_8))) {
             return "without the session's state checker";
         }
         return null;
@@ -112,8 +117,12 @@ public final class BrowserPage {
         if (user != null) {
             view.put("username", user.getUsername());
         }
-        Response page = session.getProvider(LoginFormsProvider.class).setAttribute("proxyme", view).createForm(template);
-        return status == page.getStatus() ? page : Response.fromResponse(page).status(status).build();
+        Response page = session.getProvider(LoginFormsProvider.class)
+                .setAttribute("proxyme", view)
+                .createForm(template);
+        return status == page.getStatus()
+                ? page
+                : Response.fromResponse(page).status(status).build();
     }
 
     public URI pageUri(String path) {
@@ -126,8 +135,8 @@ public final class BrowserPage {
 
     private boolean isSameOrigin() {
         URI base = session.getContext().getUri().getBaseUri();
-        return RequestOrigin.isSameOrigin(session.getContext().getRequestHeaders(),
-                base.getScheme() + "://" + base.getRawAuthority(), false);
+        return RequestOrigin.isSameOrigin(
+                session.getContext().getRequestHeaders(), base.getScheme() + "://" + base.getRawAuthority(), false);
     }
 
     public static String encode(String value) {

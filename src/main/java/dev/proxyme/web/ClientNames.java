@@ -6,8 +6,7 @@ import org.keycloak.models.RealmModel;
 /** Clients as people should read them on pages and in representations. */
 public final class ClientNames {
 
-    private ClientNames() {
-    }
+    private ClientNames() {}
 
     /** Its name, or its client id when it has none. */
     public static String displayName(ClientModel client) {

@@ -2,12 +2,13 @@ package dev.proxyme.web;
 
 import java.util.List;
 
-import dev.proxyme.ProxymeErrors;
-import dev.proxyme.ProxymeException;
 import org.keycloak.common.VerificationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.representations.dpop.DPoP;
 import org.keycloak.services.util.DPoPUtil;
+
+import dev.proxyme.ProxymeErrors;
+import dev.proxyme.ProxymeException;
 
 /**
  * DPoP proofs (RFC 9449) that agents present to Proxyme's own endpoints, checked with Keycloak's validator as its token
@@ -18,8 +19,7 @@ public final class DPoPProofs {
 
     public static final String HEADER = "DPoP";
 
-    private DPoPProofs() {
-    }
+    private DPoPProofs() {}
 
     /**
      * Accepts the request's proof, if it has one, for what Keycloak's token machinery issues next: its DPoP mapper
@@ -34,11 +34,14 @@ public final class DPoPProofs {
             throw ProxymeException.badRequest(ProxymeErrors.INVALID_DPOP_PROOF, "Send one DPoP proof");
         }
         try {
-            DPoP proof = new DPoPUtil.Validator(session).request(session.getContext().getHttpRequest())
-                    .uriInfo(session.getContext().getUri()).validate();
+            DPoP proof = new DPoPUtil.Validator(session)
+                    .request(session.getContext().getHttpRequest())
+                    .uriInfo(session.getContext().getUri())
+                    .validate();
             session.setAttribute(DPoPUtil.DPOP_SESSION_ATTRIBUTE, proof);
         } catch (VerificationException invalid) {
-            throw ProxymeException.badRequest(ProxymeErrors.INVALID_DPOP_PROOF, "The DPoP proof is not valid: " + invalid.getMessage());
+            throw ProxymeException.badRequest(
+                    ProxymeErrors.INVALID_DPOP_PROOF, "The DPoP proof is not valid: " + invalid.getMessage());
         }
     }
 }

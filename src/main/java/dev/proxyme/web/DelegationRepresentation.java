@@ -6,10 +6,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+
+import org.keycloak.models.RealmModel;
+
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.Envelope;
 import dev.proxyme.model.TokenUsage;
-import org.keycloak.models.RealmModel;
 
 /**
  * A delegation as JSON, for its user ({@link #forUser}: names of the agent and portal, when it was granted and last
@@ -41,20 +43,53 @@ public record DelegationRepresentation(
         @JsonProperty("envelope") Map<String, Object> envelope) {
 
     public static DelegationRepresentation forAdministrators(Delegation delegation, TokenUsage usage) {
-        return new DelegationRepresentation(delegation.id(), delegation.userId(), delegation.agentClientId(), null,
-                delegation.portalClientId(), null, List.copyOf(delegation.scopes().names()), delegation.purpose(),
-                delegation.status().name(), delegation.createdAt(), null, delegation.expiresAt(), delegation.endedAt(),
-                delegation.endReason(), delegation.grantedBy().toString(), usage.tokensIssued(), usage.lastIssuedAt(), null,
-                delegation.grantFlow(), delegation.dpopJkt(), envelopeOf(delegation));
+        return new DelegationRepresentation(
+                delegation.id(),
+                delegation.userId(),
+                delegation.agentClientId(),
+                null,
+                delegation.portalClientId(),
+                null,
+                List.copyOf(delegation.scopes().names()),
+                delegation.purpose(),
+                delegation.status().name(),
+                delegation.createdAt(),
+                null,
+                delegation.expiresAt(),
+                delegation.endedAt(),
+                delegation.endReason(),
+                delegation.grantedBy().toString(),
+                usage.tokensIssued(),
+                usage.lastIssuedAt(),
+                null,
+                delegation.grantFlow(),
+                delegation.dpopJkt(),
+                envelopeOf(delegation));
     }
 
     public static DelegationRepresentation forUser(RealmModel realm, Delegation delegation, TokenUsage usage) {
-        return new DelegationRepresentation(delegation.id(), null, delegation.agentClientId(),
-                ClientNames.displayName(realm, delegation.agentClientId()), delegation.portalClientId(),
-                ClientNames.displayName(realm, delegation.portalClientId()), List.copyOf(delegation.scopes().names()), delegation.purpose(),
-                delegation.status().label(), null, delegation.createdAt(), delegation.expiresAt(), delegation.endedAt(),
-                delegation.endReason(), null, usage.tokensIssued(), null, usage.lastIssuedAt(), delegation.grantFlow(),
-                delegation.dpopJkt(), envelopeOf(delegation));
+        return new DelegationRepresentation(
+                delegation.id(),
+                null,
+                delegation.agentClientId(),
+                ClientNames.displayName(realm, delegation.agentClientId()),
+                delegation.portalClientId(),
+                ClientNames.displayName(realm, delegation.portalClientId()),
+                List.copyOf(delegation.scopes().names()),
+                delegation.purpose(),
+                delegation.status().label(),
+                null,
+                delegation.createdAt(),
+                delegation.expiresAt(),
+                delegation.endedAt(),
+                delegation.endReason(),
+                null,
+                usage.tokensIssued(),
+                null,
+                usage.lastIssuedAt(),
+                delegation.grantFlow(),
+                delegation.dpopJkt(),
+                envelopeOf(delegation));
     }
 
     /** The envelope with its count: {@code budget}, {@code used}, {@code routes}, {@code not_before}, {@code not_after}. */

@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -12,13 +15,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import org.keycloak.OAuthErrorException;
+import org.keycloak.models.KeycloakSession;
+
 import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
-import org.keycloak.models.KeycloakSession;
 
 /**
  * A JSON request body, read strictly: bounded size, {@code application/json}, one object, no duplicate keys, and
@@ -45,8 +48,10 @@ public final class JsonBody {
 
     public static JsonBody read(HttpHeaders headers, InputStream body) {
         MediaType type = headers.getMediaType();
-        if (type == null || !MediaType.APPLICATION_JSON_TYPE.isCompatible(new MediaType(type.getType(), type.getSubtype()))) {
-            throw new ProxymeException(415, OAuthErrorException.INVALID_REQUEST, "Content-Type must be application/json");
+        if (type == null
+                || !MediaType.APPLICATION_JSON_TYPE.isCompatible(new MediaType(type.getType(), type.getSubtype()))) {
+            throw new ProxymeException(
+                    415, OAuthErrorException.INVALID_REQUEST, "Content-Type must be application/json");
         }
         byte[] bytes = readBounded(body);
         if (bytes.length == 0) {
@@ -55,13 +60,16 @@ public final class JsonBody {
         try {
             JsonNode node = READER.readTree(bytes);
             if (node == null || !node.isObject()) {
-                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The request body must be a JSON object");
+                throw ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_REQUEST, "The request body must be a JSON object");
             }
             return new JsonBody((ObjectNode) node);
         } catch (JsonProcessingException e) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The request body is not valid JSON");
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST, "The request body is not valid JSON");
         } catch (IOException e) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The request body could not be read");
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST, "The request body could not be read");
         }
     }
 
@@ -72,11 +80,13 @@ public final class JsonBody {
         try {
             byte[] bytes = body.readNBytes(MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
-                throw new ProxymeException(413, OAuthErrorException.INVALID_REQUEST, "The request body exceeds " + MAX_BYTES + " bytes");
+                throw new ProxymeException(
+                        413, OAuthErrorException.INVALID_REQUEST, "The request body exceeds " + MAX_BYTES + " bytes");
             }
             return bytes;
         } catch (IOException e) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "The request body could not be read");
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST, "The request body could not be read");
         }
     }
 
@@ -155,17 +165,22 @@ public final class JsonBody {
         JsonBody envelope = new JsonBody((ObjectNode) value);
         value.fieldNames().forEachRemaining(name -> {
             if (!List.of("budget", "routes", "not_before", "not_after").contains(name)) {
-                throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "Unknown member of '" + field + "': "
-                        + ProxymeException.printable(name));
+                throw ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_REQUEST,
+                        "Unknown member of '" + field + "': " + ProxymeException.printable(name));
             }
         });
         Long budget = envelope.integer("budget");
         if (budget != null && (budget < 1 || budget > Envelope.MAX_BUDGET)) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'budget' must be 1 to " + Envelope.MAX_BUDGET);
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST, "'budget' must be 1 to " + Envelope.MAX_BUDGET);
         }
         try {
-            return Envelope.of(budget == null ? null : budget.intValue(), envelope.strings("routes"),
-                    envelope.integer("not_before"), envelope.integer("not_after"));
+            return Envelope.of(
+                    budget == null ? null : budget.intValue(),
+                    envelope.strings("routes"),
+                    envelope.integer("not_before"),
+                    envelope.integer("not_after"));
         } catch (IllegalArgumentException invalid) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, invalid.getMessage());
         }

@@ -18,8 +18,7 @@ public final class LoginClient {
 
     static final String CLIENT_ID = "proxyme-consent";
 
-    private LoginClient() {
-    }
+    private LoginClient() {}
 
     /** Creates the client in the given session's transaction, e.g. with a new realm. */
     public static void createIfMissing(KeycloakSession session, RealmModel realm) {
@@ -46,7 +45,8 @@ public final class LoginClient {
         rep.setFullScopeAllowed(false);
         rep.setRootUrl("${authBaseUrl}");
         rep.setRedirectUris(List.of(consent, delegations));
-        rep.setAttributes(Map.of("pkce.code.challenge.method", "S256", "post.logout.redirect.uris", consent + "##" + delegations));
+        rep.setAttributes(Map.of(
+                "pkce.code.challenge.method", "S256", "post.logout.redirect.uris", consent + "##" + delegations));
         return rep;
     }
 }

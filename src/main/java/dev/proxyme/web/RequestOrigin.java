@@ -13,8 +13,7 @@ import jakarta.ws.rs.core.HttpHeaders;
  */
 public final class RequestOrigin {
 
-    private RequestOrigin() {
-    }
+    private RequestOrigin() {}
 
     /**
      * @param expectedOrigin          {@code scheme://host[:port]} of the page's server; null when unknown (then only

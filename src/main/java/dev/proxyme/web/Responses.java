@@ -13,8 +13,7 @@ import org.keycloak.models.KeycloakSession;
 /** What Proxyme's responses share: no caching of tokens and secrets, and its URLs under the realm. */
 public final class Responses {
 
-    private Responses() {
-    }
+    private Responses() {}
 
     /** RFC 6749 section 5.1: responses carrying tokens or secrets must not be cached. */
     public static Response.ResponseBuilder noStore(Response.ResponseBuilder response) {
@@ -26,7 +25,10 @@ public final class Responses {
 
     /** A JSON answer that must not be cached. */
     public static Response json(Response.Status status, Object entity) {
-        return noStore(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(entity)).build();
+        return noStore(Response.status(status)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(entity))
+                .build();
     }
 
     /** {@code <base>/realms/<realm>} for this request's base URI, as the realm's issuer is. */

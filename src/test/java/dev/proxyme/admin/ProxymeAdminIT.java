@@ -4,12 +4,13 @@ import java.net.URI;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -36,11 +37,14 @@ class ProxymeAdminIT {
         Reply c = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a");
         client.revokeById(ProxymeClient.BACKEND, c.text("delegation_id"));
 
-        assertEquals(List.of(c, b, a).stream().map(r -> r.text("delegation_id")).toList(), ids("?agent=" + agent.clientId()),
+        assertEquals(
+                List.of(c, b, a).stream().map(r -> r.text("delegation_id")).toList(),
+                ids("?agent=" + agent.clientId()),
                 "newest first");
         assertEquals(List.of(b.text("delegation_id")), ids("?agent=" + agent.clientId() + "&portal=portal-b"));
         assertEquals(List.of(c.text("delegation_id")), ids("?agent=" + agent.clientId() + "&status=revoked"));
-        assertEquals(List.of(b.text("delegation_id"), a.text("delegation_id")),
+        assertEquals(
+                List.of(b.text("delegation_id"), a.text("delegation_id")),
                 ids("?agent=" + agent.clientId() + "&user=" + client.userId("alice")));
         assertEquals(List.of(b.text("delegation_id")), ids("?agent=" + agent.clientId() + "&first=1&max=1"));
         assertEquals(List.of(), ids("?agent=" + agent.clientId() + "&from=" + (System.currentTimeMillis() + 60_000)));
@@ -74,12 +78,19 @@ class ProxymeAdminIT {
         assertFalse(active(first.text("delegation_token")));
         assertFalse(active(second.text("delegation_token")));
         assertError(post("/proxyme/agents/portal-a/revoke"), 404, "not_found");
-        assertEquals("agent_kill_switch", get("/proxyme/delegations/" + first.text("delegation_id")).json()
-                .get("delegation").get("end_reason").asText());
+        assertEquals(
+                "agent_kill_switch",
+                get("/proxyme/delegations/" + first.text("delegation_id"))
+                        .json()
+                        .get("delegation")
+                        .get("end_reason")
+                        .asText());
 
         Reply events = get("/admin-events?resourceTypes=CUSTOM&max=50");
         assertEquals(200, events.status(), events::toString);
-        assertTrue(events.json().findValuesAsText("resourcePath").stream().anyMatch(p -> p.contains("agents/" + agent.clientId() + "/revoke")),
+        assertTrue(
+                events.json().findValuesAsText("resourcePath").stream()
+                        .anyMatch(p -> p.contains("agents/" + agent.clientId() + "/revoke")),
                 "the kill switch is an admin event: " + events.body());
     }
 
@@ -87,7 +98,8 @@ class ProxymeAdminIT {
     void listsAgentsWithCounts() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
         client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null);
-        String revoked = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null).text("delegation_id");
+        String revoked = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null)
+                .text("delegation_id");
         client.revokeById(ProxymeClient.BACKEND, revoked);
         JsonNode agents = get("/proxyme/agents").json();
         JsonNode mine = null;
@@ -108,12 +120,33 @@ class ProxymeAdminIT {
     void checksAdminPermissionsFirst() {
         URI list = client.adminUri(REALM, "/proxyme/delegations");
         assertEquals(401, client.get(list, null).status());
-        assertEquals(403, client.get(list, bearer(client.userToken("alice", "alice-password"))).status());
-        assertEquals(403, client.get(list, bearer(client.userToken("clients-admin", "clients-admin-password"))).status());
+        assertEquals(
+                403,
+                client.get(list, bearer(client.userToken("alice", "alice-password")))
+                        .status());
+        assertEquals(
+                403,
+                client.get(list, bearer(client.userToken("clients-admin", "clients-admin-password")))
+                        .status());
         String usersAdmin = bearer(client.userToken("users-admin", "users-admin-password"));
-        assertEquals(403, client.send(client.adminUri(REALM, "/proxyme/agents/fixed-agent/revoke"), "POST", null, null,
-                bearer(client.userToken("clients-admin", "clients-admin-password"))).status());
-        assertEquals(200, client.send(client.adminUri(REALM, "/proxyme/agents/fixed-agent/revoke"), "POST", null, null, usersAdmin).status());
+        assertEquals(
+                403,
+                client.send(
+                                client.adminUri(REALM, "/proxyme/agents/fixed-agent/revoke"),
+                                "POST",
+                                null,
+                                null,
+                                bearer(client.userToken("clients-admin", "clients-admin-password")))
+                        .status());
+        assertEquals(
+                200,
+                client.send(
+                                client.adminUri(REALM, "/proxyme/agents/fixed-agent/revoke"),
+                                "POST",
+                                null,
+                                null,
+                                usersAdmin)
+                        .status());
     }
 
     private List<String> ids(String query) {
@@ -127,10 +160,13 @@ class ProxymeAdminIT {
     }
 
     private Reply post(String path) {
-        return client.send(URI.create(client.adminUri(REALM, "") + path), "POST", null, null, bearer(client.rootToken()));
+        return client.send(
+                URI.create(client.adminUri(REALM, "") + path), "POST", null, null, bearer(client.rootToken()));
     }
 
     private boolean active(String token) {
-        return client.introspect(token, "portal-a", "portal-a-secret").get("active").asBoolean();
+        return client.introspect(token, "portal-a", "portal-a-secret")
+                .get("active")
+                .asBoolean();
     }
 }

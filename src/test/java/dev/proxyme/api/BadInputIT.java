@@ -4,19 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import dev.proxyme.testsupport.KeycloakServerExtension;
-import dev.proxyme.testsupport.ProxymeClient;
-import dev.proxyme.testsupport.ProxymeClient.Reply;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+
+import static dev.proxyme.testsupport.OAuthAssertions.assertOAuthError;
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
 import static dev.proxyme.testsupport.ProxymeClient.basic;
 import static dev.proxyme.testsupport.ProxymeClient.bearer;
-import static dev.proxyme.testsupport.OAuthAssertions.assertOAuthError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -59,16 +60,26 @@ class BadInputIT {
                 new Case("1 MiB+ body", JSON, "{\"pad\":\"" + "x".repeat(1024 * 1024 + 10) + "\"}", 413),
                 new Case("raw NUL characters", JSON, "{\"delegation_id\":\"\u0000\u0000\"}", 400));
         List<Arguments> arguments = new ArrayList<>();
-        for (String operation : List.of("register_agent", "delegate", "validate_delegation", "revoke_delegation", "request_delegation")) {
+        for (String operation : List.of(
+                "register_agent", "delegate", "validate_delegation", "revoke_delegation", "request_delegation")) {
             common.forEach(c -> arguments.add(Arguments.of(operation, c)));
         }
-        for (String body : List.of("{\"scopes\":\"read\"}", "{\"scopes\":[1,2]}", "{\"scopes\":[\"\"]}", "{\"scopes\":[null]}",
-                "{\"scopes\":[\"read\"],\"portals\":\"portal-a\"}", "{\"scopes\":[\"read\"],\"token_lifetime_seconds\":\"300\"}",
-                "{\"scopes\":[\"read\"],\"token_lifetime_seconds\":1e99}", "{\"scopes\":[\"read\"],\"token_lifetime_seconds\":300.5}",
-                "{\"scopes\":[\"read\"],\"name\":42}", "{\"scopes\":[\"re\\u0000ad\"]}", "{\"scopes\":[\"r\u00e9ad\"]}")) {
+        for (String body : List.of(
+                "{\"scopes\":\"read\"}",
+                "{\"scopes\":[1,2]}",
+                "{\"scopes\":[\"\"]}",
+                "{\"scopes\":[null]}",
+                "{\"scopes\":[\"read\"],\"portals\":\"portal-a\"}",
+                "{\"scopes\":[\"read\"],\"token_lifetime_seconds\":\"300\"}",
+                "{\"scopes\":[\"read\"],\"token_lifetime_seconds\":1e99}",
+                "{\"scopes\":[\"read\"],\"token_lifetime_seconds\":300.5}",
+                "{\"scopes\":[\"read\"],\"name\":42}",
+                "{\"scopes\":[\"re\\u0000ad\"]}",
+                "{\"scopes\":[\"r\u00e9ad\"]}")) {
             arguments.add(Arguments.of("register_agent", new Case(body, JSON, body, 400)));
         }
-        for (String body : List.of("{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":\"read\"}",
+        for (String body : List.of(
+                "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":\"read\"}",
                 "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\"}",
                 "{\"username\":\"alice\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
                 "{\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
@@ -82,26 +93,54 @@ class BadInputIT {
                 "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"expires_in\":-1}")) {
             arguments.add(Arguments.of("delegate", new Case(body, JSON, body, 400)));
         }
-        String loneSurrogateUser = "{\"username\":\"\\ud800\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}";
+        String loneSurrogateUser =
+                "{\"username\":\"\\ud800\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}";
         arguments.add(Arguments.of("delegate", new Case(loneSurrogateUser, JSON, loneSurrogateUser, 404)));
-        for (String body : List.of("{\"delegation_token\":5}", "{\"delegation_token\":\"\"}", "{\"delegation_token\":null}",
+        for (String body : List.of(
+                "{\"delegation_token\":5}",
+                "{\"delegation_token\":\"\"}",
+                "{\"delegation_token\":null}",
                 "{\"delegation_token\":[\"a\"]}")) {
             arguments.add(Arguments.of("validate_delegation", new Case(body, JSON, body, 400)));
         }
-        for (String body : List.of("{\"delegation_token\":5}", "{\"delegation_id\":true}", "{\"delegation_id\":\"\"}",
+        for (String body : List.of(
+                "{\"delegation_token\":5}",
+                "{\"delegation_id\":true}",
+                "{\"delegation_id\":\"\"}",
                 "{\"delegation_token\":\"x\",\"delegation_id\":\"y\"}")) {
             arguments.add(Arguments.of("revoke_delegation", new Case(body, JSON, body, 400)));
         }
         // Identifiers far longer than any column: answered as unknown, and the refusal is still audited.
         String longId = "\"" + "z".repeat(300) + "\"";
-        arguments.add(Arguments.of("revoke_delegation", new Case("300-character delegation id", JSON, "{\"delegation_id\":" + longId + "}", 404)));
-        arguments.add(Arguments.of("delegate", new Case("300-character agent id", JSON,
-                "{\"username\":\"alice\",\"agent_id\":" + longId + ",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}", 404)));
-        arguments.add(Arguments.of("delegate", new Case("300-character user id", JSON,
-                "{\"user_id\":" + longId + ",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}", 404)));
-        arguments.add(Arguments.of("delegate", new Case("300-character portal", JSON,
-                "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":" + longId + "}", 400)));
-        for (String body : List.of("{\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
+        arguments.add(Arguments.of(
+                "revoke_delegation",
+                new Case("300-character delegation id", JSON, "{\"delegation_id\":" + longId + "}", 404)));
+        arguments.add(Arguments.of(
+                "delegate",
+                new Case(
+                        "300-character agent id",
+                        JSON,
+                        "{\"username\":\"alice\",\"agent_id\":" + longId
+                                + ",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
+                        404)));
+        arguments.add(Arguments.of(
+                "delegate",
+                new Case(
+                        "300-character user id",
+                        JSON,
+                        "{\"user_id\":" + longId
+                                + ",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
+                        404)));
+        arguments.add(Arguments.of(
+                "delegate",
+                new Case(
+                        "300-character portal",
+                        JSON,
+                        "{\"username\":\"alice\",\"agent_id\":\"fixed-agent\",\"scopes\":[\"read\"],\"portal\":"
+                                + longId + "}",
+                        400)));
+        for (String body : List.of(
+                "{\"scopes\":[\"read\"],\"portal\":\"portal-a\"}",
                 "{\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"purpose\":42}",
                 "{\"scopes\":[\"read\"],\"portal\":\"portal-a\",\"purpose\":\"line\\nbreak\"}",
                 "{\"scopes\":\"read\",\"portal\":\"portal-a\",\"purpose\":\"x\"}",
@@ -114,26 +153,34 @@ class BadInputIT {
 
     /** The user's own JSON revocation; {@code {}} is left out: it rightly means "revoke all of mine". */
     static Stream<Case> badUserRevocations() {
-        return badRequests().map(arguments -> (Case) arguments.get()[1])
-                .filter(c -> !c.body().equals("{}") && c.name().length() < 40 && !c.name().startsWith("{") && !c.name().startsWith("300-"))
+        return badRequests()
+                .map(arguments -> (Case) arguments.get()[1])
+                .filter(c -> !c.body().equals("{}")
+                        && c.name().length() < 40
+                        && !c.name().startsWith("{")
+                        && !c.name().startsWith("300-"))
                 .distinct();
     }
 
     @ParameterizedTest(name = "my/delegations/revoke: {0}")
     @MethodSource("badUserRevocations")
     void theUsersOwnRevocationAnswersWithAnOAuthError(Case badRequest) {
-        Reply reply = client.send(client.proxymeUri(REALM, "my/delegations/revoke"), "POST", badRequest.contentType(),
-                badRequest.body(), bearer(client.userToken("bob", "bob-password")));
+        Reply reply = client.send(
+                client.proxymeUri(REALM, "my/delegations/revoke"),
+                "POST",
+                badRequest.contentType(),
+                badRequest.body(),
+                bearer(client.userToken("bob", "bob-password")));
         assertEquals(badRequest.status(), reply.status(), reply::toString);
         assertOAuthError(reply);
     }
 
     @ParameterizedTest(name = "{0} with two Authorization headers")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"register_agent", "delegate", "validate_delegation",
-            "revoke_delegation", "request_delegation"})
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"register_agent", "delegate", "validate_delegation", "revoke_delegation", "request_delegation"})
     void twoCredentialsAreRefused(String operation) {
-        Reply reply = client.send(client.proxymeUri(REALM, operation), "POST", JSON, "{}",
-                BACKEND, bearer(client.rootToken()));
+        Reply reply = client.send(
+                client.proxymeUri(REALM, operation), "POST", JSON, "{}", BACKEND, bearer(client.rootToken()));
         assertEquals(400, reply.status(), reply::toString);
         assertOAuthError(reply);
     }
@@ -147,7 +194,12 @@ class BadInputIT {
             case "request_delegation" -> basic("fixed-agent", "fixed-agent-secret");
             default -> BACKEND;
         };
-        Reply reply = client.send(client.proxymeUri(REALM, operation), "POST", badRequest.contentType(), badRequest.body(), authorization);
+        Reply reply = client.send(
+                client.proxymeUri(REALM, operation),
+                "POST",
+                badRequest.contentType(),
+                badRequest.body(),
+                authorization);
         assertEquals(badRequest.status(), reply.status(), reply::toString);
         assertOAuthError(reply);
     }

@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -33,18 +34,29 @@ class AuditIT {
     void aDelegationsTrailNamesEveryActorInOrder() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
         RegisteredAgent intruder = client.registerAgent(List.of("read"), List.of("portal-a"));
-        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null).text("delegation_id");
-        assertEquals(200, client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)).status());
-        assertEquals(403, client.proxyme("delegate", intruder.basicAuth(), Map.of("delegation_id", delegationId)).status());
-        assertEquals(200, client.revokeById(bearer(client.rootToken()), delegationId).status());
+        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null)
+                .text("delegation_id");
+        assertEquals(
+                200,
+                client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId))
+                        .status());
+        assertEquals(
+                403,
+                client.proxyme("delegate", intruder.basicAuth(), Map.of("delegation_id", delegationId))
+                        .status());
+        assertEquals(
+                200, client.revokeById(bearer(client.rootToken()), delegationId).status());
 
         JsonNode trail = trail(delegationId);
         assertEquals("REVOKED", trail.get("delegation").get("status").asText());
-        assertEquals("revoked_by_admin", trail.get("delegation").get("end_reason").asText());
+        assertEquals(
+                "revoked_by_admin", trail.get("delegation").get("end_reason").asText());
         assertEquals(2, trail.get("delegation").get("tokens_issued").asInt());
 
         List<String> actions = trail.get("audit").findValuesAsText("action");
-        assertEquals(List.of("DELEGATION_CREATED", "TOKEN_ISSUED", "TOKEN_ISSUED", "REQUEST_REFUSED", "DELEGATION_REVOKED"), actions);
+        assertEquals(
+                List.of("DELEGATION_CREATED", "TOKEN_ISSUED", "TOKEN_ISSUED", "REQUEST_REFUSED", "DELEGATION_REVOKED"),
+                actions);
         List<String> actors = trail.get("audit").findValuesAsText("actor_type");
         assertEquals(List.of("BACKEND", "BACKEND", "AGENT", "AGENT", "ADMIN"), actors);
         JsonNode refused = trail.get("audit").get(3);
@@ -69,11 +81,13 @@ class AuditIT {
         setTokenEvents(true);
         try {
             RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
-            String delegationId = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null).text("delegation_id");
+            String delegationId = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null)
+                    .text("delegation_id");
             client.revokeById(BACKEND, delegationId);
 
             for (String type : List.of("GRANT_CONSENT", "TOKEN_EXCHANGE", "REVOKE_GRANT")) {
-                assertEquals(1, eventsOf(type, agent, delegationId), type + " event with delegation_id " + delegationId);
+                assertEquals(
+                        1, eventsOf(type, agent, delegationId), type + " event with delegation_id " + delegationId);
             }
         } finally {
             setTokenEvents(false);
@@ -87,9 +101,13 @@ class AuditIT {
     @Test
     void renewalsWriteOnlyTheTokensRecord() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
-        String delegationId = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null).text("delegation_id");
+        String delegationId = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null)
+                .text("delegation_id");
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)).status());
+            assertEquals(
+                    200,
+                    client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId))
+                            .status());
         }
         client.revokeById(BACKEND, delegationId);
         assertEquals(0, eventsOf("TOKEN_EXCHANGE", agent, delegationId), "no event per token");
@@ -110,28 +128,40 @@ class AuditIT {
     }
 
     private long eventsOf(String type, RegisteredAgent agent, String delegationId) {
-        Reply events = client.get(URI.create(client.adminUri(REALM, "/events") + "?max=500&type=" + type + "&client=" + agent.clientId()),
+        Reply events = client.get(
+                URI.create(client.adminUri(REALM, "/events") + "?max=500&type=" + type + "&client=" + agent.clientId()),
                 bearer(client.rootToken()));
         assertEquals(200, events.status(), events::toString);
         long count = 0;
         for (JsonNode event : events.json()) {
-            count += delegationId.equals(event.path("details").path("delegation_id").asText()) ? 1 : 0;
+            count += delegationId.equals(
+                            event.path("details").path("delegation_id").asText())
+                    ? 1
+                    : 0;
         }
         return count;
     }
 
     private void setTokenEvents(boolean on) {
-        Reply reply = client.send(client.adminUri(REALM, ""), "PUT", "application/json",
-                "{\"attributes\":{\"proxyme.tokenEvents\":\"" + on + "\"}}", bearer(client.rootToken()));
+        Reply reply = client.send(
+                client.adminUri(REALM, ""),
+                "PUT",
+                "application/json",
+                "{\"attributes\":{\"proxyme.tokenEvents\":\"" + on + "\"}}",
+                bearer(client.rootToken()));
         assertEquals(204, reply.status(), reply::toString);
     }
 
     @Test
     void onlyAdministratorsWhoMayViewUsersReadTrails() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
-        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null).text("delegation_id");
+        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null)
+                .text("delegation_id");
         URI uri = client.adminUri(REALM, "/proxyme/delegations/" + delegationId);
-        assertEquals(403, client.get(uri, bearer(client.userToken("clients-admin", "clients-admin-password"))).status());
+        assertEquals(
+                403,
+                client.get(uri, bearer(client.userToken("clients-admin", "clients-admin-password")))
+                        .status());
         assertEquals(401, client.get(uri, null).status());
         Reply unknown = client.get(client.adminUri(REALM, "/proxyme/delegations/unknown"), bearer(client.rootToken()));
         assertEquals(404, unknown.status(), unknown::toString);
@@ -139,7 +169,8 @@ class AuditIT {
     }
 
     private JsonNode trail(String delegationId) {
-        Reply reply = client.get(client.adminUri(REALM, "/proxyme/delegations/" + delegationId), bearer(client.rootToken()));
+        Reply reply =
+                client.get(client.adminUri(REALM, "/proxyme/delegations/" + delegationId), bearer(client.rootToken()));
         assertEquals(200, reply.status(), reply::toString);
         return reply.json();
     }

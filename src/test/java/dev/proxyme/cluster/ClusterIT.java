@@ -6,16 +6,17 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
 import dev.proxyme.testsupport.ClusterNode;
 import dev.proxyme.testsupport.DPoPKey;
 import dev.proxyme.testsupport.PostgresInstance;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -44,7 +45,8 @@ class ClusterIT {
         nodeA.start();
         nodeB.start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!(nodeA.seesClusterOf(2) && nodeB.seesClusterOf(2)) && Instant.now().isBefore(deadline)) {
+        while (!(nodeA.seesClusterOf(2) && nodeB.seesClusterOf(2))
+                && Instant.now().isBefore(deadline)) {
             pause(Duration.ofMillis(250));
         }
         assertTrue(nodeA.seesClusterOf(2) && nodeB.seesClusterOf(2), "the two nodes form one cluster");
@@ -73,7 +75,8 @@ class ClusterIT {
         Reply doomed = a.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a");
         assertEquals(200, kept.status(), kept::toString);
         assertTrue(b.isActive(kept.text("delegation_token")), "a delegation created on A is valid on B");
-        Reply renewedOnB = b.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", kept.text("delegation_id")));
+        Reply renewedOnB =
+                b.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", kept.text("delegation_id")));
         assertEquals(200, renewedOnB.status(), "the agent renews on B: " + renewedOnB);
 
         assertTrue(b.isActive(doomed.text("delegation_token")));
@@ -91,19 +94,34 @@ class ClusterIT {
         assertFalse(b.isActive(doomed.text("delegation_token")), "nothing revoked is lost");
         Reply grantedOnB = b.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
         assertEquals(200, grantedOnB.status(), grantedOnB::toString);
-        assertEquals(kept.text("delegation_id"), grantedOnB.text("delegation_id"), "the delegation granted on A still holds");
+        assertEquals(
+                kept.text("delegation_id"),
+                grantedOnB.text("delegation_id"),
+                "the delegation granted on A still holds");
 
         nodeB.stop();
         assertFalse(nodeB.isServing(), "node B is down: the whole cluster is");
         nodeA.start();
         nodeB.start();
-        assertTrue(a.isActive(kept.text("delegation_token")), "after both restarted, the active delegation's tokens are active");
+        assertTrue(
+                a.isActive(kept.text("delegation_token")),
+                "after both restarted, the active delegation's tokens are active");
         assertFalse(b.isActive(doomed.text("delegation_token")), "and the revoked one's stay inactive");
-        JsonNode trail = b.get(b.adminUri(REALM, "/proxyme/delegations/" + doomed.text("delegation_id")), bearer(b.rootToken())).json();
+        JsonNode trail = b.get(
+                        b.adminUri(REALM, "/proxyme/delegations/" + doomed.text("delegation_id")),
+                        bearer(b.rootToken()))
+                .json();
         assertEquals("REVOKED", trail.get("delegation").get("status").asText());
-        assertEquals(List.of("DELEGATION_CREATED", "TOKEN_ISSUED", "DELEGATION_REVOKED"), trail.get("audit").findValuesAsText("action"));
-        JsonNode keptTrail = a.get(a.adminUri(REALM, "/proxyme/delegations/" + kept.text("delegation_id")), bearer(a.rootToken())).json();
-        assertEquals(3, keptTrail.get("delegation").get("tokens_issued").asInt(), "minted on A, on B, and on B after A died");
+        assertEquals(
+                List.of("DELEGATION_CREATED", "TOKEN_ISSUED", "DELEGATION_REVOKED"),
+                trail.get("audit").findValuesAsText("action"));
+        JsonNode keptTrail = a.get(
+                        a.adminUri(REALM, "/proxyme/delegations/" + kept.text("delegation_id")), bearer(a.rootToken()))
+                .json();
+        assertEquals(
+                3,
+                keptTrail.get("delegation").get("tokens_issued").asInt(),
+                "minted on A, on B, and on B after A died");
     }
 
     /** An envelope's budget is counted on the delegation's row: of concurrent calls on two nodes, exactly the budget passes. */
@@ -112,8 +130,21 @@ class ClusterIT {
         ProxymeClient a = new ProxymeClient(nodeA);
         ProxymeClient b = new ProxymeClient(nodeB);
         ProxymeClient.RegisteredAgent agent = a.registerAgent(List.of("read"), List.of("portal-a"));
-        String token = a.proxyme("delegate", BACKEND, Map.of("username", "alice", "agent_id", agent.clientId(),
-                "scopes", List.of("read"), "portal", "portal-a", "envelope", Map.of("budget", 20))).text("delegation_token");
+        String token = a.proxyme(
+                        "delegate",
+                        BACKEND,
+                        Map.of(
+                                "username",
+                                "alice",
+                                "agent_id",
+                                agent.clientId(),
+                                "scopes",
+                                List.of("read"),
+                                "portal",
+                                "portal-a",
+                                "envelope",
+                                Map.of("budget", 20)))
+                .text("delegation_token");
         java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(16);
         try {
             java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
@@ -148,10 +179,15 @@ class ClusterIT {
         ProxymeClient a = new ProxymeClient(nodeA);
         ProxymeClient b = new ProxymeClient(nodeB);
         RegisteredAgent agent = a.registerAgent(List.of("read"), List.of("portal-a"));
-        String delegationId = a.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_id");
+        String delegationId = a.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a")
+                .text("delegation_id");
         DPoPKey key = new DPoPKey();
         java.net.URI delegate = a.proxymeUri(REALM, "delegate");
-        Reply bound = a.request(delegate, "POST", "application/json", ProxymeClient.json(Map.of("delegation_id", delegationId)),
+        Reply bound = a.request(
+                delegate,
+                "POST",
+                "application/json",
+                ProxymeClient.json(Map.of("delegation_id", delegationId)),
                 Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
         assertEquals("DPoP", bound.text("token_type"), bound::toString);
         String token = bound.text("delegation_token");
@@ -167,9 +203,26 @@ class ClusterIT {
     }
 
     private static Reply dpopCheck(ProxymeClient node, String token, String proof) {
-        return node.request(node.proxymeUri(REALM, "proxy/check"), "GET", null, null, ProxymeClient.proxyHeaders("portal-a", Map.of(
-                "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/reports", "X-Forwarded-Host", "portal-a.example",
-                "X-Forwarded-Proto", "https", "Authorization", "DPoP " + token, "DPoP", proof)));
+        return node.request(
+                node.proxymeUri(REALM, "proxy/check"),
+                "GET",
+                null,
+                null,
+                ProxymeClient.proxyHeaders(
+                        "portal-a",
+                        Map.of(
+                                "X-Forwarded-Method",
+                                "GET",
+                                "X-Forwarded-Uri",
+                                "/reports",
+                                "X-Forwarded-Host",
+                                "portal-a.example",
+                                "X-Forwarded-Proto",
+                                "https",
+                                "Authorization",
+                                "DPoP " + token,
+                                "DPoP",
+                                proof)));
     }
 
     /**
@@ -192,7 +245,12 @@ class ClusterIT {
 
         for (ProxymeClient node : List.of(a, b)) {
             assertFalse(node.isActive(token), "standard introspection refuses a deleted delegation's token");
-            assertEquals(false, node.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token)).json().get("valid").asBoolean());
+            assertEquals(
+                    false,
+                    node.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token))
+                            .json()
+                            .get("valid")
+                            .asBoolean());
             assertEquals(401, node.proxyCheck(token).status(), "the proxy check refuses it");
             Reply renewed = node.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId));
             assertEquals(404, renewed.status(), "the agent cannot renew it: " + renewed);

@@ -17,6 +17,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.HtmlForms;
 import dev.proxyme.testsupport.KeycloakServer;
@@ -24,11 +30,6 @@ import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.By;
 
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
 import static dev.proxyme.testsupport.ProxymeClient.bearer;
@@ -73,7 +74,9 @@ class ConsentDecisionIT {
             List<Reply> replies = postAtOnce(form(request, "deny"), form(request, "approve"));
             Reply deny = replies.get(0);
             Reply approve = replies.get(1);
-            assertEquals(List.of(200, 409), List.of(deny.status(), approve.status()).stream().sorted().toList(),
+            assertEquals(
+                    List.of(200, 409),
+                    List.of(deny.status(), approve.status()).stream().sorted().toList(),
                     "round " + round + ": one decision wins, the other is told it came late");
             Reply outcome = pollUntilDecided(agent, request);
             if (approve.status() == 200) {
@@ -82,8 +85,10 @@ class ConsentDecisionIT {
                 assertEquals(1, activeDelegations(agent).size());
             } else {
                 assertEquals("decided", outcomeOf(approve));
-                assertEquals("access_denied", outcome.text("error"), "round " + round + ": the agent is told it was denied");
-                assertEquals(0, activeDelegations(agent).size(), "round " + round + ": denied, yet a delegation exists");
+                assertEquals(
+                        "access_denied", outcome.text("error"), "round " + round + ": the agent is told it was denied");
+                assertEquals(
+                        0, activeDelegations(agent).size(), "round " + round + ": denied, yet a delegation exists");
             }
         }
     }
@@ -94,16 +99,23 @@ class ConsentDecisionIT {
             RegisteredAgent agent = newAgent();
             JsonNode request = request(agent, List.of("read"));
             List<Reply> replies = postAtOnce(form(request, "approve"), form(request, "approve"));
-            assertEquals(List.of(200, 409), replies.stream().map(Reply::status).sorted().toList(), "round " + round);
+            assertEquals(
+                    List.of(200, 409),
+                    replies.stream().map(Reply::status).sorted().toList(),
+                    "round " + round);
             assertEquals(200, pollUntilDecided(agent, request).status());
             assertEquals(1, activeDelegations(agent).size(), "round " + round + ": exactly one delegation");
-            assertEquals(1, createdCount(activeDelegations(agent).get(0).get("id").asText()));
+            assertEquals(
+                    1, createdCount(activeDelegations(agent).get(0).get("id").asText()));
         }
     }
 
     @Test
     void aSecondDecisionInAnyOrderChangesNothing() {
-        for (List<String> order : List.of(List.of("deny", "approve"), List.of("approve", "deny"), List.of("approve", "approve"),
+        for (List<String> order : List.of(
+                List.of("deny", "approve"),
+                List.of("approve", "deny"),
+                List.of("approve", "approve"),
                 List.of("deny", "deny"))) {
             RegisteredAgent agent = newAgent();
             JsonNode request = request(agent, List.of("read"));
@@ -139,7 +151,8 @@ class ConsentDecisionIT {
         assertTrue(client.isActive(earlierToken), "the earlier delegation's token still works");
         List<JsonNode> active = activeDelegations(agent);
         assertEquals(1, active.size());
-        assertEquals(granted.text("delegation_id"), active.get(0).get("id").asText(), "the earlier delegation is untouched");
+        assertEquals(
+                granted.text("delegation_id"), active.get(0).get("id").asText(), "the earlier delegation is untouched");
         assertEquals("access_denied", pollUntilDecided(agent, wider).text("error"));
     }
 
@@ -175,7 +188,10 @@ class ConsentDecisionIT {
         JsonNode request = request(agent, List.of("read"));
         Map<String, String> genuine = form(request, "approve");
         String live = request.get("user_code").asText();
-        String unknown = new StringBuilder(live.replace("-", "")).reverse().insert(4, '-').toString();
+        String unknown = new StringBuilder(live.replace("-", ""))
+                .reverse()
+                .insert(4, '-')
+                .toString();
         List<String> answers = new ArrayList<>();
         for (int attempt = 0; attempt < 10; attempt++) {
             Map<String, String> guess = new LinkedHashMap<>(genuine);
@@ -184,18 +200,24 @@ class ConsentDecisionIT {
             Reply reply = post(guesser, guess);
             answers.add(reply.status() + " " + outcomeOf(reply));
         }
-        assertEquals(List.of("403 refused"), answers.stream().distinct().toList(), "one answer for live and unknown codes");
+        assertEquals(
+                List.of("403 refused"), answers.stream().distinct().toList(), "one answer for live and unknown codes");
 
         Reply limited = post(guesser, genuine);
         assertEquals(403, limited.status(), "the eleventh form is refused, even a genuine one");
         assertEquals("refused", outcomeOf(limited));
-        Reply codePage = guesser.request(URI.create(request.get("verification_uri_complete").asText()), "GET", null, null,
+        Reply codePage = guesser.request(
+                URI.create(request.get("verification_uri_complete").asText()),
+                "GET",
+                null,
+                null,
                 Map.of("Cookie", cookies, "Accept", "text/html", "Accept-Language", "en"));
         assertTrue(codePage.body().contains("Too many wrong codes"), "the code page shares the limit");
         assertEquals("authorization_pending", poll(agent, request).text("error"), "nothing was decided");
 
         Reply fromElsewhere = post(client, genuine);
-        assertEquals(200, fromElsewhere.status(), "the limited attempt did not spend the genuine form: " + fromElsewhere);
+        assertEquals(
+                200, fromElsewhere.status(), "the limited attempt did not spend the genuine form: " + fromElsewhere);
         assertEquals("approved", outcomeOf(fromElsewhere));
     }
 
@@ -206,8 +228,20 @@ class ConsentDecisionIT {
     @Test
     void callsRacingAStepUpComeOffTheKeptBudget() throws Exception {
         RegisteredAgent agent = newAgent();
-        Reply asked = client.proxyme("request_delegation", agent.basicAuth(), Map.of("scopes", List.of("read"), "portal", "portal-a",
-                "purpose", "Count my calls", "user", "alice", "envelope", Map.of("budget", 200)));
+        Reply asked = client.proxyme(
+                "request_delegation",
+                agent.basicAuth(),
+                Map.of(
+                        "scopes",
+                        List.of("read"),
+                        "portal",
+                        "portal-a",
+                        "purpose",
+                        "Count my calls",
+                        "user",
+                        "alice",
+                        "envelope",
+                        Map.of("budget", 200)));
         JsonNode first = asked.json();
         assertEquals(200, post(client, form(first, "approve")).status());
         String token = pollUntilDecided(agent, first).text("delegation_token");
@@ -220,13 +254,15 @@ class ConsentDecisionIT {
         try {
             List<CompletableFuture<Void>> calls = new ArrayList<>();
             for (int caller = 0; caller < 4; caller++) {
-                calls.add(CompletableFuture.runAsync(() -> {
-                    while (!stop.get()) {
-                        if (client.proxyCheck(token).status() == 200) {
-                            passed.incrementAndGet();
-                        }
-                    }
-                }, callers));
+                calls.add(CompletableFuture.runAsync(
+                        () -> {
+                            while (!stop.get()) {
+                                if (client.proxyCheck(token).status() == 200) {
+                                    passed.incrementAndGet();
+                                }
+                            }
+                        },
+                        callers));
             }
             // The approval is posted once calls are passing: within a deadline, not after a fixed pause.
             Instant deadline = Instant.now().plusSeconds(10);
@@ -243,7 +279,11 @@ class ConsentDecisionIT {
         }
         Reply steppedUp = pollUntilDecided(agent, stepUp);
         assertEquals(200, steppedUp.status(), steppedUp::toString);
-        int kept = client.trail(steppedUp.text("delegation_id")).get("delegation").get("envelope").get("budget").asInt();
+        int kept = client.trail(steppedUp.text("delegation_id"))
+                .get("delegation")
+                .get("envelope")
+                .get("budget")
+                .asInt();
         assertTrue(passed.get() > 0, "calls ran while the user decided");
         assertEquals(200, passed.get() + kept, () -> passed.get() + " passed on the old delegation, " + kept + " kept");
     }
@@ -253,7 +293,9 @@ class ConsentDecisionIT {
     }
 
     private JsonNode request(RegisteredAgent agent, List<String> scopes) {
-        Reply reply = client.proxyme("request_delegation", agent.basicAuth(),
+        Reply reply = client.proxyme(
+                "request_delegation",
+                agent.basicAuth(),
                 Map.of("scopes", scopes, "portal", "portal-a", "purpose", "Decide once", "user", "alice"));
         assertEquals(200, reply.status(), reply::toString);
         return reply.json();
@@ -261,7 +303,11 @@ class ConsentDecisionIT {
 
     /** The consent page's own form for the request, as the browser holds it, with the decision filled in. */
     private Map<String, String> form(JsonNode request, String decision) {
-        Reply page = client.request(URI.create(request.get("verification_uri_complete").asText()), "GET", null, null,
+        Reply page = client.request(
+                URI.create(request.get("verification_uri_complete").asText()),
+                "GET",
+                null,
+                null,
                 Map.of("Cookie", cookies, "Accept", "text/html"));
         assertEquals(200, page.status(), page::toString);
         Map<String, String> fields = HtmlForms.hiddenFieldsOfFirstForm(page.body());
@@ -271,11 +317,24 @@ class ConsentDecisionIT {
 
     private Reply post(ProxymeClient from, Map<String, String> form) {
         StringBuilder body = new StringBuilder();
-        form.forEach((name, value) -> body.append(body.isEmpty() ? "" : "&").append(name).append('=')
+        form.forEach((name, value) -> body.append(body.isEmpty() ? "" : "&")
+                .append(name)
+                .append('=')
                 .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        return from.request(URI.create(server.realmUrl(REALM) + "/proxyme/consent/decision"), "POST",
-                "application/x-www-form-urlencoded", body.toString(), Map.of("Cookie", cookies, "Accept", "text/html",
-                        "Origin", server.baseUri().toString().replaceAll("/$", ""), "Sec-Fetch-Site", "same-origin"));
+        return from.request(
+                URI.create(server.realmUrl(REALM) + "/proxyme/consent/decision"),
+                "POST",
+                "application/x-www-form-urlencoded",
+                body.toString(),
+                Map.of(
+                        "Cookie",
+                        cookies,
+                        "Accept",
+                        "text/html",
+                        "Origin",
+                        server.baseUri().toString().replaceAll("/$", ""),
+                        "Sec-Fetch-Site",
+                        "same-origin"));
     }
 
     /** Posts both forms at the same instant, from two threads released together. */
@@ -283,8 +342,10 @@ class ConsentDecisionIT {
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService twoThreads = Executors.newFixedThreadPool(2);
         try {
-            CompletableFuture<Reply> a = CompletableFuture.supplyAsync(() -> awaitThen(start, () -> post(client, first)), twoThreads);
-            CompletableFuture<Reply> b = CompletableFuture.supplyAsync(() -> awaitThen(start, () -> post(client, second)), twoThreads);
+            CompletableFuture<Reply> a =
+                    CompletableFuture.supplyAsync(() -> awaitThen(start, () -> post(client, first)), twoThreads);
+            CompletableFuture<Reply> b =
+                    CompletableFuture.supplyAsync(() -> awaitThen(start, () -> post(client, second)), twoThreads);
             return List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
         } finally {
             twoThreads.shutdownNow();
@@ -301,12 +362,16 @@ class ConsentDecisionIT {
     }
 
     private static String outcomeOf(Reply page) {
-        java.util.regex.Matcher outcome = java.util.regex.Pattern.compile("class=\"proxyme-result-([a-z-]+)\"").matcher(page.body());
+        java.util.regex.Matcher outcome = java.util.regex.Pattern.compile("class=\"proxyme-result-([a-z-]+)\"")
+                .matcher(page.body());
         return outcome.find() ? outcome.group(1) : "none";
     }
 
     private Reply poll(RegisteredAgent agent, JsonNode request) {
-        return client.proxyme("delegate", agent.basicAuth(), Map.of("request_id", request.get("request_id").asText()));
+        return client.proxyme(
+                "delegate",
+                agent.basicAuth(),
+                Map.of("request_id", request.get("request_id").asText()));
     }
 
     /** Polls at the protocol's interval until the outcome shows, within a deadline. */
@@ -315,7 +380,8 @@ class ConsentDecisionIT {
         while (true) {
             Reply reply = poll(agent, request);
             String error = reply.status() == 400 ? reply.text("error") : null;
-            if (!"authorization_pending".equals(error) && !"slow_down".equals(error) || Instant.now().isAfter(deadline)) {
+            if (!"authorization_pending".equals(error) && !"slow_down".equals(error)
+                    || Instant.now().isAfter(deadline)) {
                 return reply;
             }
             try {
@@ -328,8 +394,9 @@ class ConsentDecisionIT {
     }
 
     private List<JsonNode> activeDelegations(RegisteredAgent agent) {
-        Reply reply = client.get(URI.create(client.adminUri(REALM, "/proxyme/delegations") + "?status=active&agent="
-                + agent.clientId()), bearer(client.rootToken()));
+        Reply reply = client.get(
+                URI.create(client.adminUri(REALM, "/proxyme/delegations") + "?status=active&agent=" + agent.clientId()),
+                bearer(client.rootToken()));
         assertEquals(200, reply.status(), reply::toString);
         List<JsonNode> active = new ArrayList<>();
         reply.json().forEach(active::add);
@@ -337,6 +404,8 @@ class ConsentDecisionIT {
     }
 
     private long createdCount(String delegationId) {
-        return client.trail(delegationId).get("audit").findValuesAsText("action").stream().filter("DELEGATION_CREATED"::equals).count();
+        return client.trail(delegationId).get("audit").findValuesAsText("action").stream()
+                .filter("DELEGATION_CREATED"::equals)
+                .count();
     }
 }

@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.DPoPKey;
 import dev.proxyme.testsupport.HtmlForms;
@@ -19,10 +24,6 @@ import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.By;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -36,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(KeycloakServerExtension.class)
 class ConsentIT {
 
-    private static final Path SCREENSHOTS = Path.of(System.getProperty("proxyme.repo", ".")).resolve("target/screenshots");
+    private static final Path SCREENSHOTS =
+            Path.of(System.getProperty("proxyme.repo", ".")).resolve("target/screenshots");
 
     private final KeycloakServer server;
     private final ProxymeClient client;
@@ -49,8 +51,16 @@ class ConsentIT {
 
     @BeforeEach
     void registerAgent() {
-        Reply reply = client.proxyme("register_agent", bearer(client.rootToken()),
-                Map.of("name", "Invoice Assistant", "scopes", List.of("read", "write"), "portals", List.of("portal-a")));
+        Reply reply = client.proxyme(
+                "register_agent",
+                bearer(client.rootToken()),
+                Map.of(
+                        "name",
+                        "Invoice Assistant",
+                        "scopes",
+                        List.of("read", "write"),
+                        "portals",
+                        List.of("portal-a")));
         assertEquals(201, reply.status(), reply::toString);
         agent = new RegisteredAgent(reply.text("client_id"), reply.text("client_secret"));
     }
@@ -59,7 +69,9 @@ class ConsentIT {
     void theUserApprovesAndTheAgentsPollReturnsAToken() {
         JsonNode request = request(List.of("read"), "alice", "Summarise this month's <b>invoices</b> & flag late ones");
         assertTrue(request.get("user_code").asText().matches("[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}"));
-        assertEquals(server.realmUrl(REALM) + "/proxyme/consent", request.get("verification_uri").asText());
+        assertEquals(
+                server.realmUrl(REALM) + "/proxyme/consent",
+                request.get("verification_uri").asText());
         assertEquals(5, request.get("interval").asInt());
         assertTrue(request.get("expires_in").asInt() > 590);
         assertError(poll(request), 400, "authorization_pending");
@@ -67,20 +79,27 @@ class ConsentIT {
         try (Browser browser = new Browser()) {
             browser.open(request.get("verification_uri_complete").asText());
             browser.logInIfAsked("alice", "alice-password");
-            assertEquals("Invoice Assistant asks for access", browser.text("proxyme-title"), browser.driver()::getCurrentUrl);
+            assertEquals(
+                    "Invoice Assistant asks for access",
+                    browser.text("proxyme-title"),
+                    browser.driver()::getCurrentUrl);
             assertTrue(browser.text("proxyme-request").contains("Portal A"));
             assertTrue(browser.text("proxyme-parties").contains(agent.clientId()));
             assertTrue(browser.text("proxyme-parties").contains("portal-a"));
             assertEquals("Read your data in the portal", browser.text("proxyme-scope-read"));
             assertFalse(browser.has(By.id("proxyme-scope-write")), "only what was asked for");
-            assertEquals("Summarise this month's <b>invoices</b> & flag late ones", browser.text("proxyme-purpose"),
+            assertEquals(
+                    "Summarise this month's <b>invoices</b> & flag late ones",
+                    browser.text("proxyme-purpose"),
                     "the agent's text is shown as text, never as markup");
             assertTrue(browser.text("proxyme-duration").contains("1 hour"));
             assertTrue(browser.text("proxyme-duration").contains("5 minutes"));
             browser.screenshot(SCREENSHOTS.resolve("consent-page.png"));
 
             browser.await(By.id("proxyme-approve")).click();
-            assertEquals("proxyme-result-approved", browser.await(By.id("proxyme-result")).getAttribute("class"));
+            assertEquals(
+                    "proxyme-result-approved",
+                    browser.await(By.id("proxyme-result")).getAttribute("class"));
         }
 
         Reply granted = pollUntilDecided(request);
@@ -92,10 +111,16 @@ class ConsentIT {
         assertEquals(client.userId("alice"), introspection.get("sub").asText());
         assertError(poll(request), 400, "expired_token");
 
-        JsonNode trail = client.get(client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
-                bearer(client.rootToken())).json();
-        assertEquals("USER:" + client.userId("alice"), trail.get("delegation").get("granted_by").asText());
-        assertEquals("Summarise this month's <b>invoices</b> & flag late ones", trail.get("audit").get(0).get("detail").asText());
+        JsonNode trail = client.get(
+                        client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
+                        bearer(client.rootToken()))
+                .json();
+        assertEquals(
+                "USER:" + client.userId("alice"),
+                trail.get("delegation").get("granted_by").asText());
+        assertEquals(
+                "Summarise this month's <b>invoices</b> & flag late ones",
+                trail.get("audit").get(0).get("detail").asText());
     }
 
     @Test
@@ -105,7 +130,9 @@ class ConsentIT {
             browser.open(request.get("verification_uri_complete").asText());
             browser.logInIfAsked("alice", "alice-password");
             browser.await(By.id("proxyme-deny")).click();
-            assertEquals("proxyme-result-denied", browser.await(By.id("proxyme-result")).getAttribute("class"));
+            assertEquals(
+                    "proxyme-result-denied",
+                    browser.await(By.id("proxyme-result")).getAttribute("class"));
         }
         assertError(pollUntilDecided(request), 400, "access_denied");
         assertError(poll(request), 400, "expired_token");
@@ -119,8 +146,11 @@ class ConsentIT {
             browser.logInIfAsked("alice", "alice-password");
             assertTrue(browser.text("proxyme-wrong-user").contains("alice"));
             assertFalse(browser.has(By.id("proxyme-approve")));
-            String switchAccount = browser.await(By.id("proxyme-switch-account")).getAttribute("href");
-            assertTrue(switchAccount.startsWith(server.realmUrl(REALM) + "/protocol/openid-connect/logout?"), switchAccount);
+            String switchAccount =
+                    browser.await(By.id("proxyme-switch-account")).getAttribute("href");
+            assertTrue(
+                    switchAccount.startsWith(server.realmUrl(REALM) + "/protocol/openid-connect/logout?"),
+                    switchAccount);
         }
         assertError(poll(request), 400, "authorization_pending");
     }
@@ -131,7 +161,8 @@ class ConsentIT {
         try (Browser browser = new Browser()) {
             browser.open(request.get("verification_uri").asText());
             browser.logInIfAsked("bob", "bob-password");
-            browser.await(By.id("proxyme-user-code")).sendKeys(request.get("user_code").asText().toLowerCase().replace("-", " "));
+            browser.await(By.id("proxyme-user-code"))
+                    .sendKeys(request.get("user_code").asText().toLowerCase().replace("-", " "));
             browser.await(By.id("proxyme-code-submit")).click();
             assertEquals("Zustimmen", browser.text("proxyme-approve"), "bob's locale is German");
             assertTrue(browser.text("proxyme-title").contains("bittet um Zugriff"));
@@ -158,7 +189,8 @@ class ConsentIT {
             JsonNode request = request(List.of("read"), null, "Quick look");
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
             Reply outcome = poll(request);
-            while (!"expired_token".equals(outcome.text("error")) && Instant.now().isBefore(deadline)) {
+            while (!"expired_token".equals(outcome.text("error"))
+                    && Instant.now().isBefore(deadline)) {
                 pause(Duration.ofSeconds(1));
                 outcome = poll(request);
             }
@@ -206,7 +238,11 @@ class ConsentIT {
     }
 
     private Reply codePage(ProxymeClient from, String code, String cookies) {
-        return from.request(URI.create(server.realmUrl(REALM) + "/proxyme/consent?user_code=" + code), "GET", null, null,
+        return from.request(
+                URI.create(server.realmUrl(REALM) + "/proxyme/consent?user_code=" + code),
+                "GET",
+                null,
+                null,
                 Map.of("Cookie", cookies, "Accept", "text/html", "Accept-Language", "en"));
     }
 
@@ -225,7 +261,9 @@ class ConsentIT {
             assertRefused(decide(form, cookies, "https://evil.example"), "foreign Origin");
             assertRefused(decide(form, cookies, null), "no Origin");
             assertRefused(decide(form, cookies, "null", "cross-site"), "opaque Origin from another site");
-            assertRefused(decide(form, cookies, "https://evil.example", "same-origin"), "a foreign Origin outweighs the rest");
+            assertRefused(
+                    decide(form, cookies, "https://evil.example", "same-origin"),
+                    "a foreign Origin outweighs the rest");
             Map<String, String> noChecker = new LinkedHashMap<>(form);
             noChecker.put("state_checker", "forged");
             assertRefused(decide(noChecker, cookies, origin), "wrong state checker");
@@ -238,19 +276,31 @@ class ConsentIT {
             // The browser's own form still works once; replaying the very same form afterwards is refused.
             Map<String, String> browserForm = hiddenFields(browser.driver().getPageSource());
             browser.await(By.id("proxyme-approve")).click();
-            assertEquals("proxyme-result-approved", browser.await(By.id("proxyme-result")).getAttribute("class"));
+            assertEquals(
+                    "proxyme-result-approved",
+                    browser.await(By.id("proxyme-result")).getAttribute("class"));
             browserForm.put("decision", "approve");
             Reply replayed = decide(browserForm, cookies, origin);
             assertTrue(replayed.status() == 403 || replayed.status() == 400, replayed::toString);
-            assertTrue(replayed.headers().firstValue("X-Frame-Options").isPresent()
-                    || replayed.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors"),
+            assertTrue(
+                    replayed.headers().firstValue("X-Frame-Options").isPresent()
+                            || replayed.headers()
+                                    .firstValue("Content-Security-Policy")
+                                    .orElse("")
+                                    .contains("frame-ancestors"),
                     "frame protection as Keycloak's own pages");
         }
         Reply granted = pollUntilDecided(request);
         assertEquals(200, granted.status());
-        JsonNode trail = client.get(client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
-                bearer(client.rootToken())).json();
-        assertEquals(1, trail.get("audit").findValuesAsText("action").stream().filter("DELEGATION_CREATED"::equals).count(),
+        JsonNode trail = client.get(
+                        client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
+                        bearer(client.rootToken()))
+                .json();
+        assertEquals(
+                1,
+                trail.get("audit").findValuesAsText("action").stream()
+                        .filter("DELEGATION_CREATED"::equals)
+                        .count(),
                 "exactly one delegation came of all those forms");
     }
 
@@ -263,59 +313,109 @@ class ConsentIT {
             browser.open(second.get("verification_uri_complete").asText());
             browser.logInIfAsked("alice", "alice-password");
             assertTrue(browser.text("proxyme-scopes-title").contains("already"));
-            assertFalse(browser.await(By.id("proxyme-scope-read")).getAttribute("class").contains("proxyme-scope-new"));
-            assertTrue(browser.await(By.id("proxyme-scope-write")).getAttribute("class").contains("proxyme-scope-new"));
+            assertFalse(browser.await(By.id("proxyme-scope-read"))
+                    .getAttribute("class")
+                    .contains("proxyme-scope-new"));
+            assertTrue(browser.await(By.id("proxyme-scope-write"))
+                    .getAttribute("class")
+                    .contains("proxyme-scope-new"));
             browser.screenshot(SCREENSHOTS.resolve("consent-step-up.png"));
             browser.await(By.id("proxyme-approve")).click();
             browser.await(By.id("proxyme-result"));
         }
         stepped = pollUntilDecided(second);
         assertEquals(200, stepped.status(), stepped::toString);
-        assertEquals(java.util.Set.of("read", "write"), java.util.Set.of(stepped.text("scope").split(" ")));
+        assertEquals(
+                java.util.Set.of("read", "write"),
+                java.util.Set.of(stepped.text("scope").split(" ")));
         assertFalse(active(first.text("delegation_token")), "the replaced delegation's tokens end");
         assertTrue(active(stepped.text("delegation_token")));
-        assertEquals("superseded", client.get(client.adminUri(REALM, "/proxyme/delegations/" + first.text("delegation_id")),
-                bearer(client.rootToken())).json().get("delegation").get("end_reason").asText());
+        assertEquals(
+                "superseded",
+                client.get(
+                                client.adminUri(REALM, "/proxyme/delegations/" + first.text("delegation_id")),
+                                bearer(client.rootToken()))
+                        .json()
+                        .get("delegation")
+                        .get("end_reason")
+                        .asText());
     }
 
     @Test
     void revokingTheAgentInTheAccountConsoleEndsTheDelegation() {
         Reply granted = approve(request(List.of("read"), "alice", "Read invoices"), "alice", "alice-password");
         String aliceId = client.userId("alice");
-        Reply consents = client.get(client.adminUri(REALM, "/users/" + aliceId + "/consents"), bearer(client.rootToken()));
-        assertTrue(consents.json().findValuesAsText("clientId").contains(agent.clientId()),
+        Reply consents =
+                client.get(client.adminUri(REALM, "/users/" + aliceId + "/consents"), bearer(client.rootToken()));
+        assertTrue(
+                consents.json().findValuesAsText("clientId").contains(agent.clientId()),
                 "the agent appears among the user's applications: " + consents);
 
-        URI accountConsent = URI.create(server.realmUrl(REALM) + "/account/applications/" + agent.clientId() + "/consent");
-        Reply revoked = client.send(accountConsent, "DELETE", null, null, bearer(client.userToken("alice", "alice-password")));
+        URI accountConsent =
+                URI.create(server.realmUrl(REALM) + "/account/applications/" + agent.clientId() + "/consent");
+        Reply revoked =
+                client.send(accountConsent, "DELETE", null, null, bearer(client.userToken("alice", "alice-password")));
         assertEquals(204, revoked.status(), revoked::toString);
 
         assertFalse(active(granted.text("delegation_token")));
-        assertEquals("consent_revoked_in_keycloak", client.get(client.adminUri(REALM, "/proxyme/delegations/"
-                + granted.text("delegation_id")), bearer(client.rootToken())).json().get("delegation").get("end_reason").asText());
+        assertEquals(
+                "consent_revoked_in_keycloak",
+                client.get(
+                                client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
+                                bearer(client.rootToken()))
+                        .json()
+                        .get("delegation")
+                        .get("end_reason")
+                        .asText());
     }
 
     @Test
     void onlyTheRequestingAgentMayPollAndOnlyAgentsMayAsk() {
         JsonNode request = request(List.of("read"), null, "Read");
         RegisteredAgent other = client.registerAgent(List.of("read"), List.of("portal-a"));
-        assertError(client.proxyme("delegate", other.basicAuth(), Map.of("request_id", request.get("request_id").asText())),
-                400, "invalid_grant");
-        assertError(client.proxyme("delegate", agent.basicAuth(), Map.of("request_id", "unknown")), 400, "expired_token");
+        assertError(
+                client.proxyme(
+                        "delegate",
+                        other.basicAuth(),
+                        Map.of("request_id", request.get("request_id").asText())),
+                400,
+                "invalid_grant");
+        assertError(
+                client.proxyme("delegate", agent.basicAuth(), Map.of("request_id", "unknown")), 400, "expired_token");
         assertError(poll(request), 400, "authorization_pending");
         assertError(poll(request), 400, "slow_down");
 
         Map<String, Object> body = Map.of("scopes", List.of("read"), "portal", "portal-a", "purpose", "x");
         assertError(client.proxyme("request_delegation", ProxymeClient.BACKEND, body), 403, "unauthorized_client");
         assertError(client.proxyme("request_delegation", null, body), 401, "invalid_client");
-        assertError(client.proxyme("request_delegation", agent.basicAuth(),
-                Map.of("scopes", List.of("admin"), "portal", "portal-a", "purpose", "x")), 400, "invalid_scope");
-        assertError(client.proxyme("request_delegation", agent.basicAuth(),
-                Map.of("scopes", List.of("read"), "portal", "portal-b", "purpose", "x")), 400, "invalid_target");
-        assertError(client.proxyme("request_delegation", agent.basicAuth(),
-                Map.of("scopes", List.of("read"), "portal", "portal-a")), 400, "invalid_request");
-        assertError(client.proxyme("request_delegation", agent.basicAuth(),
-                Map.of("scopes", List.of("read"), "portal", "portal-a", "purpose", "x".repeat(201))), 400, "invalid_request");
+        assertError(
+                client.proxyme(
+                        "request_delegation",
+                        agent.basicAuth(),
+                        Map.of("scopes", List.of("admin"), "portal", "portal-a", "purpose", "x")),
+                400,
+                "invalid_scope");
+        assertError(
+                client.proxyme(
+                        "request_delegation",
+                        agent.basicAuth(),
+                        Map.of("scopes", List.of("read"), "portal", "portal-b", "purpose", "x")),
+                400,
+                "invalid_target");
+        assertError(
+                client.proxyme(
+                        "request_delegation",
+                        agent.basicAuth(),
+                        Map.of("scopes", List.of("read"), "portal", "portal-a")),
+                400,
+                "invalid_request");
+        assertError(
+                client.proxyme(
+                        "request_delegation",
+                        agent.basicAuth(),
+                        Map.of("scopes", List.of("read"), "portal", "portal-a", "purpose", "x".repeat(201))),
+                400,
+                "invalid_request");
     }
 
     private Reply approve(JsonNode request, String username, String password) {
@@ -350,14 +450,20 @@ class ConsentIT {
             browser.logInIfAsked("alice", "alice-password");
             assertEquals("50", browser.await(By.id("proxyme-envelope-budget")).getAttribute("value"));
             assertEquals("50", browser.await(By.id("proxyme-envelope-budget")).getAttribute("max"));
-            assertEquals("GET /reports/*", browser.await(By.id("proxyme-envelope-route-0")).getAttribute("value"));
-            assertEquals("POST /reports/*", browser.await(By.id("proxyme-envelope-route-1")).getAttribute("value"));
+            assertEquals(
+                    "GET /reports/*",
+                    browser.await(By.id("proxyme-envelope-route-0")).getAttribute("value"));
+            assertEquals(
+                    "POST /reports/*",
+                    browser.await(By.id("proxyme-envelope-route-1")).getAttribute("value"));
 
             // A page tampered with to ask for more than the agent proposed grants nothing.
-            ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
-                    "var budget = document.getElementById('proxyme-envelope-budget'); budget.removeAttribute('max'); budget.value = '5000';");
+            ((org.openqa.selenium.JavascriptExecutor) browser.driver())
+                    .executeScript(
+                            "var budget = document.getElementById('proxyme-envelope-budget'); budget.removeAttribute('max'); budget.value = '5000';");
             browser.await(By.id("proxyme-approve")).click();
-            assertTrue(browser.await(By.id("proxyme-result")).getAttribute("class").contains("proxyme-result-refused"));
+            assertTrue(
+                    browser.await(By.id("proxyme-result")).getAttribute("class").contains("proxyme-result-refused"));
             assertEquals("authorization_pending", poll(request).text("error"));
 
             browser.open(request.get("verification_uri_complete").asText());
@@ -370,15 +476,32 @@ class ConsentIT {
         Reply granted = pollUntilDecided(request);
         assertEquals(200, granted.status(), granted::toString);
         String token = granted.text("delegation_token");
-        JsonNode trail = client.trail(granted.text("delegation_id")).get("delegation").get("envelope");
+        JsonNode trail =
+                client.trail(granted.text("delegation_id")).get("delegation").get("envelope");
         assertEquals(2, trail.get("budget").asInt(), trail::toString);
         assertEquals(List.of("GET /reports/*"), ProxymeClient.JSON.convertValue(trail.get("routes"), List.class));
         client.setPortalRoutes("portal-a", null);
-        Map<String, String> get = ProxymeClient.proxyHeaders("portal-a", Map.of("X-Forwarded-Method", "GET",
-                "X-Forwarded-Uri", "/reports/1", "Authorization", bearer(token)));
+        Map<String, String> get = ProxymeClient.proxyHeaders(
+                "portal-a",
+                Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/reports/1", "Authorization", bearer(token)));
         URI check = client.proxymeUri(REALM, "proxy/check");
-        assertEquals(403, client.request(check, "GET", null, null, ProxymeClient.proxyHeaders("portal-a", Map.of(
-                "X-Forwarded-Method", "POST", "X-Forwarded-Uri", "/reports/1", "Authorization", bearer(token)))).status(),
+        assertEquals(
+                403,
+                client.request(
+                                check,
+                                "GET",
+                                null,
+                                null,
+                                ProxymeClient.proxyHeaders(
+                                        "portal-a",
+                                        Map.of(
+                                                "X-Forwarded-Method",
+                                                "POST",
+                                                "X-Forwarded-Uri",
+                                                "/reports/1",
+                                                "Authorization",
+                                                bearer(token))))
+                        .status(),
                 "the route the user unticked");
         assertEquals(200, client.request(check, "GET", null, null, get).status());
         assertEquals(200, client.request(check, "GET", null, null, get).status());
@@ -406,7 +529,8 @@ class ConsentIT {
         try (Browser browser = new Browser()) {
             browser.open(sooner.get("verification_uri_complete").asText());
             browser.logInIfAsked("alice", "alice-password");
-            long offered = Long.parseLong(browser.await(By.id("proxyme-envelope-minutes")).getAttribute("max"));
+            long offered = Long.parseLong(
+                    browser.await(By.id("proxyme-envelope-minutes")).getAttribute("max"));
             assertTrue(offered == 59 || offered == 60, "the minutes left of the agent's window: " + offered);
             browser.await(By.id("proxyme-envelope-minutes")).sendKeys("30");
             long approvedFrom = System.currentTimeMillis() / 1000;
@@ -416,8 +540,14 @@ class ConsentIT {
             // Collected before the next approval, which replaces this delegation (one per agent, user and portal).
             Reply first = pollUntilDecided(sooner);
             assertEquals(200, first.status(), first::toString);
-            long notAfter = client.trail(first.text("delegation_id")).get("delegation").get("envelope").get("not_after").asLong();
-            assertTrue(notAfter >= approvedFrom + 1800 && notAfter <= approvedTo + 1800, "ends 30 minutes after approval: " + notAfter);
+            long notAfter = client.trail(first.text("delegation_id"))
+                    .get("delegation")
+                    .get("envelope")
+                    .get("not_after")
+                    .asLong();
+            assertTrue(
+                    notAfter >= approvedFrom + 1800 && notAfter <= approvedTo + 1800,
+                    "ends 30 minutes after approval: " + notAfter);
 
             browser.open(beyond.get("verification_uri_complete").asText());
             browser.await(By.id("proxyme-approve")).click();
@@ -426,7 +556,9 @@ class ConsentIT {
         Reply second = pollUntilDecided(beyond);
         assertEquals(200, second.status(), second::toString);
         JsonNode delegation = client.trail(second.text("delegation_id")).get("delegation");
-        assertEquals(delegation.get("expires_at").asLong() / 1000, delegation.get("envelope").get("not_after").asLong(),
+        assertEquals(
+                delegation.get("expires_at").asLong() / 1000,
+                delegation.get("envelope").get("not_after").asLong(),
                 "the window ends with the delegation: " + delegation);
     }
 
@@ -450,11 +582,21 @@ class ConsentIT {
             browser.await(By.id("proxyme-result"));
             Reply granted = pollUntilDecided(first);
             assertEquals(200, granted.status(), granted::toString);
-            Map<String, String> get = ProxymeClient.proxyHeaders("portal-a", Map.of("X-Forwarded-Method", "GET",
-                    "X-Forwarded-Uri", "/reports/1", "Authorization", bearer(granted.text("delegation_token"))));
+            Map<String, String> get = ProxymeClient.proxyHeaders(
+                    "portal-a",
+                    Map.of(
+                            "X-Forwarded-Method",
+                            "GET",
+                            "X-Forwarded-Uri",
+                            "/reports/1",
+                            "Authorization",
+                            bearer(granted.text("delegation_token"))));
             assertEquals(200, client.request(check, "GET", null, null, get).status());
             assertEquals(200, client.request(check, "GET", null, null, get).status());
-            Reply bound = client.request(delegate, "POST", "application/json",
+            Reply bound = client.request(
+                    delegate,
+                    "POST",
+                    "application/json",
                     ProxymeClient.json(Map.of("delegation_id", granted.text("delegation_id"))),
                     Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
             assertEquals("DPoP", bound.text("token_type"), bound::toString);
@@ -462,8 +604,11 @@ class ConsentIT {
             stepUp = stepUpRequest(null);
             browser.open(stepUp.get("verification_uri_complete").asText());
             assertTrue(browser.await(By.id("proxyme-envelope-kept")).isDisplayed());
-            assertEquals("3", browser.await(By.id("proxyme-envelope-budget")).getAttribute("value"), "what is left of 5");
-            assertEquals("GET /reports/*", browser.await(By.id("proxyme-envelope-route-0")).getAttribute("value"));
+            assertEquals(
+                    "3", browser.await(By.id("proxyme-envelope-budget")).getAttribute("value"), "what is left of 5");
+            assertEquals(
+                    "GET /reports/*",
+                    browser.await(By.id("proxyme-envelope-route-0")).getAttribute("value"));
             browser.await(By.id("proxyme-approve")).click();
             browser.await(By.id("proxyme-result"));
         }
@@ -474,14 +619,21 @@ class ConsentIT {
         Reply collected;
         do {
             pause(Duration.ofSeconds(1));
-            collected = client.request(delegate, "POST", "application/json",
-                    ProxymeClient.json(Map.of("request_id", stepUp.get("request_id").asText())),
+            collected = client.request(
+                    delegate,
+                    "POST",
+                    "application/json",
+                    ProxymeClient.json(
+                            Map.of("request_id", stepUp.get("request_id").asText())),
                     Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
-        } while (collected.status() == 400 && "slow_down".equals(collected.text("error")) && Instant.now().isBefore(deadline));
+        } while (collected.status() == 400
+                && "slow_down".equals(collected.text("error"))
+                && Instant.now().isBefore(deadline));
         Reply outcome = collected;
         assertEquals(200, outcome.status(), () -> "the refused poll left the outcome to this one: " + outcome);
         assertEquals("DPoP", collected.text("token_type"));
-        JsonNode envelope = client.trail(collected.text("delegation_id")).get("delegation").get("envelope");
+        JsonNode envelope =
+                client.trail(collected.text("delegation_id")).get("delegation").get("envelope");
         assertEquals(3, envelope.get("budget").asInt(), envelope::toString);
         assertEquals(List.of("GET /reports/*"), ProxymeClient.JSON.convertValue(envelope.get("routes"), List.class));
     }
@@ -501,19 +653,38 @@ class ConsentIT {
             browser.await(By.id("proxyme-approve")).click();
             browser.await(By.id("proxyme-result"));
             Reply granted = pollUntilDecided(first);
-            assertEquals(200, client.request(check, "GET", null, null, reportsCall(granted.text("delegation_token"))).status());
-            assertEquals(403, client.request(check, "GET", null, null, reportsCall(granted.text("delegation_token"))).status());
+            assertEquals(
+                    200,
+                    client.request(check, "GET", null, null, reportsCall(granted.text("delegation_token")))
+                            .status());
+            assertEquals(
+                    403,
+                    client.request(check, "GET", null, null, reportsCall(granted.text("delegation_token")))
+                            .status());
 
             JsonNode noEnvelope = stepUpRequest(null);
             browser.open(noEnvelope.get("verification_uri_complete").asText());
             assertTrue(browser.await(By.id("proxyme-envelope-used-up")).isDisplayed());
-            assertTrue(browser.driver().findElements(By.id("proxyme-envelope-budget")).isEmpty(), "no field to add calls");
+            assertTrue(
+                    browser.driver()
+                            .findElements(By.id("proxyme-envelope-budget"))
+                            .isEmpty(),
+                    "no field to add calls");
             browser.await(By.id("proxyme-approve")).click();
             browser.await(By.id("proxyme-result"));
             Reply steppedUp = pollUntilDecided(noEnvelope);
             assertEquals(200, steppedUp.status(), steppedUp::toString);
-            assertEquals(0, client.trail(steppedUp.text("delegation_id")).get("delegation").get("envelope").get("budget").asInt());
-            assertEquals(403, client.request(check, "GET", null, null, reportsCall(steppedUp.text("delegation_token"))).status(),
+            assertEquals(
+                    0,
+                    client.trail(steppedUp.text("delegation_id"))
+                            .get("delegation")
+                            .get("envelope")
+                            .get("budget")
+                            .asInt());
+            assertEquals(
+                    403,
+                    client.request(check, "GET", null, null, reportsCall(steppedUp.text("delegation_token")))
+                            .status(),
                     "asking for another scope gave no more calls");
 
             JsonNode more = stepUpRequest(Map.of("budget", 5));
@@ -523,7 +694,10 @@ class ConsentIT {
             browser.await(By.id("proxyme-approve")).click();
             browser.await(By.id("proxyme-result"));
             Reply renewed = pollUntilDecided(more);
-            assertEquals(200, client.request(check, "GET", null, null, reportsCall(renewed.text("delegation_token"))).status());
+            assertEquals(
+                    200,
+                    client.request(check, "GET", null, null, reportsCall(renewed.text("delegation_token")))
+                            .status());
         }
     }
 
@@ -531,7 +705,8 @@ class ConsentIT {
     @Test
     void aStepUpThatCannotBeGrantedEndsNothing() {
         long now = System.currentTimeMillis() / 1000;
-        JsonNode first = aliceAsked(List.of("read"), "Read the reports later today", 3600, Map.of("not_before", now + 1800, "budget", 5));
+        JsonNode first = aliceAsked(
+                List.of("read"), "Read the reports later today", 3600, Map.of("not_before", now + 1800, "budget", 5));
         try (Browser browser = new Browser()) {
             browser.open(first.get("verification_uri_complete").asText());
             browser.logInIfAsked("alice", "alice-password");
@@ -542,15 +717,20 @@ class ConsentIT {
             JsonNode stepUp = aliceAsked(List.of("write"), "Also file one report", 60, null);
             browser.open(stepUp.get("verification_uri_complete").asText());
             browser.await(By.id("proxyme-approve")).click();
-            assertFalse(browser.await(By.id("proxyme-result")).getAttribute("class").contains("proxyme-result-approved"),
+            assertFalse(
+                    browser.await(By.id("proxyme-result")).getAttribute("class").contains("proxyme-result-approved"),
                     "the kept window opens after the new access would end");
-            assertEquals("ACTIVE", client.trail(delegationId).get("delegation").get("status").asText(), "the old access stays");
+            assertEquals(
+                    "ACTIVE",
+                    client.trail(delegationId).get("delegation").get("status").asText(),
+                    "the old access stays");
         }
     }
 
     private static Map<String, String> reportsCall(String token) {
-        return ProxymeClient.proxyHeaders("portal-a", Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/reports/1",
-                "Authorization", bearer(token)));
+        return ProxymeClient.proxyHeaders(
+                "portal-a",
+                Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/reports/1", "Authorization", bearer(token)));
     }
 
     private JsonNode stepUpRequest(Map<String, Object> envelope) {
@@ -593,7 +773,10 @@ class ConsentIT {
     }
 
     private Reply poll(JsonNode request) {
-        return client.proxyme("delegate", agent.basicAuth(), Map.of("request_id", request.get("request_id").asText()));
+        return client.proxyme(
+                "delegate",
+                agent.basicAuth(),
+                Map.of("request_id", request.get("request_id").asText()));
     }
 
     /** Polls at the protocol's interval until the user's decision shows, within a deadline. */
@@ -602,7 +785,8 @@ class ConsentIT {
         while (true) {
             Reply reply = poll(request);
             String error = reply.status() == 400 ? reply.text("error") : null;
-            if (!"authorization_pending".equals(error) && !"slow_down".equals(error) || Instant.now().isAfter(deadline)) {
+            if (!"authorization_pending".equals(error) && !"slow_down".equals(error)
+                    || Instant.now().isAfter(deadline)) {
                 return reply;
             }
             pause(Duration.ofSeconds(1));
@@ -610,11 +794,17 @@ class ConsentIT {
     }
 
     private boolean active(String token) {
-        return client.introspect(token, "portal-a", "portal-a-secret").get("active").asBoolean();
+        return client.introspect(token, "portal-a", "portal-a-secret")
+                .get("active")
+                .asBoolean();
     }
 
     private String consentPageHtml(JsonNode request, String cookies) {
-        Reply page = client.request(URI.create(request.get("verification_uri_complete").asText()), "GET", null, null,
+        Reply page = client.request(
+                URI.create(request.get("verification_uri_complete").asText()),
+                "GET",
+                null,
+                null,
                 Map.of("Cookie", cookies, "Accept", "text/html"));
         assertEquals(200, page.status(), page::toString);
         return page.body();
@@ -626,7 +816,10 @@ class ConsentIT {
 
     private Reply decide(Map<String, String> form, String cookies, String origin, String fetchSite) {
         StringBuilder body = new StringBuilder();
-        form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
+                .append(k)
+                .append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "text/html");
         if (!cookies.isEmpty()) {
@@ -638,8 +831,12 @@ class ConsentIT {
         if (fetchSite != null) {
             headers.put("Sec-Fetch-Site", fetchSite);
         }
-        return client.request(URI.create(server.realmUrl(REALM) + "/proxyme/consent/decision"), "POST",
-                "application/x-www-form-urlencoded", body.toString(), headers);
+        return client.request(
+                URI.create(server.realmUrl(REALM) + "/proxyme/consent/decision"),
+                "POST",
+                "application/x-www-form-urlencoded",
+                body.toString(),
+                headers);
     }
 
     private static void assertRefused(Reply reply, String why) {
@@ -654,8 +851,12 @@ class ConsentIT {
     }
 
     private void setRequestLifespan(String seconds) {
-        Reply reply = client.send(client.adminUri(REALM, ""), "PUT", "application/json",
-                "{\"attributes\":{\"proxyme.requestLifespanSeconds\":\"" + seconds + "\"}}", bearer(client.rootToken()));
+        Reply reply = client.send(
+                client.adminUri(REALM, ""),
+                "PUT",
+                "application/json",
+                "{\"attributes\":{\"proxyme.requestLifespanSeconds\":\"" + seconds + "\"}}",
+                bearer(client.rootToken()));
         assertEquals(204, reply.status(), reply::toString);
     }
 

@@ -2,14 +2,16 @@ package dev.proxyme.consent;
 
 import java.util.List;
 
+import jakarta.ws.rs.core.MultivaluedHashMap;
+
+import org.junit.jupiter.api.Test;
+
 import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
-import jakarta.ws.rs.core.MultivaluedHashMap;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -19,8 +21,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class EnvelopeFormTest {
 
     private static Delegation limitedBy(Envelope envelope, int callsUsed) {
-        return new Delegation("d", "realm", "user", "agent", "portal", Scopes.parse("read"), DelegationStatus.ACTIVE, 0, 1,
-                null, null, Actor.user("user"), "purpose", null, null, null, envelope, callsUsed);
+        return new Delegation(
+                "d",
+                "realm",
+                "user",
+                "agent",
+                "portal",
+                Scopes.parse("read"),
+                DelegationStatus.ACTIVE,
+                0,
+                1,
+                null,
+                null,
+                Actor.user("user"),
+                "purpose",
+                null,
+                null,
+                null,
+                envelope,
+                callsUsed);
     }
 
     @Test
@@ -31,36 +50,44 @@ class EnvelopeFormTest {
 
     @Test
     void withoutOneWhatIsLeftOfTheReplacedLimitsIsKeptAndNothingUsedUpComesBack() {
-        Envelope left = EnvelopeForm.proposal(Envelope.NONE, List.of(limitedBy(Envelope.of(5, List.of("GET /a/*"), null, 100L), 2)));
+        Envelope left = EnvelopeForm.proposal(
+                Envelope.NONE, List.of(limitedBy(Envelope.of(5, List.of("GET /a/*"), null, 100L), 2)));
         assertEquals(new Envelope(3, List.of("GET /a/*"), null, 100L), left);
-        Envelope usedUp = EnvelopeForm.proposal(Envelope.NONE, List.of(limitedBy(Envelope.of(5, List.of(), null, 1L), 5)));
+        Envelope usedUp =
+                EnvelopeForm.proposal(Envelope.NONE, List.of(limitedBy(Envelope.of(5, List.of(), null, 1L), 5)));
         assertEquals(Integer.valueOf(0), usedUp.budget(), "a used-up budget stays used up");
         assertEquals(Long.valueOf(1), usedUp.notAfter(), "an ended window stays ended");
     }
 
     @Test
     void ofSeveralReplacedTheTightestOfEachPart() {
-        Envelope kept = EnvelopeForm.proposal(Envelope.NONE, List.of(
-                limitedBy(Envelope.of(10, List.of("GET /a/*", "GET /b/*"), 10L, 500L), 1),
-                limitedBy(Envelope.of(4, List.of("GET /b/*"), 20L, 900L), 0),
-                limitedBy(Envelope.of(null, List.of(), null, null), 0)));
+        Envelope kept = EnvelopeForm.proposal(
+                Envelope.NONE,
+                List.of(
+                        limitedBy(Envelope.of(10, List.of("GET /a/*", "GET /b/*"), 10L, 500L), 1),
+                        limitedBy(Envelope.of(4, List.of("GET /b/*"), 20L, 900L), 0),
+                        limitedBy(Envelope.of(null, List.of(), null, null), 0)));
         assertEquals(new Envelope(4, List.of("GET /b/*"), 20L, 500L), kept);
     }
 
     @Test
     void replacedDelegationsWithNoRouteInCommonCannotBeKeptAsOne() {
-        List<Delegation> disjoint = List.of(limitedBy(Envelope.of(10, List.of("GET /a/*"), null, null), 0),
+        List<Delegation> disjoint = List.of(
+                limitedBy(Envelope.of(10, List.of("GET /a/*"), null, null), 0),
                 limitedBy(Envelope.of(50, List.of("GET /b/*"), null, null), 0));
         assertThrows(ProxymeException.class, () -> EnvelopeForm.proposal(Envelope.NONE, disjoint));
         assertEquals(Boolean.TRUE, EnvelopeForm.view(Envelope.NONE, disjoint).get("conflict"));
-        assertThrows(ProxymeException.class, () -> EnvelopeForm.approved(Envelope.NONE, disjoint, new MultivaluedHashMap<>()));
+        assertThrows(
+                ProxymeException.class,
+                () -> EnvelopeForm.approved(Envelope.NONE, disjoint, new MultivaluedHashMap<>()));
     }
 
     @Test
     void theFormCannotAddToAUsedUpBudget() {
         MultivaluedHashMap<String, String> form = new MultivaluedHashMap<>();
         form.add(EnvelopeForm.BUDGET_FIELD, "50");
-        Envelope approved = EnvelopeForm.approved(Envelope.NONE, List.of(limitedBy(Envelope.of(5, List.of(), null, null), 5)), form);
+        Envelope approved = EnvelopeForm.approved(
+                Envelope.NONE, List.of(limitedBy(Envelope.of(5, List.of(), null, null), 5)), form);
         assertEquals(Integer.valueOf(0), approved.budget());
     }
 }

@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
@@ -60,8 +61,20 @@ class DelegateIT {
 
     @Test
     void theBackendMayNameTheUserById() {
-        Reply reply = client.proxyme("delegate", BACKEND, Map.of("user_id", client.userId("bob"), "agent_id", agent.clientId(),
-                "scopes", List.of("read"), "portal", "portal-a", "expires_in", 120));
+        Reply reply = client.proxyme(
+                "delegate",
+                BACKEND,
+                Map.of(
+                        "user_id",
+                        client.userId("bob"),
+                        "agent_id",
+                        agent.clientId(),
+                        "scopes",
+                        List.of("read"),
+                        "portal",
+                        "portal-a",
+                        "expires_in",
+                        120));
         assertEquals(200, reply.status(), reply::toString);
         assertTrue(reply.json().get("expires_in").asLong() <= 120, "no token outlives its delegation");
     }
@@ -76,20 +89,39 @@ class DelegateIT {
     @Test
     void nothingBeyondTheAgentsRegistration() {
         RegisteredAgent reader = client.registerAgent(List.of("read"), List.of("portal-a"));
-        assertError(client.delegateAsBackend("alice", reader.clientId(), List.of("read", "write"), "portal-a"), 400, "invalid_scope");
-        assertError(client.delegateAsBackend("alice", reader.clientId(), List.of("admin"), "portal-a"), 400, "invalid_scope");
-        assertError(client.delegateAsBackend("alice", reader.clientId(), List.of("read"), "portal-b"), 400, "invalid_target");
-        assertError(client.delegateAsBackend("alice", reader.clientId(), List.of("read"), "not-a-portal"), 400, "invalid_target");
+        assertError(
+                client.delegateAsBackend("alice", reader.clientId(), List.of("read", "write"), "portal-a"),
+                400,
+                "invalid_scope");
+        assertError(
+                client.delegateAsBackend("alice", reader.clientId(), List.of("admin"), "portal-a"),
+                400,
+                "invalid_scope");
+        assertError(
+                client.delegateAsBackend("alice", reader.clientId(), List.of("read"), "portal-b"),
+                400,
+                "invalid_target");
+        assertError(
+                client.delegateAsBackend("alice", reader.clientId(), List.of("read"), "not-a-portal"),
+                400,
+                "invalid_target");
         assertError(client.delegateAsBackend("alice", reader.clientId(), List.of(), "portal-a"), 400, "invalid_scope");
     }
 
     @Test
     void unknownPartiesAreNotFoundOrBadRequests() {
-        assertError(client.delegateAsBackend("nobody", agent.clientId(), List.of("read"), "portal-a"), 404, "not_found");
+        assertError(
+                client.delegateAsBackend("nobody", agent.clientId(), List.of("read"), "portal-a"), 404, "not_found");
         assertError(client.delegateAsBackend("alice", "no-such-agent", List.of("read"), "portal-a"), 404, "not_found");
         assertError(client.delegateAsBackend("alice", "portal-a", List.of("read"), "portal-a"), 404, "not_found");
-        assertError(client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "no-such-portal"), 400, "invalid_target");
-        assertError(client.delegateAsBackend("service-account-backend", agent.clientId(), List.of("read"), "portal-a"), 400, "invalid_request");
+        assertError(
+                client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "no-such-portal"),
+                400,
+                "invalid_target");
+        assertError(
+                client.delegateAsBackend("service-account-backend", agent.clientId(), List.of("read"), "portal-a"),
+                400,
+                "invalid_request");
     }
 
     @Test
@@ -102,12 +134,17 @@ class DelegateIT {
         assertEquals(delegationId, renewed.text("delegation_id"));
         assertEquals(Set.of("read", "write"), scopes(renewed));
         assertNotEquals(granted.text("delegation_token"), renewed.text("delegation_token"));
-        assertTrue(client.introspect(renewed.text("delegation_token"), "portal-a", "portal-a-secret").get("active").asBoolean());
+        assertTrue(client.introspect(renewed.text("delegation_token"), "portal-a", "portal-a-secret")
+                .get("active")
+                .asBoolean());
 
-        Reply narrowed = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId, "scopes", List.of("read")));
+        Reply narrowed = client.proxyme(
+                "delegate", agent.basicAuth(), Map.of("delegation_id", delegationId, "scopes", List.of("read")));
         assertEquals("read", narrowed.text("scope"));
 
-        Reply byUser = client.proxyme("delegate", agent.basicAuth(),
+        Reply byUser = client.proxyme(
+                "delegate",
+                agent.basicAuth(),
                 Map.of("user_id", client.userId("alice"), "scopes", List.of("write"), "portal", "portal-a"));
         assertEquals(200, byUser.status(), byUser::toString);
         assertEquals(delegationId, byUser.text("delegation_id"));
@@ -115,42 +152,94 @@ class DelegateIT {
 
     @Test
     void theAgentCannotWidenOrRetarget() {
-        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_id");
-        assertError(client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId, "scopes", List.of("read", "write"))),
-                403, "invalid_scope");
-        assertError(client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId, "portal", "portal-b")),
-                403, "invalid_target");
-        assertError(client.proxyme("delegate", agent.basicAuth(), Map.of("username", "alice", "scopes", List.of("write"), "portal", "portal-a")),
-                403, "consent_required");
-        assertError(client.proxyme("delegate", agent.basicAuth(), Map.of("username", "bob", "scopes", List.of("read"), "portal", "portal-a")),
-                403, "consent_required");
+        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a")
+                .text("delegation_id");
+        assertError(
+                client.proxyme(
+                        "delegate",
+                        agent.basicAuth(),
+                        Map.of("delegation_id", delegationId, "scopes", List.of("read", "write"))),
+                403,
+                "invalid_scope");
+        assertError(
+                client.proxyme(
+                        "delegate", agent.basicAuth(), Map.of("delegation_id", delegationId, "portal", "portal-b")),
+                403,
+                "invalid_target");
+        assertError(
+                client.proxyme(
+                        "delegate",
+                        agent.basicAuth(),
+                        Map.of("username", "alice", "scopes", List.of("write"), "portal", "portal-a")),
+                403,
+                "consent_required");
+        assertError(
+                client.proxyme(
+                        "delegate",
+                        agent.basicAuth(),
+                        Map.of("username", "bob", "scopes", List.of("read"), "portal", "portal-a")),
+                403,
+                "consent_required");
     }
 
     @Test
     void anAgentCanNeverMintForAnotherAgent() {
         RegisteredAgent other = client.registerAgent(List.of("read"), List.of("portal-a"));
-        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_id");
+        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a")
+                .text("delegation_id");
 
-        assertError(client.proxyme("delegate", other.basicAuth(), Map.of("delegation_id", delegationId)), 403, "access_denied");
-        assertError(client.proxyme("delegate", other.basicAuth(), Map.of("username", "alice", "agent_id", agent.clientId(),
-                "scopes", List.of("read"), "portal", "portal-a")), 403, "access_denied");
-        assertError(client.proxyme("delegate", other.basicAuth(), Map.of("username", "alice", "scopes", List.of("read"), "portal", "portal-a")),
-                403, "consent_required");
+        assertError(
+                client.proxyme("delegate", other.basicAuth(), Map.of("delegation_id", delegationId)),
+                403,
+                "access_denied");
+        assertError(
+                client.proxyme(
+                        "delegate",
+                        other.basicAuth(),
+                        Map.of(
+                                "username",
+                                "alice",
+                                "agent_id",
+                                agent.clientId(),
+                                "scopes",
+                                List.of("read"),
+                                "portal",
+                                "portal-a")),
+                403,
+                "access_denied");
+        assertError(
+                client.proxyme(
+                        "delegate",
+                        other.basicAuth(),
+                        Map.of("username", "alice", "scopes", List.of("read"), "portal", "portal-a")),
+                403,
+                "consent_required");
     }
 
     @Test
     void anEndedDelegationNeedsConsentAgain() {
-        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_id");
+        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a")
+                .text("delegation_id");
         assertEquals(200, client.revokeById(agent.basicAuth(), delegationId).status());
-        assertError(client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)), 403, "consent_required");
-        assertError(client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", "6f1f1a2e-0000-4000-8000-000000000000")),
-                404, "not_found");
+        assertError(
+                client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)),
+                403,
+                "consent_required");
+        assertError(
+                client.proxyme(
+                        "delegate", agent.basicAuth(), Map.of("delegation_id", "6f1f1a2e-0000-4000-8000-000000000000")),
+                404,
+                "not_found");
     }
 
     @Test
     void onlyAgentsAndTrustedBackendsMayCall() {
-        Map<String, Object> body = Map.of("username", "alice", "agent_id", agent.clientId(), "scopes", List.of("read"), "portal", "portal-a");
-        assertError(client.proxyme("delegate", basic("untrusted-backend", "untrusted-backend-secret"), body), 403, "unauthorized_client");
+        Map<String, Object> body = Map.of(
+                "username", "alice", "agent_id", agent.clientId(), "scopes", List.of("read"), "portal", "portal-a");
+        assertError(
+                client.proxyme("delegate", basic("untrusted-backend", "untrusted-backend-secret"), body),
+                403,
+                "unauthorized_client");
         assertError(client.proxyme("delegate", basic("portal-a", "portal-a-secret"), body), 403, "unauthorized_client");
         assertError(client.proxyme("delegate", basic("backend", "wrong-secret"), body), 401, "invalid_client");
         assertError(client.proxyme("delegate", basic(agent.clientId(), "wrong-secret"), body), 401, "invalid_client");
@@ -161,13 +250,21 @@ class DelegateIT {
 
     @Test
     void theDemoRealmWorksAsShipped() {
-        Reply reply = client.proxyme(ProxymeClient.DEMO_REALM, "delegate", basic("demo-backend", "demo-backend-secret"),
+        Reply reply = client.proxyme(
+                ProxymeClient.DEMO_REALM,
+                "delegate",
+                basic("demo-backend", "demo-backend-secret"),
                 Map.of("username", "alice", "agent_id", "demo-agent", "scopes", List.of("read")));
         assertEquals(200, reply.status(), reply::toString);
         assertEquals("demo-portal", reply.text("portal"));
-        assertTrue(client.introspect(ProxymeClient.DEMO_REALM, reply.text("delegation_token"), "demo-portal", "demo-portal-secret")
-                .get("active").asBoolean());
-        Reply renewed = client.proxyme(ProxymeClient.DEMO_REALM, "delegate", basic("demo-agent", "demo-agent-secret"),
+        assertTrue(client.introspect(
+                        ProxymeClient.DEMO_REALM, reply.text("delegation_token"), "demo-portal", "demo-portal-secret")
+                .get("active")
+                .asBoolean());
+        Reply renewed = client.proxyme(
+                ProxymeClient.DEMO_REALM,
+                "delegate",
+                basic("demo-agent", "demo-agent-secret"),
                 Map.of("delegation_id", reply.text("delegation_id")));
         assertEquals(200, renewed.status(), renewed::toString);
     }

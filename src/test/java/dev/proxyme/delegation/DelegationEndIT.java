@@ -6,15 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.ClientProgram;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.By;
 
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -41,8 +42,20 @@ class DelegationEndIT {
     @Test
     void theJsonOperationsAndTheExtensionGrantNeverMintPastTheEnd() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
-        Reply vouched = client.proxyme("delegate", BACKEND, Map.of("username", "alice", "agent_id", agent.clientId(),
-                "scopes", List.of("read"), "portal", "portal-a", "expires_in", 60));
+        Reply vouched = client.proxyme(
+                "delegate",
+                BACKEND,
+                Map.of(
+                        "username",
+                        "alice",
+                        "agent_id",
+                        agent.clientId(),
+                        "scopes",
+                        List.of("read"),
+                        "portal",
+                        "portal-a",
+                        "expires_in",
+                        60));
         assertEquals(200, vouched.status(), vouched::toString);
         String delegationId = vouched.text("delegation_id");
         long end = endOf(delegationId);
@@ -51,17 +64,33 @@ class DelegationEndIT {
         Reply renewed = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId));
         assertEquals(200, renewed.status(), renewed::toString);
         assertBounded(renewed.text("delegation_token"), end, "the agent's delegate");
-        assertTrue(renewed.json().get("expires_in").asLong() <= end - System.currentTimeMillis() / 1000, renewed::toString);
+        assertTrue(
+                renewed.json().get("expires_in").asLong() <= end - System.currentTimeMillis() / 1000,
+                renewed::toString);
 
-        Reply granted = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", "urn:proxyme:params:oauth:grant-type:delegation",
-                "delegation_id", delegationId), agent.basicAuth());
+        Reply granted = client.form(
+                client.tokenEndpoint(REALM),
+                Map.of("grant_type", "urn:proxyme:params:oauth:grant-type:delegation", "delegation_id", delegationId),
+                agent.basicAuth());
         assertEquals(200, granted.status(), granted::toString);
         assertBounded(granted.text("access_token"), end, "the extension grant");
 
-        Reply exchanged = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
-                "subject_token", vouched.text("delegation_token"), "subject_token_type", "urn:ietf:params:oauth:token-type:access_token",
-                "requested_token_type", "urn:ietf:params:oauth:token-type:refresh_token"), agent.basicAuth());
-        assertEquals(400, exchanged.status(), () -> "a delegation token is never exchanged, so never renewed that way: " + exchanged);
+        Reply exchanged = client.form(
+                client.tokenEndpoint(REALM),
+                Map.of(
+                        "grant_type",
+                        "urn:ietf:params:oauth:grant-type:token-exchange",
+                        "subject_token",
+                        vouched.text("delegation_token"),
+                        "subject_token_type",
+                        "urn:ietf:params:oauth:token-type:access_token",
+                        "requested_token_type",
+                        "urn:ietf:params:oauth:token-type:refresh_token"),
+                agent.basicAuth());
+        assertEquals(
+                400,
+                exchanged.status(),
+                () -> "a delegation token is never exchanged, so never renewed that way: " + exchanged);
     }
 
     /**
@@ -70,7 +99,8 @@ class DelegationEndIT {
      */
     @Test
     void aStandardFlowsRefreshTokenEndsWithTheDelegationWhateverTheSessionLifetimes() {
-        JsonNode realm = client.get(client.adminUri(REALM, ""), bearer(client.rootToken())).json();
+        JsonNode realm = client.get(client.adminUri(REALM, ""), bearer(client.rootToken()))
+                .json();
         int idle = realm.get("ssoSessionIdleTimeout").asInt();
         int max = realm.get("ssoSessionMaxLifespan").asInt();
         setSessionLifetimes(36_000, 36_000);
@@ -82,14 +112,18 @@ class DelegationEndIT {
         String agentId = client.registerAgent(body).text("client_id");
         List<String> arguments = new ArrayList<>(List.of(client.issuer(REALM), agentId, "--scope", "read"));
         try (ClientProgram device = ClientProgram.node("device-grant.mjs", arguments.toArray(String[]::new));
-             Browser browser = new Browser()) {
+                Browser browser = new Browser()) {
             browser.open(device.await("user_action").get("url").asText());
             browser.logInIfAsked("bob", "bob-password");
             browser.await(By.id("proxyme-approve")).click();
             JsonNode tokens = device.await("tokens");
-            String delegationId = claims(tokens.get("access_token").asText()).get("delegation_id").asText();
+            String delegationId = claims(tokens.get("access_token").asText())
+                    .get("delegation_id")
+                    .asText();
             long end = endOf(delegationId);
-            assertTrue(end - System.currentTimeMillis() / 1000 < 36_000 - 600, "control: the session outlasts the delegation");
+            assertTrue(
+                    end - System.currentTimeMillis() / 1000 < 36_000 - 600,
+                    "control: the session outlasts the delegation");
             assertBounded(tokens.get("access_token").asText(), end, "the device grant's access token");
             assertBounded(tokens.get("refresh_token").asText(), end, "the device grant's refresh token");
             JsonNode refreshed = device.await("refreshed");
@@ -108,11 +142,16 @@ class DelegationEndIT {
     private static void assertBounded(String jwt, long endSeconds, String what) {
         JsonNode claims = claims(jwt);
         assertTrue(claims.hasNonNull("exp") && claims.get("exp").asLong() > 0, () -> what + " has an exp: " + claims);
-        assertTrue(claims.get("exp").asLong() < endSeconds, () -> what + " ends before the delegation (" + endSeconds + "): " + claims);
+        assertTrue(
+                claims.get("exp").asLong() < endSeconds,
+                () -> what + " ends before the delegation (" + endSeconds + "): " + claims);
     }
 
     private void setSessionLifetimes(int idleSeconds, int maxSeconds) {
-        Reply updated = client.send(client.adminUri(REALM, ""), "PUT", "application/json",
+        Reply updated = client.send(
+                client.adminUri(REALM, ""),
+                "PUT",
+                "application/json",
                 ProxymeClient.json(Map.of("ssoSessionIdleTimeout", idleSeconds, "ssoSessionMaxLifespan", maxSeconds)),
                 bearer(client.rootToken()));
         assertEquals(204, updated.status(), updated::toString);

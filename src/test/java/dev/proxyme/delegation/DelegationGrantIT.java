@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
@@ -47,7 +48,8 @@ class DelegationGrantIT {
         assertEquals(200, renewed.status(), renewed::toString);
         assertEquals("Bearer", renewed.text("token_type"));
         assertEquals(delegationId, renewed.text("delegation_id"));
-        assertTrue(renewed.json().get("expires_in").asLong() > 0 && renewed.json().get("expires_in").asLong() <= 300);
+        assertTrue(renewed.json().get("expires_in").asLong() > 0
+                && renewed.json().get("expires_in").asLong() <= 300);
         assertTrue(renewed.headers().firstValue("Cache-Control").orElse("").contains("no-store"));
         assertFalse(renewed.json().has("refresh_token"), "renewal needs no refresh token: the delegation is the grant");
         JsonNode introspected = client.introspect(renewed.text("access_token"), "portal-a", "portal-a-secret");
@@ -67,22 +69,31 @@ class DelegationGrantIT {
     void onlyTheDelegationsAgentMayRenewIt() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
         RegisteredAgent other = client.registerAgent(List.of("read"), List.of("portal-a"));
-        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_id");
+        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a")
+                .text("delegation_id");
         assertError(renew(other, Map.of("delegation_id", delegationId)), 400, "invalid_grant");
-        assertError(renew(agent, Map.of("delegation_id", "6f1f1a2e-0000-4000-8000-000000000000")), 400, "invalid_grant");
+        assertError(
+                renew(agent, Map.of("delegation_id", "6f1f1a2e-0000-4000-8000-000000000000")), 400, "invalid_grant");
         assertError(renew(agent, Map.of()), 400, "invalid_request");
-        Reply backend = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", GRANT, "delegation_id", delegationId), BACKEND);
+        Reply backend = client.form(
+                client.tokenEndpoint(REALM), Map.of("grant_type", GRANT, "delegation_id", delegationId), BACKEND);
         assertError(backend, 400, "unauthorized_client");
-        Reply anonymous = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", GRANT, "delegation_id", delegationId,
-                "client_id", agent.clientId()), null);
+        Reply anonymous = client.form(
+                client.tokenEndpoint(REALM),
+                Map.of("grant_type", GRANT, "delegation_id", delegationId, "client_id", agent.clientId()),
+                null);
         assertEquals(401, anonymous.status(), anonymous::toString);
     }
 
     /** Every grant the discovery document names is one the token endpoint knows. */
     @Test
     void noAdvertisedGrantIsUnsupported() {
-        JsonNode discovery = client.get(URI.create(client.tokenEndpoint(REALM).toString()
-                .replace("/protocol/openid-connect/token", "/.well-known/openid-configuration")), null).json();
+        JsonNode discovery = client.get(
+                        URI.create(client.tokenEndpoint(REALM)
+                                .toString()
+                                .replace("/protocol/openid-connect/token", "/.well-known/openid-configuration")),
+                        null)
+                .json();
         List<String> unsupported = new ArrayList<>();
         List<String> advertised = new ArrayList<>();
         discovery.get("grant_types_supported").forEach(grant -> advertised.add(grant.asText()));
@@ -93,7 +104,8 @@ class DelegationGrantIT {
             }
             Map<String, String> form = new LinkedHashMap<>();
             form.put("grant_type", grant);
-            Reply reply = client.form(client.tokenEndpoint(REALM), form, ProxymeClient.basic("fixed-agent", "fixed-agent-secret"));
+            Reply reply = client.form(
+                    client.tokenEndpoint(REALM), form, ProxymeClient.basic("fixed-agent", "fixed-agent-secret"));
             if ("unsupported_grant_type".equals(reply.status() >= 400 ? reply.text("error") : null)) {
                 unsupported.add(grant + ": " + reply);
             }

@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,25 +36,45 @@ class LimitsIT {
     @Test
     void renewalsUnderOneDelegationAreLimited() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
-        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null).text("delegation_id");
+        String delegationId = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null)
+                .text("delegation_id");
         // The backend's first token under the delegation counts too.
-        Reply refused = untilRefused(TOKENS_PER_MINUTE - 1,
+        Reply refused = untilRefused(
+                TOKENS_PER_MINUTE - 1,
                 () -> client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)));
-        assertTrue(client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null).status() == 200,
+        assertTrue(
+                client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null)
+                                .status()
+                        == 200,
                 "another delegation of the same agent is not limited");
-        assertTrue(refused.headers().firstValue("Retry-After").map(Long::parseLong).filter(s -> s >= 1 && s <= 60).isPresent(),
+        assertTrue(
+                refused.headers()
+                        .firstValue("Retry-After")
+                        .map(Long::parseLong)
+                        .filter(s -> s >= 1 && s <= 60)
+                        .isPresent(),
                 refused::toString);
     }
 
     @Test
     void delegationRequestsOfOneAgentAreLimited() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
-        Reply refused = untilRefused(REQUESTS_PER_MINUTE, () -> client.proxyme("request_delegation", agent.basicAuth(),
-                Map.of("scopes", List.of("read"), "purpose", "Fill the store")));
+        Reply refused = untilRefused(
+                REQUESTS_PER_MINUTE,
+                () -> client.proxyme(
+                        "request_delegation",
+                        agent.basicAuth(),
+                        Map.of("scopes", List.of("read"), "purpose", "Fill the store")));
         assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused::toString);
         RegisteredAgent other = client.registerAgent(List.of("read"), List.of("portal-a"));
-        assertEquals(200, client.proxyme("request_delegation", other.basicAuth(),
-                Map.of("scopes", List.of("read"), "purpose", "Another agent")).status(), "another agent is not limited");
+        assertEquals(
+                200,
+                client.proxyme(
+                                "request_delegation",
+                                other.basicAuth(),
+                                Map.of("scopes", List.of("read"), "purpose", "Another agent"))
+                        .status(),
+                "another agent is not limited");
     }
 
     /** Sends until the first refusal: 429 slow_down after at least {@code limit} and at most twice that many answers. */

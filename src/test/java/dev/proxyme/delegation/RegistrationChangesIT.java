@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
@@ -42,9 +43,15 @@ class RegistrationChangesIT {
     @BeforeEach
     void grantOnAPortalOfItsOwn() {
         portal = "portal-x-" + System.nanoTime();
-        Reply created = client.send(client.adminUri(REALM, "/clients"), "POST", "application/json", "{\"clientId\":\"" + portal
-                + "\",\"publicClient\":false,\"secret\":\"" + portal + "-secret\",\"standardFlowEnabled\":false,"
-                + "\"attributes\":{\"proxyme.portal\":\"true\"}}", bearer(client.rootToken()));
+        Reply created = client.send(
+                client.adminUri(REALM, "/clients"),
+                "POST",
+                "application/json",
+                "{\"clientId\":\"" + portal
+                        + "\",\"publicClient\":false,\"secret\":\"" + portal
+                        + "-secret\",\"standardFlowEnabled\":false,"
+                        + "\"attributes\":{\"proxyme.portal\":\"true\"}}",
+                bearer(client.rootToken()));
         assertEquals(201, created.status(), created::toString);
         agent = client.registerAgent(List.of("read", "write"), List.of(portal, "portal-a"));
         granted = client.delegateAsBackend("alice", agent.clientId(), List.of("read", "write"), portal);
@@ -74,8 +81,12 @@ class RegistrationChangesIT {
     void aScopeTakenFromTheAgentIsNoLongerMinted() {
         String agentUuid = client.clientUuid(agent.clientId());
         String writeScope = scopeId("write");
-        Reply removed = client.send(client.adminUri(REALM, "/clients/" + agentUuid + "/optional-client-scopes/" + writeScope),
-                "DELETE", null, null, bearer(client.rootToken()));
+        Reply removed = client.send(
+                client.adminUri(REALM, "/clients/" + agentUuid + "/optional-client-scopes/" + writeScope),
+                "DELETE",
+                null,
+                null,
+                bearer(client.rootToken()));
         assertEquals(204, removed.status(), removed::toString);
         assertRefusedEverywhere(granted.text("delegation_token"));
         Reply renewed = renew(Map.of());
@@ -95,13 +106,21 @@ class RegistrationChangesIT {
         client.setClientAttribute(agent.clientId(), "proxyme.portals", "");
         assertError(renew(Map.of()), 403, "invalid_target");
         assertRefusedEverywhere(granted.text("delegation_token"));
-        assertError(client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-b"), 400, "invalid_target");
-        Reply asked = client.proxyme("request_delegation", agent.basicAuth(), Map.of("scopes", List.of("read"), "portal", "portal-b",
-                "purpose", "Not registered for it"));
+        assertError(
+                client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-b"),
+                400,
+                "invalid_target");
+        Reply asked = client.proxyme(
+                "request_delegation",
+                agent.basicAuth(),
+                Map.of("scopes", List.of("read"), "portal", "portal-b", "purpose", "Not registered for it"));
         assertError(asked, 400, "invalid_target");
         client.setClientAttribute(agent.clientId(), "proxyme.portals", "*");
         assertEquals(200, renew(Map.of()).status(), "* is any portal");
-        assertEquals(200, client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-b").status());
+        assertEquals(
+                200,
+                client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-b")
+                        .status());
     }
 
     /** An administrator's typo (a day instead of minutes) must not make tokens outlive the registered bounds. */
@@ -111,7 +130,8 @@ class RegistrationChangesIT {
         Reply renewed = renew(Map.of());
         assertEquals(200, renewed.status(), renewed::toString);
         assertTrue(renewed.json().get("expires_in").asLong() <= 600, renewed::toString);
-        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(renewed.text("delegation_token").split("\\.")[1]));
+        JsonNode claims = JSON.readTree(
+                Base64.getUrlDecoder().decode(renewed.text("delegation_token").split("\\.")[1]));
         assertTrue(claims.get("exp").asLong() - claims.get("iat").asLong() <= 600, claims::toString);
     }
 
@@ -122,24 +142,46 @@ class RegistrationChangesIT {
     }
 
     private boolean accepted(String token) {
-        boolean introspected = client.introspect(token, portal, portal + "-secret").get("active").asBoolean();
-        boolean validated = client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token)).json().get("valid").asBoolean();
-        Reply check = client.request(client.proxymeUri(REALM, "proxy/check"), "GET", null, null, ProxymeClient.proxyHeaders(portal,
-                Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token))));
+        boolean introspected = client.introspect(token, portal, portal + "-secret")
+                .get("active")
+                .asBoolean();
+        boolean validated = client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token))
+                .json()
+                .get("valid")
+                .asBoolean();
+        Reply check = client.request(
+                client.proxymeUri(REALM, "proxy/check"),
+                "GET",
+                null,
+                null,
+                ProxymeClient.proxyHeaders(
+                        portal,
+                        Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token))));
         return introspected && validated && check.status() == 200;
     }
 
     private void assertRefusedEverywhere(String token) {
-        assertFalse(client.introspect(token, portal, portal + "-secret").get("active").asBoolean(), "introspection");
-        assertFalse(client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token)).json().get("valid").asBoolean(),
+        assertFalse(
+                client.introspect(token, portal, portal + "-secret")
+                        .get("active")
+                        .asBoolean(),
+                "introspection");
+        assertFalse(
+                client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token))
+                        .json()
+                        .get("valid")
+                        .asBoolean(),
                 "validate_delegation");
-        Map<String, String> asked = Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token));
-        Reply check = client.request(client.proxymeUri(REALM, "proxy/check"), "GET", null, null, ProxymeClient.proxyHeaders(portal, asked));
+        Map<String, String> asked =
+                Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token));
+        Reply check = client.request(
+                client.proxymeUri(REALM, "proxy/check"), "GET", null, null, ProxymeClient.proxyHeaders(portal, asked));
         assertTrue(check.status() == 401 || check.status() == 400, "the proxy check: " + check);
     }
 
     private String scopeId(String name) {
-        for (JsonNode scope : client.get(client.adminUri(REALM, "/client-scopes"), bearer(client.rootToken())).json()) {
+        for (JsonNode scope : client.get(client.adminUri(REALM, "/client-scopes"), bearer(client.rootToken()))
+                .json()) {
             if (name.equals(scope.get("name").asText())) {
                 return scope.get("id").asText();
             }

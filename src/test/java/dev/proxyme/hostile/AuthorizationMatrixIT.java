@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -27,22 +28,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @ExtendWith(KeycloakServerExtension.class)
 class AuthorizationMatrixIT {
 
-    private static final List<String> CALLERS = List.of("anonymous", "user A", "user B", "agent X", "agent Y", "portal",
-            "trusted backend", "realm admin", "admin of another realm");
+    private static final List<String> CALLERS = List.of(
+            "anonymous",
+            "user A",
+            "user B",
+            "agent X",
+            "agent Y",
+            "portal",
+            "trusted backend",
+            "realm admin",
+            "admin of another realm");
 
     /** Expected status per endpoint, in the order of {@link #CALLERS}. */
     private static final Map<String, int[]> EXPECTED = new LinkedHashMap<>();
 
     static {
         //                                                anon userA userB agentX agentY portal backend admin other
-        EXPECTED.put("register_agent",          new int[]{401, 403, 403, 401, 401, 401, 401, 201, 401});
-        EXPECTED.put("delegate for user A",     new int[]{401, 401, 401, 200, 403, 403, 200, 401, 401});
-        EXPECTED.put("validate_delegation",     new int[]{401, 401, 401, 200, 200, 200, 200, 401, 401});
-        EXPECTED.put("revoke_delegation by id", new int[]{401, 403, 403, 200, 403, 403, 200, 200, 401});
-        EXPECTED.put("request_delegation",      new int[]{401, 401, 401, 200, 200, 403, 403, 401, 401});
-        EXPECTED.put("my/delegations",          new int[]{401, 200, 200, 401, 401, 401, 401, 200, 401});
-        EXPECTED.put("admin: list delegations", new int[]{401, 403, 403, 401, 401, 401, 401, 200, 403});
-        EXPECTED.put("admin: agent kill switch", new int[]{401, 403, 403, 401, 401, 401, 401, 200, 403});
+        EXPECTED.put("register_agent", new int[] {401, 403, 403, 401, 401, 401, 401, 201, 401});
+        EXPECTED.put("delegate for user A", new int[] {401, 401, 401, 200, 403, 403, 200, 401, 401});
+        EXPECTED.put("validate_delegation", new int[] {401, 401, 401, 200, 200, 200, 200, 401, 401});
+        EXPECTED.put("revoke_delegation by id", new int[] {401, 403, 403, 200, 403, 403, 200, 200, 401});
+        EXPECTED.put("request_delegation", new int[] {401, 401, 401, 200, 200, 403, 403, 401, 401});
+        EXPECTED.put("my/delegations", new int[] {401, 200, 200, 401, 401, 401, 401, 200, 401});
+        EXPECTED.put("admin: list delegations", new int[] {401, 403, 403, 401, 401, 401, 401, 200, 403});
+        EXPECTED.put("admin: agent kill switch", new int[] {401, 403, 403, 401, 401, 401, 401, 200, 403});
     }
 
     private final ProxymeClient client;
@@ -64,22 +73,58 @@ class AuthorizationMatrixIT {
         credentials.put("portal", basic("portal-a", "portal-a-secret"));
         credentials.put("trusted backend", BACKEND);
         credentials.put("realm admin", bearer(client.rootToken()));
-        credentials.put("admin of another realm", bearer(client.userToken(ProxymeClient.DEMO_REALM, "realm-admin", "realm-admin")));
+        credentials.put(
+                "admin of another realm",
+                bearer(client.userToken(ProxymeClient.DEMO_REALM, "realm-admin", "realm-admin")));
 
         Map<String, BiFunction<String, String, Reply>> endpoints = new LinkedHashMap<>();
-        endpoints.put("register_agent", (caller, auth) -> client.proxyme("register_agent", auth, Map.of("scopes", List.of("read"))));
-        endpoints.put("delegate for user A", (caller, auth) -> client.proxyme("delegate", auth, Map.of("username", "alice",
-                "agent_id", agentX.clientId(), "scopes", List.of("read"), "portal", "portal-a")));
-        endpoints.put("validate_delegation", (caller, auth) -> client.proxyme("validate_delegation", auth,
-                Map.of("delegation_token", newDelegation(agentX).text("delegation_token"))));
-        endpoints.put("revoke_delegation by id", (caller, auth) -> client.proxyme("revoke_delegation", auth,
-                Map.of("delegation_id", newDelegation(agentX).text("delegation_id"))));
-        endpoints.put("request_delegation", (caller, auth) -> client.proxyme("request_delegation", auth,
-                Map.of("scopes", List.of("read"), "portal", "portal-a", "purpose", "Matrix")));
+        endpoints.put(
+                "register_agent",
+                (caller, auth) -> client.proxyme("register_agent", auth, Map.of("scopes", List.of("read"))));
+        endpoints.put(
+                "delegate for user A",
+                (caller, auth) -> client.proxyme(
+                        "delegate",
+                        auth,
+                        Map.of(
+                                "username",
+                                "alice",
+                                "agent_id",
+                                agentX.clientId(),
+                                "scopes",
+                                List.of("read"),
+                                "portal",
+                                "portal-a")));
+        endpoints.put(
+                "validate_delegation",
+                (caller, auth) -> client.proxyme(
+                        "validate_delegation",
+                        auth,
+                        Map.of("delegation_token", newDelegation(agentX).text("delegation_token"))));
+        endpoints.put(
+                "revoke_delegation by id",
+                (caller, auth) -> client.proxyme(
+                        "revoke_delegation",
+                        auth,
+                        Map.of("delegation_id", newDelegation(agentX).text("delegation_id"))));
+        endpoints.put(
+                "request_delegation",
+                (caller, auth) -> client.proxyme(
+                        "request_delegation",
+                        auth,
+                        Map.of("scopes", List.of("read"), "portal", "portal-a", "purpose", "Matrix")));
         endpoints.put("my/delegations", (caller, auth) -> client.get(client.proxymeUri(REALM, "my/delegations"), auth));
-        endpoints.put("admin: list delegations", (caller, auth) -> client.get(client.adminUri(REALM, "/proxyme/delegations"), auth));
-        endpoints.put("admin: agent kill switch", (caller, auth) -> client.send(
-                URI.create(client.adminUri(REALM, "/proxyme/agents/") + agentY.clientId() + "/revoke"), "POST", null, null, auth));
+        endpoints.put(
+                "admin: list delegations",
+                (caller, auth) -> client.get(client.adminUri(REALM, "/proxyme/delegations"), auth));
+        endpoints.put(
+                "admin: agent kill switch",
+                (caller, auth) -> client.send(
+                        URI.create(client.adminUri(REALM, "/proxyme/agents/") + agentY.clientId() + "/revoke"),
+                        "POST",
+                        null,
+                        null,
+                        auth));
 
         // The agent X row delegates for alice: a trusted backend set up the delegation it renews under.
         newDelegation(agentX);
@@ -98,7 +143,9 @@ class AuthorizationMatrixIT {
             }
             table.append('\n');
         });
-        long unexpectedSuccesses = unexpected.stream().filter(line -> line.matches(".*got 2\\d\\d$")).count();
+        long unexpectedSuccesses = unexpected.stream()
+                .filter(line -> line.matches(".*got 2\\d\\d$"))
+                .count();
         assertEquals(0, unexpectedSuccesses, "unexpected successes:\n" + String.join("\n", unexpected) + "\n" + table);
         assertEquals(List.of(), unexpected, "answers that differ from the table:\n" + table);
     }

@@ -9,10 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import dev.proxyme.testsupport.KeycloakServer;
-import dev.proxyme.testsupport.KeycloakServerExtension;
-import dev.proxyme.testsupport.ProxymeClient;
-import dev.proxyme.testsupport.ProxymeClient.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -20,9 +16,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.proxyme.testsupport.KeycloakServer;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+
 import static dev.proxyme.testsupport.OAuthAssertions.assertAnsweredByKeycloak;
 import static dev.proxyme.testsupport.OAuthAssertions.assertOAuthError;
-import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
 import static dev.proxyme.testsupport.ProxymeClient.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,9 +56,23 @@ class HostileRequestsIT {
     static final int AS_KEYCLOAK_TOKEN_ENDPOINT = -1;
 
     /** {@code byKeycloak}: Keycloak itself answers the request before it reaches Proxyme. */
-    record Case(String name, String method, String path, Map<String, String> headers, String contentType, String body,
-                int status, boolean byKeycloak) {
-        Case(String name, String method, String path, Map<String, String> headers, String contentType, String body, int status) {
+    record Case(
+            String name,
+            String method,
+            String path,
+            Map<String, String> headers,
+            String contentType,
+            String body,
+            int status,
+            boolean byKeycloak) {
+        Case(
+                String name,
+                String method,
+                String path,
+                Map<String, String> headers,
+                String contentType,
+                String body,
+                int status) {
             this(name, method, path, headers, contentType, body, status, false);
         }
 
@@ -99,28 +113,65 @@ class HostileRequestsIT {
         queries.put("from=1.5", 400);
         queries.put("max=99999999", 200);
         queries.put("status=active&status=revoked", 200);
-        queries.forEach((query, status) -> cases.add(new Case("GET " + list + "?" + query, "GET",
-                list + "?" + query, Map.of(), null, null, status)));
+        queries.forEach((query, status) -> cases.add(
+                new Case("GET " + list + "?" + query, "GET", list + "?" + query, Map.of(), null, null, status)));
         ODD_VALUES.forEach((what, value) -> {
             // Keycloak's own filter refuses NUL and other control characters in query values before Proxyme runs.
             boolean blocked = what.equals("NUL") || what.equals("control characters");
             for (String filter : List.of("user", "agent", "portal", "status")) {
-                cases.add(new Case("GET " + list + "?" + filter + "=" + what, "GET", list + "?" + filter + "=" + encode(value),
-                        Map.of(), null, null, blocked || filter.equals("status") && !value.isEmpty() ? 400 : 200, blocked));
+                cases.add(new Case(
+                        "GET " + list + "?" + filter + "=" + what,
+                        "GET",
+                        list + "?" + filter + "=" + encode(value),
+                        Map.of(),
+                        null,
+                        null,
+                        blocked || filter.equals("status") && !value.isEmpty() ? 400 : 200,
+                        blocked));
             }
         });
         ODD_VALUES.entrySet().stream().filter(odd -> !odd.getValue().isEmpty()).forEach(odd -> {
             String what = odd.getKey();
             String value = odd.getValue();
             String segment = encode(value).replace("+", "%20");
-            cases.add(new Case("GET delegation " + what, "GET", "/proxyme/delegations/" + segment, Map.of(), null, null, 404));
-            cases.add(new Case("revoke delegation " + what, "POST", "/proxyme/delegations/" + segment + "/revoke", Map.of(), null, null, 404));
-            cases.add(new Case("revoke user " + what, "POST", "/proxyme/users/" + segment + "/revoke", Map.of(), null, null, 404));
-            cases.add(new Case("revoke agent " + what, "POST", "/proxyme/agents/" + segment + "/revoke", Map.of(), null, null, 404));
-            cases.add(new Case("activity of delegation " + what, "GET", "/proxyme/delegations/" + segment + "/activity", Map.of(), null, null, 404));
+            cases.add(new Case(
+                    "GET delegation " + what, "GET", "/proxyme/delegations/" + segment, Map.of(), null, null, 404));
+            cases.add(new Case(
+                    "revoke delegation " + what,
+                    "POST",
+                    "/proxyme/delegations/" + segment + "/revoke",
+                    Map.of(),
+                    null,
+                    null,
+                    404));
+            cases.add(new Case(
+                    "revoke user " + what, "POST", "/proxyme/users/" + segment + "/revoke", Map.of(), null, null, 404));
+            cases.add(new Case(
+                    "revoke agent " + what,
+                    "POST",
+                    "/proxyme/agents/" + segment + "/revoke",
+                    Map.of(),
+                    null,
+                    null,
+                    404));
+            cases.add(new Case(
+                    "activity of delegation " + what,
+                    "GET",
+                    "/proxyme/delegations/" + segment + "/activity",
+                    Map.of(),
+                    null,
+                    null,
+                    404));
         });
-        activityQueries().forEach((query, status) -> cases.add(new Case("GET activity?" + query, "GET",
-                "/proxyme/delegations/SURVIVOR/activity?" + query, Map.of(), null, null, status)));
+        activityQueries()
+                .forEach((query, status) -> cases.add(new Case(
+                        "GET activity?" + query,
+                        "GET",
+                        "/proxyme/delegations/SURVIVOR/activity?" + query,
+                        Map.of(),
+                        null,
+                        null,
+                        status)));
         return cases.stream();
     }
 
@@ -139,34 +190,87 @@ class HostileRequestsIT {
 
     static Stream<Case> activityAndMetadataRequests() {
         List<Case> cases = new ArrayList<>();
-        activityQueries().forEach((query, status) -> cases.add(new Case("my activity?" + query, "GET",
-                "my/delegations/SURVIVOR/activity?" + query, Map.of("Authorization", "BOB"), null, null, status)));
-        cases.add(new Case("my activity, no token", "GET", "my/delegations/SURVIVOR/activity", Map.of(), null, null, 401));
-        cases.add(new Case("my activity, a delegation token", "GET", "my/delegations/SURVIVOR/activity",
-                Map.of("Authorization", "SURVIVOR-TOKEN"), null, null, 401));
-        cases.add(new Case("my activity, another user's delegation", "GET", "my/delegations/SURVIVOR/activity",
-                Map.of("Authorization", "ALICE"), null, null, 404));
-        Map<String, String> portalA = Map.of("X-Proxyme-Portal", "portal-a", "X-Proxyme-Portal-Secret", "portal-a-secret",
-                "X-Forwarded-Host", "portal-a.example", "X-Forwarded-Proto", "https");
+        activityQueries()
+                .forEach((query, status) -> cases.add(new Case(
+                        "my activity?" + query,
+                        "GET",
+                        "my/delegations/SURVIVOR/activity?" + query,
+                        Map.of("Authorization", "BOB"),
+                        null,
+                        null,
+                        status)));
+        cases.add(new Case(
+                "my activity, no token", "GET", "my/delegations/SURVIVOR/activity", Map.of(), null, null, 401));
+        cases.add(new Case(
+                "my activity, a delegation token",
+                "GET",
+                "my/delegations/SURVIVOR/activity",
+                Map.of("Authorization", "SURVIVOR-TOKEN"),
+                null,
+                null,
+                401));
+        cases.add(new Case(
+                "my activity, another user's delegation",
+                "GET",
+                "my/delegations/SURVIVOR/activity",
+                Map.of("Authorization", "ALICE"),
+                null,
+                null,
+                404));
+        Map<String, String> portalA = Map.of(
+                "X-Proxyme-Portal",
+                "portal-a",
+                "X-Proxyme-Portal-Secret",
+                "portal-a-secret",
+                "X-Forwarded-Host",
+                "portal-a.example",
+                "X-Forwarded-Proto",
+                "https");
         ODD_VALUES.entrySet().stream().filter(odd -> !odd.getValue().isEmpty()).forEach(odd -> {
             String segment = encode(odd.getValue()).replace("+", "%20");
-            cases.add(new Case("my activity of " + odd.getKey(), "GET", "my/delegations/" + segment + "/activity",
-                    Map.of("Authorization", "BOB"), null, null, 404));
+            cases.add(new Case(
+                    "my activity of " + odd.getKey(),
+                    "GET",
+                    "my/delegations/" + segment + "/activity",
+                    Map.of("Authorization", "BOB"),
+                    null,
+                    null,
+                    404));
             if (isHeaderSafe(odd.getValue())) {
-                cases.add(new Case("metadata, portal header " + odd.getKey(), "GET", "proxy/metadata",
-                        Map.of("X-Proxyme-Portal", odd.getValue(), "X-Proxyme-Portal-Secret", "portal-a-secret"), null, null, 400));
+                cases.add(new Case(
+                        "metadata, portal header " + odd.getKey(),
+                        "GET",
+                        "proxy/metadata",
+                        Map.of("X-Proxyme-Portal", odd.getValue(), "X-Proxyme-Portal-Secret", "portal-a-secret"),
+                        null,
+                        null,
+                        400));
                 Map<String, String> oddUri = new LinkedHashMap<>(portalA);
                 oddUri.put("X-Forwarded-Uri", odd.getValue());
                 cases.add(new Case("metadata, uri " + odd.getKey(), "GET", "proxy/metadata", oddUri, null, null, 404));
                 Map<String, String> oddHost = new LinkedHashMap<>(portalA);
                 oddHost.put("X-Forwarded-Host", odd.getValue());
                 oddHost.put("X-Forwarded-Uri", "/.well-known/oauth-protected-resource");
-                cases.add(new Case("metadata, host " + odd.getKey(), "GET", "proxy/metadata", oddHost, null, null, 404));
+                cases.add(
+                        new Case("metadata, host " + odd.getKey(), "GET", "proxy/metadata", oddHost, null, null, 404));
             }
         });
-        cases.add(new Case("metadata, no secret", "GET", "proxy/metadata", Map.of("X-Proxyme-Portal", "portal-a"), null, null, 401));
-        cases.add(new Case("metadata, wrong secret", "GET", "proxy/metadata",
-                Map.of("X-Proxyme-Portal", "portal-a", "X-Proxyme-Portal-Secret", "nope"), null, null, 401));
+        cases.add(new Case(
+                "metadata, no secret",
+                "GET",
+                "proxy/metadata",
+                Map.of("X-Proxyme-Portal", "portal-a"),
+                null,
+                null,
+                401));
+        cases.add(new Case(
+                "metadata, wrong secret",
+                "GET",
+                "proxy/metadata",
+                Map.of("X-Proxyme-Portal", "portal-a", "X-Proxyme-Portal-Secret", "nope"),
+                null,
+                null,
+                401));
         return cases.stream();
     }
 
@@ -182,10 +286,14 @@ class HostileRequestsIT {
             case "BOB" -> headers.put("Authorization", bearer(client.userToken("bob", "bob-password")));
             case "ALICE" -> headers.put("Authorization", bearer(client.userToken("alice", "alice-password")));
             case "SURVIVOR-TOKEN" -> headers.put("Authorization", bearer(survivorToken));
-            default -> { }
+            default -> {}
         }
-        Reply reply = client.request(client.proxymeUri(REALM, badRequest.path().replace("SURVIVOR", survivorId)),
-                badRequest.method(), null, null, headers);
+        Reply reply = client.request(
+                client.proxymeUri(REALM, badRequest.path().replace("SURVIVOR", survivorId)),
+                badRequest.method(),
+                null,
+                null,
+                headers);
         assertEquals(badRequest.status(), reply.status(), reply::toString);
         assertOAuthError(reply);
     }
@@ -196,8 +304,12 @@ class HostileRequestsIT {
         Map<String, String> headers = new LinkedHashMap<>(badRequest.headers());
         headers.put("Authorization", bearer(client.rootToken()));
         headers.put("Accept", "application/json");
-        Reply reply = client.request(URI.create(client.adminUri(REALM, "") + badRequest.path().replace("SURVIVOR", survivorId)), badRequest.method(),
-                badRequest.contentType(), badRequest.body(), headers);
+        Reply reply = client.request(
+                URI.create(client.adminUri(REALM, "") + badRequest.path().replace("SURVIVOR", survivorId)),
+                badRequest.method(),
+                badRequest.contentType(),
+                badRequest.body(),
+                headers);
         assertEquals(badRequest.status(), reply.status(), reply::toString);
         if (badRequest.byKeycloak()) {
             assertAnsweredByKeycloak(reply);
@@ -213,41 +325,141 @@ class HostileRequestsIT {
         Map<String, String> portalA = Map.of("X-Proxyme-Portal", "portal-a");
         ODD_VALUES.forEach((what, value) -> {
             if (isHeaderSafe(value)) {
-                cases.add(new Case("check, portal header " + what, "GET", "proxy/check",
-                        Map.of("X-Proxyme-Portal", value, "Authorization", "Bearer x"), null, null, 400));
-                cases.add(new Case("check, bearer " + what, "GET", "proxy/check",
-                        Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "Bearer " + value), null, null, 401));
-                cases.add(new Case("check, cookie " + what, "GET", "proxy/check",
-                        Map.of("X-Proxyme-Portal", "portal-a", "Cookie", "__Host-proxyme_session=" + value.replace(";", "")), null, null, 401));
-                cases.add(new Case("check with a genuine token, method " + what, "GET", "proxy/check",
-                        Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "GENUINE", "X-Forwarded-Method", value,
-                                "X-Forwarded-Uri", "/reports/1"), null, null, 403));
-                cases.add(new Case("check with a genuine token, uri " + what, "GET", "proxy/check",
-                        Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "GENUINE", "X-Forwarded-Method", "GET",
-                                "X-Forwarded-Uri", value), null, null, 403));
-                cases.add(new Case("session, portal header " + what, "POST", "proxy/session",
-                        Map.of("X-Proxyme-Portal", value, "Authorization", "GENUINE"), null, null, 400));
-                cases.add(new Case("logout with a genuine token, portal header " + what, "POST", "proxy/logout",
-                        Map.of("X-Proxyme-Portal", value, "Authorization", "WRONG-PORTAL"), null, null, 200));
+                cases.add(new Case(
+                        "check, portal header " + what,
+                        "GET",
+                        "proxy/check",
+                        Map.of("X-Proxyme-Portal", value, "Authorization", "Bearer x"),
+                        null,
+                        null,
+                        400));
+                cases.add(new Case(
+                        "check, bearer " + what,
+                        "GET",
+                        "proxy/check",
+                        Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "Bearer " + value),
+                        null,
+                        null,
+                        401));
+                cases.add(new Case(
+                        "check, cookie " + what,
+                        "GET",
+                        "proxy/check",
+                        Map.of(
+                                "X-Proxyme-Portal",
+                                "portal-a",
+                                "Cookie",
+                                "__Host-proxyme_session=" + value.replace(";", "")),
+                        null,
+                        null,
+                        401));
+                cases.add(new Case(
+                        "check with a genuine token, method " + what,
+                        "GET",
+                        "proxy/check",
+                        Map.of(
+                                "X-Proxyme-Portal",
+                                "portal-a",
+                                "Authorization",
+                                "GENUINE",
+                                "X-Forwarded-Method",
+                                value,
+                                "X-Forwarded-Uri",
+                                "/reports/1"),
+                        null,
+                        null,
+                        403));
+                cases.add(new Case(
+                        "check with a genuine token, uri " + what,
+                        "GET",
+                        "proxy/check",
+                        Map.of(
+                                "X-Proxyme-Portal",
+                                "portal-a",
+                                "Authorization",
+                                "GENUINE",
+                                "X-Forwarded-Method",
+                                "GET",
+                                "X-Forwarded-Uri",
+                                value),
+                        null,
+                        null,
+                        403));
+                cases.add(new Case(
+                        "session, portal header " + what,
+                        "POST",
+                        "proxy/session",
+                        Map.of("X-Proxyme-Portal", value, "Authorization", "GENUINE"),
+                        null,
+                        null,
+                        400));
+                cases.add(new Case(
+                        "logout with a genuine token, portal header " + what,
+                        "POST",
+                        "proxy/logout",
+                        Map.of("X-Proxyme-Portal", value, "Authorization", "WRONG-PORTAL"),
+                        null,
+                        null,
+                        200));
             }
-            cases.add(new Case("session, form token " + what, "POST", "proxy/session", portalA,
-                    "application/x-www-form-urlencoded", "token=" + encode(value), 401));
+            cases.add(new Case(
+                    "session, form token " + what,
+                    "POST",
+                    "proxy/session",
+                    portalA,
+                    "application/x-www-form-urlencoded",
+                    "token=" + encode(value),
+                    401));
         });
-        cases.add(new Case("check, no portal", "GET", "proxy/check", Map.of("Authorization", "GENUINE"), null, null, 400));
-        cases.add(new Case("check, Basic instead of Bearer", "GET", "proxy/check",
-                Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "Basic Zm9vOmJhcg=="), null, null, 401));
-        cases.add(new Case("check, empty Bearer", "GET", "proxy/check",
-                Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "Bearer "), null, null, 401));
-        cases.add(new Case("session, malformed percent-encoding", "POST", "proxy/session", portalA,
-                "application/x-www-form-urlencoded", "token=%zz%&&==", AS_KEYCLOAK_TOKEN_ENDPOINT, true));
-        cases.add(new Case("session, JSON body", "POST", "proxy/session", portalA, "application/json", "{\"token\":\"x\"}", 401));
+        cases.add(new Case(
+                "check, no portal", "GET", "proxy/check", Map.of("Authorization", "GENUINE"), null, null, 400));
+        cases.add(new Case(
+                "check, Basic instead of Bearer",
+                "GET",
+                "proxy/check",
+                Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "Basic Zm9vOmJhcg=="),
+                null,
+                null,
+                401));
+        cases.add(new Case(
+                "check, empty Bearer",
+                "GET",
+                "proxy/check",
+                Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "Bearer "),
+                null,
+                null,
+                401));
+        cases.add(new Case(
+                "session, malformed percent-encoding",
+                "POST",
+                "proxy/session",
+                portalA,
+                "application/x-www-form-urlencoded",
+                "token=%zz%&&==",
+                AS_KEYCLOAK_TOKEN_ENDPOINT,
+                true));
+        cases.add(new Case(
+                "session, JSON body", "POST", "proxy/session", portalA, "application/json", "{\"token\":\"x\"}", 401));
         cases.add(new Case("session, text body", "POST", "proxy/session", portalA, "text/plain", "token=x", 401));
-        cases.add(new Case("session, 1 MiB+ form", "POST", "proxy/session", portalA,
-                "application/x-www-form-urlencoded", "token=" + "x".repeat(1024 * 1024 + 10), 413, true));
+        cases.add(new Case(
+                "session, 1 MiB+ form",
+                "POST",
+                "proxy/session",
+                portalA,
+                "application/x-www-form-urlencoded",
+                "token=" + "x".repeat(1024 * 1024 + 10),
+                413,
+                true));
         cases.add(new Case("session, no body", "POST", "proxy/session", portalA, null, null, 401));
         cases.add(new Case("logout, no token", "POST", "proxy/logout", portalA, null, null, 200));
-        cases.add(new Case("logout, forged token", "POST", "proxy/logout",
-                Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "Bearer a.b.c"), null, null, 200));
+        cases.add(new Case(
+                "logout, forged token",
+                "POST",
+                "proxy/logout",
+                Map.of("X-Proxyme-Portal", "portal-a", "Authorization", "Bearer a.b.c"),
+                null,
+                null,
+                200));
         return cases.stream();
     }
 
@@ -266,13 +478,19 @@ class HostileRequestsIT {
         }
         String genuine = null;
         if ("GENUINE".equals(headers.get("Authorization")) || "WRONG-PORTAL".equals(headers.get("Authorization"))) {
-            genuine = client.delegateAsBackend("alice", "fixed-agent", List.of("read"), "portal-a").text("delegation_token");
+            genuine = client.delegateAsBackend("alice", "fixed-agent", List.of("read"), "portal-a")
+                    .text("delegation_token");
             headers.put("Authorization", bearer(genuine));
         }
-        Reply reply = client.request(client.proxymeUri(REALM, badRequest.path()), badRequest.method(), badRequest.contentType(),
-                badRequest.body(), headers);
+        Reply reply = client.request(
+                client.proxymeUri(REALM, badRequest.path()),
+                badRequest.method(),
+                badRequest.contentType(),
+                badRequest.body(),
+                headers);
         int expected = badRequest.status() == AS_KEYCLOAK_TOKEN_ENDPOINT
-                ? client.keycloakTokenEndpointAnswer(badRequest.body()).status() : badRequest.status();
+                ? client.keycloakTokenEndpointAnswer(badRequest.body()).status()
+                : badRequest.status();
         assertEquals(expected, reply.status(), reply::toString);
         if (badRequest.byKeycloak()) {
             assertAnsweredByKeycloak(reply);

@@ -1,19 +1,19 @@
 package dev.proxyme.lifecycle;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
@@ -49,10 +49,19 @@ class LifecycleIT {
         JsonNode delegation = awaitStatus(delegationId, "EXPIRED", Duration.ofSeconds(30));
         assertEquals("expired", delegation.get("delegation").get("end_reason").asText());
         assertFalse(client.isActive(granted.text("delegation_token")));
-        assertError(client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)), 403, "consent_required");
+        assertError(
+                client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)),
+                403,
+                "consent_required");
         List<String> actions = delegation.get("audit").findValuesAsText("action");
         assertEquals("DELEGATION_EXPIRED", actions.get(actions.size() - 1));
-        assertEquals("SYSTEM", delegation.get("audit").get(actions.size() - 1).get("actor_type").asText());
+        assertEquals(
+                "SYSTEM",
+                delegation
+                        .get("audit")
+                        .get(actions.size() - 1)
+                        .get("actor_type")
+                        .asText());
     }
 
     @Test
@@ -64,13 +73,26 @@ class LifecycleIT {
 
         String signedOut = client.createUser(true);
         Reply signedOutGrant = delegate(signedOut, null);
-        Reply logout = client.send(client.adminUri(REALM, "/users/" + signedOut + "/logout"), "POST", null, null, bearer(client.rootToken()));
+        Reply logout = client.send(
+                client.adminUri(REALM, "/users/" + signedOut + "/logout"),
+                "POST",
+                null,
+                null,
+                bearer(client.rootToken()));
         assertEquals(204, logout.status(), logout::toString);
         assertEnded(signedOutGrant, "user_signed_out_by_admin");
 
         String deleted = client.createUser(true);
         Reply deletedGrant = delegate(deleted, null);
-        assertEquals(204, client.send(client.adminUri(REALM, "/users/" + deleted), "DELETE", null, null, bearer(client.rootToken())).status());
+        assertEquals(
+                204,
+                client.send(
+                                client.adminUri(REALM, "/users/" + deleted),
+                                "DELETE",
+                                null,
+                                null,
+                                bearer(client.rootToken()))
+                        .status());
         assertEnded(deletedGrant, "user_deleted");
     }
 
@@ -85,10 +107,22 @@ class LifecycleIT {
 
         RegisteredAgent doomed = client.registerAgent(List.of("read"), List.of("portal-a"));
         Reply doomedGrant = client.delegateAsBackend("alice", doomed.clientId(), List.of("read"), null);
-        assertEquals(204, client.send(client.adminUri(REALM, "/clients/" + client.clientUuid(doomed.clientId())), "DELETE", null, null,
-                bearer(client.rootToken())).status());
+        assertEquals(
+                204,
+                client.send(
+                                client.adminUri(REALM, "/clients/" + client.clientUuid(doomed.clientId())),
+                                "DELETE",
+                                null,
+                                null,
+                                bearer(client.rootToken()))
+                        .status());
         assertFalse(client.isActive(doomedGrant.text("delegation_token")));
-        assertEquals("agent_deleted", client.trail(doomedGrant.text("delegation_id")).get("delegation").get("end_reason").asText());
+        assertEquals(
+                "agent_deleted",
+                client.trail(doomedGrant.text("delegation_id"))
+                        .get("delegation")
+                        .get("end_reason")
+                        .asText());
     }
 
     private void assertEnded(Reply grant, String reason) {
@@ -99,8 +133,8 @@ class LifecycleIT {
     }
 
     private Reply delegate(String userId, Integer seconds) {
-        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("user_id", userId, "agent_id", agent.clientId(),
-                "scopes", List.of("read")));
+        Map<String, Object> body = new java.util.LinkedHashMap<>(
+                Map.of("user_id", userId, "agent_id", agent.clientId(), "scopes", List.of("read")));
         if (seconds != null) {
             body.put("expires_in", seconds);
         }
@@ -113,7 +147,8 @@ class LifecycleIT {
     private JsonNode awaitStatus(String delegationId, String status, Duration within) {
         Instant deadline = Instant.now().plus(within);
         JsonNode trail = client.trail(delegationId);
-        while (!status.equals(trail.get("delegation").get("status").asText()) && Instant.now().isBefore(deadline)) {
+        while (!status.equals(trail.get("delegation").get("status").asText())
+                && Instant.now().isBefore(deadline)) {
             try {
                 Thread.sleep(500);
             } catch (InterruptedException e) {
@@ -124,5 +159,4 @@ class LifecycleIT {
         assertEquals(status, trail.get("delegation").get("status").asText(), trail::toString);
         return trail;
     }
-
 }

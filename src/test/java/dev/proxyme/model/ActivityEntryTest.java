@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 class ActivityEntryTest {
 
     private static ActivityEntry request(long time, String path, boolean allowed, String node) {
-        return ActivityEntry.of("realm", "delegation", time, "GET", path, allowed, allowed ? null : "insufficient_scope", node);
+        return ActivityEntry.of(
+                "realm", "delegation", time, "GET", path, allowed, allowed ? null : "insufficient_scope", node);
     }
 
     @Test
     void requestsOfOneRouteDecisionAndNodeAddUp() {
-        ActivityEntry sum = request(20, "/a", true, "n1").plus(request(10, "/a", true, "n1")).plus(request(30, "/a", true, "n1"));
+        ActivityEntry sum = request(20, "/a", true, "n1")
+                .plus(request(10, "/a", true, "n1"))
+                .plus(request(30, "/a", true, "n1"));
         assertEquals(3, sum.count());
         assertEquals(10, sum.firstTime());
         assertEquals(30, sum.time());

@@ -13,11 +13,25 @@ class EnvelopeTest {
 
     @Test
     void routesAreWrittenAsTheyAreMatched() {
-        for (String route : List.of("GET,HEAD /reports/*", "* /", "POST /submit", "GET /reports*", "DELETE /a-b_c.d~e/@x:1")) {
+        for (String route :
+                List.of("GET,HEAD /reports/*", "* /", "POST /submit", "GET /reports*", "DELETE /a-b_c.d~e/@x:1")) {
             assertDoesNotThrow(() -> Envelope.of(null, List.of(route), null, null), route);
         }
-        for (String route : List.of("DELETE /%61dmin/*", "GET /a;jsessionid=1", "GET /a//b", "GET /./a", "GET /a/../b",
-                "GET /a/..", "GET /a/.*", "GET /a/*/b", "GET /a\\b", "get /a", "GET a", "GET /a b", "GET /a?x=1", "GET /a#x")) {
+        for (String route : List.of(
+                "DELETE /%61dmin/*",
+                "GET /a;jsessionid=1",
+                "GET /a//b",
+                "GET /./a",
+                "GET /a/../b",
+                "GET /a/..",
+                "GET /a/.*",
+                "GET /a/*/b",
+                "GET /a\\b",
+                "get /a",
+                "GET a",
+                "GET /a b",
+                "GET /a?x=1",
+                "GET /a#x")) {
             assertThrows(IllegalArgumentException.class, () -> Envelope.of(null, List.of(route), null, null), route);
         }
     }
@@ -26,9 +40,15 @@ class EnvelopeTest {
     void aWindowEndsWithItsDelegation() {
         Envelope inside = Envelope.of(null, List.of(), 100L, 200L);
         assertSame(inside, inside.endingBy(300));
-        assertEquals(Long.valueOf(250), Envelope.of(5, List.of(), 100L, 400L).endingBy(250).notAfter());
-        assertEquals(Integer.valueOf(5), Envelope.of(5, List.of(), 100L, 400L).endingBy(250).budget());
-        assertThrows(IllegalArgumentException.class, () -> Envelope.of(null, List.of(), 300L, null).endingBy(300));
+        assertEquals(
+                Long.valueOf(250),
+                Envelope.of(5, List.of(), 100L, 400L).endingBy(250).notAfter());
+        assertEquals(
+                Integer.valueOf(5),
+                Envelope.of(5, List.of(), 100L, 400L).endingBy(250).budget());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Envelope.of(null, List.of(), 300L, null).endingBy(300));
         assertSame(Envelope.NONE, Envelope.NONE.endingBy(1));
     }
 }

@@ -13,7 +13,9 @@ class ScopesTest {
 
     @Test
     void parsesSpaceDelimitedScopesInOrderWithoutDuplicates() {
-        assertEquals(List.of("read", "write"), List.copyOf(Scopes.parse("  read write  read ").names()));
+        assertEquals(
+                List.of("read", "write"),
+                List.copyOf(Scopes.parse("  read write  read ").names()));
         assertTrue(Scopes.parse(null).isEmpty());
         assertTrue(Scopes.parse("   ").isEmpty());
         assertEquals("read write", Scopes.of(List.of("read", "write", "read")).toString());

@@ -12,14 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.ClientProgram;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.By;
 
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
 import static dev.proxyme.testsupport.ProxymeClient.bearer;
@@ -27,7 +28,6 @@ import static dev.proxyme.testsupport.ProxymeClient.claims;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -74,10 +74,17 @@ class AuthorizationCodeFlowIT {
 
     @Test
     void aPublicAgentOnAuthlibGetsADelegationTokenRefreshesAndRevokesIt() {
-        String agentId = registerPublicAgent(client, "Desktop Assistant", List.of("read", "write")).text("client_id");
-        try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A,
-                "--pause-before-revoke", "--verify-revocation");
-             Browser browser = new Browser()) {
+        String agentId = registerPublicAgent(client, "Desktop Assistant", List.of("read", "write"))
+                .text("client_id");
+        try (ClientProgram agent = authlib(
+                        agentId,
+                        "--scope",
+                        "read",
+                        "--resource",
+                        PORTAL_A,
+                        "--pause-before-revoke",
+                        "--verify-revocation");
+                Browser browser = new Browser()) {
             String redirectUri = agent.await("redirect_uri").get("uri").asText();
             openConsentPage(browser, agent, "alice", "alice-password");
             assertEquals("Desktop Assistant asks for access", browser.text("proxyme-title"));
@@ -86,7 +93,9 @@ class AuthorizationCodeFlowIT {
             assertFalse(browser.has(By.id("proxyme-scope-write")), "only what was asked for");
             assertTrue(browser.text("proxyme-duration").contains("1 hour"), browser.text("proxyme-duration"));
             String returnTo = browser.text("proxyme-return-to");
-            assertTrue(returnTo.contains(URI.create(redirectUri).getAuthority()) && returnTo.contains("program on this computer"),
+            assertTrue(
+                    returnTo.contains(URI.create(redirectUri).getAuthority())
+                            && returnTo.contains("program on this computer"),
                     "the page names the loopback redirect as such: " + returnTo);
             browser.await(By.id("proxyme-approve")).click();
 
@@ -108,13 +117,23 @@ class AuthorizationCodeFlowIT {
             assertTrue(introspection.get("active").asBoolean(), introspection::toString);
             assertEquals(delegationId, introspection.get("delegation_id").asText());
             assertEquals(agentId, introspection.get("act").get("sub").asText());
-            assertFalse(client.introspect(accessToken, "portal-b", "portal-b-secret").get("active").asBoolean(),
+            assertFalse(
+                    client.introspect(accessToken, "portal-b", "portal-b-secret")
+                            .get("active")
+                            .asBoolean(),
                     "another portal cannot use it");
             assertEquals(200, client.proxyCheck(accessToken).status(), "the proxy lets it through");
 
             JsonNode refreshed = agent.await("refreshed");
-            assertNotEquals(tokens.get("refresh_token").asText(), refreshed.get("refresh_token").asText(), "rotated");
-            assertEquals(delegationId, claims(refreshed.get("access_token").asText()).get("delegation_id").asText(),
+            assertNotEquals(
+                    tokens.get("refresh_token").asText(),
+                    refreshed.get("refresh_token").asText(),
+                    "rotated");
+            assertEquals(
+                    delegationId,
+                    claims(refreshed.get("access_token").asText())
+                            .get("delegation_id")
+                            .asText(),
                     "a refresh stays inside the delegation");
 
             agent.await("waiting");
@@ -127,10 +146,14 @@ class AuthorizationCodeFlowIT {
 
             agent.send("revoke");
             assertEquals(200, agent.await("revoked").get("status").asInt());
-            assertEquals("invalid_grant", agent.await("refresh_after_revocation").get("error").asText());
+            assertEquals(
+                    "invalid_grant",
+                    agent.await("refresh_after_revocation").get("error").asText());
             assertEquals(0, agent.exitCode());
             assertFalse(client.isActive(refreshed.get("access_token").asText()), "revoking the grant ends its tokens");
-            assertEquals(401, client.proxyCheck(refreshed.get("access_token").asText()).status());
+            assertEquals(
+                    401,
+                    client.proxyCheck(refreshed.get("access_token").asText()).status());
             JsonNode ended = client.trail(delegationId).get("delegation");
             assertEquals("REVOKED", ended.get("status").asText());
             assertEquals("revoked_by_agent", ended.get("end_reason").asText());
@@ -148,14 +171,21 @@ class AuthorizationCodeFlowIT {
         assertEquals(201, registered.status(), registered::toString);
         assertEquals("client_secret_basic", registered.text("token_endpoint_auth_method"));
         String agentId = registered.text("client_id");
-        try (ClientProgram agent = authlib(agentId, "--client-secret", registered.text("client_secret"), "--scope", "read",
-                "--resource", PORTAL_A);
-             Browser browser = new Browser()) {
+        try (ClientProgram agent = authlib(
+                        agentId,
+                        "--client-secret",
+                        registered.text("client_secret"),
+                        "--scope",
+                        "read",
+                        "--resource",
+                        PORTAL_A);
+                Browser browser = new Browser()) {
             openConsentPage(browser, agent, "alice", "alice-password");
             browser.await(By.id("proxyme-approve")).click();
             JsonNode claims = claims(agent.await("tokens").get("access_token").asText());
             assertEquals(agentId, claims.get("azp").asText());
-            assertNotEquals(agentId, claims.get("act").get("sub").asText(), "a confidential agent acts as its service account");
+            assertNotEquals(
+                    agentId, claims.get("act").get("sub").asText(), "a confidential agent acts as its service account");
             assertEquals("portal-a", claims.get("aud").asText());
             agent.await("refreshed");
             assertEquals(200, agent.await("revoked").get("status").asInt());
@@ -165,53 +195,68 @@ class AuthorizationCodeFlowIT {
     /** An envelope proposed with the authorization request: shown, narrowed by the user, enforced, introspected. */
     @Test
     void anEnvelopeProposedInTheAuthorizationRequestIsWhatTheUserApproves() {
-        String agentId = registerPublicAgent(client, "Budgeted Agent", List.of("read")).text("client_id");
-        try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A,
-                "--envelope", "{\"budget\":10,\"routes\":[\"GET /reports/*\"]}", "--pause-before-revoke");
-             Browser browser = new Browser()) {
+        String agentId =
+                registerPublicAgent(client, "Budgeted Agent", List.of("read")).text("client_id");
+        try (ClientProgram agent = authlib(
+                        agentId,
+                        "--scope",
+                        "read",
+                        "--resource",
+                        PORTAL_A,
+                        "--envelope",
+                        "{\"budget\":10,\"routes\":[\"GET /reports/*\"]}",
+                        "--pause-before-revoke");
+                Browser browser = new Browser()) {
             openConsentPage(browser, agent, "alice", "alice-password");
             assertEquals("10", browser.await(By.id("proxyme-envelope-budget")).getAttribute("value"));
             browser.await(By.id("proxyme-envelope-budget")).clear();
             browser.await(By.id("proxyme-envelope-budget")).sendKeys("4");
             browser.await(By.id("proxyme-approve")).click();
             String token = agent.await("tokens").get("access_token").asText();
-            JsonNode envelope = client.introspect(token, "portal-a", "portal-a-secret").get("envelope");
+            JsonNode envelope =
+                    client.introspect(token, "portal-a", "portal-a-secret").get("envelope");
             assertEquals(4, envelope.get("budget").asInt(), envelope::toString);
             assertEquals(0, envelope.get("used").asInt());
             assertEquals("GET /reports/*", envelope.get("routes").get(0).asText());
             agent.await("refreshed");
             agent.await("waiting");
         }
-        try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--envelope", "{\"budget\":0}");
-             Browser browser = new Browser()) {
+        try (ClientProgram agent =
+                        authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--envelope", "{\"budget\":0}");
+                Browser browser = new Browser()) {
             browser.open(agent.await("user_action").get("url").asText());
-            assertEquals("invalid_request", agent.awaitError().get("error").asText(), "a budget of 0 is refused at once");
+            assertEquals(
+                    "invalid_request", agent.awaitError().get("error").asText(), "a budget of 0 is refused at once");
         }
     }
 
     @Test
     void theUserDeniesAndTheAgentGetsAccessDenied() {
-        String agentId = registerPublicAgent(client, "Denied Agent", List.of("read")).text("client_id");
+        String agentId =
+                registerPublicAgent(client, "Denied Agent", List.of("read")).text("client_id");
         try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A);
-             Browser browser = new Browser()) {
+                Browser browser = new Browser()) {
             openConsentPage(browser, agent, "alice", "alice-password");
             browser.await(By.id("proxyme-deny")).click();
             JsonNode error = agent.awaitError();
             assertEquals("access_denied", error.get("error").asText(), error::toString);
             assertTrue(error.get("state_ok").asBoolean(), "the error comes back with the agent's state");
         }
-        assertTrue(client.myDelegations("alice", "alice-password").get("active").findValues("agent_id").stream()
-                .noneMatch(id -> id.asText().equals(agentId)), "nothing was granted");
+        assertTrue(
+                client.myDelegations("alice", "alice-password").get("active").findValues("agent_id").stream()
+                        .noneMatch(id -> id.asText().equals(agentId)),
+                "nothing was granted");
     }
 
     @Test
     void anUnknownResourceOrNoDelegableScopeIsRefusedBeforeTheUserIsAsked() {
-        String agentId = registerPublicAgent(client, "Probing Agent", List.of("read")).text("client_id");
+        String agentId =
+                registerPublicAgent(client, "Probing Agent", List.of("read")).text("client_id");
         try (Browser browser = new Browser()) {
             for (String[] request : List.of(
-                    new String[]{"--scope", "read", "--resource", "https://portal-b.example/api"},
-                    new String[]{"--scope", "read", "--resource", "https://unknown.example/"},
-                    new String[]{"--scope", "read", "--resource", "https://PORTAL-A.example:443/#fragment"})) {
+                    new String[] {"--scope", "read", "--resource", "https://portal-b.example/api"},
+                    new String[] {"--scope", "read", "--resource", "https://unknown.example/"},
+                    new String[] {"--scope", "read", "--resource", "https://PORTAL-A.example:443/#fragment"})) {
                 try (ClientProgram agent = authlib(agentId, request)) {
                     browser.open(agent.await("user_action").get("url").asText());
                     JsonNode error = agent.awaitError();
@@ -229,16 +274,23 @@ class AuthorizationCodeFlowIT {
     /** OAuth 2.1 and MCP: every agent uses PKCE with S256; a request without it goes back with invalid_request. */
     @Test
     void anAuthorizationRequestWithoutPkceS256IsRefused() {
-        String agentId = registerPublicAgent(client, "Careless Agent", List.of("read")).text("client_id");
+        String agentId =
+                registerPublicAgent(client, "Careless Agent", List.of("read")).text("client_id");
         String base = client.issuer(REALM) + "/protocol/openid-connect/auth?response_type=code&client_id=" + agentId
-                + "&redirect_uri=" + java.net.URLEncoder.encode("http://127.0.0.1:9/callback", java.nio.charset.StandardCharsets.UTF_8)
-                + "&scope=read&state=s1&resource=" + java.net.URLEncoder.encode(PORTAL_A, java.nio.charset.StandardCharsets.UTF_8);
-        for (String pkce : List.of("", "&code_challenge=abcdefghijabcdefghijabcdefghijabcdefghij123&code_challenge_method=plain")) {
+                + "&redirect_uri="
+                + java.net.URLEncoder.encode("http://127.0.0.1:9/callback", java.nio.charset.StandardCharsets.UTF_8)
+                + "&scope=read&state=s1&resource="
+                + java.net.URLEncoder.encode(PORTAL_A, java.nio.charset.StandardCharsets.UTF_8);
+        for (String pkce : List.of(
+                "", "&code_challenge=abcdefghijabcdefghijabcdefghijabcdefghij123&code_challenge_method=plain")) {
             Reply reply = client.get(URI.create(base + pkce), null);
             assertEquals(302, reply.status(), reply::toString);
             String location = reply.headers().firstValue("Location").orElse("");
-            assertTrue(location.startsWith("http://127.0.0.1:9/callback") && location.contains("error=invalid_request")
-                    && location.contains("state=s1"), location);
+            assertTrue(
+                    location.startsWith("http://127.0.0.1:9/callback")
+                            && location.contains("error=invalid_request")
+                            && location.contains("state=s1"),
+                    location);
         }
     }
 
@@ -248,26 +300,37 @@ class AuthorizationCodeFlowIT {
      */
     @Test
     void aStepUpShowsTheUnionAndReplacesTheFirstDelegation() {
-        String agentId = registerPublicAgent(client, "Growing Agent", List.of("read", "write")).text("client_id");
+        String agentId = registerPublicAgent(client, "Growing Agent", List.of("read", "write"))
+                .text("client_id");
         try (Browser browser = new Browser()) {
             JsonNode first;
-            try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke")) {
+            try (ClientProgram agent =
+                    authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke")) {
                 openConsentPage(browser, agent, "bob", "bob-password");
                 browser.await(By.id("proxyme-approve")).click();
                 agent.await("tokens");
                 first = agent.await("refreshed");
                 agent.await("waiting");
             }
-            try (ClientProgram agent = authlib(agentId, "--scope", "read write", "--resource", PORTAL_A, "--pause-before-revoke")) {
+            try (ClientProgram agent =
+                    authlib(agentId, "--scope", "read write", "--resource", PORTAL_A, "--pause-before-revoke")) {
                 openConsentPage(browser, agent, "bob", "bob-password");
                 assertTrue(browser.has(By.cssSelector("#proxyme-scope-write.proxyme-scope-new")), "write is new");
                 assertFalse(browser.has(By.cssSelector("#proxyme-scope-read.proxyme-scope-new")), "read was granted");
                 browser.await(By.id("proxyme-approve")).click();
-                JsonNode second = claims(agent.await("tokens").get("access_token").asText());
+                JsonNode second =
+                        claims(agent.await("tokens").get("access_token").asText());
                 assertEquals("read write", second.get("scope").asText());
-                String firstDelegation = claims(first.get("access_token").asText()).get("delegation_id").asText();
+                String firstDelegation = claims(first.get("access_token").asText())
+                        .get("delegation_id")
+                        .asText();
                 assertNotEquals(firstDelegation, second.get("delegation_id").asText());
-                assertEquals("superseded", client.trail(firstDelegation).get("delegation").get("end_reason").asText());
+                assertEquals(
+                        "superseded",
+                        client.trail(firstDelegation)
+                                .get("delegation")
+                                .get("end_reason")
+                                .asText());
                 assertFalse(client.isActive(first.get("access_token").asText()));
                 Reply replay = refresh(agentId, first.get("refresh_token").asText());
                 assertEquals(400, replay.status(), replay::toString);
@@ -284,15 +347,19 @@ class AuthorizationCodeFlowIT {
      */
     @Test
     void aReplayedRefreshTokenEndsTheDelegationEvenWhenTheReplayRaces() throws Exception {
-        String agentId = registerPublicAgent(client, "Leaky Agent", List.of("read")).text("client_id");
-        try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke");
-             Browser browser = new Browser()) {
+        String agentId =
+                registerPublicAgent(client, "Leaky Agent", List.of("read")).text("client_id");
+        try (ClientProgram agent =
+                        authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke");
+                Browser browser = new Browser()) {
             openConsentPage(browser, agent, "alice", "alice-password");
             browser.await(By.id("proxyme-approve")).click();
             JsonNode tokens = agent.await("tokens");
             JsonNode refreshed = agent.await("refreshed");
             agent.await("waiting");
-            String delegationId = claims(tokens.get("access_token").asText()).get("delegation_id").asText();
+            String delegationId = claims(tokens.get("access_token").asText())
+                    .get("delegation_id")
+                    .asText();
             String unused = refreshed.get("refresh_token").asText();
 
             ExecutorService racers = Executors.newFixedThreadPool(2);
@@ -306,11 +373,21 @@ class AuthorizationCodeFlowIT {
                 Future<Reply> other = racers.submit(refresh);
                 start.countDown();
                 List<Reply> replies = List.of(one.get(), other.get());
-                assertEquals(1, replies.stream().filter(reply -> reply.status() == 200).count(), replies::toString);
-                Reply loser = replies.stream().filter(reply -> reply.status() != 200).findFirst().orElseThrow();
+                assertEquals(
+                        1,
+                        replies.stream().filter(reply -> reply.status() == 200).count(),
+                        replies::toString);
+                Reply loser = replies.stream()
+                        .filter(reply -> reply.status() != 200)
+                        .findFirst()
+                        .orElseThrow();
                 assertEquals(400, loser.status(), loser::toString);
                 assertEquals("invalid_grant", loser.text("error"));
-                String winnersToken = replies.stream().filter(reply -> reply.status() == 200).findFirst().orElseThrow().text("access_token");
+                String winnersToken = replies.stream()
+                        .filter(reply -> reply.status() == 200)
+                        .findFirst()
+                        .orElseThrow()
+                        .text("access_token");
                 assertFalse(client.isActive(winnersToken), "the replay ended the delegation for both");
             } finally {
                 racers.shutdownNow();
@@ -324,15 +401,19 @@ class AuthorizationCodeFlowIT {
 
     @Test
     void theUserRevokesOnTheirPageAndTheRefreshFails() {
-        String agentId = registerPublicAgent(client, "Revoked Agent", List.of("read")).text("client_id");
-        try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke");
-             Browser browser = new Browser()) {
+        String agentId =
+                registerPublicAgent(client, "Revoked Agent", List.of("read")).text("client_id");
+        try (ClientProgram agent =
+                        authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke");
+                Browser browser = new Browser()) {
             openConsentPage(browser, agent, "alice", "alice-password");
             browser.await(By.id("proxyme-approve")).click();
             agent.await("tokens");
             JsonNode refreshed = agent.await("refreshed");
             agent.await("waiting");
-            String delegationId = claims(refreshed.get("access_token").asText()).get("delegation_id").asText();
+            String delegationId = claims(refreshed.get("access_token").asText())
+                    .get("delegation_id")
+                    .asText();
 
             browser.open(client.proxymeUri(REALM, "delegations").toString());
             browser.await(By.id("proxyme-revoke-" + delegationId)).click();
@@ -342,7 +423,12 @@ class AuthorizationCodeFlowIT {
             Reply refresh = refresh(agentId, refreshed.get("refresh_token").asText());
             assertEquals(400, refresh.status(), refresh::toString);
             assertEquals("invalid_grant", refresh.text("error"));
-            assertEquals("revoked_by_user", client.trail(delegationId).get("delegation").get("end_reason").asText());
+            assertEquals(
+                    "revoked_by_user",
+                    client.trail(delegationId)
+                            .get("delegation")
+                            .get("end_reason")
+                            .asText());
         }
     }
 
@@ -362,18 +448,28 @@ class AuthorizationCodeFlowIT {
         String agentId = registered.text("client_id");
         try (Browser browser = new Browser()) {
             JsonNode first;
-            try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke")) {
+            try (ClientProgram agent =
+                    authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke")) {
                 openConsentPage(browser, agent, "bob", "bob-password");
                 browser.await(By.id("proxyme-approve")).click();
                 agent.await("tokens");
                 first = agent.await("refreshed");
                 agent.await("waiting");
             }
-            try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", "https://portal-b.example/api",
+            try (ClientProgram agent = authlib(
+                    agentId,
+                    "--scope",
+                    "read",
+                    "--resource",
+                    "https://portal-b.example/api",
                     "--pause-before-revoke")) {
                 openConsentPage(browser, agent, "bob", "bob-password");
                 browser.await(By.id("proxyme-approve")).click();
-                assertEquals("portal-b", claims(agent.await("tokens").get("access_token").asText()).get("aud").asText());
+                assertEquals(
+                        "portal-b",
+                        claims(agent.await("tokens").get("access_token").asText())
+                                .get("aud")
+                                .asText());
                 agent.await("refreshed");
                 agent.await("waiting");
             }
@@ -383,9 +479,16 @@ class AuthorizationCodeFlowIT {
             assertEquals("superseded", ended.get("end_reason").asText(), ended::toString);
             assertFalse(client.isActive(firstToken), "introspection");
             assertEquals(401, client.proxyCheck(firstToken).status(), "the proxy check");
-            assertFalse(client.proxyme("validate_delegation", ProxymeClient.BACKEND, Map.of("delegation_token", firstToken))
-                    .json().get("valid").asBoolean(), "validate_delegation");
-            assertEquals("invalid_grant", refresh(agentId, first.get("refresh_token").asText()).text("error"), "refresh");
+            assertFalse(
+                    client.proxyme("validate_delegation", ProxymeClient.BACKEND, Map.of("delegation_token", firstToken))
+                            .json()
+                            .get("valid")
+                            .asBoolean(),
+                    "validate_delegation");
+            assertEquals(
+                    "invalid_grant",
+                    refresh(agentId, first.get("refresh_token").asText()).text("error"),
+                    "refresh");
         }
     }
 
@@ -405,17 +508,24 @@ class AuthorizationCodeFlowIT {
         String agentId = client.registerAgent(body).text("client_id");
         try (Browser browser = new Browser()) {
             String firstToken;
-            try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke")) {
+            try (ClientProgram agent =
+                    authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke")) {
                 openConsentPage(browser, agent, "alice", "alice-password");
                 browser.await(By.id("proxyme-approve")).click();
                 firstToken = agent.await("refreshed").get("access_token").asText();
                 agent.await("waiting");
             }
             JsonNode second;
-            try (ClientProgram agent = authlib(agentId, "--scope", "write", "--resource", "https://portal-b.example/api",
+            try (ClientProgram agent = authlib(
+                    agentId,
+                    "--scope",
+                    "write",
+                    "--resource",
+                    "https://portal-b.example/api",
                     "--pause-before-revoke")) {
                 openConsentPage(browser, agent, "alice", "alice-password");
-                assertTrue(browser.has(By.id("proxyme-scope-write")) && !browser.has(By.id("proxyme-scope-read")),
+                assertTrue(
+                        browser.has(By.id("proxyme-scope-write")) && !browser.has(By.id("proxyme-scope-read")),
                         "the second page shows only what the second request asks");
                 browser.await(By.id("proxyme-approve")).click();
                 second = agent.await("refreshed");
@@ -424,19 +534,46 @@ class AuthorizationCodeFlowIT {
             JsonNode claims = claims(second.get("access_token").asText());
             assertEquals("portal-b", claims.get("aud").asText(), claims::toString);
             assertEquals("write", claims.get("scope").asText(), () -> "nothing of the first approval: " + claims);
-            JsonNode delegation = client.trail(claims.get("delegation_id").asText()).get("delegation");
+            JsonNode delegation =
+                    client.trail(claims.get("delegation_id").asText()).get("delegation");
             assertEquals("[\"write\"]", delegation.get("scopes").toString(), delegation::toString);
             assertEquals("portal-b", delegation.get("portal").asText());
-            assertEquals(403, client.proxyCheck(second.get("access_token").asText()).status(), "not a token for portal A");
+            assertEquals(
+                    403, client.proxyCheck(second.get("access_token").asText()).status(), "not a token for portal A");
             assertFalse(client.isActive(firstToken), "the first approval's tokens ended with it");
 
             String refreshToken = second.get("refresh_token").asText();
-            Reply toFirstPortal = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", "refresh_token",
-                    "refresh_token", refreshToken, "client_id", agentId, "resource", PORTAL_A), null);
+            Reply toFirstPortal = client.form(
+                    client.tokenEndpoint(REALM),
+                    Map.of(
+                            "grant_type",
+                            "refresh_token",
+                            "refresh_token",
+                            refreshToken,
+                            "client_id",
+                            agentId,
+                            "resource",
+                            PORTAL_A),
+                    null);
             assertEquals("invalid_target", toFirstPortal.text("error"), toFirstPortal::toString);
-            Reply wider = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", "refresh_token",
-                    "refresh_token", refreshToken, "client_id", agentId, "scope", "read write"), null);
-            assertTrue(wider.status() == 400 || "write".equals(claims(wider.text("access_token")).get("scope").asText()),
+            Reply wider = client.form(
+                    client.tokenEndpoint(REALM),
+                    Map.of(
+                            "grant_type",
+                            "refresh_token",
+                            "refresh_token",
+                            refreshToken,
+                            "client_id",
+                            agentId,
+                            "scope",
+                            "read write"),
+                    null);
+            assertTrue(
+                    wider.status() == 400
+                            || "write"
+                                    .equals(claims(wider.text("access_token"))
+                                            .get("scope")
+                                            .asText()),
                     () -> "a refresh never adds the first approval's scope: " + wider);
         }
     }
@@ -447,16 +584,28 @@ class AuthorizationCodeFlowIT {
      */
     @Test
     void aRefusedRefreshCanBeRetriedAndTheJsonOperationsCannotRenewAStandardFlowsDelegation() {
-        String agentId = registerPublicAgent(client, "Retrying Agent", List.of("read")).text("client_id");
-        try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke");
-             Browser browser = new Browser()) {
+        String agentId =
+                registerPublicAgent(client, "Retrying Agent", List.of("read")).text("client_id");
+        try (ClientProgram agent =
+                        authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke");
+                Browser browser = new Browser()) {
             openConsentPage(browser, agent, "alice", "alice-password");
             browser.await(By.id("proxyme-approve")).click();
             agent.await("tokens");
             String refreshToken = agent.await("refreshed").get("refresh_token").asText();
             agent.await("waiting");
-            Reply wrongScope = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", "refresh_token",
-                    "refresh_token", refreshToken, "client_id", agentId, "scope", "basic"), null);
+            Reply wrongScope = client.form(
+                    client.tokenEndpoint(REALM),
+                    Map.of(
+                            "grant_type",
+                            "refresh_token",
+                            "refresh_token",
+                            refreshToken,
+                            "client_id",
+                            agentId,
+                            "scope",
+                            "basic"),
+                    null);
             assertEquals(400, wrongScope.status(), wrongScope::toString);
             Reply retried = refresh(agentId, refreshToken);
             assertEquals(200, retried.status(), () -> "the refused refresh did not use the token up: " + retried);
@@ -468,23 +617,40 @@ class AuthorizationCodeFlowIT {
         body.put("portals", List.of("portal-a"));
         body.put("redirect_uris", List.of("http://127.0.0.1/callback"));
         Reply registered = client.registerAgent(body);
-        ProxymeClient.RegisteredAgent confidential = new ProxymeClient.RegisteredAgent(registered.text("client_id"),
-                registered.text("client_secret"));
-        try (ClientProgram agent = authlib(confidential.clientId(), "--client-secret", confidential.secret(), "--scope", "read",
-                "--resource", PORTAL_A, "--pause-before-revoke");
-             Browser browser = new Browser()) {
+        ProxymeClient.RegisteredAgent confidential =
+                new ProxymeClient.RegisteredAgent(registered.text("client_id"), registered.text("client_secret"));
+        try (ClientProgram agent = authlib(
+                        confidential.clientId(),
+                        "--client-secret",
+                        confidential.secret(),
+                        "--scope",
+                        "read",
+                        "--resource",
+                        PORTAL_A,
+                        "--pause-before-revoke");
+                Browser browser = new Browser()) {
             openConsentPage(browser, agent, "alice", "alice-password");
             browser.await(By.id("proxyme-approve")).click();
-            String delegationId = claims(agent.await("tokens").get("access_token").asText()).get("delegation_id").asText();
+            String delegationId = claims(
+                            agent.await("tokens").get("access_token").asText())
+                    .get("delegation_id")
+                    .asText();
             agent.await("refreshed");
             agent.await("waiting");
             Reply byId = client.proxyme("delegate", confidential.basicAuth(), Map.of("delegation_id", delegationId));
             assertEquals(403, byId.status(), byId::toString);
             assertEquals("invalid_grant", byId.text("error"));
-            Reply byUser = client.proxyme("delegate", confidential.basicAuth(), Map.of("username", "alice", "scopes", List.of("read")));
+            Reply byUser = client.proxyme(
+                    "delegate", confidential.basicAuth(), Map.of("username", "alice", "scopes", List.of("read")));
             assertEquals(403, byUser.status(), () -> "no code exchange, no token: " + byUser);
-            Reply extensionGrant = client.form(client.tokenEndpoint(REALM), Map.of("grant_type",
-                    "urn:proxyme:params:oauth:grant-type:delegation", "delegation_id", delegationId), confidential.basicAuth());
+            Reply extensionGrant = client.form(
+                    client.tokenEndpoint(REALM),
+                    Map.of(
+                            "grant_type",
+                            "urn:proxyme:params:oauth:grant-type:delegation",
+                            "delegation_id",
+                            delegationId),
+                    confidential.basicAuth());
             assertEquals("invalid_grant", extensionGrant.text("error"), extensionGrant::toString);
         }
     }
@@ -492,22 +658,44 @@ class AuthorizationCodeFlowIT {
     /** Text an agent shows the user must read as what it is: no bidirectional override, no zero-width characters. */
     @Test
     void aPurposeThatWouldDisplayAsSomethingElseIsRefusedAtOnce() {
-        String agentId = registerPublicAgent(client, "Spoofing Agent", List.of("read")).text("client_id");
+        String agentId =
+                registerPublicAgent(client, "Spoofing Agent", List.of("read")).text("client_id");
         String base = client.issuer(REALM) + "/protocol/openid-connect/auth?response_type=code&client_id=" + agentId
-                + "&redirect_uri=" + java.net.URLEncoder.encode("http://127.0.0.1:9/callback", java.nio.charset.StandardCharsets.UTF_8)
+                + "&redirect_uri="
+                + java.net.URLEncoder.encode("http://127.0.0.1:9/callback", java.nio.charset.StandardCharsets.UTF_8)
                 + "&scope=read&state=s1&code_challenge=abcdefghijabcdefghijabcdefghijabcdefghij123&code_challenge_method=S256&purpose=";
         for (String purpose : List.of("Read invoices\u202Eetadpu", "Read\u200Binvoices", "Read\u0007invoices")) {
-            Reply reply = client.get(URI.create(base + java.net.URLEncoder.encode(purpose, java.nio.charset.StandardCharsets.UTF_8)), null);
+            Reply reply = client.get(
+                    URI.create(base + java.net.URLEncoder.encode(purpose, java.nio.charset.StandardCharsets.UTF_8)),
+                    null);
             String location = reply.headers().firstValue("Location").orElse("");
             // Keycloak refuses a raw control character in the query itself (400, its error page); Proxyme the rest.
             boolean refusedByKeycloak = reply.status() == 400 && purpose.contains("\u0007");
-            assertTrue(refusedByKeycloak || location.startsWith("http://127.0.0.1:9/callback") && location.contains("error=invalid_request"),
-                    () -> purpose.codePoints().mapToObj(Integer::toHexString).toList() + ": " + reply.status() + " " + location);
+            assertTrue(
+                    refusedByKeycloak
+                            || location.startsWith("http://127.0.0.1:9/callback")
+                                    && location.contains("error=invalid_request"),
+                    () -> purpose.codePoints().mapToObj(Integer::toHexString).toList() + ": " + reply.status() + " "
+                            + location);
         }
-        Reply pushed = client.form(URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"), Map.of(
-                "response_type", "code", "client_id", agentId, "redirect_uri", "http://127.0.0.1:9/callback", "scope", "read",
-                "code_challenge", "abcdefghijabcdefghijabcdefghijabcdefghij123", "code_challenge_method", "S256",
-                "purpose", "Read\u0007invoices"), null);
+        Reply pushed = client.form(
+                URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"),
+                Map.of(
+                        "response_type",
+                        "code",
+                        "client_id",
+                        agentId,
+                        "redirect_uri",
+                        "http://127.0.0.1:9/callback",
+                        "scope",
+                        "read",
+                        "code_challenge",
+                        "abcdefghijabcdefghijabcdefghijabcdefghij123",
+                        "code_challenge_method",
+                        "S256",
+                        "purpose",
+                        "Read\u0007invoices"),
+                null);
         assertEquals(400, pushed.status(), () -> "PAR refuses it too: " + pushed);
         assertEquals("invalid_request", pushed.text("error"));
     }
@@ -515,9 +703,11 @@ class AuthorizationCodeFlowIT {
     /** Keycloak's own APIs and grants refuse a delegation token of a standard flow as they refuse every other. */
     @Test
     void keycloaksOtherEndpointsRefuseTheToken() {
-        String agentId = registerPublicAgent(client, "Curious Agent", List.of("read")).text("client_id");
-        try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke");
-             Browser browser = new Browser()) {
+        String agentId =
+                registerPublicAgent(client, "Curious Agent", List.of("read")).text("client_id");
+        try (ClientProgram agent =
+                        authlib(agentId, "--scope", "read", "--resource", PORTAL_A, "--pause-before-revoke");
+                Browser browser = new Browser()) {
             openConsentPage(browser, agent, "root", "root-password");
             browser.await(By.id("proxyme-approve")).click();
             String token = agent.await("tokens").get("access_token").asText();
@@ -526,11 +716,20 @@ class AuthorizationCodeFlowIT {
             assertEquals(401, admin.status(), () -> "an administrator's delegation token is no admin token: " + admin);
             Reply account = client.get(URI.create(client.issuer(REALM) + "/account/"), bearer(token));
             assertTrue(account.status() == 401 || account.status() == 403, account::toString);
-            Reply userinfo = client.get(URI.create(client.issuer(REALM) + "/protocol/openid-connect/userinfo"), bearer(token));
+            Reply userinfo =
+                    client.get(URI.create(client.issuer(REALM) + "/protocol/openid-connect/userinfo"), bearer(token));
             assertTrue(userinfo.status() == 401 || userinfo.status() == 403, userinfo::toString);
-            Reply exchange = client.form(client.tokenEndpoint(REALM), Map.of(
-                    "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token", token,
-                    "subject_token_type", "urn:ietf:params:oauth:token-type:access_token", "audience", "portal-b"),
+            Reply exchange = client.form(
+                    client.tokenEndpoint(REALM),
+                    Map.of(
+                            "grant_type",
+                            "urn:ietf:params:oauth:grant-type:token-exchange",
+                            "subject_token",
+                            token,
+                            "subject_token_type",
+                            "urn:ietf:params:oauth:token-type:access_token",
+                            "audience",
+                            "portal-b"),
                     ProxymeClient.basic("portal-a", "portal-a-secret"));
             assertNotEquals(200, exchange.status(), exchange::toString);
             assertTrue(client.isActive(token), "and the token is still good where it belongs");
@@ -543,16 +742,22 @@ class AuthorizationCodeFlowIT {
      */
     @Test
     void withTheConsentActionDisabledTheAgentGetsNoToken() {
-        String agentId = registerPublicAgent(client, "Unchecked Agent", List.of("read")).text("client_id");
+        String agentId =
+                registerPublicAgent(client, "Unchecked Agent", List.of("read")).text("client_id");
         URI action = client.adminUri(REALM, "/authentication/required-actions/proxyme-agent-consent");
         JsonNode model = client.get(action, bearer(client.rootToken())).json();
         try {
-            Reply disabled = client.send(action, "PUT", "application/json",
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) model.deepCopy()).put("enabled", false).toString(),
+            Reply disabled = client.send(
+                    action,
+                    "PUT",
+                    "application/json",
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) model.deepCopy())
+                            .put("enabled", false)
+                            .toString(),
                     bearer(client.rootToken()));
             assertEquals(204, disabled.status(), disabled::toString);
             try (ClientProgram agent = authlib(agentId, "--scope", "read", "--resource", PORTAL_A);
-                 Browser browser = new Browser()) {
+                    Browser browser = new Browser()) {
                 browser.open(agent.await("user_action").get("url").asText());
                 browser.logInIfAsked("bob", "bob-password");
                 JsonNode error = agent.awaitError();
@@ -560,13 +765,18 @@ class AuthorizationCodeFlowIT {
                 assertFalse(browser.has(By.id("proxyme-consent-form")));
             }
         } finally {
-            assertEquals(204, client.send(action, "PUT", "application/json", model.toString(), bearer(client.rootToken())).status());
+            assertEquals(
+                    204,
+                    client.send(action, "PUT", "application/json", model.toString(), bearer(client.rootToken()))
+                            .status());
         }
     }
 
     private Reply refresh(String agentId, String refreshToken) {
-        return client.form(client.tokenEndpoint(REALM), Map.of("grant_type", "refresh_token", "refresh_token", refreshToken,
-                "client_id", agentId), null);
+        return client.form(
+                client.tokenEndpoint(REALM),
+                Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", agentId),
+                null);
     }
 
     private static JsonNode find(JsonNode delegations, String id) {

@@ -6,17 +6,18 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.ClientProgram;
 import dev.proxyme.testsupport.EchoPortal;
 import dev.proxyme.testsupport.KeycloakServer;
-import dev.proxyme.testsupport.NginxProxy;
 import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.NginxProxy;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.By;
 
 import static dev.proxyme.oauth.AuthorizationCodeFlowIT.PORTAL_A;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -57,7 +58,9 @@ class DeviceGrantIT {
         }
         Reply reply = client.registerAgent(body);
         assertEquals(201, reply.status(), reply::toString);
-        assertTrue(reply.json().get("grant_types").toString().contains("urn:ietf:params:oauth:grant-type:device_code"), reply::toString);
+        assertTrue(
+                reply.json().get("grant_types").toString().contains("urn:ietf:params:oauth:grant-type:device_code"),
+                reply::toString);
         return reply;
     }
 
@@ -65,9 +68,17 @@ class DeviceGrantIT {
     void aConfidentialAgentGetsADelegationThroughTheDeviceGrant() {
         Reply agent = registerAgent("Calendar Sync", null);
         String agentId = agent.text("client_id");
-        try (ClientProgram device = openidClient(agentId, "--client-secret", agent.text("client_secret"), "--scope", "write",
-                "--resource", PORTAL_A, "--purpose", "Sync the <b>calendar</b> each night");
-             Browser browser = new Browser()) {
+        try (ClientProgram device = openidClient(
+                        agentId,
+                        "--client-secret",
+                        agent.text("client_secret"),
+                        "--scope",
+                        "write",
+                        "--resource",
+                        PORTAL_A,
+                        "--purpose",
+                        "Sync the <b>calendar</b> each night");
+                Browser browser = new Browser()) {
             JsonNode action = device.await("user_action");
             assertTrue(action.get("url").asText().startsWith(client.issuer(REALM) + "/device"), action::toString);
             browser.open(action.get("url").asText());
@@ -80,9 +91,13 @@ class DeviceGrantIT {
             browser.await(By.id("proxyme-approve")).click();
 
             JsonNode tokens = device.await("tokens");
-            assertTrue(browser.driver().getCurrentUrl().contains("/device/status"),
-                    "no second consent page of Keycloak's own: " + browser.driver().getCurrentUrl());
-            assertFalse(browser.driver().getCurrentUrl().contains("error"), browser.driver().getCurrentUrl());
+            assertTrue(
+                    browser.driver().getCurrentUrl().contains("/device/status"),
+                    "no second consent page of Keycloak's own: "
+                            + browser.driver().getCurrentUrl());
+            assertFalse(
+                    browser.driver().getCurrentUrl().contains("error"),
+                    browser.driver().getCurrentUrl());
             JsonNode claims = claims(tokens.get("access_token").asText());
             assertEquals(client.userId("alice"), claims.get("sub").asText());
             assertEquals(agentId, claims.get("azp").asText());
@@ -91,13 +106,16 @@ class DeviceGrantIT {
             String delegationId = claims.get("delegation_id").asText();
             assertTrue(client.isActive(tokens.get("access_token").asText()));
 
-            JsonNode refreshed = claims(device.await("refreshed").get("access_token").asText());
+            JsonNode refreshed =
+                    claims(device.await("refreshed").get("access_token").asText());
             assertEquals(delegationId, refreshed.get("delegation_id").asText());
             assertEquals(0, device.exitCode());
 
             JsonNode delegation = client.trail(delegationId).get("delegation");
             assertEquals("device_code", delegation.get("grant_flow").asText(), delegation::toString);
-            assertEquals("Sync the <b>calendar</b> each night", delegation.get("purpose").asText());
+            assertEquals(
+                    "Sync the <b>calendar</b> each night",
+                    delegation.get("purpose").asText());
             assertEquals("portal-a", delegation.get("portal").asText());
         }
     }
@@ -118,7 +136,8 @@ class DeviceGrantIT {
                 browser.open(device.await("user_action").get("url").asText());
                 browser.logInIfAsked("bob", "bob-password");
                 browser.await(By.id("proxyme-approve")).click();
-                JsonNode claims = claims(device.await("tokens").get("access_token").asText());
+                JsonNode claims =
+                        claims(device.await("tokens").get("access_token").asText());
                 assertEquals("portal-b", claims.get("aud").asText());
                 assertEquals(agentId, claims.get("act").get("sub").asText());
             }
@@ -141,11 +160,13 @@ class DeviceGrantIT {
         String username = "totp-" + System.nanoTime();
         String userId = client.createUserWithPassword(username, "totp-password");
         JsonNode totp = client.requiredAction("CONFIGURE_TOTP");
-        int proxymes = client.requiredAction("proxyme-agent-consent").get("priority").asInt();
+        int proxymes =
+                client.requiredAction("proxyme-agent-consent").get("priority").asInt();
         client.setRequiredActionPriority("CONFIGURE_TOTP", proxymes + 5);
         client.setUserRequiredActions(userId, List.of("CONFIGURE_TOTP"));
-        try (ClientProgram device = openidClient(agent.text("client_id"), "--scope", "read", "--resource", PORTAL_A, "--no-refresh");
-             Browser browser = new Browser()) {
+        try (ClientProgram device = openidClient(
+                        agent.text("client_id"), "--scope", "read", "--resource", PORTAL_A, "--no-refresh");
+                Browser browser = new Browser()) {
             browser.open(device.await("user_action").get("url").asText());
             browser.logInIfAsked(username, "totp-password");
             browser.await(By.id("proxyme-approve")).click();
@@ -158,20 +179,35 @@ class DeviceGrantIT {
             assertEquals(userId, claims.get("sub").asText());
             assertTrue(client.credentialTypes(userId).contains("otp"), "the authenticator was set up first");
         } finally {
-            client.setRequiredActionPriority("CONFIGURE_TOTP", totp.get("priority").asInt());
+            client.setRequiredActionPriority(
+                    "CONFIGURE_TOTP", totp.get("priority").asInt());
         }
     }
 
     @Test
     void aDeviceRequestForAnUnknownResourceIsRefusedAtOnce() {
         Reply agent = registerAgent("Wandering Agent", null);
-        try (ClientProgram device = openidClient(agent.text("client_id"), "--client-secret", agent.text("client_secret"),
-                "--scope", "read", "--resource", "https://unknown.example/")) {
+        try (ClientProgram device = openidClient(
+                agent.text("client_id"),
+                "--client-secret",
+                agent.text("client_secret"),
+                "--scope",
+                "read",
+                "--resource",
+                "https://unknown.example/")) {
             JsonNode error = device.awaitError();
             assertEquals("invalid_target", error.get("error").asText(), error::toString);
         }
-        try (ClientProgram device = openidClient(agent.text("client_id"), "--client-secret", agent.text("client_secret"),
-                "--scope", "read", "--resource", PORTAL_A, "--purpose", "x".repeat(201))) {
+        try (ClientProgram device = openidClient(
+                agent.text("client_id"),
+                "--client-secret",
+                agent.text("client_secret"),
+                "--scope",
+                "read",
+                "--resource",
+                PORTAL_A,
+                "--purpose",
+                "x".repeat(201))) {
             assertEquals("invalid_request", device.awaitError().get("error").asText());
         }
     }
@@ -184,10 +220,19 @@ class DeviceGrantIT {
     void aDpopBoundDelegationFromOpenidClientPassesTheProxyOnlyWithItsProofs() {
         Reply agent = registerAgent("Bound Agent", null);
         try (EchoPortal portal = new EchoPortal();
-             NginxProxy nginx = new NginxProxy(server, REALM, "portal-a", portal.hostAndPort());
-             ClientProgram device = openidClient(agent.text("client_id"), "--client-secret", agent.text("client_secret"),
-                     "--scope", "read", "--resource", PORTAL_A, "--dpop", "--call", nginx.uri("/reports/1").toString());
-             Browser browser = new Browser()) {
+                NginxProxy nginx = new NginxProxy(server, REALM, "portal-a", portal.hostAndPort());
+                ClientProgram device = openidClient(
+                        agent.text("client_id"),
+                        "--client-secret",
+                        agent.text("client_secret"),
+                        "--scope",
+                        "read",
+                        "--resource",
+                        PORTAL_A,
+                        "--dpop",
+                        "--call",
+                        nginx.uri("/reports/1").toString());
+                Browser browser = new Browser()) {
             // The portal as it is served here: a proof's htu names the origin, which must be the portal's own.
             client.setClientAttribute("portal-a", "proxyme.resource", PORTAL_A + " " + nginx.uri("/"));
             browser.open(device.await("user_action").get("url").asText());
@@ -198,19 +243,36 @@ class DeviceGrantIT {
             JsonNode claims = claims(tokens.get("access_token").asText());
             assertTrue(claims.path("cnf").has("jkt"), claims::toString);
             JsonNode refreshed = device.await("refreshed");
-            assertEquals(claims.get("cnf"), claims(refreshed.get("access_token").asText()).get("cnf"), "the same key throughout");
+            assertEquals(
+                    claims.get("cnf"),
+                    claims(refreshed.get("access_token").asText()).get("cnf"),
+                    "the same key throughout");
             JsonNode called = device.await("resource");
             assertEquals(200, called.get("status").asInt(), called::toString);
             assertTrue(called.get("body").asText().contains("\"x-proxyme-username\":\"alice\""), called::toString);
 
-            Reply stolen = client.request(nginx.uri("/reports/1"), "GET", null, null,
-                    java.util.Map.of("Authorization", "DPoP " + refreshed.get("access_token").asText()));
+            Reply stolen = client.request(
+                    nginx.uri("/reports/1"),
+                    "GET",
+                    null,
+                    null,
+                    java.util.Map.of(
+                            "Authorization",
+                            "DPoP " + refreshed.get("access_token").asText()));
             assertEquals(401, stolen.status(), () -> "a bound token without its key's proof: " + stolen);
-            Reply asBearer = client.request(nginx.uri("/reports/1"), "GET", null, null,
-                    java.util.Map.of("Authorization", ProxymeClient.bearer(refreshed.get("access_token").asText())));
+            Reply asBearer = client.request(
+                    nginx.uri("/reports/1"),
+                    "GET",
+                    null,
+                    null,
+                    java.util.Map.of(
+                            "Authorization",
+                            ProxymeClient.bearer(refreshed.get("access_token").asText())));
             assertEquals(401, asBearer.status(), asBearer::toString);
             String delegationId = claims.get("delegation_id").asText();
-            assertEquals(claims.get("cnf").get("jkt").asText(), client.trail(delegationId).get("delegation").get("dpop_jkt").asText());
+            assertEquals(
+                    claims.get("cnf").get("jkt").asText(),
+                    client.trail(delegationId).get("delegation").get("dpop_jkt").asText());
         } finally {
             client.setClientAttribute("portal-a", "proxyme.resource", PORTAL_A);
         }
@@ -220,7 +282,7 @@ class DeviceGrantIT {
     @Test
     void aClientThatIsNotAnAgentKeepsKeycloaksDeviceFlow() {
         try (ClientProgram device = openidClient("device-app", "--scope", "profile", "--no-refresh");
-             Browser browser = new Browser()) {
+                Browser browser = new Browser()) {
             browser.open(device.await("user_action").get("url").asText());
             browser.logInIfAsked("alice", "alice-password");
             browser.await(By.id("kc-oauth"));

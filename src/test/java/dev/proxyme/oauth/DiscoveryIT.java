@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,12 +31,19 @@ class DiscoveryIT {
 
     @Test
     void everyAdvertisedGrantTypeIsAnsweredByItsGrant() {
-        JsonNode discovery = client.get(URI.create(client.issuer(REALM) + "/.well-known/openid-configuration"), null).json();
+        JsonNode discovery = client.get(URI.create(client.issuer(REALM) + "/.well-known/openid-configuration"), null)
+                .json();
         List<String> grants = new ArrayList<>();
         discovery.get("grant_types_supported").forEach(grant -> grants.add(grant.asText()));
-        assertTrue(grants.containsAll(List.of("authorization_code", "refresh_token",
-                "urn:ietf:params:oauth:grant-type:device_code", "urn:proxyme:params:oauth:grant-type:delegation")), grants::toString);
-        assertEquals(client.issuer(REALM) + "/protocol/openid-connect/auth/device",
+        assertTrue(
+                grants.containsAll(List.of(
+                        "authorization_code",
+                        "refresh_token",
+                        "urn:ietf:params:oauth:grant-type:device_code",
+                        "urn:proxyme:params:oauth:grant-type:delegation")),
+                grants::toString);
+        assertEquals(
+                client.issuer(REALM) + "/protocol/openid-connect/auth/device",
                 discovery.get("device_authorization_endpoint").asText());
         assertTrue(discovery.get("code_challenge_methods_supported").toString().contains("S256"));
 
@@ -49,8 +57,10 @@ class DiscoveryIT {
             assertNotEquals("unsupported_grant_type", reply.json().path("error").asText(), () -> grant + ": " + reply);
             assertTrue(reply.status() < 500, () -> grant + ": " + reply);
         }
-        Reply device = client.form(URI.create(discovery.get("device_authorization_endpoint").asText()),
-                Map.of("scope", "read"), agent.basicAuth());
+        Reply device = client.form(
+                URI.create(discovery.get("device_authorization_endpoint").asText()),
+                Map.of("scope", "read"),
+                agent.basicAuth());
         assertEquals(200, device.status(), device::toString);
         assertTrue(device.json().has("user_code"));
     }

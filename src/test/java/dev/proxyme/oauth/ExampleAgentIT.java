@@ -1,12 +1,13 @@
 package dev.proxyme.oauth;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.ClientProgram;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.By;
 
 import static dev.proxyme.testsupport.ProxymeClient.DEMO_REALM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +26,7 @@ class ExampleAgentIT {
     @Test
     void theExampleAgentGetsADelegationTokenForTheDemoPortal() {
         try (ClientProgram agent = ClientProgram.example("device_agent.py", "--issuer", client.issuer(DEMO_REALM));
-             Browser browser = new Browser()) {
+                Browser browser = new Browser()) {
             String url = agent.awaitLine(line -> line.startsWith("    http")).strip();
             browser.open(url);
             browser.logInIfAsked("alice", "alice");

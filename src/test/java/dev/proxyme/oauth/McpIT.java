@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.ClientProgram;
 import dev.proxyme.testsupport.KeycloakServer;
@@ -13,9 +17,6 @@ import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.NginxProxy;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.By;
 
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
 import static dev.proxyme.testsupport.ProxymeClient.bearer;
@@ -44,7 +45,8 @@ class McpIT {
     @Test
     void theMcpSdkDiscoversAuthorizesCallsAToolAndIsStoppedByRevocation() {
         try (ClientProgram mcpServer = ClientProgram.node("mcp-server.mjs", "0")) {
-            URI mcpServerUrl = URI.create(mcpServer.await("listening").get("url").asText());
+            URI mcpServerUrl =
+                    URI.create(mcpServer.await("listening").get("url").asText());
             try (NginxProxy nginx = new NginxProxy(server, REALM, "portal-mcp", mcpServerUrl.getAuthority())) {
                 String resource = nginx.uri("/mcp").toString();
                 createPortal("portal-mcp", "Tools Portal", resource, "* /mcp read");
@@ -57,24 +59,33 @@ class McpIT {
                 Reply agent = client.registerAgent(body);
                 assertEquals(201, agent.status(), agent::toString);
 
-                try (ClientProgram mcpClient = ClientProgram.node("mcp-client.mjs", resource, agent.text("client_id"), "0");
-                     Browser browser = new Browser()) {
-                    String redirectUri = mcpClient.await("redirect_uri").get("uri").asText();
+                try (ClientProgram mcpClient =
+                                ClientProgram.node("mcp-client.mjs", resource, agent.text("client_id"), "0");
+                        Browser browser = new Browser()) {
+                    String redirectUri =
+                            mcpClient.await("redirect_uri").get("uri").asText();
                     AuthorizationCodeFlowIT.openConsentPage(browser, mcpClient, "alice", "alice-password");
                     assertEquals("Claude-like MCP client asks for access", browser.text("proxyme-title"));
-                    assertTrue(browser.text("proxyme-request").contains("Tools Portal"), browser.text("proxyme-request"));
-                    assertTrue(browser.text("proxyme-return-to").contains(URI.create(redirectUri).getAuthority()));
+                    assertTrue(
+                            browser.text("proxyme-request").contains("Tools Portal"), browser.text("proxyme-request"));
+                    assertTrue(browser.text("proxyme-return-to")
+                            .contains(URI.create(redirectUri).getAuthority()));
                     browser.await(By.id("proxyme-approve")).click();
 
                     JsonNode authorized = mcpClient.await("authorized");
                     JsonNode claims = claims(authorized.get("access_token").asText());
-                    assertEquals("portal-mcp", claims.get("aud").asText(), "the SDK asked for the resource it discovered");
+                    assertEquals(
+                            "portal-mcp", claims.get("aud").asText(), "the SDK asked for the resource it discovered");
                     assertEquals("read", claims.get("scope").asText(), "the scope the 401 named");
                     String delegationId = claims.get("delegation_id").asText();
 
-                    assertEquals(List.of("echo", "whoami"), ProxymeClient.JSON.convertValue(mcpClient.await("tools").get("tools"), List.class));
+                    assertEquals(
+                            List.of("echo", "whoami"),
+                            ProxymeClient.JSON.convertValue(
+                                    mcpClient.await("tools").get("tools"), List.class));
                     JsonNode whoami = mcpClient.await("whoami");
-                    assertEquals("alice", whoami.get("text").asText(), "the portal got the user's identity from the proxy");
+                    assertEquals(
+                            "alice", whoami.get("text").asText(), "the portal got the user's identity from the proxy");
                     assertFalse(whoami.get("is_error").asBoolean());
                     mcpClient.await("waiting");
 
@@ -105,7 +116,11 @@ class McpIT {
         rep.put("standardFlowEnabled", false);
         rep.put("serviceAccountsEnabled", false);
         rep.put("attributes", Map.of("proxyme.portal", "true", "proxyme.resource", resource, "proxyme.routes", routes));
-        Reply created = client.send(client.adminUri(REALM, "/clients"), "POST", "application/json", ProxymeClient.json(rep),
+        Reply created = client.send(
+                client.adminUri(REALM, "/clients"),
+                "POST",
+                "application/json",
+                ProxymeClient.json(rep),
                 bearer(client.rootToken()));
         assertEquals(201, created.status(), created::toString);
     }

@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.proxyme.testsupport.Browser;
-import dev.proxyme.testsupport.KeycloakServerExtension;
-import dev.proxyme.testsupport.ProxymeClient;
-import dev.proxyme.testsupport.ProxymeClient.Reply;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+
+import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
 
 import static dev.proxyme.oauth.AuthorizationCodeFlowIT.PORTAL_A;
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
@@ -63,17 +64,21 @@ class OtherGrantsIT {
     @Test
     void theImplicitAndHybridFlowsGiveAnAgentNothing() {
         updateAgent(rep -> rep.put("implicitFlowEnabled", true));
-        for (String responseType : List.of("token", "id_token token", "code token", "code id_token", "code id_token token",
-                "id_token")) {
-            Reply reply = client.get(authorize(Map.of("response_type", responseType, "scope", "openid read", "resource", PORTAL_A)), null);
+        for (String responseType :
+                List.of("token", "id_token token", "code token", "code id_token", "code id_token token", "id_token")) {
+            Reply reply = client.get(
+                    authorize(Map.of("response_type", responseType, "scope", "openid read", "resource", PORTAL_A)),
+                    null);
             assertEquals(302, reply.status(), () -> responseType + ": " + reply);
             String location = reply.headers().firstValue("Location").orElse("");
             assertTrue(location.startsWith(REDIRECT), location);
             assertTrue(location.contains("error=unsupported_response_type"), () -> responseType + ": " + location);
-            assertFalse(location.contains("access_token") || location.contains("id_token=") || location.contains("code="),
+            assertFalse(
+                    location.contains("access_token") || location.contains("id_token=") || location.contains("code="),
                     () -> responseType + " yields nothing: " + location);
         }
-        Reply code = client.get(authorize(Map.of("response_type", "code", "scope", "read", "resource", PORTAL_A)), null);
+        Reply code =
+                client.get(authorize(Map.of("response_type", "code", "scope", "read", "resource", PORTAL_A)), null);
         assertEquals(200, code.status(), () -> "control: the code flow asks the user to log in: " + code);
     }
 
@@ -83,13 +88,17 @@ class OtherGrantsIT {
             rep.put("directAccessGrantsEnabled", true);
             ((ObjectNode) rep.get("attributes")).put("oidc.ciba.grant.enabled", "true");
         });
-        Reply password = client.form(client.tokenEndpoint(REALM), Map.of("grant_type", "password", "username", "alice",
-                "password", "alice-password", "scope", "read"), ProxymeClient.basic(agentId, agentSecret));
+        Reply password = client.form(
+                client.tokenEndpoint(REALM),
+                Map.of("grant_type", "password", "username", "alice", "password", "alice-password", "scope", "read"),
+                ProxymeClient.basic(agentId, agentSecret));
         assertError(password, 400, "unauthorized_client");
         assertFalse(password.body().contains("access_token"), password::toString);
 
-        Reply ciba = client.form(URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/ciba/auth"),
-                Map.of("login_hint", "alice", "scope", "openid read"), ProxymeClient.basic(agentId, agentSecret));
+        Reply ciba = client.form(
+                URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/ciba/auth"),
+                Map.of("login_hint", "alice", "scope", "openid read"),
+                ProxymeClient.basic(agentId, agentSecret));
         assertError(ciba, 400, "unauthorized_client");
         assertFalse(ciba.body().contains("auth_req_id"), ciba::toString);
     }
@@ -109,8 +118,10 @@ class OtherGrantsIT {
         claims.put("code_challenge", CHALLENGE);
         claims.put("code_challenge_method", "S256");
         claims.put("state", "s1");
-        Reply reply = client.get(authorize(Map.of("response_type", "code", "scope", "read", "resource", PORTAL_A,
-                "request", unsigned(claims))), null);
+        Reply reply = client.get(
+                authorize(Map.of(
+                        "response_type", "code", "scope", "read", "resource", PORTAL_A, "request", unsigned(claims))),
+                null);
         assertEquals(302, reply.status(), reply::toString);
         String location = reply.headers().firstValue("Location").orElse("");
         assertTrue(location.startsWith(REDIRECT) && location.contains("error=invalid_target"), location);
@@ -127,12 +138,15 @@ class OtherGrantsIT {
         pushed.put("code_challenge", CHALLENGE);
         pushed.put("code_challenge_method", "S256");
         pushed.put("state", "s1");
-        Reply par = client.form(URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"), pushed,
+        Reply par = client.form(
+                URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"),
+                pushed,
                 ProxymeClient.basic(agentId, agentSecret));
         assertEquals(201, par.status(), par::toString);
         String requestUri = par.text("request_uri");
-        URI authorization = URI.create(client.issuer(REALM) + "/protocol/openid-connect/auth?client_id=" + agentId
-                + "&request_uri=" + encode(requestUri) + "&scope=" + encode("read write") + "&resource=" + encode(PORTAL_B));
+        URI authorization =
+                URI.create(client.issuer(REALM) + "/protocol/openid-connect/auth?client_id=" + agentId + "&request_uri="
+                        + encode(requestUri) + "&scope=" + encode("read write") + "&resource=" + encode(PORTAL_B));
         try (Browser browser = new Browser()) {
             browser.open(authorization.toString());
             browser.logInIfAsked("alice", "alice-password");
@@ -145,19 +159,38 @@ class OtherGrantsIT {
     }
 
     private URI authorize(Map<String, String> parameters) {
-        Map<String, String> all = new LinkedHashMap<>(Map.of("client_id", agentId, "redirect_uri", REDIRECT, "state", "s1",
-                "nonce", "n1", "code_challenge", CHALLENGE, "code_challenge_method", "S256"));
+        Map<String, String> all = new LinkedHashMap<>(Map.of(
+                "client_id",
+                agentId,
+                "redirect_uri",
+                REDIRECT,
+                "state",
+                "s1",
+                "nonce",
+                "n1",
+                "code_challenge",
+                CHALLENGE,
+                "code_challenge_method",
+                "S256"));
         all.putAll(parameters);
         StringBuilder query = new StringBuilder();
-        all.forEach((name, value) -> query.append(query.isEmpty() ? "" : "&").append(encode(name)).append('=').append(encode(value)));
+        all.forEach((name, value) -> query.append(query.isEmpty() ? "" : "&")
+                .append(encode(name))
+                .append('=')
+                .append(encode(value)));
         return URI.create(client.issuer(REALM) + "/protocol/openid-connect/auth?" + query);
     }
 
     private void updateAgent(java.util.function.Consumer<ObjectNode> change) {
         String uuid = client.clientUuid(agentId);
-        ObjectNode rep = (ObjectNode) client.get(client.adminUri(REALM, "/clients/" + uuid), bearer(client.rootToken())).json();
+        ObjectNode rep = (ObjectNode) client.get(client.adminUri(REALM, "/clients/" + uuid), bearer(client.rootToken()))
+                .json();
         change.accept(rep);
-        Reply updated = client.send(client.adminUri(REALM, "/clients/" + uuid), "PUT", "application/json", rep.toString(),
+        Reply updated = client.send(
+                client.adminUri(REALM, "/clients/" + uuid),
+                "PUT",
+                "application/json",
+                rep.toString(),
                 bearer(client.rootToken()));
         assertEquals(204, updated.status(), updated::toString);
     }

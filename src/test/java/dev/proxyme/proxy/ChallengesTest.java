@@ -2,20 +2,25 @@ package dev.proxyme.proxy;
 
 import java.util.Set;
 
-import dev.proxyme.ProxymeException;
 import org.junit.jupiter.api.Test;
+
+import dev.proxyme.ProxymeException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** RFC 6750 section 3 challenges, as the proxy check answers them. */
 class ChallengesTest {
 
-    private static final ForwardedRequest DELETE_USER = new ForwardedRequest("DELETE", "/admin/users/1", "portal.example", "https");
+    private static final ForwardedRequest DELETE_USER =
+            new ForwardedRequest("DELETE", "/admin/users/1", "portal.example", "https");
 
     /** Route rules that cover the request, so that no portal is needed for the scopes it names. */
     private static Challenges withRules() {
-        return new Challenges("demo", ProtectedResource.of(null, null, null),
-                RouteRules.parse("* /admin/* write; GET /* read"), DELETE_USER);
+        return new Challenges(
+                "demo",
+                ProtectedResource.of(null, null, null),
+                RouteRules.parse("* /admin/* write; GET /* read"),
+                DELETE_USER);
     }
 
     @Test
@@ -33,8 +38,14 @@ class ChallengesTest {
 
     @Test
     void outsideAPortalRouteOnlyTheRealmAndTheError() {
-        assertEquals("Bearer realm=\"demo\", error=\"invalid_token\"", Challenges.plain("demo").invalidToken().challenge());
-        assertEquals("Bearer realm=\"demo\"", Challenges.plain("demo").tokenRequired().challenge());
-        assertEquals("Bearer realm=\"demo\", error=\"insufficient_scope\"", Challenges.plain("demo").insufficientScope(Set.of("read")).challenge());
+        assertEquals(
+                "Bearer realm=\"demo\", error=\"invalid_token\"",
+                Challenges.plain("demo").invalidToken().challenge());
+        assertEquals(
+                "Bearer realm=\"demo\"",
+                Challenges.plain("demo").tokenRequired().challenge());
+        assertEquals(
+                "Bearer realm=\"demo\", error=\"insufficient_scope\"",
+                Challenges.plain("demo").insufficientScope(Set.of("read")).challenge());
     }
 }

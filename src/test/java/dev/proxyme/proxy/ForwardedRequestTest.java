@@ -15,7 +15,8 @@ class ForwardedRequestTest {
     @Test
     void theUrlForDPoPHasNoQueryAndDefaultsToHttps() {
         assertEquals("https://portal.example:8443/a/b", get("/a/b?token=x").urlWithoutQuery());
-        assertEquals("https://portal.example/", new ForwardedRequest("GET", null, "portal.example", null).urlWithoutQuery());
+        assertEquals(
+                "https://portal.example/", new ForwardedRequest("GET", null, "portal.example", null).urlWithoutQuery());
         assertEquals("http://127.0.0.1:8081", new ForwardedRequest("GET", "/", "127.0.0.1:8081", "http").origin());
     }
 
@@ -38,11 +39,16 @@ class ForwardedRequestTest {
         assertEquals("/files/[token]/x", get("/files/" + token + "/x").pathForTheLog(token));
         assertEquals("/files/[token]", get("/files/" + token + ";x").pathForTheLog(token));
         String longToken = "eyJ" + "a".repeat(900) + ".eyJ" + "b".repeat(300) + ".sig";
-        assertEquals("/t/[token]", get("/t/" + longToken + ";x").pathForTheLog(longToken), "replaced before any shortening");
+        assertEquals(
+                "/t/[token]", get("/t/" + longToken + ";x").pathForTheLog(longToken), "replaced before any shortening");
         assertEquals("/p", get("/p%3Bjsessionid=SECRET").pathForTheLog(null));
         assertEquals("/p", get("/p%23frag").pathForTheLog(null));
         assertEquals("PROPFIND", new ForwardedRequest("propfind", "/", "h", null).methodForTheLog());
-        assertEquals(16, new ForwardedRequest("M".repeat(40), "/", "h", null).methodForTheLog().length());
+        assertEquals(
+                16,
+                new ForwardedRequest("M".repeat(40), "/", "h", null)
+                        .methodForTheLog()
+                        .length());
         assertEquals("?", new ForwardedRequest(null, "/", "h", null).methodForTheLog());
     }
 }

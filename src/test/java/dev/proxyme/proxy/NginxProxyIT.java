@@ -1,7 +1,7 @@
 package dev.proxyme.proxy;
 
-import dev.proxyme.testsupport.NginxProxy;
 import dev.proxyme.testsupport.KeycloakServer;
+import dev.proxyme.testsupport.NginxProxy;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ReverseProxy;
 

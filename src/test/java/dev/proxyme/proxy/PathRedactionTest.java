@@ -19,7 +19,9 @@ class PathRedactionTest {
     @Test
     void randomLookingSegmentsAndJwtsAreRedacted() {
         assertEquals("/d/[redacted]", PathRedaction.redact("/d/Zx81kPq2Lm09Ab7Tq4"));
-        assertEquals("/d/[redacted]", PathRedaction.redact("/d/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
+        assertEquals(
+                "/d/[redacted]",
+                PathRedaction.redact("/d/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
         assertEquals("/d/[redacted]", PathRedaction.redact("/d/eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"));
         assertEquals("/d/[redacted]", PathRedaction.redact("/d/AbCdEfGhIjKlMnOpQrStUvWx"));
         assertEquals("/d/[redacted]", PathRedaction.redact("/d/12345678901234567890123"));
@@ -28,9 +30,17 @@ class PathRedactionTest {
 
     @Test
     void wordsDatesIdsAndUuidsStay() {
-        for (String path : new String[]{"/reports/2026-11/invoice-4711", "/users/123456789012345678",
-                "/invoices/3f2a9c4e-1b7d-4e8f-9a6b-2c1d0e9f8a7b", "/monthly-financial-report-summary", "/", "",
-                "/a//b", "/Reports/Q3", "/keys"}) {
+        for (String path : new String[] {
+            "/reports/2026-11/invoice-4711",
+            "/users/123456789012345678",
+            "/invoices/3f2a9c4e-1b7d-4e8f-9a6b-2c1d0e9f8a7b",
+            "/monthly-financial-report-summary",
+            "/",
+            "",
+            "/a//b",
+            "/Reports/Q3",
+            "/keys"
+        }) {
             assertEquals(path, PathRedaction.redact(path), path);
         }
     }

@@ -33,8 +33,16 @@ class RouteRulesTest {
     @Test
     void ambiguousPathsNeverPass() {
         Set<String> all = Set.of("read", "write");
-        for (String uri : new String[]{"/reports/../admin", "/reports/%2e%2e/admin", "/reports%2Fx", "/reports/.",
-                "/reports\\x", "//reports/x", "reports/x", "/reports/./x"}) {
+        for (String uri : new String[] {
+            "/reports/../admin",
+            "/reports/%2e%2e/admin",
+            "/reports%2Fx",
+            "/reports/.",
+            "/reports\\x",
+            "//reports/x",
+            "reports/x",
+            "/reports/./x"
+        }) {
             assertFalse(RULES.allows("GET", uri, all), uri);
         }
         assertFalse(RULES.allows(null, "/reports/x", all));
@@ -53,7 +61,7 @@ class RouteRulesTest {
     @Test
     void aPathAnotherLetterCaseSendsToAStricterRuleNeedsBothScopes() {
         RouteRules rules = RouteRules.parse("* /admin/* write; GET /* read");
-        for (String uri : new String[]{"/Admin/users", "/ADMIN", "/%41dmin/x", "/adm%C4%B1n/x", "/%C3%A0dmin"}) {
+        for (String uri : new String[] {"/Admin/users", "/ADMIN", "/%41dmin/x", "/adm%C4%B1n/x", "/%C3%A0dmin"}) {
             boolean foldsToAdmin = !uri.startsWith("/%C3%A0");
             assertEquals(!foldsToAdmin, rules.allows("GET", uri, READ), uri);
         }

@@ -12,13 +12,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
@@ -50,19 +51,23 @@ class RevocationIT {
         String delegationId = first.text("delegation_id");
         List<String> tokens = new ArrayList<>(List.of(first.text("delegation_token")));
         for (int i = 0; i < 3; i++) {
-            tokens.add(client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId)).text("delegation_token"));
+            tokens.add(client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", delegationId))
+                    .text("delegation_token"));
         }
-        String unrelated = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null).text("delegation_token");
+        String unrelated = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null)
+                .text("delegation_token");
         tokens.forEach(token -> assertTrue(client.isActive(token)));
 
-        Reply revoked = client.proxyme("revoke_delegation", basic("portal-a", "portal-a-secret"), Map.of("delegation_token", tokens.get(2)));
+        Reply revoked = client.proxyme(
+                "revoke_delegation", basic("portal-a", "portal-a-secret"), Map.of("delegation_token", tokens.get(2)));
         assertEquals(200, revoked.status(), revoked::toString);
         assertEquals(delegationId, revoked.text("delegation_id"));
 
         tokens.forEach(token -> assertFalse(client.isActive(token), "every token of the delegation is inactive"));
         assertTrue(client.isActive(unrelated), "other delegations are untouched");
 
-        Reply again = client.proxyme("revoke_delegation", basic("portal-a", "portal-a-secret"), Map.of("delegation_token", tokens.get(0)));
+        Reply again = client.proxyme(
+                "revoke_delegation", basic("portal-a", "portal-a-secret"), Map.of("delegation_token", tokens.get(0)));
         assertEquals(200, again.status(), "revoking twice is fine: " + again);
         assertEquals(200, client.revokeById(agent.basicAuth(), delegationId).status());
     }
@@ -71,8 +76,13 @@ class RevocationIT {
     void byIdTheAgentATrustedBackendOrAUsersAdministratorMayRevoke() {
         assertEquals(200, client.revokeById(agent.basicAuth(), newDelegation()).status());
         assertEquals(200, client.revokeById(BACKEND, newDelegation()).status());
-        assertEquals(200, client.revokeById(bearer(client.userToken("users-admin", "users-admin-password")), newDelegation()).status());
-        assertEquals(200, client.revokeById(bearer(client.rootToken()), newDelegation()).status());
+        assertEquals(
+                200,
+                client.revokeById(bearer(client.userToken("users-admin", "users-admin-password")), newDelegation())
+                        .status());
+        assertEquals(
+                200,
+                client.revokeById(bearer(client.rootToken()), newDelegation()).status());
     }
 
     @Test
@@ -80,10 +90,19 @@ class RevocationIT {
         String delegationId = newDelegation();
         RegisteredAgent otherAgent = client.registerAgent(List.of("read"), List.of("portal-a"));
         assertError(client.revokeById(otherAgent.basicAuth(), delegationId), 403, "access_denied");
-        assertError(client.revokeById(basic("untrusted-backend", "untrusted-backend-secret"), delegationId), 403, "access_denied");
+        assertError(
+                client.revokeById(basic("untrusted-backend", "untrusted-backend-secret"), delegationId),
+                403,
+                "access_denied");
         assertError(client.revokeById(basic("portal-a", "portal-a-secret"), delegationId), 403, "access_denied");
-        assertError(client.revokeById(bearer(client.userToken("clients-admin", "clients-admin-password")), delegationId), 403, "access_denied");
-        assertError(client.revokeById(bearer(client.userToken("alice", "alice-password")), delegationId), 403, "access_denied");
+        assertError(
+                client.revokeById(bearer(client.userToken("clients-admin", "clients-admin-password")), delegationId),
+                403,
+                "access_denied");
+        assertError(
+                client.revokeById(bearer(client.userToken("alice", "alice-password")), delegationId),
+                403,
+                "access_denied");
         assertError(client.revokeById(basic("backend", "wrong"), delegationId), 401, "invalid_client");
         assertError(client.revokeById(null, delegationId), 401, "invalid_client");
         assertError(client.revokeById(bearer("forged"), delegationId), 401, "invalid_token");
@@ -94,7 +113,10 @@ class RevocationIT {
     void unknownDelegationsAndTokensAreReported() {
         assertError(client.revokeById(agent.basicAuth(), "6f1f1a2e-0000-4000-8000-000000000000"), 404, "not_found");
         assertError(client.revokeById(BACKEND, "not-even-a-uuid"), 404, "not_found");
-        assertError(client.proxyme("revoke_delegation", BACKEND, Map.of("delegation_token", "garbage")), 400, "invalid_request");
+        assertError(
+                client.proxyme("revoke_delegation", BACKEND, Map.of("delegation_token", "garbage")),
+                400,
+                "invalid_request");
         assertError(client.proxyme("revoke_delegation", BACKEND, Map.of()), 400, "invalid_request");
     }
 
@@ -102,26 +124,38 @@ class RevocationIT {
     void theAgentMayRevokeOneTokenWithTheStandardRevocationEndpoint() {
         Reply granted = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null);
         String token = granted.text("delegation_token");
-        Reply revoke = client.form(URI.create(client.tokenEndpoint(REALM).toString().replace("/token", "/revoke")),
-                Map.of("token", token, "token_type_hint", "access_token"), agent.basicAuth());
+        Reply revoke = client.form(
+                URI.create(client.tokenEndpoint(REALM).toString().replace("/token", "/revoke")),
+                Map.of("token", token, "token_type_hint", "access_token"),
+                agent.basicAuth());
         assertEquals(200, revoke.status(), revoke::toString);
         assertFalse(client.isActive(token));
-        String fresh = client.proxyme("delegate", agent.basicAuth(), Map.of("delegation_id", granted.text("delegation_id"))).text("delegation_token");
+        String fresh = client.proxyme(
+                        "delegate", agent.basicAuth(), Map.of("delegation_id", granted.text("delegation_id")))
+                .text("delegation_token");
         assertTrue(client.isActive(fresh), "RFC 7009 revokes the token, not the delegation");
     }
 
     @Test
     void disablingTheAgentOrTheUserMakesTokensInactive() {
-        String token = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null).text("delegation_token");
+        String token = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null)
+                .text("delegation_token");
         assertTrue(client.isActive(token));
         client.setEnabled("/clients/" + client.clientUuid(agent.clientId()), false);
         assertFalse(client.isActive(token), "agent disabled");
-        assertEquals(Map.of("valid", false), ProxymeClient.JSON.convertValue(
-                client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token)).json(), Map.class));
+        assertEquals(
+                Map.of("valid", false),
+                ProxymeClient.JSON.convertValue(
+                        client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token))
+                                .json(),
+                        Map.class));
         client.setEnabled("/clients/" + client.clientUuid(agent.clientId()), true);
 
         String carolId = client.createUser(true);
-        Reply carols = client.proxyme("delegate", BACKEND, Map.of("user_id", carolId, "agent_id", agent.clientId(), "scopes", List.of("read")));
+        Reply carols = client.proxyme(
+                "delegate",
+                BACKEND,
+                Map.of("user_id", carolId, "agent_id", agent.clientId(), "scopes", List.of("read")));
         String carolsToken = carols.text("delegation_token");
         assertTrue(client.isActive(carolsToken));
         client.setEnabled("/users/" + carolId, false);
@@ -175,5 +209,4 @@ class RevocationIT {
         assertEquals(200, reply.status(), reply::toString);
         return reply.text("delegation_id");
     }
-
 }

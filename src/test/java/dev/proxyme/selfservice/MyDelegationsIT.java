@@ -9,17 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.proxyme.testsupport.Browser;
-import dev.proxyme.testsupport.KeycloakServer;
-import dev.proxyme.testsupport.HtmlForms;
-import dev.proxyme.testsupport.KeycloakServerExtension;
-import dev.proxyme.testsupport.ProxymeClient;
-import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
-import dev.proxyme.testsupport.ProxymeClient.Reply;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+
+import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.HtmlForms;
+import dev.proxyme.testsupport.KeycloakServer;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -32,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(KeycloakServerExtension.class)
 class MyDelegationsIT {
 
-    private static final Path SCREENSHOTS = Path.of(System.getProperty("proxyme.repo", ".")).resolve("target/screenshots");
+    private static final Path SCREENSHOTS =
+            Path.of(System.getProperty("proxyme.repo", ".")).resolve("target/screenshots");
 
     private final KeycloakServer server;
     private final ProxymeClient client;
@@ -64,14 +66,18 @@ class MyDelegationsIT {
         assertEquals("Portal A", first.get("portal_name").asText());
         assertEquals(1, first.get("tokens_issued").asInt());
 
-        assertError(client.proxyme("my/delegations/" + bobs.text("delegation_id") + "/revoke", alice, "{}"), 404, "not_found");
+        assertError(
+                client.proxyme("my/delegations/" + bobs.text("delegation_id") + "/revoke", alice, "{}"),
+                404,
+                "not_found");
         assertTrue(active(bobs.text("delegation_token")));
 
         Reply revoked = client.proxyme("my/delegations/" + alicesA.text("delegation_id") + "/revoke", alice, "{}");
         assertEquals(200, revoked.status(), revoked::toString);
         assertFalse(active(alicesA.text("delegation_token")));
         JsonNode after = my(alice);
-        JsonNode ended = after.get("ended").get(after.get("ended").findValuesAsText("id").indexOf(alicesA.text("delegation_id")));
+        JsonNode ended = after.get("ended")
+                .get(after.get("ended").findValuesAsText("id").indexOf(alicesA.text("delegation_id")));
         assertEquals("revoked_by_user", ended.get("end_reason").asText());
 
         Reply all = client.proxyme("my/delegations/revoke", alice, Map.of("agent_id", agent.clientId()));
@@ -85,9 +91,11 @@ class MyDelegationsIT {
     void onlyTheUserThemselfMayAsk() {
         URI uri = client.proxymeUri(REALM, "my/delegations");
         assertError(client.get(uri, null), 401, "invalid_token");
-        String delegationToken = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a").text("delegation_token");
+        String delegationToken = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a")
+                .text("delegation_token");
         assertError(client.get(uri, bearer(delegationToken)), 401, "invalid_token");
-        String serviceAccount = client.clientCredentials(REALM, "backend", "backend-secret").text("access_token");
+        String serviceAccount =
+                client.clientCredentials(REALM, "backend", "backend-secret").text("access_token");
         assertError(client.get(uri, bearer(serviceAccount)), 403, "access_denied");
     }
 
@@ -116,7 +124,9 @@ class MyDelegationsIT {
             assertTrue(browser.text("proxyme-ended-" + oneId).contains("You revoked it"));
 
             Reply replayed = post(hiddenFields(browser.driver().getPageSource(), null), "");
-            assertTrue(replayed.status() == 303 || replayed.status() == 302, "without the session cookie: back to login, " + replayed.status());
+            assertTrue(
+                    replayed.status() == 303 || replayed.status() == 302,
+                    "without the session cookie: back to login, " + replayed.status());
 
             browser.await(By.id("proxyme-revoke-all")).click();
             browser.await(By.id("proxyme-empty"));
@@ -128,8 +138,20 @@ class MyDelegationsIT {
     @Test
     void thePageShowsWhatTheAgentDidThroughTheProxy() {
         long windowEnd = System.currentTimeMillis() / 1000 + 1800;
-        Reply granted = client.proxyme("delegate", ProxymeClient.BACKEND, Map.of("username", "bob", "agent_id", agent.clientId(),
-                "scopes", List.of("read"), "portal", "portal-a", "envelope", Map.of("budget", 10, "not_after", windowEnd)));
+        Reply granted = client.proxyme(
+                "delegate",
+                ProxymeClient.BACKEND,
+                Map.of(
+                        "username",
+                        "bob",
+                        "agent_id",
+                        agent.clientId(),
+                        "scopes",
+                        List.of("read"),
+                        "portal",
+                        "portal-a",
+                        "envelope",
+                        Map.of("budget", 10, "not_after", windowEnd)));
         assertEquals(200, granted.status(), granted::toString);
         String token = granted.text("delegation_token");
         String delegationId = granted.text("delegation_id");
@@ -143,9 +165,12 @@ class MyDelegationsIT {
             String count = browser.text("proxyme-envelope-" + delegationId);
             // bob reads German: "3 von 10 Anfragen genutzt".
             assertTrue(count.matches("3 (of|von) 10 .+"), count);
-            String ends = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC)
+            String ends = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                    .withZone(java.time.ZoneOffset.UTC)
                     .format(java.time.Instant.ofEpochSecond(windowEnd));
-            assertTrue(browser.text("proxyme-delegation-" + delegationId).contains(ends + " UTC"), () -> browser.text("proxyme-delegation-" + delegationId));
+            assertTrue(
+                    browser.text("proxyme-delegation-" + delegationId).contains(ends + " UTC"),
+                    () -> browser.text("proxyme-delegation-" + delegationId));
             browser.await(By.id("proxyme-activity-link-" + delegationId)).click();
             String counts = browser.text("proxyme-activity-counts");
             assertTrue(counts.contains("GET /") && counts.contains("3"), counts);
@@ -157,8 +182,11 @@ class MyDelegationsIT {
 
     @Test
     void loggingOutEndsWhatWasApprovedInThatSession() {
-        JsonNode request = client.proxyme("request_delegation", agent.basicAuth(),
-                Map.of("scopes", List.of("read"), "portal", "portal-a", "purpose", "Until I sign out")).json();
+        JsonNode request = client.proxyme(
+                        "request_delegation",
+                        agent.basicAuth(),
+                        Map.of("scopes", List.of("read"), "portal", "portal-a", "purpose", "Until I sign out"))
+                .json();
         String token;
         try (Browser browser = new Browser()) {
             browser.open(request.get("verification_uri_complete").asText());
@@ -177,15 +205,25 @@ class MyDelegationsIT {
                 pause();
             }
             assertFalse(active(token), "signing out of Keycloak ends the delegation approved in that session");
-            assertEquals("user_logged_out", client.get(client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
-                    bearer(client.rootToken())).json().get("delegation").get("end_reason").asText());
+            assertEquals(
+                    "user_logged_out",
+                    client.get(
+                                    client.adminUri(REALM, "/proxyme/delegations/" + granted.text("delegation_id")),
+                                    bearer(client.rootToken()))
+                            .json()
+                            .get("delegation")
+                            .get("end_reason")
+                            .asText());
         }
     }
 
     private Reply awaitToken(JsonNode request) {
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
         while (true) {
-            Reply reply = client.proxyme("delegate", agent.basicAuth(), Map.of("request_id", request.get("request_id").asText()));
+            Reply reply = client.proxyme(
+                    "delegate",
+                    agent.basicAuth(),
+                    Map.of("request_id", request.get("request_id").asText()));
             if (reply.status() == 200 || java.time.Instant.now().isAfter(deadline)) {
                 return reply;
             }
@@ -201,12 +239,15 @@ class MyDelegationsIT {
 
     private boolean active(String token) {
         String portal = portalOf(token);
-        return client.introspect(token, portal, portal + "-secret").get("active").asBoolean();
+        return client.introspect(token, portal, portal + "-secret")
+                .get("active")
+                .asBoolean();
     }
 
     private static String portalOf(String token) {
         try {
-            JsonNode claims = ProxymeClient.JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+            JsonNode claims =
+                    ProxymeClient.JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
             return claims.get("portal").asText();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
@@ -215,14 +256,21 @@ class MyDelegationsIT {
 
     private Reply post(Map<String, String> form, String cookies) {
         StringBuilder body = new StringBuilder();
-        form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
+                .append(k)
+                .append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Origin", server.baseUri().toString());
         if (!cookies.isEmpty()) {
             headers.put("Cookie", cookies);
         }
-        return client.request(URI.create(server.realmUrl(REALM) + "/proxyme/delegations/revoke"), "POST",
-                "application/x-www-form-urlencoded", body.toString(), headers);
+        return client.request(
+                URI.create(server.realmUrl(REALM) + "/proxyme/delegations/revoke"),
+                "POST",
+                "application/x-www-form-urlencoded",
+                body.toString(),
+                headers);
     }
 
     /** The hidden fields of the form that revokes one delegation (or the first form on the page). */

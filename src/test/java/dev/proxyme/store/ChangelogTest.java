@@ -40,11 +40,16 @@ class ChangelogTest {
                 }
                 String[] idAndDigest = line.trim().split("\\s+");
                 landed.add(idAndDigest[0]);
-                assertEquals(idAndDigest[1], current.get(idAndDigest[0]), "changeset " + idAndDigest[0]
-                        + " landed with another text: add a new changeset instead of editing it");
+                assertEquals(
+                        idAndDigest[1],
+                        current.get(idAndDigest[0]),
+                        "changeset " + idAndDigest[0]
+                                + " landed with another text: add a new changeset instead of editing it");
             }
         }
-        assertEquals(landed, new ArrayList<>(current.keySet()).subList(0, landed.size()),
+        assertEquals(
+                landed,
+                new ArrayList<>(current.keySet()).subList(0, landed.size()),
                 "landed changesets stay first and in their order");
     }
 
@@ -64,8 +69,8 @@ class ChangelogTest {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -30,8 +30,8 @@ public final class Browser implements AutoCloseable {
 
     public Browser() {
         if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
-            throw new IllegalStateException("Page tests need Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
-                    + ": apt-get install chromium chromium-driver (.ci/run does)");
+            throw new IllegalStateException("Page tests need Chromium and its driver at " + CHROMIUM + " and "
+                    + CHROMEDRIVER + ": apt-get install chromium chromium-driver (.ci/run does)");
         }
         try {
             profile = Files.createTempDirectory("proxyme-chromium-");
@@ -40,10 +40,22 @@ public final class Browser implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--window-size=1100,1300", "--lang=en-US", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+                "--window-size=1100,1300",
+                "--lang=en-US",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
@@ -61,8 +73,9 @@ public final class Browser implements AutoCloseable {
      * deciding earlier, while the redirect to the login is still loading, would skip a login that was needed.
      */
     public void logInIfAsked(String username, String password) {
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> !d.findElements(By.id("username")).isEmpty()
-                || !d.findElements(By.id("proxyme-page")).isEmpty());
+        new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(d -> !d.findElements(By.id("username")).isEmpty()
+                        || !d.findElements(By.id("proxyme-page")).isEmpty());
         if (!driver.findElements(By.id("username")).isEmpty()) {
             driver.findElement(By.id("username")).sendKeys(username);
             driver.findElement(By.id("password")).sendKeys(password);
@@ -73,17 +86,21 @@ public final class Browser implements AutoCloseable {
     /** Waits for an element; on a timeout, keeps a screenshot and the page source under target/ and says where it was. */
     public WebElement await(By locator) {
         try {
-            return new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(locator));
+            return new WebDriverWait(driver, Duration.ofSeconds(20))
+                    .until(ExpectedConditions.presenceOfElementLocated(locator));
         } catch (org.openqa.selenium.TimeoutException notThere) {
-            Path dump = Path.of(System.getProperty("proxyme.repo", ".")).resolve("target/screenshots/failure-" + System.nanoTime());
+            Path dump = Path.of(System.getProperty("proxyme.repo", "."))
+                    .resolve("target/screenshots/failure-" + System.nanoTime());
             screenshot(Path.of(dump + ".png"));
             try {
                 Files.writeString(Path.of(dump + ".html"), driver.getPageSource());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            throw new AssertionError("No " + locator + " on " + driver.getCurrentUrl() + " (title '" + driver.getTitle()
-                    + "'); see " + dump + ".png and .html", notThere);
+            throw new AssertionError(
+                    "No " + locator + " on " + driver.getCurrentUrl() + " (title '" + driver.getTitle() + "'); see "
+                            + dump + ".png and .html",
+                    notThere);
         }
     }
 
@@ -93,8 +110,10 @@ public final class Browser implements AutoCloseable {
      */
     public void setUpTotp() {
         String secret = await(By.id("totpSecret")).getDomAttribute("value");
-        driver.findElement(By.id("totp")).sendKeys(Totp.code(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                System.currentTimeMillis() / 1000 / 30));
+        driver.findElement(By.id("totp"))
+                .sendKeys(Totp.code(
+                        secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        System.currentTimeMillis() / 1000 / 30));
         driver.findElement(By.id("userLabel")).sendKeys("test authenticator");
         driver.findElement(By.id("saveTOTPBtn")).click();
     }
@@ -109,7 +128,9 @@ public final class Browser implements AutoCloseable {
 
     /** The browser's cookies as a Cookie header, to replay requests outside the browser. */
     public String cookieHeader() {
-        return driver.manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue()).collect(Collectors.joining("; "));
+        return driver.manage().getCookies().stream()
+                .map(c -> c.getName() + "=" + c.getValue())
+                .collect(Collectors.joining("; "));
     }
 
     public void screenshot(Path target) {
@@ -125,7 +146,8 @@ public final class Browser implements AutoCloseable {
     public void close() {
         driver.quit();
         try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp profile left behind is harmless
         }

@@ -20,12 +20,14 @@ public final class CaddyProxy extends ReverseProxy {
         Path caddy = requireExecutable(CADDY, "caddy");
         Path caddyfile = prefix.resolve("Caddyfile");
         try {
-            String shipped = Files.readString(TestSettings.fromSystemProperties().repository().resolve("proxy/Caddyfile"));
+            String shipped = Files.readString(
+                    TestSettings.fromSystemProperties().repository().resolve("proxy/Caddyfile"));
             Files.writeString(caddyfile, "{\n\tadmin off\n}\n\n" + shipped);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ProcessBuilder command = new ProcessBuilder(caddy.toString(), "run", "--config", caddyfile.toString(), "--adapter", "caddyfile");
+        ProcessBuilder command =
+                new ProcessBuilder(caddy.toString(), "run", "--config", caddyfile.toString(), "--adapter", "caddyfile");
         Map<String, String> environment = command.environment();
         environment.put("PORTAL_HOST", "http://127.0.0.1:" + port);
         environment.put("KEYCLOAK", keycloak.baseUri().getAuthority());

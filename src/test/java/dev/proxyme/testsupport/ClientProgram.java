@@ -28,6 +28,7 @@ public final class ClientProgram implements AutoCloseable {
 
     /** Debian's interpreter: python3-authlib is installed for it, whatever else is first on PATH. */
     private static final String PYTHON = System.getProperty("proxyme.python", "/usr/bin/python3");
+
     private static final String NODE = System.getProperty("proxyme.node", "node");
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final AtomicInteger RUNS = new AtomicInteger();
@@ -48,7 +49,8 @@ public final class ClientProgram implements AutoCloseable {
         stderr = logs.resolve(name + "-" + RUNS.incrementAndGet() + ".log");
         try {
             Files.createDirectories(logs);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectError(stderr.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).directory(directory.toFile()).redirectError(stderr.toFile());
             // A program's output reaches the test line by line, as a person at a terminal sees it.
             builder.environment().put("PYTHONUNBUFFERED", "1");
             process = builder.start();
@@ -84,8 +86,8 @@ public final class ClientProgram implements AutoCloseable {
                 throw new AssertionError("interrupted", e);
             }
             if (next == null) {
-                throw new AssertionError("No '" + event + "' event from " + name + " within " + DEADLINE.toSeconds() + " s; "
-                        + describe());
+                throw new AssertionError("No '" + event + "' event from " + name + " within " + DEADLINE.toSeconds()
+                        + " s; " + describe());
             }
             seen.add(next);
             String type = next.path("event").asText();
@@ -116,8 +118,13 @@ public final class ClientProgram implements AutoCloseable {
 
     /** The repository's example agents, run on Debian's python3 as a user would run them. */
     public static ClientProgram example(String script, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(PYTHON,
-                TestSettings.fromSystemProperties().repository().resolve("examples").resolve(script).toString()));
+        List<String> command = new ArrayList<>(List.of(
+                PYTHON,
+                TestSettings.fromSystemProperties()
+                        .repository()
+                        .resolve("examples")
+                        .resolve(script)
+                        .toString()));
         command.addAll(List.of(arguments));
         return new ClientProgram(script, command);
     }
@@ -151,7 +158,8 @@ public final class ClientProgram implements AutoCloseable {
     }
 
     private void readEvents() {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 JsonNode event = null;
@@ -160,8 +168,13 @@ public final class ClientProgram implements AutoCloseable {
                 } catch (IOException notJson) {
                     // a line of text, not an event
                 }
-                events.add(event != null && event.isObject() && event.has("event") ? event
-                        : ProxymeClient.JSON.createObjectNode().put("event", "unparsable").put("line", line));
+                events.add(
+                        event != null && event.isObject() && event.has("event")
+                                ? event
+                                : ProxymeClient.JSON
+                                        .createObjectNode()
+                                        .put("event", "unparsable")
+                                        .put("line", line));
             }
         } catch (IOException ignored) {
             // the process ended

@@ -36,7 +36,8 @@ public final class ClusterNode implements KeycloakServer {
     private final int httpPort = freePort();
     private final int managementPort = freePort();
     private final int clusterPort = freePort();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
 
     private ClusterNode(String name, Path home, String jdbcUrl, boolean importRealm) {
@@ -56,11 +57,21 @@ public final class ClusterNode implements KeycloakServer {
             copyTree(settings.keycloakDistribution(), built);
             deleteRecursively(built.resolve("data"));
             Files.createDirectories(built.resolve("data/import"));
-            Files.copy(settings.providerJar(), built.resolve("providers/proxyme-keycloak.jar"), StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(settings.repository().resolve("src/test/resources/realms/proxyme-it-realm.json"),
+            Files.copy(
+                    settings.providerJar(),
+                    built.resolve("providers/proxyme-keycloak.jar"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    settings.repository().resolve("src/test/resources/realms/proxyme-it-realm.json"),
                     built.resolve("data/import/proxyme-it-realm.json"));
-            exec(built, built.resolve("build.log"), built.resolve("bin/kc.sh").toString(), "build", "--db=postgres",
-                    "--cache=ispn", "--health-enabled=true");
+            exec(
+                    built,
+                    built.resolve("build.log"),
+                    built.resolve("bin/kc.sh").toString(),
+                    "build",
+                    "--db=postgres",
+                    "--cache=ispn",
+                    "--health-enabled=true");
             List<ClusterNode> nodes = new ArrayList<>();
             for (int i = 0; i < names.length; i++) {
                 Path home = cluster.resolve(names[i]);
@@ -75,21 +86,34 @@ public final class ClusterNode implements KeycloakServer {
 
     public void start() {
         if (isServing()) {
-            throw new IllegalStateException("Port " + httpPort + " of node " + name + " is still in use: an old process survived");
+            throw new IllegalStateException(
+                    "Port " + httpPort + " of node " + name + " is still in use: an old process survived");
         }
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
-                "--db-url=" + jdbcUrl, "--db-username=postgres", "--db-password=unused",
-                "--hostname=" + HOSTNAME, "--http-enabled=true", "--http-host=127.0.0.1",
-                "--http-port=" + httpPort, "--http-management-port=" + managementPort,
-                "--cache-embedded-network-bind-address=127.0.0.1", "--cache-embedded-network-bind-port=" + clusterPort,
+        List<String> command = new ArrayList<>(List.of(
+                home.resolve("bin/kc.sh").toString(),
+                "start",
+                "--optimized",
+                "--db-url=" + jdbcUrl,
+                "--db-username=postgres",
+                "--db-password=unused",
+                "--hostname=" + HOSTNAME,
+                "--http-enabled=true",
+                "--http-host=127.0.0.1",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--cache-embedded-network-bind-address=127.0.0.1",
+                "--cache-embedded-network-bind-port=" + clusterPort,
                 "--log-level=INFO",
                 // Short limits, as on the single test server.
                 "--spi-realm-restapi-extension--proxyme--min-delegation-seconds=5"));
         if (importRealm) {
             command.add("--import-realm");
         }
-        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        home.resolve("server.log").toFile()));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true");
         try {
@@ -154,7 +178,8 @@ public final class ClusterNode implements KeycloakServer {
     /** The server log says the cluster has this many members. */
     public boolean seesClusterOf(int members) {
         try {
-            return Files.readString(home.resolve("server.log")).matches("(?s).*ISPN000094: Received new cluster view.*\\(" + members + "\\).*");
+            return Files.readString(home.resolve("server.log"))
+                    .matches("(?s).*ISPN000094: Received new cluster view.*\\(" + members + "\\).*");
         } catch (IOException e) {
             return false;
         }
@@ -189,7 +214,9 @@ public final class ClusterNode implements KeycloakServer {
                 throw new IllegalStateException("Keycloak node " + name + " exited; see " + home.resolve("server.log"));
             }
             try {
-                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -209,7 +236,9 @@ public final class ClusterNode implements KeycloakServer {
     }
 
     private static void exec(Path directory, Path log, String... command) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         try {

@@ -20,7 +20,8 @@ final class ContainerServer implements KeycloakServer {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
-    private static final String MASTER_ADMIN_PASSWORD = java.util.UUID.randomUUID().toString();
+    private static final String MASTER_ADMIN_PASSWORD =
+            java.util.UUID.randomUUID().toString();
 
     private final KeycloakContainer container;
     private URI baseUri;
@@ -33,8 +34,11 @@ final class ContainerServer implements KeycloakServer {
     static ContainerServer start(TestSettings settings) {
         KeycloakContainer container = new KeycloakContainer("quay.io/keycloak/keycloak:" + settings.keycloakVersion())
                 .withProviderLibsFrom(List.of(settings.providerJar().toFile()))
-                .withRealmImportFiles(settings.realmFiles().stream().map(realm -> "realms/" + realm.getFileName()).toArray(String[]::new))
-                .withAdminUsername("admin").withAdminPassword(MASTER_ADMIN_PASSWORD)
+                .withRealmImportFiles(settings.realmFiles().stream()
+                        .map(realm -> "realms/" + realm.getFileName())
+                        .toArray(String[]::new))
+                .withAdminUsername("admin")
+                .withAdminPassword(MASTER_ADMIN_PASSWORD)
                 .withStartupTimeout(START_TIMEOUT);
         container.start();
         return new ContainerServer(container);
@@ -53,9 +57,18 @@ final class ContainerServer implements KeycloakServer {
     /** A restart of the same container keeps its file system, hence the H2 database, as a real restart would. */
     @Override
     public void restart() {
-        container.getDockerClient().restartContainerCmd(container.getContainerId()).exec();
-        Ports.Binding[] bindings = container.getDockerClient().inspectContainerCmd(container.getContainerId()).exec()
-                .getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(container.getHttpPort()));
+        container
+                .getDockerClient()
+                .restartContainerCmd(container.getContainerId())
+                .exec();
+        Ports.Binding[] bindings = container
+                .getDockerClient()
+                .inspectContainerCmd(container.getContainerId())
+                .exec()
+                .getNetworkSettings()
+                .getPorts()
+                .getBindings()
+                .get(ExposedPort.tcp(container.getHttpPort()));
         baseUri = URI.create("http://" + container.getHost() + ":" + bindings[0].getHostPortSpec());
         awaitRealm();
     }
@@ -70,7 +83,9 @@ final class ContainerServer implements KeycloakServer {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(realmUrl(ProxymeClient.REALM))).build(),
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create(realmUrl(ProxymeClient.REALM)))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;

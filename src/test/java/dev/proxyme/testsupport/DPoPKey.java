@@ -77,8 +77,8 @@ public final class DPoPKey {
     /** RFC 7638: the thumbprint tokens bound to this key carry as {@code cnf.jkt}. */
     public String thumbprint() {
         Map<String, Object> jwk = jwk();
-        String canonical = "{\"crv\":\"" + jwk.get("crv") + "\",\"kty\":\"" + jwk.get("kty") + "\",\"x\":\"" + jwk.get("x")
-                + "\",\"y\":\"" + jwk.get("y") + "\"}";
+        String canonical = "{\"crv\":\"" + jwk.get("crv") + "\",\"kty\":\"" + jwk.get("kty") + "\",\"x\":\""
+                + jwk.get("x") + "\",\"y\":\"" + jwk.get("y") + "\"}";
         return URL.encodeToString(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -34,7 +34,8 @@ final class DistributionServer implements KeycloakServer {
     private final Path log;
     private final int httpPort;
     private final int managementPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String masterAdminPassword = java.util.UUID.randomUUID().toString();
     private Process process;
 
@@ -49,16 +50,17 @@ final class DistributionServer implements KeycloakServer {
         checkJava();
         Path home = settings.keycloakDistribution();
         if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
-            throw new IllegalStateException("No Keycloak distribution at " + home + ": run the tests with 'mvn verify', "
-                    + "which unpacks org.keycloak:keycloak-quarkus-dist there before the integration tests");
+            throw new IllegalStateException(
+                    "No Keycloak distribution at " + home + ": run the tests with 'mvn verify', "
+                            + "which unpacks org.keycloak:keycloak-quarkus-dist there before the integration tests");
         }
         int httpPort = settings.httpPort().orElseGet(DistributionServer::freePort);
         int managementPort = settings.managementPort().orElseGet(DistributionServer::freePort);
         checkPortFree(httpPort);
         checkPortFree(managementPort);
 
-        DistributionServer server = new DistributionServer(home, settings.buildDirectory().resolve("keycloak-server.log"),
-                httpPort, managementPort);
+        DistributionServer server = new DistributionServer(
+                home, settings.buildDirectory().resolve("keycloak-server.log"), httpPort, managementPort);
         server.install(settings);
         server.launch();
         return server;
@@ -92,9 +94,15 @@ final class DistributionServer implements KeycloakServer {
             deleteRecursively(home.resolve("data"));
             Files.createDirectories(home.resolve("data/import"));
             for (Path realm : settings.realmFiles()) {
-                Files.copy(realm, home.resolve("data/import").resolve(realm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        realm,
+                        home.resolve("data/import").resolve(realm.getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.copy(settings.providerJar(), home.resolve("providers/proxyme-keycloak.jar"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    settings.providerJar(),
+                    home.resolve("providers/proxyme-keycloak.jar"),
+                    StandardCopyOption.REPLACE_EXISTING);
             Files.deleteIfExists(log);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare the Keycloak distribution at " + home, e);
@@ -102,16 +110,23 @@ final class DistributionServer implements KeycloakServer {
     }
 
     private void launch() {
-        List<String> command = List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
-                "--http-host=127.0.0.1", "--http-port=" + httpPort,
-                "--http-management-port=" + managementPort, "--health-enabled=true",
-                "--import-realm", "--log-level=INFO",
+        List<String> command = List.of(
+                home.resolve("bin/kc.sh").toString(),
+                "start-dev",
+                "--http-host=127.0.0.1",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--health-enabled=true",
+                "--import-realm",
+                "--log-level=INFO",
                 // Short limits so that expiry can be tested in seconds, through the same SPI options admins use.
                 "--spi-realm-restapi-extension--proxyme--min-delegation-seconds=5",
                 "--spi-realm-restapi-extension--proxyme--expiry-interval-seconds=2",
                 // The activity log writes only when read or stopped: a restart test then proves the stop loses nothing.
                 "--spi-proxyme-activity--jpa--flush-interval-seconds=3600");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("KEYCLOAK_ADMIN");
@@ -119,8 +134,11 @@ final class DistributionServer implements KeycloakServer {
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", masterAdminPassword);
         try {
-            Files.writeString(log, "==== starting Keycloak at " + Instant.now() + ": " + String.join(" ", command) + "\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    "==== starting Keycloak at " + Instant.now() + ": " + String.join(" ", command) + "\n",
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + command.get(0), e);
@@ -138,7 +156,10 @@ final class DistributionServer implements KeycloakServer {
                         + "Last lines of " + log + ":\n" + tail(60));
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(ready)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
@@ -152,7 +173,8 @@ final class DistributionServer implements KeycloakServer {
             pause();
         }
         stopProcess();
-        throw new IllegalStateException("Keycloak was not ready within " + START_TIMEOUT + ". Last lines of " + log + ":\n" + tail(60));
+        throw new IllegalStateException(
+                "Keycloak was not ready within " + START_TIMEOUT + ". Last lines of " + log + ":\n" + tail(60));
     }
 
     private synchronized void stopProcess() {

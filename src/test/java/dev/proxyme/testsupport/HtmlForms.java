@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
 /** Reads what a test needs from Proxyme's pages, whose templates render hidden inputs in one fixed shape. */
 public final class HtmlForms {
 
-    private static final Pattern HIDDEN_INPUT = Pattern.compile("<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\"");
+    private static final Pattern HIDDEN_INPUT =
+            Pattern.compile("<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\"");
 
-    private HtmlForms() {
-    }
+    private HtmlForms() {}
 
     /** The hidden fields of the first form on the page, in order. */
     public static Map<String, String> hiddenFieldsOfFirstForm(String html) {

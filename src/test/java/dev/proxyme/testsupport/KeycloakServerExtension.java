@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class KeycloakServerExtension implements BeforeAllCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakServerExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KeycloakServerExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -32,8 +33,10 @@ public final class KeycloakServerExtension implements BeforeAllCallback, Paramet
     }
 
     private static KeycloakServer server(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(RunningServer.class, key -> new RunningServer(startBackend()), RunningServer.class)
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        RunningServer.class, key -> new RunningServer(startBackend()), RunningServer.class)
                 .server();
     }
 
@@ -43,8 +46,9 @@ public final class KeycloakServerExtension implements BeforeAllCallback, Paramet
         return switch (backend) {
             case "distribution" -> DistributionServer.start(settings);
             case "testcontainers" -> ContainerServer.start(settings);
-            default -> throw new IllegalStateException("Unknown proxyme.it.backend '" + backend
-                    + "': use 'distribution' (default) or 'testcontainers' (needs a Docker engine)");
+            default ->
+                throw new IllegalStateException("Unknown proxyme.it.backend '" + backend
+                        + "': use 'distribution' (default) or 'testcontainers' (needs a Docker engine)");
         };
     }
 

@@ -14,27 +14,38 @@ public final class NginxProxy extends ReverseProxy {
     public NginxProxy(KeycloakServer keycloak, String realm, String portalClientId, String portalHostAndPort) {
         super("nginx");
         Path nginx = requireExecutable(NGINX, "nginx");
-        String config = render("proxy/nginx.conf", Map.of(
-                "LISTEN", "127.0.0.1:" + port,
-                "KEYCLOAK", keycloak.baseUri().getAuthority(),
-                "PORTAL", portalHostAndPort,
-                "REALM", realm,
-                "PORTAL_CLIENT_ID", portalClientId,
-                "PORTAL_SECRET", portalClientId + "-secret",
-                "PREFIX", prefix.toString()));
+        String config = render(
+                "proxy/nginx.conf",
+                Map.of(
+                        "LISTEN",
+                        "127.0.0.1:" + port,
+                        "KEYCLOAK",
+                        keycloak.baseUri().getAuthority(),
+                        "PORTAL",
+                        portalHostAndPort,
+                        "REALM",
+                        realm,
+                        "PORTAL_CLIENT_ID",
+                        portalClientId,
+                        "PORTAL_SECRET",
+                        portalClientId + "-secret",
+                        "PREFIX",
+                        prefix.toString()));
         Path conf = prefix.resolve("nginx.conf");
         try {
             Files.writeString(conf, config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        start(new ProcessBuilder(nginx.toString(), "-p", prefix.toString(), "-c", conf.toString(), "-g", "daemon off;"));
+        start(new ProcessBuilder(
+                nginx.toString(), "-p", prefix.toString(), "-c", conf.toString(), "-g", "daemon off;"));
     }
 
     /** The shipped file with each {@code ${NAME}} replaced by its value; every placeholder must be filled. */
     private static String render(String shippedFile, Map<String, String> values) {
         try {
-            String config = Files.readString(TestSettings.fromSystemProperties().repository().resolve(shippedFile));
+            String config = Files.readString(
+                    TestSettings.fromSystemProperties().repository().resolve(shippedFile));
             for (Map.Entry<String, String> value : values.entrySet()) {
                 config = config.replace("${" + value.getKey() + "}", value.getValue());
             }

@@ -1,6 +1,7 @@
 package dev.proxyme.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.proxyme.testsupport.ProxymeClient.Reply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,8 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 public final class OAuthAssertions {
 
-    private OAuthAssertions() {
-    }
+    private OAuthAssertions() {}
 
     /** The reply is an OAuth error object ({@code error}, {@code error_description}) with this status and code. */
     public static void assertError(Reply reply, int status, String error) {
@@ -22,10 +22,14 @@ public final class OAuthAssertions {
     /** A 4xx OAuth error object, JSON, with no trace of the server's insides. */
     public static void assertOAuthError(Reply reply) {
         assertTrue(reply.status() >= 400 && reply.status() < 500, reply::toString);
-        assertTrue(reply.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), reply::toString);
+        assertTrue(
+                reply.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), reply::toString);
         JsonNode body = reply.json();
         assertTrue(body.hasNonNull("error") && body.hasNonNull("error_description"), reply::toString);
-        assertFalse(reply.body().contains("Exception") || reply.body().contains("\tat ") || reply.body().contains("dev.proxyme"),
+        assertFalse(
+                reply.body().contains("Exception")
+                        || reply.body().contains("\tat ")
+                        || reply.body().contains("dev.proxyme"),
                 "no stack trace: " + reply);
     }
 
@@ -37,7 +41,10 @@ public final class OAuthAssertions {
      */
     public static void assertAnsweredByKeycloak(Reply reply) {
         assertTrue(reply.status() >= 400, reply::toString);
-        assertFalse(reply.body().contains("Exception") || reply.body().contains("\tat ") || reply.body().contains("dev.proxyme"),
+        assertFalse(
+                reply.body().contains("Exception")
+                        || reply.body().contains("\tat ")
+                        || reply.body().contains("dev.proxyme"),
                 "no stack trace: " + reply);
         if (reply.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
             assertTrue(reply.json().hasNonNull("error"), reply::toString);

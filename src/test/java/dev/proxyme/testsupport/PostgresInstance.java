@@ -28,10 +28,34 @@ public final class PostgresInstance implements AutoCloseable {
         try {
             data = Files.createTempDirectory("proxyme-pg-");
             run("chown", "postgres", data.toString());
-            asPostgres(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8");
-            asPostgres(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-l", data.resolve("server.log").toString(),
-                    "-o", "-p " + port + " -k " + data + " -c listen_addresses=127.0.0.1", "start");
-            asPostgres(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres", database);
+            asPostgres(
+                    bin.resolve("initdb").toString(),
+                    "-D",
+                    data.toString(),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8");
+            asPostgres(
+                    bin.resolve("pg_ctl").toString(),
+                    "-D",
+                    data.toString(),
+                    "-w",
+                    "-l",
+                    data.resolve("server.log").toString(),
+                    "-o",
+                    "-p " + port + " -k " + data + " -c listen_addresses=127.0.0.1",
+                    "start");
+            asPostgres(
+                    bin.resolve("createdb").toString(),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    Integer.toString(port),
+                    "-U",
+                    "postgres",
+                    database);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -43,8 +67,20 @@ public final class PostgresInstance implements AutoCloseable {
 
     /** Runs one SQL statement in the database as the superuser, as an operator at a psql prompt would. */
     public void sql(String database, String statement) {
-        asPostgres(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres",
-                "-d", database, "-v", "ON_ERROR_STOP=1", "-c", statement);
+        asPostgres(
+                bin.resolve("psql").toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                statement);
     }
 
     @Override
@@ -62,9 +98,11 @@ public final class PostgresInstance implements AutoCloseable {
 
     private static Path findBin() {
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+            return versions.map(v -> v.resolve("bin"))
+                    .filter(b -> Files.isExecutable(b.resolve("initdb")))
                     .max(Comparator.naturalOrder())
-                    .orElseThrow(() -> new IllegalStateException("No PostgreSQL server binaries: apt-get install postgresql (.ci/run does)"));
+                    .orElseThrow(() -> new IllegalStateException(
+                            "No PostgreSQL server binaries: apt-get install postgresql (.ci/run does)"));
         } catch (IOException e) {
             throw new IllegalStateException("No PostgreSQL server: apt-get install postgresql (.ci/run does)", e);
         }
@@ -78,7 +116,8 @@ public final class PostgresInstance implements AutoCloseable {
 
     private static void run(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed: " + output);

@@ -45,7 +45,8 @@ public final class ProxymeClient {
     public ProxymeClient(KeycloakServer server, InetAddress localAddress) {
         this.server = server;
         // HTTP/1.1: over plain http the JDK would otherwise try an h2c upgrade, which no browser or agent does.
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
         if (localAddress != null) {
             builder.localAddress(localAddress);
         }
@@ -73,7 +74,8 @@ public final class ProxymeClient {
     }
 
     public static String basic(String clientId, String secret) {
-        return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     public static String bearer(String token) {
@@ -94,8 +96,12 @@ public final class ProxymeClient {
 
     /** POSTs JSON to {@code /realms/{realm}/proxyme/{operation}}. */
     public Reply proxyme(String realm, String operation, String authorization, Object body) {
-        return send(proxymeUri(realm, operation), "POST", "application/json",
-                body instanceof String raw ? raw : json(body), authorization);
+        return send(
+                proxymeUri(realm, operation),
+                "POST",
+                "application/json",
+                body instanceof String raw ? raw : json(body),
+                authorization);
     }
 
     public Reply proxyme(String operation, String authorization, Object body) {
@@ -103,9 +109,13 @@ public final class ProxymeClient {
     }
 
     public Reply send(URI uri, String method, String contentType, String body, String... authorizations) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -120,9 +130,13 @@ public final class ProxymeClient {
 
     /** A request with exactly these headers, for what a browser would send (cookies, Origin). */
     public Reply request(URI uri, String method, String contentType, String body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -132,14 +146,17 @@ public final class ProxymeClient {
 
     /** A request whose headers may repeat a name, as a confused or hostile proxy could send them. */
     public Reply requestWithHeaders(URI uri, String method, List<Map.Entry<String, String>> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         headers.forEach(header -> request.header(header.getKey(), header.getValue()));
         return send(request.build());
     }
 
     public Reply get(URI uri, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET()
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .GET()
                 .header("Accept", "application/json");
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -149,14 +166,16 @@ public final class ProxymeClient {
 
     public Reply form(URI uri, Map<String, String> fields, String authorization) {
         String body = fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return send(uri, "POST", "application/x-www-form-urlencoded", body, authorization);
     }
 
     private Reply send(HttpRequest request) {
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Reply(response.statusCode(), response.headers(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -177,8 +196,10 @@ public final class ProxymeClient {
 
     /** A user's access token from a public client of the realm that allows the password grant. */
     public String userToken(String realm, String clientId, String username, String password) {
-        Reply reply = form(tokenEndpoint(realm), Map.of("grant_type", "password", "client_id", clientId,
-                "username", username, "password", password), null);
+        Reply reply = form(
+                tokenEndpoint(realm),
+                Map.of("grant_type", "password", "client_id", clientId, "username", username, "password", password),
+                null);
         assertEquals(200, reply.status(), () -> "password grant for " + username + " at " + clientId + ": " + reply);
         return reply.text("access_token");
     }
@@ -197,8 +218,10 @@ public final class ProxymeClient {
 
     /** RFC 7662 introspection at Keycloak's standard endpoint, authenticated as the given (portal) client. */
     public JsonNode introspect(String realm, String token, String clientId, String secret) {
-        Reply reply = form(URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token/introspect"),
-                Map.of("token", token), basic(clientId, secret));
+        Reply reply = form(
+                URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token/introspect"),
+                Map.of("token", token),
+                basic(clientId, secret));
         assertEquals(200, reply.status(), () -> "introspection: " + reply);
         return reply.json();
     }
@@ -276,7 +299,8 @@ public final class ProxymeClient {
 
     /** The user's Keycloak id, looked up through the admin API. */
     public String userId(String username) {
-        Reply reply = get(URI.create(adminUri(REALM, "/users") + "?exact=true&username=" + username), bearer(rootToken()));
+        Reply reply =
+                get(URI.create(adminUri(REALM, "/users") + "?exact=true&username=" + username), bearer(rootToken()));
         assertEquals(200, reply.status(), reply::toString);
         return reply.json().get(0).get("id").asText();
     }
@@ -312,9 +336,25 @@ public final class ProxymeClient {
 
     /** A new user of the test realm who logs in with this password; returns its id. */
     public String createUserWithPassword(String username, String password) {
-        Reply reply = send(adminUri(REALM, "/users"), "POST", "application/json", json(Map.of("username", username,
-                "enabled", true, "email", username + "@example.org", "emailVerified", true, "firstName", "Test",
-                "lastName", "User", "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false)))),
+        Reply reply = send(
+                adminUri(REALM, "/users"),
+                "POST",
+                "application/json",
+                json(Map.of(
+                        "username",
+                        username,
+                        "enabled",
+                        true,
+                        "email",
+                        username + "@example.org",
+                        "emailVerified",
+                        true,
+                        "firstName",
+                        "Test",
+                        "lastName",
+                        "User",
+                        "credentials",
+                        List.of(Map.of("type", "password", "value", password, "temporary", false)))),
                 bearer(rootToken()));
         assertEquals(201, reply.status(), reply::toString);
         String location = reply.headers().firstValue("Location").orElseThrow();
@@ -332,13 +372,21 @@ public final class ProxymeClient {
     public void setRequiredActionPriority(String alias, int priority) {
         ObjectNode action = (ObjectNode) requiredAction(alias);
         action.put("priority", priority);
-        Reply reply = send(adminUri(REALM, "/authentication/required-actions/" + alias), "PUT", "application/json",
-                action.toString(), bearer(rootToken()));
+        Reply reply = send(
+                adminUri(REALM, "/authentication/required-actions/" + alias),
+                "PUT",
+                "application/json",
+                action.toString(),
+                bearer(rootToken()));
         assertEquals(204, reply.status(), reply::toString);
     }
 
     public void setUserRequiredActions(String userId, List<String> aliases) {
-        Reply reply = send(adminUri(REALM, "/users/" + userId), "PUT", "application/json", json(Map.of("requiredActions", aliases)),
+        Reply reply = send(
+                adminUri(REALM, "/users/" + userId),
+                "PUT",
+                "application/json",
+                json(Map.of("requiredActions", aliases)),
                 bearer(rootToken()));
         assertEquals(204, reply.status(), reply::toString);
     }
@@ -359,7 +407,10 @@ public final class ProxymeClient {
 
     public String clientUuid(String clientId) {
         return get(URI.create(adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(rootToken()))
-                .json().get(0).get("id").asText();
+                .json()
+                .get(0)
+                .get("id")
+                .asText();
     }
 
     /**
@@ -375,8 +426,14 @@ public final class ProxymeClient {
      * bearer.
      */
     public Reply proxyCheck(String token) {
-        return request(proxymeUri(REALM, "proxy/check"), "GET", null, null, proxyHeaders("portal-a", Map.of(
-                "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token))));
+        return request(
+                proxymeUri(REALM, "proxy/check"),
+                "GET",
+                null,
+                null,
+                proxyHeaders(
+                        "portal-a",
+                        Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token))));
     }
 
     /** What a shipped proxy config sends to the check: the portal it fronts and that portal's secret, and more. */
@@ -397,7 +454,11 @@ public final class ProxymeClient {
         Reply found = get(URI.create(adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(rootToken()));
         ObjectNode rep = (ObjectNode) found.json().get(0);
         ((ObjectNode) rep.get("attributes")).put(name, value);
-        Reply updated = send(adminUri(REALM, "/clients/" + rep.get("id").asText()), "PUT", "application/json", rep.toString(),
+        Reply updated = send(
+                adminUri(REALM, "/clients/" + rep.get("id").asText()),
+                "PUT",
+                "application/json",
+                rep.toString(),
                 bearer(rootToken()));
         if (updated.status() != 204) {
             throw new IllegalStateException("Could not set " + name + " of " + clientId + ": " + updated);
@@ -406,7 +467,11 @@ public final class ProxymeClient {
 
     /** Enables or disables a user ({@code /users/<id>}) or client ({@code /clients/<uuid>}) through the admin API. */
     public void setEnabled(String adminPath, boolean enabled) {
-        Reply reply = send(adminUri(REALM, adminPath), "PUT", "application/json", "{\"enabled\":" + enabled + "}",
+        Reply reply = send(
+                adminUri(REALM, adminPath),
+                "PUT",
+                "application/json",
+                "{\"enabled\":" + enabled + "}",
                 bearer(rootToken()));
         assertEquals(204, reply.status(), reply::toString);
     }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,14 +39,17 @@ public abstract class ReverseProxy implements AutoCloseable {
     protected static Path requireExecutable(String binary, String packageName) {
         Path path = Path.of(binary);
         if (!Files.isExecutable(path)) {
-            throw new IllegalStateException("Proxy tests need " + binary + ": apt-get install " + packageName + " (.ci/run does)");
+            throw new IllegalStateException(
+                    "Proxy tests need " + binary + ": apt-get install " + packageName + " (.ci/run does)");
         }
         return path;
     }
 
     protected void start(ProcessBuilder command) {
         try {
-            process = command.redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
+            process = command.redirectErrorStream(true)
+                    .redirectOutput(prefix.resolve("stdout.log").toFile())
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

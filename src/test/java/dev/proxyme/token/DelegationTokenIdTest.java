@@ -21,13 +21,18 @@ class DelegationTokenIdTest {
     @Test
     void refusesTokenIdsOfOtherGrants() {
         assertThrows(IllegalArgumentException.class, () -> DelegationTokenId.withDelegation("trrtcc:abc", DELEGATION));
-        assertThrows(IllegalArgumentException.class, () -> DelegationTokenId.withDelegation("legacy-uuid-token-id", DELEGATION));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DelegationTokenId.withDelegation("legacy-uuid-token-id", DELEGATION));
     }
 
     @Test
     void findsNoDelegationInOtherTokens() {
         assertEquals(Optional.empty(), DelegationTokenId.delegationIdOf(null));
-        assertEquals(Optional.empty(), DelegationTokenId.delegationIdOf("onrtcc:" + DELEGATION + ".x"), "client-credentials token");
+        assertEquals(
+                Optional.empty(),
+                DelegationTokenId.delegationIdOf("onrtcc:" + DELEGATION + ".x"),
+                "client-credentials token");
         assertEquals(Optional.empty(), DelegationTokenId.delegationIdOf("trrtpx:not-a-uuid.x"));
         assertEquals(Optional.empty(), DelegationTokenId.delegationIdOf("trrtpx:" + DELEGATION), "no random part");
         assertEquals(Optional.empty(), DelegationTokenId.delegationIdOf("trrtpx:" + DELEGATION.toUpperCase() + ".x"));

@@ -6,11 +6,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
 import static dev.proxyme.testsupport.ProxymeClient.JSON;
@@ -52,7 +53,9 @@ class KeyRotationIT {
             assertNotEquals(kidOf(before), kidOf(after), "new tokens are signed with the new key");
             Reply checked = client.proxyCheck(after);
             assertEquals(200, checked.status(), checked::toString);
-            assertEquals(kidOf(after), kidOf(checked.headers().firstValue("X-Proxyme-Assertion").orElseThrow()),
+            assertEquals(
+                    kidOf(after),
+                    kidOf(checked.headers().firstValue("X-Proxyme-Assertion").orElseThrow()),
                     "the identity assertion too");
             assertAcceptedEverywhere(before, "a token of the now passive key");
             assertAcceptedEverywhere(after, "a token of the new key");
@@ -63,7 +66,12 @@ class KeyRotationIT {
         } finally {
             setKeyState(original, true, true);
             if (rotated != null) {
-                client.send(client.adminUri(REALM, "/components/" + rotated), "DELETE", null, null, bearer(client.rootToken()));
+                client.send(
+                        client.adminUri(REALM, "/components/" + rotated),
+                        "DELETE",
+                        null,
+                        null,
+                        bearer(client.rootToken()));
             }
         }
         assertAcceptedEverywhere(mint(), "restored");
@@ -90,32 +98,49 @@ class KeyRotationIT {
     }
 
     private boolean validated(String token) {
-        return client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token)).json().get("valid").asBoolean();
+        return client.proxyme("validate_delegation", BACKEND, Map.of("delegation_token", token))
+                .json()
+                .get("valid")
+                .asBoolean();
     }
 
     /** The component behind the realm's active RS256 signing key. */
     private ObjectNode activeRs256Provider() {
-        JsonNode keys = client.get(client.adminUri(REALM, "/keys"), bearer(client.rootToken())).json().get("keys");
+        JsonNode keys = client.get(client.adminUri(REALM, "/keys"), bearer(client.rootToken()))
+                .json()
+                .get("keys");
         String providerId = null;
         for (JsonNode key : keys) {
-            if ("RS256".equals(key.path("algorithm").asText()) && "ACTIVE".equals(key.path("status").asText())
+            if ("RS256".equals(key.path("algorithm").asText())
+                    && "ACTIVE".equals(key.path("status").asText())
                     && "SIG".equals(key.path("use").asText())) {
                 providerId = key.get("providerId").asText();
             }
         }
         assertNotNull(providerId, keys::toString);
-        return (ObjectNode) client.get(client.adminUri(REALM, "/components/" + providerId), bearer(client.rootToken())).json();
+        return (ObjectNode) client.get(client.adminUri(REALM, "/components/" + providerId), bearer(client.rootToken()))
+                .json();
     }
 
     private String addRsaKey(int priority) {
-        String realmId = client.get(client.adminUri(REALM, ""), bearer(client.rootToken())).json().get("id").asText();
-        ObjectNode component = JSON.createObjectNode().put("name", "rotated-rsa").put("providerId", "rsa-generated")
-                .put("providerType", KEY_PROVIDER).put("parentId", realmId);
+        String realmId = client.get(client.adminUri(REALM, ""), bearer(client.rootToken()))
+                .json()
+                .get("id")
+                .asText();
+        ObjectNode component = JSON.createObjectNode()
+                .put("name", "rotated-rsa")
+                .put("providerId", "rsa-generated")
+                .put("providerType", KEY_PROVIDER)
+                .put("parentId", realmId);
         ObjectNode config = component.putObject("config");
         config.putArray("priority").add(Integer.toString(priority));
         config.putArray("algorithm").add("RS256");
         config.putArray("keySize").add("2048");
-        Reply created = client.send(client.adminUri(REALM, "/components"), "POST", "application/json", component.toString(),
+        Reply created = client.send(
+                client.adminUri(REALM, "/components"),
+                "POST",
+                "application/json",
+                component.toString(),
                 bearer(client.rootToken()));
         assertEquals(201, created.status(), created::toString);
         return created.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
@@ -125,12 +150,18 @@ class KeyRotationIT {
         ObjectNode config = (ObjectNode) provider.get("config");
         config.set("active", JSON.createArrayNode().add(Boolean.toString(active)));
         config.set("enabled", JSON.createArrayNode().add(Boolean.toString(enabled)));
-        Reply updated = client.send(client.adminUri(REALM, "/components/" + provider.get("id").asText()), "PUT", "application/json",
-                provider.toString(), bearer(client.rootToken()));
+        Reply updated = client.send(
+                client.adminUri(REALM, "/components/" + provider.get("id").asText()),
+                "PUT",
+                "application/json",
+                provider.toString(),
+                bearer(client.rootToken()));
         assertEquals(204, updated.status(), updated::toString);
     }
 
     private static String kidOf(String jwt) throws Exception {
-        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[0])).get("kid").asText();
+        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]))
+                .get("kid")
+                .asText();
     }
 }

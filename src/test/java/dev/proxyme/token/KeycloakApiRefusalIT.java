@@ -3,11 +3,12 @@ package dev.proxyme.token;
 import java.net.URI;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
 import static dev.proxyme.testsupport.ProxymeClient.bearer;
@@ -35,18 +36,23 @@ class KeycloakApiRefusalIT {
         assertEquals(200, client.get(adminUsers, bearer(rootsOwnToken)).status(), "control: root may list users");
         assertEquals(200, client.get(account, bearer(rootsOwnToken)).status(), "control: the account API answers root");
 
-        String agent = client.registerAgent(List.of("read", "write"), List.of("portal-a")).clientId();
+        String agent = client.registerAgent(List.of("read", "write"), List.of("portal-a"))
+                .clientId();
         Reply delegated = client.delegateAsBackend("root", agent, List.of("read", "write"), null);
         assertEquals(200, delegated.status(), delegated::toString);
         String delegationToken = delegated.text("delegation_token");
-        assertTrue(client.introspect(delegationToken, "portal-a", "portal-a-secret").get("active").asBoolean(),
+        assertTrue(
+                client.introspect(delegationToken, "portal-a", "portal-a-secret")
+                        .get("active")
+                        .asBoolean(),
                 "the token itself is valid for its portal");
 
         Reply admin = client.get(adminUsers, bearer(delegationToken));
         assertEquals(401, admin.status(), admin::toString);
         Reply accountApi = client.get(account, bearer(delegationToken));
         assertEquals(401, accountApi.status(), accountApi::toString);
-        Reply proxymeAdmin = client.proxyme("register_agent", bearer(delegationToken), java.util.Map.of("scopes", List.of("read")));
+        Reply proxymeAdmin =
+                client.proxyme("register_agent", bearer(delegationToken), java.util.Map.of("scopes", List.of("read")));
         assertEquals(401, proxymeAdmin.status(), proxymeAdmin::toString);
     }
 }

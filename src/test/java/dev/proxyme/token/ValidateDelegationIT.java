@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.proxyme.testsupport.DPoPKey;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.basic;
@@ -43,14 +44,21 @@ class ValidateDelegationIT {
         assertEquals(client.userId("alice"), answer.get("user_id").asText());
         assertEquals("alice", answer.get("username").asText());
         assertEquals(agent.clientId(), answer.get("agent_id").asText());
-        assertEquals(Set.of("read", "write"), Set.of(answer.get("scopes").get(0).asText(), answer.get("scopes").get(1).asText()));
+        assertEquals(
+                Set.of("read", "write"),
+                Set.of(
+                        answer.get("scopes").get(0).asText(),
+                        answer.get("scopes").get(1).asText()));
         assertEquals(2, answer.get("scopes").size());
         assertEquals("portal-a", answer.get("portal").asText());
-        assertEquals(delegated.text("delegation_id"), answer.get("delegation_id").asText());
+        assertEquals(
+                delegated.text("delegation_id"), answer.get("delegation_id").asText());
         assertTrue(answer.get("expires_at").asLong() > System.currentTimeMillis() / 1000);
 
         // Any confidential client of the realm may ask, as in the first service.
-        assertTrue(validate(ProxymeClient.BACKEND, delegated.text("delegation_token")).get("valid").asBoolean());
+        assertTrue(validate(ProxymeClient.BACKEND, delegated.text("delegation_token"))
+                .get("valid")
+                .asBoolean());
 
         client.revokeById(agent.basicAuth(), delegated.text("delegation_id"));
         assertInvalid(delegated.text("delegation_token"));
@@ -70,7 +78,10 @@ class ValidateDelegationIT {
 
         DPoPKey key = new DPoPKey();
         URI delegate = client.proxymeUri(ProxymeClient.REALM, "delegate");
-        Reply bound = client.request(delegate, "POST", "application/json",
+        Reply bound = client.request(
+                delegate,
+                "POST",
+                "application/json",
                 ProxymeClient.json(Map.of("delegation_id", delegated.text("delegation_id"))),
                 Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
         assertEquals(200, bound.status(), bound::toString);
@@ -80,14 +91,18 @@ class ValidateDelegationIT {
         assertTrue(answer.get("valid").asBoolean(), answer::toString);
         assertEquals("DPoP", answer.get("token_type").asText(), answer::toString);
         assertEquals(key.thumbprint(), answer.get("cnf").get("jkt").asText(), answer::toString);
-        assertEquals(introspection.get("token_type").asText(), answer.get("token_type").asText(), introspection::toString);
+        assertEquals(
+                introspection.get("token_type").asText(),
+                answer.get("token_type").asText(),
+                introspection::toString);
         assertEquals(introspection.get("cnf"), answer.get("cnf"), introspection::toString);
     }
 
     @Test
     void whatIsNotAGenuineCurrentDelegationTokenIsInvalid() throws Exception {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
-        String token = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null).text("delegation_token");
+        String token = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null)
+                .text("delegation_token");
         String[] parts = token.split("\\.");
 
         JsonNode claims = ProxymeClient.JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
@@ -98,11 +113,16 @@ class ValidateDelegationIT {
         String noneAlgorithm = encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + ".";
         assertInvalid(noneAlgorithm);
 
-        String otherRealm = client.proxyme(ProxymeClient.DEMO_REALM, "delegate", basic("demo-backend", "demo-backend-secret"),
-                Map.of("username", "alice", "agent_id", "demo-agent", "scopes", List.of("read"))).text("delegation_token");
+        String otherRealm = client.proxyme(
+                        ProxymeClient.DEMO_REALM,
+                        "delegate",
+                        basic("demo-backend", "demo-backend-secret"),
+                        Map.of("username", "alice", "agent_id", "demo-agent", "scopes", List.of("read")))
+                .text("delegation_token");
         assertInvalid(otherRealm);
 
-        String notADelegationToken = client.clientCredentials(ProxymeClient.REALM, "backend", "backend-secret").text("access_token");
+        String notADelegationToken = client.clientCredentials(ProxymeClient.REALM, "backend", "backend-secret")
+                .text("access_token");
         assertInvalid(notADelegationToken);
         assertInvalid(client.rootToken());
         assertInvalid("garbage");
@@ -115,7 +135,10 @@ class ValidateDelegationIT {
         assertError(client.proxyme("validate_delegation", null, body), 401, "invalid_client");
         assertError(client.proxyme("validate_delegation", basic("portal-a", "wrong"), body), 401, "invalid_client");
         assertError(client.proxyme("validate_delegation", basic("public-app", ""), body), 401, "invalid_client");
-        assertError(client.proxyme("validate_delegation", ProxymeClient.bearer(client.rootToken()), body), 401, "invalid_client");
+        assertError(
+                client.proxyme("validate_delegation", ProxymeClient.bearer(client.rootToken()), body),
+                401,
+                "invalid_client");
     }
 
     private void assertInvalid(String token) {

@@ -1,23 +1,39 @@
 package dev.proxyme.api.representation;
 
+import org.keycloak.OAuthErrorException;
+
 import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.web.JsonBody;
-import org.keycloak.OAuthErrorException;
 
 /**
  * {@code delegate}'s body. A trusted backend names the user, the agent and the scopes; an agent names a delegation it
  * holds ({@code delegation_id}), or a user and scopes, or the {@code request_id} of a request it polls. A backend may
  * give the delegation it vouches for a task {@code envelope}.
  */
-public record DelegateRequest(String userId, String username, String agentId, Scopes scopes, String portal,
-                              Long expiresIn, String delegationId, String requestId, Envelope envelope) {
+public record DelegateRequest(
+        String userId,
+        String username,
+        String agentId,
+        Scopes scopes,
+        String portal,
+        Long expiresIn,
+        String delegationId,
+        String requestId,
+        Envelope envelope) {
 
     public static DelegateRequest from(JsonBody json) {
-        return new DelegateRequest(json.string("user_id"), json.string("username"), json.string("agent_id"),
-                json.scopes("scopes"), json.string("portal"), json.integer("expires_in"), json.string("delegation_id"),
-                json.string("request_id"), json.envelope("envelope"));
+        return new DelegateRequest(
+                json.string("user_id"),
+                json.string("username"),
+                json.string("agent_id"),
+                json.scopes("scopes"),
+                json.string("portal"),
+                json.integer("expires_in"),
+                json.string("delegation_id"),
+                json.string("request_id"),
+                json.envelope("envelope"));
     }
 
     /** The user is named exactly once, by id or by username. */

@@ -1,9 +1,11 @@
 package dev.proxyme.api.representation;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+
+import org.keycloak.common.util.Time;
+
 import dev.proxyme.consent.DelegationRequest;
 import dev.proxyme.consent.DelegationRequests;
-import org.keycloak.common.util.Time;
 
 /** RFC 8628 section 3.2's device authorization response, with {@code request_id} in place of {@code device_code}. */
 public record DelegationRequestResponse(
@@ -15,8 +17,12 @@ public record DelegationRequestResponse(
         @JsonProperty("interval") int interval) {
 
     public static DelegationRequestResponse of(DelegationRequest request, String verificationUri) {
-        return new DelegationRequestResponse(request.id(), request.userCode(), verificationUri,
-                verificationUri + "?user_code=" + request.userCode(), Math.max(0, request.expiresAt() - Time.currentTime()),
+        return new DelegationRequestResponse(
+                request.id(),
+                request.userCode(),
+                verificationUri,
+                verificationUri + "?user_code=" + request.userCode(),
+                Math.max(0, request.expiresAt() - Time.currentTime()),
                 DelegationRequests.POLL_INTERVAL_SECONDS);
     }
 }

@@ -4,14 +4,19 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+
+import org.keycloak.OAuth2Constants;
+
 import dev.proxyme.Proxyme;
 import dev.proxyme.agent.AgentRegistration;
-import org.keycloak.OAuth2Constants;
 
 /** {@code portals} empty means the agent may ask for any portal of the realm. */
 public record RegisterAgentResponse(
         @JsonProperty("client_id") String clientId,
-        @JsonProperty("client_secret") @JsonInclude(JsonInclude.Include.NON_NULL) String clientSecret,
+
+        @JsonProperty("client_secret") @JsonInclude(JsonInclude.Include.NON_NULL)
+        String clientSecret,
+
         @JsonProperty("name") String name,
         @JsonProperty("scopes") List<String> scopes,
         @JsonProperty("portals") List<String> portals,
@@ -23,9 +28,16 @@ public record RegisterAgentResponse(
 
     public static RegisterAgentResponse of(AgentRegistration.Registered registered) {
         var agent = registered.agent();
-        return new RegisterAgentResponse(agent.clientId(), registered.clientSecret(), agent.client().getName(),
-                List.copyOf(agent.allowedScopes().names()), List.copyOf(agent.allowedPortals()), agent.tokenLifetimeSeconds(),
-                registered.tokenSigningAlg(), registered.tokenEndpointAuthMethod(), registered.redirectUris(),
+        return new RegisterAgentResponse(
+                agent.clientId(),
+                registered.clientSecret(),
+                agent.client().getName(),
+                List.copyOf(agent.allowedScopes().names()),
+                List.copyOf(agent.allowedPortals()),
+                agent.tokenLifetimeSeconds(),
+                registered.tokenSigningAlg(),
+                registered.tokenEndpointAuthMethod(),
+                registered.redirectUris(),
                 grantTypes(registered));
     }
 

@@ -1,16 +1,19 @@
 package dev.proxyme.api.representation;
 
+import org.keycloak.OAuthErrorException;
+
 import dev.proxyme.ProxymeException;
 import dev.proxyme.web.JsonBody;
-import org.keycloak.OAuthErrorException;
 
 /** {@code revoke_delegation}'s body: a token of the delegation, or its id; exactly one of them. */
 public record RevokeDelegationRequest(String delegationToken, String delegationId) {
 
     public static RevokeDelegationRequest from(JsonBody json) {
-        RevokeDelegationRequest request = new RevokeDelegationRequest(json.string("delegation_token"), json.string("delegation_id"));
+        RevokeDelegationRequest request =
+                new RevokeDelegationRequest(json.string("delegation_token"), json.string("delegation_id"));
         if ((request.delegationToken() == null) == (request.delegationId() == null)) {
-            throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "Send 'delegation_token' or 'delegation_id'");
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST, "Send 'delegation_token' or 'delegation_id'");
         }
         return request;
     }

@@ -4,10 +4,12 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.proxyme.model.Scopes;
-import dev.proxyme.token.DelegationTokenVerifier;
+
 import org.keycloak.representations.AccessToken;
 import org.keycloak.util.TokenUtil;
+
+import dev.proxyme.model.Scopes;
+import dev.proxyme.token.DelegationTokenVerifier;
 
 /**
  * The first service's answer: {@code {"valid": false}} alone, or the token's parties when valid, with what standard
@@ -27,13 +29,20 @@ public record ValidationResponse(
         @JsonProperty("token_type") String tokenType,
         @JsonProperty("cnf") AccessToken.Confirmation confirmation) {
 
-    public static final ValidationResponse INVALID = new ValidationResponse(false, null, null, null, null, null, null, null, null, null);
+    public static final ValidationResponse INVALID =
+            new ValidationResponse(false, null, null, null, null, null, null, null, null, null);
 
     public static ValidationResponse of(DelegationTokenVerifier.VerifiedToken verified) {
         AccessToken token = verified.token();
-        return new ValidationResponse(true, verified.user().getId(), verified.user().getUsername(),
-                verified.agent().getClientId(), List.copyOf(Scopes.parse(token.getScope()).names()),
-                verified.delegation().portalClientId(), verified.delegation().id(), token.getExp(),
+        return new ValidationResponse(
+                true,
+                verified.user().getId(),
+                verified.user().getUsername(),
+                verified.agent().getClientId(),
+                List.copyOf(Scopes.parse(token.getScope()).names()),
+                verified.delegation().portalClientId(),
+                verified.delegation().id(),
+                token.getExp(),
                 token.getType() == null ? TokenUtil.TOKEN_TYPE_BEARER : token.getType(),
                 token.getConfirmation());
     }

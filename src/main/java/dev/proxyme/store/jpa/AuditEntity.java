@@ -11,13 +11,12 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "PROXYME_AUDIT")
 @NamedQueries({
-        @NamedQuery(name = "proxyme.auditOfDelegation",
-                query = "select a from AuditEntity a where a.realmId = :realmId and a.delegationId = :delegationId"
-                        + " order by a.eventTime, a.id"),
-        @NamedQuery(name = "proxyme.deleteAuditBefore",
-                query = "delete from AuditEntity a where a.eventTime < :before"),
-        @NamedQuery(name = "proxyme.deleteAuditOfRealm",
-                query = "delete from AuditEntity a where a.realmId = :realmId")
+    @NamedQuery(
+            name = "proxyme.auditOfDelegation",
+            query = "select a from AuditEntity a where a.realmId = :realmId and a.delegationId = :delegationId"
+                    + " order by a.eventTime, a.id"),
+    @NamedQuery(name = "proxyme.deleteAuditBefore", query = "delete from AuditEntity a where a.eventTime < :before"),
+    @NamedQuery(name = "proxyme.deleteAuditOfRealm", query = "delete from AuditEntity a where a.realmId = :realmId")
 })
 public class AuditEntity {
 
@@ -58,28 +57,99 @@ public class AuditEntity {
     @Column(name = "DETAIL", length = 1024)
     private String detail;
 
-    public String getId() { return id; }
-    public void setId(String id) { this.id = id; }
-    public String getRealmId() { return realmId; }
-    public void setRealmId(String realmId) { this.realmId = realmId; }
-    public long getEventTime() { return eventTime; }
-    public void setEventTime(long eventTime) { this.eventTime = eventTime; }
-    public String getAction() { return action; }
-    public void setAction(String action) { this.action = action; }
-    public String getDelegationId() { return delegationId; }
-    public void setDelegationId(String delegationId) { this.delegationId = delegationId; }
-    public String getUserId() { return userId; }
-    public void setUserId(String userId) { this.userId = userId; }
-    public String getAgentClientId() { return agentClientId; }
-    public void setAgentClientId(String agentClientId) { this.agentClientId = agentClientId; }
-    public String getPortalClientId() { return portalClientId; }
-    public void setPortalClientId(String portalClientId) { this.portalClientId = portalClientId; }
-    public String getActorType() { return actorType; }
-    public void setActorType(String actorType) { this.actorType = actorType; }
-    public String getActorId() { return actorId; }
-    public void setActorId(String actorId) { this.actorId = actorId; }
-    public String getSourceAddress() { return sourceAddress; }
-    public void setSourceAddress(String sourceAddress) { this.sourceAddress = sourceAddress; }
-    public String getDetail() { return detail; }
-    public void setDetail(String detail) { this.detail = detail; }
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public String getRealmId() {
+        return realmId;
+    }
+
+    public void setRealmId(String realmId) {
+        this.realmId = realmId;
+    }
+
+    public long getEventTime() {
+        return eventTime;
+    }
+
+    public void setEventTime(long eventTime) {
+        this.eventTime = eventTime;
+    }
+
+    public String getAction() {
+        return action;
+    }
+
+    public void setAction(String action) {
+        this.action = action;
+    }
+
+    public String getDelegationId() {
+        return delegationId;
+    }
+
+    public void setDelegationId(String delegationId) {
+        this.delegationId = delegationId;
+    }
+
+    public String getUserId() {
+        return userId;
+    }
+
+    public void setUserId(String userId) {
+        this.userId = userId;
+    }
+
+    public String getAgentClientId() {
+        return agentClientId;
+    }
+
+    public void setAgentClientId(String agentClientId) {
+        this.agentClientId = agentClientId;
+    }
+
+    public String getPortalClientId() {
+        return portalClientId;
+    }
+
+    public void setPortalClientId(String portalClientId) {
+        this.portalClientId = portalClientId;
+    }
+
+    public String getActorType() {
+        return actorType;
+    }
+
+    public void setActorType(String actorType) {
+        this.actorType = actorType;
+    }
+
+    public String getActorId() {
+        return actorId;
+    }
+
+    public void setActorId(String actorId) {
+        this.actorId = actorId;
+    }
+
+    public String getSourceAddress() {
+        return sourceAddress;
+    }
+
+    public void setSourceAddress(String sourceAddress) {
+        this.sourceAddress = sourceAddress;
+    }
+
+    public String getDetail() {
+        return detail;
+    }
+
+    public void setDetail(String detail) {
+        this.detail = detail;
+    }
 }

@@ -1,48 +1,60 @@
 package dev.proxyme.store.jpa;
 
-import dev.proxyme.model.DelegationStatus;
 import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
+import dev.proxyme.model.DelegationStatus;
+
 /** One user's delegation of access to one portal, for some scopes, to one agent, until an end time. */
 @Entity
 @Table(name = "PROXYME_DELEGATION")
 @NamedQueries({
-        @NamedQuery(name = "proxyme.activeDelegationsOfUserToAgent",
-                query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
-                        + " and d.agentClientId = :agentClientId and d.portalClientId = :portalClientId"
-                        + " and d.status = :active and d.expiresAt > :now order by d.createdAt desc"),
-        @NamedQuery(name = "proxyme.activeDelegationsOfUserToAnyPortal",
-                query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
-                        + " and d.agentClientId = :agentClientId and d.status = :active order by d.createdAt desc"),
-        @NamedQuery(name = "proxyme.activeDelegationsOfUser",
-                query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
-                        + " and d.status = :active order by d.createdAt desc"),
-        @NamedQuery(name = "proxyme.activeDelegationsOfAgent",
-                query = "select d from DelegationEntity d where d.realmId = :realmId and d.agentClientId = :agentClientId"
-                        + " and d.status = :active order by d.createdAt desc"),
-        @NamedQuery(name = "proxyme.activeDelegationsOfSession",
-                query = "select d from DelegationEntity d where d.grantedSessionId = :sessionId and d.status = :active"
-                        + " order by d.createdAt desc"),
-        @NamedQuery(name = "proxyme.activeDelegationsGrantedInSessions",
-                query = "select d from DelegationEntity d where d.realmId = :realmId and d.grantedSessionId is not null"
-                        + " and d.status = :active order by d.createdAt desc"),
-        @NamedQuery(name = "proxyme.delegationsOfUserSince",
-                query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
-                        + " and (d.status = :active or d.endedAt >= :endedSince) order by d.createdAt desc"),
-        @NamedQuery(name = "proxyme.delegationsPastTheirEnd",
-                query = "select d from DelegationEntity d where d.status = :active and d.expiresAt <= :now order by d.expiresAt"),
-        @NamedQuery(name = "proxyme.countDelegationsByAgent",
-                query = "select d.agentClientId, d.status, count(d) from DelegationEntity d where d.realmId = :realmId"
-                        + " group by d.agentClientId, d.status"),
-        @NamedQuery(name = "proxyme.deleteDelegationsOfRealm",
-                query = "delete from DelegationEntity d where d.realmId = :realmId")
+    @NamedQuery(
+            name = "proxyme.activeDelegationsOfUserToAgent",
+            query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
+                    + " and d.agentClientId = :agentClientId and d.portalClientId = :portalClientId"
+                    + " and d.status = :active and d.expiresAt > :now order by d.createdAt desc"),
+    @NamedQuery(
+            name = "proxyme.activeDelegationsOfUserToAnyPortal",
+            query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
+                    + " and d.agentClientId = :agentClientId and d.status = :active order by d.createdAt desc"),
+    @NamedQuery(
+            name = "proxyme.activeDelegationsOfUser",
+            query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
+                    + " and d.status = :active order by d.createdAt desc"),
+    @NamedQuery(
+            name = "proxyme.activeDelegationsOfAgent",
+            query = "select d from DelegationEntity d where d.realmId = :realmId and d.agentClientId = :agentClientId"
+                    + " and d.status = :active order by d.createdAt desc"),
+    @NamedQuery(
+            name = "proxyme.activeDelegationsOfSession",
+            query = "select d from DelegationEntity d where d.grantedSessionId = :sessionId and d.status = :active"
+                    + " order by d.createdAt desc"),
+    @NamedQuery(
+            name = "proxyme.activeDelegationsGrantedInSessions",
+            query = "select d from DelegationEntity d where d.realmId = :realmId and d.grantedSessionId is not null"
+                    + " and d.status = :active order by d.createdAt desc"),
+    @NamedQuery(
+            name = "proxyme.delegationsOfUserSince",
+            query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
+                    + " and (d.status = :active or d.endedAt >= :endedSince) order by d.createdAt desc"),
+    @NamedQuery(
+            name = "proxyme.delegationsPastTheirEnd",
+            query =
+                    "select d from DelegationEntity d where d.status = :active and d.expiresAt <= :now order by d.expiresAt"),
+    @NamedQuery(
+            name = "proxyme.countDelegationsByAgent",
+            query = "select d.agentClientId, d.status, count(d) from DelegationEntity d where d.realmId = :realmId"
+                    + " group by d.agentClientId, d.status"),
+    @NamedQuery(
+            name = "proxyme.deleteDelegationsOfRealm",
+            query = "delete from DelegationEntity d where d.realmId = :realmId")
 })
 public class DelegationEntity {
 
@@ -112,43 +124,155 @@ public class DelegationEntity {
     @Column(name = "CALLS_USED")
     private Integer callsUsed;
 
+    public String getId() {
+        return id;
+    }
 
-    public String getId() { return id; }
-    public void setId(String id) { this.id = id; }
-    public String getRealmId() { return realmId; }
-    public void setRealmId(String realmId) { this.realmId = realmId; }
-    public String getUserId() { return userId; }
-    public void setUserId(String userId) { this.userId = userId; }
-    public String getAgentClientId() { return agentClientId; }
-    public void setAgentClientId(String agentClientId) { this.agentClientId = agentClientId; }
-    public String getPortalClientId() { return portalClientId; }
-    public void setPortalClientId(String portalClientId) { this.portalClientId = portalClientId; }
-    public String getScopes() { return scopes; }
-    public void setScopes(String scopes) { this.scopes = scopes; }
-    public DelegationStatus getStatus() { return status; }
-    public void setStatus(DelegationStatus status) { this.status = status; }
-    public long getCreatedAt() { return createdAt; }
-    public void setCreatedAt(long createdAt) { this.createdAt = createdAt; }
-    public long getExpiresAt() { return expiresAt; }
-    public void setExpiresAt(long expiresAt) { this.expiresAt = expiresAt; }
-    public Long getEndedAt() { return endedAt; }
-    public void setEndedAt(Long endedAt) { this.endedAt = endedAt; }
-    public String getEndReason() { return endReason; }
-    public void setEndReason(String endReason) { this.endReason = endReason; }
-    public String getGrantedByType() { return grantedByType; }
-    public void setGrantedByType(String grantedByType) { this.grantedByType = grantedByType; }
-    public String getGrantedById() { return grantedById; }
-    public void setGrantedById(String grantedById) { this.grantedById = grantedById; }
-    public String getPurpose() { return purpose; }
-    public void setPurpose(String purpose) { this.purpose = purpose; }
-    public String getGrantedSessionId() { return grantedSessionId; }
-    public void setGrantedSessionId(String grantedSessionId) { this.grantedSessionId = grantedSessionId; }
-    public String getGrantFlow() { return grantFlow; }
-    public void setGrantFlow(String grantFlow) { this.grantFlow = grantFlow; }
-    public String getDpopJkt() { return dpopJkt; }
-    public void setDpopJkt(String dpopJkt) { this.dpopJkt = dpopJkt; }
-    public String getEnvelope() { return envelope; }
-    public void setEnvelope(String envelope) { this.envelope = envelope; }
-    public Integer getCallsUsed() { return callsUsed; }
-    public void setCallsUsed(Integer callsUsed) { this.callsUsed = callsUsed; }
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public String getRealmId() {
+        return realmId;
+    }
+
+    public void setRealmId(String realmId) {
+        this.realmId = realmId;
+    }
+
+    public String getUserId() {
+        return userId;
+    }
+
+    public void setUserId(String userId) {
+        this.userId = userId;
+    }
+
+    public String getAgentClientId() {
+        return agentClientId;
+    }
+
+    public void setAgentClientId(String agentClientId) {
+        this.agentClientId = agentClientId;
+    }
+
+    public String getPortalClientId() {
+        return portalClientId;
+    }
+
+    public void setPortalClientId(String portalClientId) {
+        this.portalClientId = portalClientId;
+    }
+
+    public String getScopes() {
+        return scopes;
+    }
+
+    public void setScopes(String scopes) {
+        this.scopes = scopes;
+    }
+
+    public DelegationStatus getStatus() {
+        return status;
+    }
+
+    public void setStatus(DelegationStatus status) {
+        this.status = status;
+    }
+
+    public long getCreatedAt() {
+        return createdAt;
+    }
+
+    public void setCreatedAt(long createdAt) {
+        this.createdAt = createdAt;
+    }
+
+    public long getExpiresAt() {
+        return expiresAt;
+    }
+
+    public void setExpiresAt(long expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    public Long getEndedAt() {
+        return endedAt;
+    }
+
+    public void setEndedAt(Long endedAt) {
+        this.endedAt = endedAt;
+    }
+
+    public String getEndReason() {
+        return endReason;
+    }
+
+    public void setEndReason(String endReason) {
+        this.endReason = endReason;
+    }
+
+    public String getGrantedByType() {
+        return grantedByType;
+    }
+
+    public void setGrantedByType(String grantedByType) {
+        this.grantedByType = grantedByType;
+    }
+
+    public String getGrantedById() {
+        return grantedById;
+    }
+
+    public void setGrantedById(String grantedById) {
+        this.grantedById = grantedById;
+    }
+
+    public String getPurpose() {
+        return purpose;
+    }
+
+    public void setPurpose(String purpose) {
+        this.purpose = purpose;
+    }
+
+    public String getGrantedSessionId() {
+        return grantedSessionId;
+    }
+
+    public void setGrantedSessionId(String grantedSessionId) {
+        this.grantedSessionId = grantedSessionId;
+    }
+
+    public String getGrantFlow() {
+        return grantFlow;
+    }
+
+    public void setGrantFlow(String grantFlow) {
+        this.grantFlow = grantFlow;
+    }
+
+    public String getDpopJkt() {
+        return dpopJkt;
+    }
+
+    public void setDpopJkt(String dpopJkt) {
+        this.dpopJkt = dpopJkt;
+    }
+
+    public String getEnvelope() {
+        return envelope;
+    }
+
+    public void setEnvelope(String envelope) {
+        this.envelope = envelope;
+    }
+
+    public Integer getCallsUsed() {
+        return callsUsed;
+    }
+
+    public void setCallsUsed(Integer callsUsed) {
+        this.callsUsed = callsUsed;
+    }
 }

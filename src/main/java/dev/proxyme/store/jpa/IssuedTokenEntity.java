@@ -14,16 +14,21 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "PROXYME_ISSUED_TOKEN")
 @NamedQueries({
-        @NamedQuery(name = "proxyme.tokensOfDelegation",
-                query = "select t from IssuedTokenEntity t where t.delegationId = :delegationId order by t.issuedTime, t.tokenId"),
-        @NamedQuery(name = "proxyme.usageOfDelegations",
-                query = "select t.delegationId, count(t), max(t.issuedTime) from IssuedTokenEntity t"
-                        + " where t.delegationId in :delegationIds group by t.delegationId"),
-        @NamedQuery(name = "proxyme.deleteTokensIssuedBefore",
-                query = "delete from IssuedTokenEntity t where t.issuedTime < :before"),
-        @NamedQuery(name = "proxyme.deleteTokensOfRealm",
-                query = "delete from IssuedTokenEntity t where t.delegationId in"
-                        + " (select d.id from DelegationEntity d where d.realmId = :realmId)")
+    @NamedQuery(
+            name = "proxyme.tokensOfDelegation",
+            query =
+                    "select t from IssuedTokenEntity t where t.delegationId = :delegationId order by t.issuedTime, t.tokenId"),
+    @NamedQuery(
+            name = "proxyme.usageOfDelegations",
+            query = "select t.delegationId, count(t), max(t.issuedTime) from IssuedTokenEntity t"
+                    + " where t.delegationId in :delegationIds group by t.delegationId"),
+    @NamedQuery(
+            name = "proxyme.deleteTokensIssuedBefore",
+            query = "delete from IssuedTokenEntity t where t.issuedTime < :before"),
+    @NamedQuery(
+            name = "proxyme.deleteTokensOfRealm",
+            query = "delete from IssuedTokenEntity t where t.delegationId in"
+                    + " (select d.id from DelegationEntity d where d.realmId = :realmId)")
 })
 public class IssuedTokenEntity {
 
@@ -58,22 +63,75 @@ public class IssuedTokenEntity {
     @Column(name = "SOURCE_ADDRESS", length = 64)
     private String sourceAddress;
 
-    public String getTokenId() { return tokenId; }
-    public void setTokenId(String tokenId) { this.tokenId = tokenId; }
-    public String getDelegationId() { return delegationId; }
-    public void setDelegationId(String delegationId) { this.delegationId = delegationId; }
-    public long getIssuedAt() { return issuedAt; }
-    public void setIssuedAt(long issuedAt) { this.issuedAt = issuedAt; }
-    public long getIssuedTime() { return issuedTime; }
-    public void setIssuedTime(long issuedTime) { this.issuedTime = issuedTime; }
-    public long getExpiresAt() { return expiresAt; }
-    public void setExpiresAt(long expiresAt) { this.expiresAt = expiresAt; }
-    public String getScope() { return scope; }
-    public void setScope(String scope) { this.scope = scope; }
-    public String getActorType() { return actorType; }
-    public void setActorType(String actorType) { this.actorType = actorType; }
-    public String getActorId() { return actorId; }
-    public void setActorId(String actorId) { this.actorId = actorId; }
-    public String getSourceAddress() { return sourceAddress; }
-    public void setSourceAddress(String sourceAddress) { this.sourceAddress = sourceAddress; }
+    public String getTokenId() {
+        return tokenId;
+    }
+
+    public void setTokenId(String tokenId) {
+        this.tokenId = tokenId;
+    }
+
+    public String getDelegationId() {
+        return delegationId;
+    }
+
+    public void setDelegationId(String delegationId) {
+        this.delegationId = delegationId;
+    }
+
+    public long getIssuedAt() {
+        return issuedAt;
+    }
+
+    public void setIssuedAt(long issuedAt) {
+        this.issuedAt = issuedAt;
+    }
+
+    public long getIssuedTime() {
+        return issuedTime;
+    }
+
+    public void setIssuedTime(long issuedTime) {
+        this.issuedTime = issuedTime;
+    }
+
+    public long getExpiresAt() {
+        return expiresAt;
+    }
+
+    public void setExpiresAt(long expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    public String getScope() {
+        return scope;
+    }
+
+    public void setScope(String scope) {
+        this.scope = scope;
+    }
+
+    public String getActorType() {
+        return actorType;
+    }
+
+    public void setActorType(String actorType) {
+        this.actorType = actorType;
+    }
+
+    public String getActorId() {
+        return actorId;
+    }
+
+    public void setActorId(String actorId) {
+        this.actorId = actorId;
+    }
+
+    public String getSourceAddress() {
+        return sourceAddress;
+    }
+
+    public void setSourceAddress(String sourceAddress) {
+        this.sourceAddress = sourceAddress;
+    }
 }

@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.proxyme.model.ActivityEntry;
-import dev.proxyme.model.RouteCount;
-import dev.proxyme.store.ActivityProvider;
 import jakarta.persistence.EntityManager;
+
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+
+import dev.proxyme.model.ActivityEntry;
+import dev.proxyme.model.RouteCount;
+import dev.proxyme.store.ActivityProvider;
 
 /** {@link ActivityProvider} on Keycloak's JPA connection; recording goes through the factory's write-behind queue. */
 public class JpaActivityProvider implements ActivityProvider {
@@ -66,11 +68,24 @@ public class JpaActivityProvider implements ActivityProvider {
         // What this node has queued is written first: a reader sees every request decided here before it asked.
         factory.flush();
         return em().createNamedQuery("proxyme.activityOfDelegation", ActivityEntity.class)
-                .setParameter("realmId", realm.getId()).setParameter("delegationId", delegationId)
-                .setParameter("from", from == null ? Long.MIN_VALUE : from).setParameter("to", to == null ? Long.MAX_VALUE : to)
-                .setFirstResult(first).setMaxResults(max).getResultStream()
-                .map(entity -> new ActivityEntry(entity.getRealmId(), entity.getDelegationId(), entity.getFirstTime(), entity.getTime(),
-                        entity.getMethod(), entity.getPath(), entity.isAllowed(), entity.getReason(), entity.getNode(), entity.getCount()))
+                .setParameter("realmId", realm.getId())
+                .setParameter("delegationId", delegationId)
+                .setParameter("from", from == null ? Long.MIN_VALUE : from)
+                .setParameter("to", to == null ? Long.MAX_VALUE : to)
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultStream()
+                .map(entity -> new ActivityEntry(
+                        entity.getRealmId(),
+                        entity.getDelegationId(),
+                        entity.getFirstTime(),
+                        entity.getTime(),
+                        entity.getMethod(),
+                        entity.getPath(),
+                        entity.isAllowed(),
+                        entity.getReason(),
+                        entity.getNode(),
+                        entity.getCount()))
                 .toList();
     }
 
@@ -78,20 +93,28 @@ public class JpaActivityProvider implements ActivityProvider {
     public List<RouteCount> countByRoute(RealmModel realm, String delegationId, Long from, Long to) {
         factory.flush();
         return em().createNamedQuery("proxyme.activityCountsOfDelegation", Object[].class)
-                .setParameter("realmId", realm.getId()).setParameter("delegationId", delegationId)
-                .setParameter("from", from == null ? Long.MIN_VALUE : from).setParameter("to", to == null ? Long.MAX_VALUE : to)
-                .setMaxResults(100).getResultStream()
-                .map(row -> new RouteCount((String) row[0], (String) row[1], (Boolean) row[2], ((Number) row[3]).longValue()))
+                .setParameter("realmId", realm.getId())
+                .setParameter("delegationId", delegationId)
+                .setParameter("from", from == null ? Long.MIN_VALUE : from)
+                .setParameter("to", to == null ? Long.MAX_VALUE : to)
+                .setMaxResults(100)
+                .getResultStream()
+                .map(row -> new RouteCount(
+                        (String) row[0], (String) row[1], (Boolean) row[2], ((Number) row[3]).longValue()))
                 .toList();
     }
 
     @Override
     public int purgeBefore(long timeMillis) {
-        return em().createNamedQuery("proxyme.deleteActivityBefore").setParameter("before", timeMillis).executeUpdate();
+        return em().createNamedQuery("proxyme.deleteActivityBefore")
+                .setParameter("before", timeMillis)
+                .executeUpdate();
     }
 
     @Override
     public void removeRealm(RealmModel realm) {
-        em().createNamedQuery("proxyme.deleteActivityOfRealm").setParameter("realmId", realm.getId()).executeUpdate();
+        em().createNamedQuery("proxyme.deleteActivityOfRealm")
+                .setParameter("realmId", realm.getId())
+                .executeUpdate();
     }
 }

@@ -10,16 +10,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.proxyme.model.ActivityEntry;
-import dev.proxyme.store.ActivityProvider;
-import dev.proxyme.store.ActivityProviderFactory;
 import org.jboss.logging.Logger;
+
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.provider.Provider;
+
+import dev.proxyme.model.ActivityEntry;
+import dev.proxyme.store.ActivityProvider;
+import dev.proxyme.store.ActivityProviderFactory;
 
 /**
  * The activity log's write-behind queue: the proxy check runs on every request to a portal and must not wait for a
@@ -67,11 +69,14 @@ public class JpaActivityProviderFactory implements ActivityProviderFactory {
                 List<ActivityEntry> written = List.copyOf(batch);
                 batch.clear();
                 try {
-                    KeycloakModelUtils.runJobInTransaction(factory, session ->
-                            ((JpaActivityProvider) session.getProvider(ActivityProvider.class)).write(written));
+                    KeycloakModelUtils.runJobInTransaction(
+                            factory,
+                            session ->
+                                    ((JpaActivityProvider) session.getProvider(ActivityProvider.class)).write(written));
                 } catch (RuntimeException failed) {
                     dropped.addAndGet(written.size());
-                    logger.warnf("Activity log: %d entries could not be written: %s", written.size(), failed.getMessage());
+                    logger.warnf(
+                            "Activity log: %d entries could not be written: %s", written.size(), failed.getMessage());
                 }
             }
         }

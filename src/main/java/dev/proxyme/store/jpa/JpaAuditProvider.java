@@ -3,13 +3,15 @@ package dev.proxyme.store.jpa;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.persistence.EntityManager;
+
+import org.keycloak.models.RealmModel;
+
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditAction;
 import dev.proxyme.model.AuditEntry;
 import dev.proxyme.model.AuditRecord;
 import dev.proxyme.store.AuditProvider;
-import jakarta.persistence.EntityManager;
-import org.keycloak.models.RealmModel;
 
 /** {@link AuditProvider} on Keycloak's JPA connection. */
 public class JpaAuditProvider implements AuditProvider {
@@ -43,28 +45,40 @@ public class JpaAuditProvider implements AuditProvider {
     @Override
     public List<AuditEntry> findOfDelegation(RealmModel realm, String delegationId) {
         return em.createNamedQuery("proxyme.auditOfDelegation", AuditEntity.class)
-                .setParameter("realmId", realm.getId()).setParameter("delegationId", delegationId)
-                .getResultStream().map(JpaAuditProvider::toModel).toList();
+                .setParameter("realmId", realm.getId())
+                .setParameter("delegationId", delegationId)
+                .getResultStream()
+                .map(JpaAuditProvider::toModel)
+                .toList();
     }
 
     @Override
     public int purgeBefore(long timeMillis) {
-        return em.createNamedQuery("proxyme.deleteAuditBefore").setParameter("before", timeMillis).executeUpdate();
+        return em.createNamedQuery("proxyme.deleteAuditBefore")
+                .setParameter("before", timeMillis)
+                .executeUpdate();
     }
 
     @Override
     public void removeRealm(RealmModel realm) {
-        em.createNamedQuery("proxyme.deleteAuditOfRealm").setParameter("realmId", realm.getId()).executeUpdate();
+        em.createNamedQuery("proxyme.deleteAuditOfRealm")
+                .setParameter("realmId", realm.getId())
+                .executeUpdate();
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private static AuditEntry toModel(AuditEntity entity) {
-        AuditRecord record = new AuditRecord(AuditAction.valueOf(entity.getAction()), entity.getDelegationId(), entity.getUserId(),
-                entity.getAgentClientId(), entity.getPortalClientId(), null,
-                new Actor(Actor.Type.valueOf(entity.getActorType()), entity.getActorId()), entity.getDetail());
+        AuditRecord record = new AuditRecord(
+                AuditAction.valueOf(entity.getAction()),
+                entity.getDelegationId(),
+                entity.getUserId(),
+                entity.getAgentClientId(),
+                entity.getPortalClientId(),
+                null,
+                new Actor(Actor.Type.valueOf(entity.getActorType()), entity.getActorId()),
+                entity.getDetail());
         return new AuditEntry(entity.getEventTime(), record, entity.getSourceAddress());
     }
 

@@ -9,19 +9,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
+
+import org.keycloak.models.RealmModel;
+
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
-import dev.proxyme.model.Envelope;
 import dev.proxyme.model.DelegationStatus;
+import dev.proxyme.model.Envelope;
 import dev.proxyme.model.IssuedToken;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.model.TokenUsage;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.store.DelegationQuery;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
-import jakarta.persistence.TypedQuery;
-import org.keycloak.models.RealmModel;
 
 /** {@link DelegationProvider} on Keycloak's JPA connection: the realm's database, the request's transaction. */
 public class JpaDelegationProvider implements DelegationProvider {
@@ -71,20 +73,32 @@ public class JpaDelegationProvider implements DelegationProvider {
 
     @Override
     public String bindDpopKey(RealmModel realm, String delegationId, String jkt) {
-        em.createQuery("update DelegationEntity d set d.dpopJkt = :jkt where d.id = :id and d.realmId = :realmId and d.dpopJkt is null")
-                .setParameter("jkt", jkt).setParameter("id", delegationId).setParameter("realmId", realm.getId()).executeUpdate();
+        em.createQuery(
+                        "update DelegationEntity d set d.dpopJkt = :jkt where d.id = :id and d.realmId = :realmId and d.dpopJkt is null")
+                .setParameter("jkt", jkt)
+                .setParameter("id", delegationId)
+                .setParameter("realmId", realm.getId())
+                .executeUpdate();
         return em.createQuery("select d.dpopJkt from DelegationEntity d where d.id = :id", String.class)
-                .setParameter("id", delegationId).getResultStream().findFirst().orElse(null);
+                .setParameter("id", delegationId)
+                .getResultStream()
+                .findFirst()
+                .orElse(null);
     }
 
     @Override
     public boolean consumeCall(RealmModel realm, String delegationId, int budget) {
-        return em.createQuery("update DelegationEntity d set d.callsUsed = d.callsUsed + 1"
-                        + " where d.id = :id and d.realmId = :realmId and d.callsUsed < :budget and d.status = :active")
-                .setParameter("id", delegationId).setParameter("realmId", realm.getId()).setParameter("budget", budget)
-                // An ended delegation counts nothing more: a step-up reads what is left of it under its row lock.
-                .setParameter("active", DelegationStatus.ACTIVE)
-                .executeUpdate() == 1;
+        return em.createQuery(
+                                "update DelegationEntity d set d.callsUsed = d.callsUsed + 1"
+                                        + " where d.id = :id and d.realmId = :realmId and d.callsUsed < :budget and d.status = :active")
+                        .setParameter("id", delegationId)
+                        .setParameter("realmId", realm.getId())
+                        .setParameter("budget", budget)
+                        // An ended delegation counts nothing more: a step-up reads what is left of it under its row
+                        // lock.
+                        .setParameter("active", DelegationStatus.ACTIVE)
+                        .executeUpdate()
+                == 1;
     }
 
     @Override
@@ -96,26 +110,35 @@ public class JpaDelegationProvider implements DelegationProvider {
     }
 
     @Override
-    public List<Delegation> findActive(RealmModel realm, String userId, String agentClientId, String portalClientId, long nowMillis) {
-        return list(active("proxyme.activeDelegationsOfUserToAgent").setParameter("realmId", realm.getId())
-                .setParameter("userId", userId).setParameter("agentClientId", agentClientId)
-                .setParameter("portalClientId", portalClientId).setParameter("now", nowMillis));
+    public List<Delegation> findActive(
+            RealmModel realm, String userId, String agentClientId, String portalClientId, long nowMillis) {
+        return list(active("proxyme.activeDelegationsOfUserToAgent")
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .setParameter("agentClientId", agentClientId)
+                .setParameter("portalClientId", portalClientId)
+                .setParameter("now", nowMillis));
     }
 
     @Override
     public List<Delegation> findActive(RealmModel realm, String userId, String agentClientId) {
-        return list(active("proxyme.activeDelegationsOfUserToAnyPortal").setParameter("realmId", realm.getId())
-                .setParameter("userId", userId).setParameter("agentClientId", agentClientId));
+        return list(active("proxyme.activeDelegationsOfUserToAnyPortal")
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .setParameter("agentClientId", agentClientId));
     }
 
     @Override
     public List<Delegation> findActiveOfUser(RealmModel realm, String userId) {
-        return list(active("proxyme.activeDelegationsOfUser").setParameter("realmId", realm.getId()).setParameter("userId", userId));
+        return list(active("proxyme.activeDelegationsOfUser")
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId));
     }
 
     @Override
     public List<Delegation> findActiveOfAgent(RealmModel realm, String agentClientId) {
-        return list(active("proxyme.activeDelegationsOfAgent").setParameter("realmId", realm.getId())
+        return list(active("proxyme.activeDelegationsOfAgent")
+                .setParameter("realmId", realm.getId())
                 .setParameter("agentClientId", agentClientId));
     }
 
@@ -131,8 +154,10 @@ public class JpaDelegationProvider implements DelegationProvider {
 
     @Override
     public List<Delegation> findOfUser(RealmModel realm, String userId, long endedSinceMillis) {
-        return list(active("proxyme.delegationsOfUserSince").setParameter("realmId", realm.getId())
-                .setParameter("userId", userId).setParameter("endedSince", endedSinceMillis));
+        return list(active("proxyme.delegationsOfUserSince")
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .setParameter("endedSince", endedSinceMillis));
     }
 
     @Override
@@ -145,7 +170,9 @@ public class JpaDelegationProvider implements DelegationProvider {
         equal.values().removeIf(Objects::isNull);
         Map<String, Object> parameters = new LinkedHashMap<>(equal);
         StringBuilder jpql = new StringBuilder("select d from DelegationEntity d where d.realmId = :realmId");
-        equal.keySet().forEach(field -> jpql.append(" and d.").append(field).append(" = :").append(field));
+        equal.keySet()
+                .forEach(field ->
+                        jpql.append(" and d.").append(field).append(" = :").append(field));
         if (query.createdFrom() != null) {
             jpql.append(" and d.createdAt >= :createdFrom");
             parameters.put("createdFrom", query.createdFrom());
@@ -154,22 +181,26 @@ public class JpaDelegationProvider implements DelegationProvider {
             jpql.append(" and d.createdAt < :createdTo");
             parameters.put("createdTo", query.createdTo());
         }
-        TypedQuery<DelegationEntity> typed = em.createQuery(jpql.append(" order by d.createdAt desc, d.id").toString(),
-                DelegationEntity.class).setParameter("realmId", realm.getId());
+        TypedQuery<DelegationEntity> typed = em.createQuery(
+                        jpql.append(" order by d.createdAt desc, d.id").toString(), DelegationEntity.class)
+                .setParameter("realmId", realm.getId());
         parameters.forEach(typed::setParameter);
         return list(typed.setFirstResult(query.first()).setMaxResults(query.max()));
     }
 
     @Override
     public List<Delegation> findPastTheirEnd(long nowMillis, int max) {
-        return list(active("proxyme.delegationsPastTheirEnd").setParameter("now", nowMillis).setMaxResults(max));
+        return list(active("proxyme.delegationsPastTheirEnd")
+                .setParameter("now", nowMillis)
+                .setMaxResults(max));
     }
 
     @Override
     public Map<String, Map<DelegationStatus, Long>> countByAgent(RealmModel realm) {
         Map<String, Map<DelegationStatus, Long>> counts = new HashMap<>();
         for (Object[] row : em.createNamedQuery("proxyme.countDelegationsByAgent", Object[].class)
-                .setParameter("realmId", realm.getId()).getResultList()) {
+                .setParameter("realmId", realm.getId())
+                .getResultList()) {
             counts.computeIfAbsent((String) row[0], agent -> new EnumMap<>(DelegationStatus.class))
                     .put((DelegationStatus) row[1], (Long) row[2]);
         }
@@ -187,17 +218,27 @@ public class JpaDelegationProvider implements DelegationProvider {
         issued.setScope(token.scope());
         issued.setActorType(token.actor().type().name());
         issued.setActorId(token.actor().id());
-        issued.setSourceAddress(token.sourceAddress() == null || token.sourceAddress().length() <= 64
-                ? token.sourceAddress() : token.sourceAddress().substring(0, 64));
+        issued.setSourceAddress(
+                token.sourceAddress() == null || token.sourceAddress().length() <= 64
+                        ? token.sourceAddress()
+                        : token.sourceAddress().substring(0, 64));
         em.persist(issued);
     }
 
     @Override
     public List<IssuedToken> findIssuedTokens(String delegationId) {
         return em.createNamedQuery("proxyme.tokensOfDelegation", IssuedTokenEntity.class)
-                .setParameter("delegationId", delegationId).getResultStream()
-                .map(t -> new IssuedToken(t.getTokenId(), t.getDelegationId(), t.getIssuedTime(), t.getExpiresAt(), t.getScope(),
-                        new Actor(t.getActorType() == null ? Actor.Type.AGENT : Actor.Type.valueOf(t.getActorType()), t.getActorId()),
+                .setParameter("delegationId", delegationId)
+                .getResultStream()
+                .map(t -> new IssuedToken(
+                        t.getTokenId(),
+                        t.getDelegationId(),
+                        t.getIssuedTime(),
+                        t.getExpiresAt(),
+                        t.getScope(),
+                        new Actor(
+                                t.getActorType() == null ? Actor.Type.AGENT : Actor.Type.valueOf(t.getActorType()),
+                                t.getActorId()),
                         t.getSourceAddress()))
                 .toList();
     }
@@ -209,7 +250,8 @@ public class JpaDelegationProvider implements DelegationProvider {
             return usage;
         }
         for (Object[] row : em.createNamedQuery("proxyme.usageOfDelegations", Object[].class)
-                .setParameter("delegationIds", delegationIds).getResultList()) {
+                .setParameter("delegationIds", delegationIds)
+                .getResultList()) {
             usage.put((String) row[0], new TokenUsage((Long) row[1], (Long) row[2]));
         }
         return usage;
@@ -217,18 +259,23 @@ public class JpaDelegationProvider implements DelegationProvider {
 
     @Override
     public int purgeIssuedTokensBefore(long timeMillis) {
-        return em.createNamedQuery("proxyme.deleteTokensIssuedBefore").setParameter("before", timeMillis).executeUpdate();
+        return em.createNamedQuery("proxyme.deleteTokensIssuedBefore")
+                .setParameter("before", timeMillis)
+                .executeUpdate();
     }
 
     @Override
     public void removeRealm(RealmModel realm) {
-        em.createNamedQuery("proxyme.deleteTokensOfRealm").setParameter("realmId", realm.getId()).executeUpdate();
-        em.createNamedQuery("proxyme.deleteDelegationsOfRealm").setParameter("realmId", realm.getId()).executeUpdate();
+        em.createNamedQuery("proxyme.deleteTokensOfRealm")
+                .setParameter("realmId", realm.getId())
+                .executeUpdate();
+        em.createNamedQuery("proxyme.deleteDelegationsOfRealm")
+                .setParameter("realmId", realm.getId())
+                .executeUpdate();
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private Optional<DelegationEntity> entity(RealmModel realm, String delegationId, LockModeType lock) {
         if (delegationId == null) {
@@ -241,7 +288,8 @@ public class JpaDelegationProvider implements DelegationProvider {
     private TypedQuery<DelegationEntity> active(String namedQuery) {
         TypedQuery<DelegationEntity> query = em.createNamedQuery(namedQuery, DelegationEntity.class);
         return query.getParameters().stream().anyMatch(p -> "active".equals(p.getName()))
-                ? query.setParameter("active", DelegationStatus.ACTIVE) : query;
+                ? query.setParameter("active", DelegationStatus.ACTIVE)
+                : query;
     }
 
     private static List<Delegation> list(TypedQuery<DelegationEntity> query) {
@@ -249,11 +297,24 @@ public class JpaDelegationProvider implements DelegationProvider {
     }
 
     static Delegation toModel(DelegationEntity entity) {
-        return new Delegation(entity.getId(), entity.getRealmId(), entity.getUserId(), entity.getAgentClientId(),
-                entity.getPortalClientId(), Scopes.parse(entity.getScopes()), entity.getStatus(), entity.getCreatedAt(),
-                entity.getExpiresAt(), entity.getEndedAt(), entity.getEndReason(),
-                new Actor(Actor.Type.valueOf(entity.getGrantedByType()), entity.getGrantedById()), entity.getPurpose(),
-                entity.getGrantedSessionId(), entity.getGrantFlow(), entity.getDpopJkt(), Envelope.fromJson(entity.getEnvelope()),
+        return new Delegation(
+                entity.getId(),
+                entity.getRealmId(),
+                entity.getUserId(),
+                entity.getAgentClientId(),
+                entity.getPortalClientId(),
+                Scopes.parse(entity.getScopes()),
+                entity.getStatus(),
+                entity.getCreatedAt(),
+                entity.getExpiresAt(),
+                entity.getEndedAt(),
+                entity.getEndReason(),
+                new Actor(Actor.Type.valueOf(entity.getGrantedByType()), entity.getGrantedById()),
+                entity.getPurpose(),
+                entity.getGrantedSessionId(),
+                entity.getGrantFlow(),
+                entity.getDpopJkt(),
+                Envelope.fromJson(entity.getEnvelope()),
                 entity.getCallsUsed() == null ? 0 : entity.getCallsUsed());
     }
 }

@@ -1,17 +1,19 @@
 package dev.proxyme.store.jpa;
 
-import dev.proxyme.store.DelegationProvider;
-import dev.proxyme.store.DelegationProviderFactory;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 
+import dev.proxyme.store.DelegationProvider;
+import dev.proxyme.store.DelegationProviderFactory;
+
 public class JpaDelegationProviderFactory implements DelegationProviderFactory {
 
     @Override
     public DelegationProvider create(KeycloakSession session) {
-        return new JpaDelegationProvider(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+        return new JpaDelegationProvider(
+                session.getProvider(JpaConnectionProvider.class).getEntityManager());
     }
 
     @Override
@@ -20,14 +22,11 @@ public class JpaDelegationProviderFactory implements DelegationProviderFactory {
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -22,6 +22,5 @@ public class ProxymeJpaEntityProvider implements JpaEntityProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }
