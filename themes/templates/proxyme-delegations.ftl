@@ -52,23 +52,23 @@
             <div id="proxyme-active">
                 <#list proxyme.delegations.active as d>
                     <div id="proxyme-delegation-${d.id}" class="proxyme-delegation">
-                        <strong>${d.agentName}</strong> → ${d.portalName}
+                        <strong>${d.agent_name}</strong> → ${d.portal_name}
                         <a id="proxyme-activity-link-${d.id}" class="proxyme-activity-link" href="${proxyme.activityUrl}${d.id}/activity">${msg("proxymeActivityLink")}</a>
                         <dl>
                             <dt>${msg("proxymeFieldScopes")}</dt><dd class="proxyme-scopes">${d.scopes?join(", ")}</dd>
                             <#if d.purpose??><dt>${msg("proxymeFieldPurpose")}</dt><dd class="proxyme-purpose">${d.purpose}</dd></#if>
-                            <dt>${msg("proxymeFieldGranted")}</dt><dd>${d.grantedAt?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</dd>
-                            <dt>${msg("proxymeFieldEnds")}</dt><dd>${d.expiresAt?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</dd>
-                            <dt>${msg("proxymeFieldTokens")}</dt><dd class="proxyme-tokens">${d.tokensIssued}</dd>
-                            <dt>${msg("proxymeFieldLastUsed")}</dt><dd><#if d.lastUsedAt??>${d.lastUsedAt?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC<#else>${msg("proxymeNever")}</#if></dd>
-                            <#if d.envelopeBudget??>
-                                <dt>${msg("proxymeFieldCalls")}</dt><dd id="proxyme-envelope-${d.id}" class="proxyme-envelope-count">${msg("proxymeEnvelopeCount", d.envelopeUsed, d.envelopeBudget)}</dd>
+                            <dt>${msg("proxymeFieldGranted")}</dt><dd>${d.granted_at?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</dd>
+                            <dt>${msg("proxymeFieldEnds")}</dt><dd>${d.expires_at?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</dd>
+                            <dt>${msg("proxymeFieldTokens")}</dt><dd class="proxyme-tokens">${d.tokens_issued}</dd>
+                            <dt>${msg("proxymeFieldLastUsed")}</dt><dd><#if d.last_used_at??>${d.last_used_at?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC<#else>${msg("proxymeNever")}</#if></dd>
+                            <#if (d.envelope.budget)??>
+                                <dt>${msg("proxymeFieldCalls")}</dt><dd id="proxyme-envelope-${d.id}" class="proxyme-envelope-count">${msg("proxymeEnvelopeCount", d.envelope.used, d.envelope.budget)}</dd>
                             </#if>
-                            <#if d.envelopeRoutes??>
-                                <dt>${msg("proxymeFieldRoutes")}</dt><dd class="proxyme-envelope-routes">${d.envelopeRoutes?join(", ")}</dd>
+                            <#if (d.envelope.routes)??>
+                                <dt>${msg("proxymeFieldRoutes")}</dt><dd class="proxyme-envelope-routes">${d.envelope.routes?join(", ")}</dd>
                             </#if>
-                            <#if d.envelopeNotAfter??>
-                                <dt>${msg("proxymeFieldWindowEnds")}</dt><dd class="proxyme-envelope-window">${d.envelopeNotAfter?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</dd>
+                            <#if (d.envelope.not_after)??>
+                                <dt>${msg("proxymeFieldWindowEnds")}</dt><dd class="proxyme-envelope-window">${(d.envelope.not_after * 1000)?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</dd>
                             </#if>
                         </dl>
                         <form action="${proxyme.revokeUrl}" method="post">
@@ -80,8 +80,8 @@
                         <form action="${proxyme.revokeUrl}" method="post">
                             <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
                             <input type="hidden" name="nonce" value="${proxyme.nonce}">
-                            <input type="hidden" name="agent_id" value="${d.agentId}">
-                            <button id="proxyme-revoke-agent-${d.id}" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}">${msg("proxymeRevokeAgent", d.agentName)}</button>
+                            <input type="hidden" name="agent_id" value="${d.agent_id}">
+                            <button id="proxyme-revoke-agent-${d.id}" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}">${msg("proxymeRevokeAgent", d.agent_name)}</button>
                         </form>
                     </div>
                 <#else>
@@ -100,8 +100,8 @@
             <div id="proxyme-ended">
                 <#list proxyme.delegations.ended as d>
                     <div id="proxyme-ended-${d.id}" class="proxyme-delegation proxyme-ended">
-                        <strong>${d.agentName}</strong> → ${d.portalName} · ${d.scopes?join(", ")}
-                        <div class="proxyme-end-reason">${msg("proxymeEnded_" + (d.endReason!"expired"))}<#if d.endedAt??> · ${d.endedAt?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</#if></div>
+                        <strong>${d.agent_name}</strong> → ${d.portal_name} · ${d.scopes?join(", ")}
+                        <div class="proxyme-end-reason">${msg("proxymeEnded_" + (d.end_reason!"expired"))}<#if d.ended_at??> · ${d.ended_at?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</#if></div>
                     </div>
                 <#else>
                     <p id="proxyme-ended-empty">${msg("proxymeMyDelegationsNoneEnded")}</p>

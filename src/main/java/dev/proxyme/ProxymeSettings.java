@@ -26,14 +26,37 @@ public record ProxymeSettings(
     public static final ProxymeSettings DEFAULTS =
             new ProxymeSettings(60, 3600, 24 * 3600, 60, 600, 90, 60, 120, 60, 30);
 
-    private static volatile ProxymeSettings current = DEFAULTS;
+    /** Where the options live: the scope of Proxyme's realm resource provider (its factory owns them, see ProxymeNode). */
+    public static Config.Scope scope() {
+        return Config.scope("realm-restapi-extension", Proxyme.PROVIDER_ID);
+    }
 
-    public static ProxymeSettings current() {
-        return current;
+    /**
+     * The delegation length for a request: its own, within the bounds, or the default when it names none.
+     *
+     * @throws ProxymeException {@code invalid_request} for a length outside the bounds
+     */
+    public long delegationSeconds(Long requested) {
+        if (requested == null) {
+            return defaultDelegationSeconds;
+        }
+        if (requested < minDelegationSeconds || requested > maxDelegationSeconds) {
+            throw ProxymeException.badRequest(
+                    org.keycloak.OAuthErrorException.INVALID_REQUEST,
+                    "'expires_in' must be between " + minDelegationSeconds + " and " + maxDelegationSeconds
+                            + " seconds");
+        }
+        return requested;
+    }
+
+    /** A token's {@code exp}: its own, at most the longest lifetime from {@code iat}, and never past {@code lastSecond}. */
+    public long boundedExp(long iat, Long exp, long lastSecond) {
+        long longest = iat + maxTokenLifetimeSeconds;
+        return Math.min(Math.min(exp == null || exp <= 0 ? longest : exp, longest), lastSecond);
     }
 
     /** Reads the options once, at server start; out-of-range values fall back to safe ones. */
-    public static void configure(Config.Scope config) {
+    public static ProxymeSettings read(Config.Scope config) {
         long min = Math.max(1, config.getLong("min-delegation-seconds", DEFAULTS.minDelegationSeconds()));
         long max = Math.max(min, config.getLong("max-delegation-seconds", DEFAULTS.maxDelegationSeconds()));
         long byDefault = Math.min(
@@ -41,7 +64,7 @@ public record ProxymeSettings(
         int minToken = Math.max(30, config.getInt("min-token-lifetime-seconds", DEFAULTS.minTokenLifetimeSeconds()));
         int maxToken =
                 Math.max(minToken, config.getInt("max-token-lifetime-seconds", DEFAULTS.maxTokenLifetimeSeconds()));
-        current = new ProxymeSettings(
+        return new ProxymeSettings(
                 min,
                 byDefault,
                 max,

@@ -23,25 +23,26 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
-import dev.proxyme.admin.AdminRepresentations.AgentSummary;
-import dev.proxyme.admin.AdminRepresentations.AuditEntryRepresentation;
-import dev.proxyme.admin.AdminRepresentations.DelegationWithAudit;
-import dev.proxyme.admin.AdminRepresentations.RevocationResult;
-import dev.proxyme.admin.QueryParameters.NonNegative;
-import dev.proxyme.admin.QueryParameters.Status;
+import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
-import dev.proxyme.model.Agent;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.model.TokenUsage;
+import dev.proxyme.representation.ActivityRepresentation;
+import dev.proxyme.representation.AdminDelegation;
+import dev.proxyme.representation.AdminRepresentations.AgentSummary;
+import dev.proxyme.representation.AdminRepresentations.AuditEntryRepresentation;
+import dev.proxyme.representation.AdminRepresentations.DelegationWithAudit;
+import dev.proxyme.representation.RevocationResponse;
 import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.AuditProvider;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.store.DelegationQuery;
-import dev.proxyme.web.ActivityRepresentation;
-import dev.proxyme.web.Attempt;
-import dev.proxyme.web.DelegationRepresentation;
+import dev.proxyme.web.AuditedCall;
+import dev.proxyme.web.QueryParameters;
+import dev.proxyme.web.QueryParameters.NonNegative;
+import dev.proxyme.web.QueryParameters.Status;
 import dev.proxyme.web.Responses;
 
 /**
@@ -72,7 +73,7 @@ public class ProxymeAdminResource {
     @GET
     @Path("delegations")
     @Produces(MediaType.APPLICATION_JSON)
-    public List<DelegationRepresentation> listDelegations(
+    public Response listDelegations(
             @QueryParam("user") String userId,
             @QueryParam("agent") String agent,
             @QueryParam("portal") String portal,
@@ -82,20 +83,25 @@ public class ProxymeAdminResource {
             @QueryParam("first") @DefaultValue("0") NonNegative first,
             @QueryParam("max") @DefaultValue("20") NonNegative max) {
         auth.users().requireView();
-        DelegationQuery query = new DelegationQuery(
-                userId,
-                agent,
-                portal,
-                status == null ? null : status.value(),
-                QueryParameters.valueOrNull(from),
-                QueryParameters.valueOrNull(to),
-                first.asInt(),
-                Math.min(MAX_PAGE, Math.max(1, max.asInt())));
+        return call().run(() -> Responses.json(
+                Response.Status.OK,
+                search(new DelegationQuery(
+                        userId,
+                        agent,
+                        portal,
+                        status == null ? null : status.value(),
+                        QueryParameters.valueOrNull(from),
+                        QueryParameters.valueOrNull(to),
+                        first.asInt(),
+                        Math.min(MAX_PAGE, Math.max(1, max.asInt()))))));
+    }
+
+    private List<AdminDelegation> search(DelegationQuery query) {
         List<Delegation> found = delegations.search(realm, query);
         Map<String, TokenUsage> usage =
                 delegations.usage(found.stream().map(Delegation::id).toList());
         return found.stream()
-                .map(d -> DelegationRepresentation.forAdministrators(d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
+                .map(d -> AdminDelegation.of(d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
                 .toList();
     }
 
@@ -110,20 +116,18 @@ public class ProxymeAdminResource {
             @QueryParam("first") @DefaultValue("0") NonNegative first,
             @QueryParam("max") @DefaultValue("50") NonNegative max) {
         auth.users().requireView();
-        return attempt().run(() -> {
+        return call().run(() -> {
             Delegation delegation = delegations.find(realm, delegationId).orElseThrow(() -> unknown("delegation"));
-            ActivityProvider activity = session.getProvider(ActivityProvider.class);
-            int page = Math.min(ActivityRepresentation.MAX_PAGE, Math.max(1, max.asInt()));
-            Long since = QueryParameters.valueOrNull(from);
-            Long until = QueryParameters.valueOrNull(to);
             return Responses.json(
                     Response.Status.OK,
-                    ActivityRepresentation.of(
-                            delegation.id(),
-                            activity.find(realm, delegation.id(), since, until, first.asInt(), page),
-                            activity.countByRoute(realm, delegation.id(), since, until),
-                            first.asInt(),
-                            page));
+                    ActivityRepresentation.of(session.getProvider(ActivityProvider.class)
+                            .page(
+                                    realm,
+                                    delegation.id(),
+                                    QueryParameters.valueOrNull(from),
+                                    QueryParameters.valueOrNull(to),
+                                    first.value(),
+                                    max.value())));
         });
     }
 
@@ -133,7 +137,7 @@ public class ProxymeAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response getDelegation(@PathParam("id") String delegationId) {
         auth.users().requireView();
-        return attempt().run(() -> {
+        return call().run(() -> {
             Delegation delegation = delegations.find(realm, delegationId).orElseThrow(() -> unknown("delegation"));
             TokenUsage usage = delegations.usage(List.of(delegationId)).getOrDefault(delegationId, TokenUsage.NONE);
             List<AuditEntryRepresentation> trail = java.util.stream.Stream.concat(
@@ -145,8 +149,7 @@ public class ProxymeAdminResource {
                     .sorted(java.util.Comparator.comparingLong(AuditEntryRepresentation::time))
                     .toList();
             return Responses.json(
-                    Response.Status.OK,
-                    new DelegationWithAudit(DelegationRepresentation.forAdministrators(delegation, usage), trail));
+                    Response.Status.OK, new DelegationWithAudit(AdminDelegation.of(delegation, usage), trail));
         });
     }
 
@@ -155,9 +158,9 @@ public class ProxymeAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response revokeDelegation(@PathParam("id") String delegationId) {
         auth.users().requireManage();
-        return attempt().run(() -> {
+        return call().run(() -> {
             Delegation revoked = revocation().revoke(delegationId, admin(), "revoked_by_admin");
-            return changed(new RevocationResult("revoked", 1, revoked.id()));
+            return changed(RevocationResponse.revokedOne(revoked.id()));
         });
     }
 
@@ -167,11 +170,11 @@ public class ProxymeAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response revokeUser(@PathParam("userId") String userId) {
         auth.users().requireManage();
-        return attempt().run(() -> {
+        return call().run(() -> {
             if (session.users().getUserById(realm, userId) == null) {
                 throw unknown("user");
             }
-            return changed(RevocationResult.revoked(revocation()
+            return changed(RevocationResponse.revoked(revocation()
                     .revokeAllOfUser(userId, admin(), "revoked_by_admin")
                     .size()));
         });
@@ -183,11 +186,11 @@ public class ProxymeAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response revokeAgent(@PathParam("clientId") String clientId) {
         auth.users().requireManage();
-        return attempt().run(() -> {
+        return call().run(() -> {
             if (!Agent.isAgent(realm.getClientByClientId(clientId))) {
                 throw unknown("agent");
             }
-            return changed(RevocationResult.revoked(revocation()
+            return changed(RevocationResponse.revoked(revocation()
                     .revokeAllOfAgent(clientId, admin(), "agent_kill_switch")
                     .size()));
         });
@@ -197,8 +200,12 @@ public class ProxymeAdminResource {
     @GET
     @Path("agents")
     @Produces(MediaType.APPLICATION_JSON)
-    public List<AgentSummary> listAgents() {
+    public Response listAgents() {
         auth.clients().requireView();
+        return call().run(() -> Responses.json(Response.Status.OK, agentSummaries()));
+    }
+
+    private List<AgentSummary> agentSummaries() {
         Map<String, Map<DelegationStatus, Long>> counts = delegations.countByAgent(realm);
         return realm.getClientsStream()
                 .map(Agent::of)
@@ -221,7 +228,7 @@ public class ProxymeAdminResource {
     }
 
     /** Records the change as an admin event (the request's path names what changed) and answers with its outcome. */
-    private Response changed(RevocationResult result) {
+    private Response changed(RevocationResponse result) {
         adminEvent
                 .operation(OperationType.ACTION)
                 .resourcePath(session.getContext().getUri())
@@ -230,8 +237,8 @@ public class ProxymeAdminResource {
         return Responses.json(Response.Status.OK, result);
     }
 
-    private Attempt attempt() {
-        return Attempt.unaudited(session, Attempt.Challenge.BEARER).actor(admin());
+    private AuditedCall call() {
+        return AuditedCall.unaudited(session, AuditedCall.Challenge.BEARER).actor(admin());
     }
 
     private DelegationRevocation revocation() {

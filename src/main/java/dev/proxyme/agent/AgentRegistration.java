@@ -1,12 +1,9 @@
 package dev.proxyme.agent;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -27,12 +24,14 @@ import org.keycloak.services.managers.ClientManager;
 import org.keycloak.services.managers.RealmManager;
 
 import dev.proxyme.ProxymeException;
+import dev.proxyme.ProxymeNode;
 import dev.proxyme.ProxymeSettings;
-import dev.proxyme.model.Agent;
+import dev.proxyme.clients.Agent;
+import dev.proxyme.clients.Portals;
+import dev.proxyme.clients.RedirectUris;
 import dev.proxyme.model.DisplayText;
-import dev.proxyme.model.Portals;
 import dev.proxyme.model.Scopes;
-import dev.proxyme.token.DelegationClaimsMapper;
+import dev.proxyme.oauth.DelegationClaimsMapper;
 
 import static dev.proxyme.ProxymeException.printable;
 
@@ -68,30 +67,15 @@ public class AgentRegistration {
     private static final Set<String> SIGNING_ALGORITHMS =
             Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
 
-    /**
-     * What an administrator asks for: RFC 7591's names where they exist. {@code portals} null: any portal of the realm;
-     * {@code tokenSigningAlg} null: the realm's default; {@code redirectUris} null: no authorization code flow;
-     * {@code tokenEndpointAuthMethod} null: {@value #CLIENT_SECRET_BASIC}.
-     */
-    public record Request(
-            String name,
-            List<String> scopes,
-            List<String> portals,
-            Long tokenLifetimeSeconds,
-            String tokenSigningAlg,
-            List<String> redirectUris,
-            String tokenEndpointAuthMethod) {}
-
     /** RFC 7591 section 2 {@code token_endpoint_auth_method} values an agent may have. */
     public static final String CLIENT_SECRET_BASIC = "client_secret_basic";
 
     public static final String CLIENT_SECRET_POST = "client_secret_post";
     public static final String NONE = "none";
     private static final int MAX_REDIRECT_URIS = 10;
-    private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
 
     /** Registers an agent: a confidential client by default, a public one ({@value #NONE}) for apps that keep no secret. */
-    public Registered register(Request request) {
+    public Registered register(RegistrationRequest request) {
         Scopes scopes = checkScopes(request.scopes());
         Set<String> portals = checkPortals(request.portals());
         int tokenLifetime = checkTokenLifetime(request.tokenLifetimeSeconds());
@@ -211,7 +195,7 @@ public class AgentRegistration {
         }
         List<String> uris = new ArrayList<>();
         for (String uri : requested) {
-            if (!isAcceptableRedirectUri(uri)) {
+            if (!RedirectUris.isAcceptable(uri)) {
                 throw ProxymeException.badRequest(
                         INVALID_REDIRECT_URI,
                         "Not an https URI or an http loopback URI without fragment or wildcard: " + printable(uri));
@@ -221,29 +205,6 @@ public class AgentRegistration {
             }
         }
         return uris;
-    }
-
-    private static boolean isAcceptableRedirectUri(String uri) {
-        if (uri == null
-                || uri.length() > 2000
-                || uri.contains("*")
-                || uri.chars().anyMatch(c -> c <= ' ' || c == 127)) {
-            return false;
-        }
-        try {
-            URI parsed = new URI(uri);
-            if (!parsed.isAbsolute()
-                    || parsed.getRawFragment() != null
-                    || parsed.getHost() == null
-                    || parsed.getRawUserInfo() != null) {
-                return false;
-            }
-            return "https".equals(parsed.getScheme())
-                    || "http".equals(parsed.getScheme())
-                            && LOOPBACK_HOSTS.contains(parsed.getHost().toLowerCase(Locale.ROOT));
-        } catch (URISyntaxException unreadable) {
-            return false;
-        }
     }
 
     /** {@value #NONE}: a public client, as a command-line or desktop agent that cannot keep a secret (RFC 8252). */
@@ -260,8 +221,8 @@ public class AgentRegistration {
         return requested;
     }
 
-    private static int checkTokenLifetime(Long requested) {
-        ProxymeSettings settings = ProxymeSettings.current();
+    private int checkTokenLifetime(Long requested) {
+        ProxymeSettings settings = ProxymeNode.of(session).settings();
         if (requested == null) {
             return Math.min(
                     settings.maxTokenLifetimeSeconds(),

@@ -11,8 +11,8 @@ import org.keycloak.services.clientregistration.ClientRegistrationProvider;
 import org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy;
 import org.keycloak.services.clientregistration.policy.ClientRegistrationPolicyException;
 
-import dev.proxyme.model.Agent;
-import dev.proxyme.model.Portals;
+import dev.proxyme.clients.Agent;
+import dev.proxyme.clients.Portals;
 import dev.proxyme.token.DelegationTokenId;
 
 /**

@@ -16,14 +16,16 @@ import org.keycloak.models.UserModel;
 
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
-import dev.proxyme.api.representation.DelegateRequest;
-import dev.proxyme.api.representation.DelegationTokenResponse;
-import dev.proxyme.consent.ConsentService;
-import dev.proxyme.delegation.DelegationService;
-import dev.proxyme.delegation.TrustedBackends;
+import dev.proxyme.clients.Agent;
+import dev.proxyme.clients.TrustedBackends;
+import dev.proxyme.consent.ConsentFlow;
+import dev.proxyme.delegation.BackendGrants;
+import dev.proxyme.delegation.DelegatedToken;
+import dev.proxyme.delegation.TokenIssuance;
 import dev.proxyme.model.Actor;
-import dev.proxyme.model.Agent;
-import dev.proxyme.web.Attempt;
+import dev.proxyme.representation.DelegateBody;
+import dev.proxyme.representation.DelegationTokenResponse;
+import dev.proxyme.web.AuditedCall;
 import dev.proxyme.web.Callers;
 import dev.proxyme.web.DPoPProofs;
 import dev.proxyme.web.JsonBody;
@@ -46,16 +48,16 @@ public class DelegateResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response delegate(InputStream body) {
-        Attempt attempt = new Attempt(session, EventType.TOKEN_EXCHANGE, Attempt.Challenge.CLIENT);
-        return attempt.run(() -> {
-            ClientModel caller = Callers.authenticateClient(session, attempt.event());
+        AuditedCall call = new AuditedCall(session, EventType.TOKEN_EXCHANGE, AuditedCall.Challenge.CLIENT);
+        return call.run(() -> {
+            ClientModel caller = Callers.authenticateClient(session, call.event());
             Agent callingAgent = Agent.of(caller).orElse(null);
             if (callingAgent != null) {
-                attempt.actor(Actor.agent(caller.getClientId())).agent(caller.getClientId());
+                call.actor(Actor.agent(caller.getClientId())).agent(caller.getClientId());
             } else if (TrustedBackends.isTrustedBackend(session, realm, caller)) {
-                attempt.actor(Actor.backend(caller.getClientId()));
+                call.actor(Actor.backend(caller.getClientId()));
             } else {
-                attempt.actor(Actor.client(caller.getClientId()));
+                call.actor(Actor.client(caller.getClientId()));
                 throw ProxymeException.forbidden(
                         OAuthErrorException.UNAUTHORIZED_CLIENT,
                         "Only agents and trusted backends may obtain delegation tokens");
@@ -64,48 +66,48 @@ public class DelegateResource {
             if (callingAgent != null) {
                 DPoPProofs.acceptForThisRequest(session);
             }
-            DelegateRequest request = DelegateRequest.from(JsonBody.read(session, body));
-            DelegationService.Grant grant = callingAgent != null
-                    ? delegateAsAgent(attempt, callingAgent, request)
-                    : delegateAsBackend(attempt, caller, request);
-            return Responses.json(Response.Status.OK, DelegationTokenResponse.of(grant));
+            DelegateBody request = DelegateBody.from(JsonBody.read(session, body));
+            DelegatedToken grant = callingAgent != null
+                    ? delegateAsAgent(call, callingAgent, request)
+                    : delegateAsBackend(call, caller, request);
+            return Responses.json(Response.Status.OK, DelegationTokenResponse.of(grant.token(), grant.delegation()));
         });
     }
 
-    private DelegationService.Grant delegateAsAgent(Attempt attempt, Agent agent, DelegateRequest request) {
+    private DelegatedToken delegateAsAgent(AuditedCall call, Agent agent, DelegateBody request) {
         if (request.agentId() != null && !request.agentId().equals(agent.clientId())) {
             throw ProxymeException.forbidden(
                     OAuthErrorException.ACCESS_DENIED, "An agent can only obtain tokens for itself");
         }
         if (request.requestId() != null) {
-            return new ConsentService(session, realm).poll(agent, request.requestId());
+            return new ConsentFlow(session, realm).poll(agent, request.requestId());
         }
-        DelegationService service = new DelegationService(session, realm);
+        TokenIssuance service = new TokenIssuance(session, realm);
         if (request.delegationId() != null) {
-            attempt.delegation(request.delegationId());
+            call.delegation(request.delegationId());
             return service.renew(agent, request.delegationId(), request.scopes(), request.portal());
         }
         UserModel user = userOf(request);
-        attempt.user(user.getId());
+        call.user(user.getId());
         if (request.scopes() == null) {
             throw ProxymeException.badRequest(
                     OAuthErrorException.INVALID_REQUEST, "'scopes' or 'delegation_id' is required");
         }
-        return service.renew(agent, user, request.scopes(), request.portal());
+        return service.renewForUser(agent, user, request.scopes(), request.portal());
     }
 
-    private DelegationService.Grant delegateAsBackend(Attempt attempt, ClientModel backend, DelegateRequest request) {
+    private DelegatedToken delegateAsBackend(AuditedCall call, ClientModel backend, DelegateBody request) {
         if (request.agentId() == null) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "'agent_id' is required");
         }
         Agent agent = Agent.of(realm.getClientByClientId(request.agentId()))
                 .orElseThrow(() -> ProxymeException.notFound(
                         ProxymeErrors.NOT_FOUND, "Unknown agent: " + ProxymeException.printable(request.agentId())));
-        attempt.agent(agent.clientId());
+        call.agent(agent.clientId());
         UserModel user = userOf(request);
-        attempt.user(user.getId());
-        return new DelegationService(session, realm)
-                .delegateForBackend(
+        call.user(user.getId());
+        return new BackendGrants(session, realm)
+                .vouch(
                         backend.getClientId(),
                         user,
                         agent,
@@ -115,7 +117,7 @@ public class DelegateResource {
                         request.envelope());
     }
 
-    private UserModel userOf(DelegateRequest request) {
+    private UserModel userOf(DelegateBody request) {
         request.checkUserNamedOnce();
         UserModel user = request.userId() != null
                 ? session.users().getUserById(realm, request.userId())

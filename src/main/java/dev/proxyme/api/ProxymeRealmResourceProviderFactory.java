@@ -7,14 +7,25 @@ import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeNode;
 import dev.proxyme.ProxymeSettings;
+import dev.proxyme.RateLimit;
+import dev.proxyme.proxy.AssertionCache;
 
-/** Mounts Proxyme's API at {@code /realms/{realm}/proxyme}. */
-public class ProxymeRealmResourceProviderFactory implements RealmResourceProviderFactory {
+/**
+ * Mounts Proxyme's API at {@code /realms/{realm}/proxyme}, and owns what this node holds for Proxyme: the options of
+ * its SPI scope, read once at start, and the node's limits and caches, handed to each request's resources.
+ */
+public class ProxymeRealmResourceProviderFactory implements RealmResourceProviderFactory, ProxymeNode {
+
+    private ProxymeSettings settings = ProxymeSettings.DEFAULTS;
+    private RateLimit tokensPerDelegation = new RateLimit(ProxymeSettings.DEFAULTS.maxTokensPerDelegationPerMinute());
+    private RateLimit requestsPerAgent = new RateLimit(ProxymeSettings.DEFAULTS.maxRequestsPerAgentPerMinute());
+    private final AssertionCache assertions = new AssertionCache();
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
-        return new ProxymeRealmResourceProvider(session);
+        return new ProxymeRealmResourceProvider(session, assertions);
     }
 
     @Override
@@ -24,7 +35,24 @@ public class ProxymeRealmResourceProviderFactory implements RealmResourceProvide
 
     @Override
     public void init(Config.Scope config) {
-        ProxymeSettings.configure(config);
+        settings = ProxymeSettings.read(config);
+        tokensPerDelegation = new RateLimit(settings.maxTokensPerDelegationPerMinute());
+        requestsPerAgent = new RateLimit(settings.maxRequestsPerAgentPerMinute());
+    }
+
+    @Override
+    public ProxymeSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public RateLimit tokensPerDelegation() {
+        return tokensPerDelegation;
+    }
+
+    @Override
+    public RateLimit requestsPerAgent() {
+        return requestsPerAgent;
     }
 
     @Override

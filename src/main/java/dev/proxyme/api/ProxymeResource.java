@@ -4,10 +4,11 @@ import jakarta.ws.rs.Path;
 
 import org.keycloak.models.KeycloakSession;
 
-import dev.proxyme.consent.ConsentResource;
+import dev.proxyme.pages.ConsentPages;
+import dev.proxyme.pages.MyDelegationsPage;
+import dev.proxyme.proxy.AssertionCache;
 import dev.proxyme.proxy.ProxyResource;
 import dev.proxyme.selfservice.MyDelegationsApi;
-import dev.proxyme.selfservice.MyDelegationsPage;
 
 /**
  * Proxyme under {@code /realms/{realm}/proxyme/}: the first Proxyme service's operations (same names, same JSON),
@@ -17,9 +18,11 @@ import dev.proxyme.selfservice.MyDelegationsPage;
 public class ProxymeResource {
 
     private final KeycloakSession session;
+    private final AssertionCache assertions;
 
-    public ProxymeResource(KeycloakSession session) {
+    public ProxymeResource(KeycloakSession session, AssertionCache assertions) {
         this.session = session;
+        this.assertions = assertions;
     }
 
     @Path("register_agent")
@@ -61,13 +64,13 @@ public class ProxymeResource {
 
     /** The pages where users decide on agents' requests, in Keycloak's UI. */
     @Path("consent")
-    public ConsentResource consent() {
-        return new ConsentResource(session);
+    public ConsentPages consent() {
+        return new ConsentPages(session);
     }
 
     /** Forward authentication for reverse proxies in front of portals. */
     @Path("proxy")
     public ProxyResource proxy() {
-        return new ProxyResource(session);
+        return new ProxyResource(session, assertions);
     }
 }

@@ -13,13 +13,13 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 import dev.proxyme.agent.AgentRegistration;
-import dev.proxyme.api.representation.RegisterAgentRequest;
-import dev.proxyme.api.representation.RegisterAgentResponse;
+import dev.proxyme.agent.RegistrationRequest;
 import dev.proxyme.audit.AuditLog;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditAction;
 import dev.proxyme.model.AuditRecord;
-import dev.proxyme.web.Attempt;
+import dev.proxyme.representation.RegisterAgentResponse;
+import dev.proxyme.web.AuditedCall;
 import dev.proxyme.web.Callers;
 import dev.proxyme.web.JsonBody;
 import dev.proxyme.web.Responses;
@@ -38,18 +38,17 @@ public class RegisterAgentResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response register(InputStream body) {
-        Attempt attempt = new Attempt(session, EventType.CLIENT_REGISTER, Attempt.Challenge.BEARER);
-        return attempt.run(() -> {
+        AuditedCall call = new AuditedCall(session, EventType.CLIENT_REGISTER, AuditedCall.Challenge.BEARER);
+        return call.run(() -> {
             AuthResult caller = Callers.authenticateBearer(session);
-            attempt.actor(Actor.admin(caller.user().getId()));
+            call.actor(Actor.admin(caller.user().getId()));
             Callers.checkRealmManagementRole(realm, caller, Callers.MANAGE_CLIENTS);
 
-            RegisterAgentRequest request = RegisterAgentRequest.from(JsonBody.read(session, body));
-            AgentRegistration.Registered registered =
-                    new AgentRegistration(session, realm).register(request.toRegistration());
+            RegistrationRequest request = RegistrationRequest.from(JsonBody.read(session, body));
+            AgentRegistration.Registered registered = new AgentRegistration(session, realm).register(request);
 
             new AuditLog(session, realm)
-                    .record(AuditRecord.of(AuditAction.AGENT_REGISTERED, attempt.actor())
+                    .record(AuditRecord.of(AuditAction.AGENT_REGISTERED, call.actor())
                             .agent(registered.agent().clientId())
                             .detail("scopes=" + registered.agent().allowedScopes() + " portals="
                                     + String.join(" ", registered.agent().allowedPortals())));

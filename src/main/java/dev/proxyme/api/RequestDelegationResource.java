@@ -14,13 +14,13 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 import dev.proxyme.ProxymeException;
-import dev.proxyme.api.representation.DelegationRequestResponse;
-import dev.proxyme.api.representation.RequestDelegationRequest;
-import dev.proxyme.consent.ConsentService;
-import dev.proxyme.consent.DelegationRequest;
+import dev.proxyme.clients.Agent;
+import dev.proxyme.consent.ConsentFlow;
+import dev.proxyme.consent.PendingRequest;
 import dev.proxyme.model.Actor;
-import dev.proxyme.model.Agent;
-import dev.proxyme.web.Attempt;
+import dev.proxyme.representation.RequestDelegationBody;
+import dev.proxyme.representation.RequestDelegationResponse;
+import dev.proxyme.web.AuditedCall;
 import dev.proxyme.web.Callers;
 import dev.proxyme.web.JsonBody;
 import dev.proxyme.web.Responses;
@@ -42,17 +42,17 @@ public class RequestDelegationResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response request(InputStream body) {
-        Attempt attempt = new Attempt(session, EventType.OAUTH2_DEVICE_AUTH, Attempt.Challenge.CLIENT);
-        return attempt.run(() -> {
-            ClientModel caller = Callers.authenticateClient(session, attempt.event());
-            attempt.actor(Actor.client(caller.getClientId()));
+        AuditedCall call = new AuditedCall(session, EventType.OAUTH2_DEVICE_AUTH, AuditedCall.Challenge.CLIENT);
+        return call.run(() -> {
+            ClientModel caller = Callers.authenticateClient(session, call.event());
+            call.actor(Actor.client(caller.getClientId()));
             Agent agent = Agent.of(caller)
                     .orElseThrow(() -> ProxymeException.forbidden(
                             OAuthErrorException.UNAUTHORIZED_CLIENT, "Only agents may request delegations"));
-            attempt.actor(Actor.agent(agent.clientId())).agent(agent.clientId());
+            call.actor(Actor.agent(agent.clientId())).agent(agent.clientId());
 
-            RequestDelegationRequest request = RequestDelegationRequest.from(JsonBody.read(session, body));
-            DelegationRequest pending = new ConsentService(session, realm)
+            RequestDelegationBody request = RequestDelegationBody.from(JsonBody.read(session, body));
+            PendingRequest pending = new ConsentFlow(session, realm)
                     .request(
                             agent,
                             request.scopes(),
@@ -63,7 +63,7 @@ public class RequestDelegationResource {
                             request.envelope());
             return Responses.json(
                     Response.Status.OK,
-                    DelegationRequestResponse.of(
+                    RequestDelegationResponse.of(
                             pending, Responses.proxymeUri(session, "consent").toString()));
         });
     }

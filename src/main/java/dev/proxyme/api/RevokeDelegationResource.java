@@ -14,17 +14,18 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
+import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
-import dev.proxyme.api.representation.RevocationResponse;
-import dev.proxyme.api.representation.RevokeDelegationRequest;
-import dev.proxyme.delegation.DelegationService;
-import dev.proxyme.delegation.TrustedBackends;
+import dev.proxyme.clients.Agent;
+import dev.proxyme.clients.TrustedBackends;
 import dev.proxyme.model.Actor;
-import dev.proxyme.model.Agent;
 import dev.proxyme.model.Delegation;
+import dev.proxyme.representation.RevocationResponse;
+import dev.proxyme.representation.RevokeDelegationBody;
 import dev.proxyme.revocation.DelegationRevocation;
+import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.token.DelegationTokenVerifier;
-import dev.proxyme.web.Attempt;
+import dev.proxyme.web.AuditedCall;
 import dev.proxyme.web.Callers;
 import dev.proxyme.web.JsonBody;
 import dev.proxyme.web.Responses;
@@ -47,13 +48,12 @@ public class RevokeDelegationResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response revoke(InputStream body) {
-        Attempt attempt = new Attempt(session, EventType.REVOKE_GRANT, Attempt.Challenge.CLIENT);
-        return attempt.run(() -> {
-            Actor actor = authenticateRevoker(attempt);
-            attempt.actor(actor);
+        AuditedCall call = new AuditedCall(session, EventType.REVOKE_GRANT, AuditedCall.Challenge.CLIENT);
+        return call.run(() -> {
+            Actor actor = authenticateRevoker(call);
+            call.actor(actor);
 
-            RevokeDelegationRequest request = RevokeDelegationRequest.from(JsonBody.read(session, body));
-            DelegationService service = new DelegationService(session, realm);
+            RevokeDelegationBody request = RevokeDelegationBody.from(JsonBody.read(session, body));
             String delegationId = request.delegationId();
             if (request.delegationToken() != null) {
                 delegationId = new DelegationTokenVerifier(session, realm)
@@ -62,10 +62,15 @@ public class RevokeDelegationResource {
                                 OAuthErrorException.INVALID_REQUEST,
                                 "'delegation_token' is not a valid delegation token of this realm"));
             } else {
-                attempt.delegation(delegationId);
-                checkMayRevokeById(actor, service.find(delegationId));
+                call.delegation(delegationId);
+                checkMayRevokeById(
+                        actor,
+                        session.getProvider(DelegationProvider.class)
+                                .find(realm, delegationId)
+                                .orElseThrow(() ->
+                                        ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation")));
             }
-            attempt.delegation(delegationId);
+            call.delegation(delegationId);
             Delegation revoked = new DelegationRevocation(session, realm)
                     .revoke(
                             delegationId,
@@ -75,15 +80,15 @@ public class RevokeDelegationResource {
         });
     }
 
-    private Actor authenticateRevoker(Attempt attempt) {
+    private Actor authenticateRevoker(AuditedCall call) {
         if (Callers.hasBearerToken(session)) {
-            attempt.challenge(Attempt.Challenge.BEARER);
+            call.challenge(AuditedCall.Challenge.BEARER);
             AuthResult caller = Callers.authenticateBearer(session);
-            attempt.actor(Actor.admin(caller.user().getId()));
+            call.actor(Actor.admin(caller.user().getId()));
             Callers.checkRealmManagementRole(realm, caller, Callers.MANAGE_USERS);
-            return attempt.actor();
+            return call.actor();
         }
-        ClientModel caller = Callers.authenticateClient(session, attempt.event());
+        ClientModel caller = Callers.authenticateClient(session, call.event());
         if (Agent.isAgent(caller)) {
             return Actor.agent(caller.getClientId());
         }

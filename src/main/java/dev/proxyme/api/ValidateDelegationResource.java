@@ -11,11 +11,11 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 
-import dev.proxyme.api.representation.ValidateDelegationRequest;
-import dev.proxyme.api.representation.ValidationResponse;
 import dev.proxyme.model.Actor;
+import dev.proxyme.representation.ValidateDelegationBody;
+import dev.proxyme.representation.ValidationResponse;
 import dev.proxyme.token.DelegationTokenVerifier;
-import dev.proxyme.web.Attempt;
+import dev.proxyme.web.AuditedCall;
 import dev.proxyme.web.Callers;
 import dev.proxyme.web.JsonBody;
 import dev.proxyme.web.Responses;
@@ -35,12 +35,12 @@ public class ValidateDelegationResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response validate(InputStream body) {
-        Attempt attempt = new Attempt(session, EventType.INTROSPECT_TOKEN, Attempt.Challenge.CLIENT);
-        return attempt.run(() -> {
-            ClientModel caller = Callers.authenticateClient(session, attempt.event());
-            attempt.actor(Actor.client(caller.getClientId()));
+        AuditedCall call = new AuditedCall(session, EventType.INTROSPECT_TOKEN, AuditedCall.Challenge.CLIENT);
+        return call.run(() -> {
+            ClientModel caller = Callers.authenticateClient(session, call.event());
+            call.actor(Actor.client(caller.getClientId()));
 
-            ValidateDelegationRequest request = ValidateDelegationRequest.from(JsonBody.read(session, body));
+            ValidateDelegationBody request = ValidateDelegationBody.from(JsonBody.read(session, body));
             ValidationResponse answer = new DelegationTokenVerifier(
                             session, session.getContext().getRealm())
                     .verify(request.delegationToken())

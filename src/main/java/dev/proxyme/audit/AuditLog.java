@@ -54,7 +54,8 @@ public class AuditLog {
      * Records a refused request. The request's transaction rolls back with the refusal, so the row is written in a
      * transaction of its own, as Keycloak does with error events.
      */
-    public void recordRefusal(EventType endpointEvent, AuditRecord record, String error) {
+    public void recordRefusal(EventType endpointEvent, AuditRecord record) {
+        String error = record.refusalError();
         AuditEntry entry = entryOf(record);
         String realmId = realm.getId();
         KeycloakModelUtils.runJobInTransaction(

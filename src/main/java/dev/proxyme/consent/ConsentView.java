@@ -10,22 +10,22 @@ import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
-import dev.proxyme.model.Agent;
+import dev.proxyme.clients.Agent;
+import dev.proxyme.clients.ClientNames;
 import dev.proxyme.model.Scopes;
-import dev.proxyme.web.ClientNames;
 
 /**
  * What the consent page shows, whichever way the agent asked (Proxyme's own request, or Keycloak's authorization and
  * device endpoints): the agent, the portal, each scope with its consent text (a step-up shows the union, the new ones
  * marked), the purpose, how long access lasts and how long each token lives. The template is {@value #TEMPLATE}.
  */
-final class ConsentView {
+public final class ConsentView {
 
-    static final String TEMPLATE = "proxyme-consent.ftl";
+    public static final String TEMPLATE = "proxyme-consent.ftl";
 
     private ConsentView() {}
 
-    static Map<String, Object> of(
+    public static Map<String, Object> of(
             RealmModel realm,
             Agent agent,
             ClientModel portal,

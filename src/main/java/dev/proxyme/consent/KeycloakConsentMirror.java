@@ -15,11 +15,12 @@ import dev.proxyme.model.Scopes;
  * under "Applications" in the Account Console and can revoke it there. Keycloak keeps one consent per user and client:
  * it accumulates the scopes of the user's delegations to that agent.
  */
-final class KeycloakConsentMirror {
+public final class KeycloakConsentMirror {
 
     private KeycloakConsentMirror() {}
 
-    static void mirror(KeycloakSession session, RealmModel realm, UserModel user, ClientModel agent, Scopes scopes) {
+    public static void mirror(
+            KeycloakSession session, RealmModel realm, UserModel user, ClientModel agent, Scopes scopes) {
         UserConsentModel consent = session.users().getConsentByClient(realm, user.getId(), agent.getId());
         boolean existing = consent != null;
         if (!existing) {

@@ -17,8 +17,8 @@ import org.keycloak.models.UserModel;
 
 import dev.proxyme.Proxyme;
 import dev.proxyme.audit.AuditLog;
+import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
-import dev.proxyme.model.Agent;
 import dev.proxyme.revocation.DelegationRevocation;
 
 /**
@@ -70,11 +70,11 @@ public class DelegationLifecycleListener implements EventListenerProvider {
                 // The agent revoked its refresh token (RFC 7009 section 2.1: the grant ends with it): the delegation
                 // approved in that session ends, the user's other delegations to the agent stay.
                 new DelegationRevocation(session, realm)
-                        .revokeGrantedInSession(
+                        .revokeAgentsGrantsInSession(
                                 event.getSessionId(), revokedClient, Actor.agent(revokedClient), "revoked_by_agent");
             } else {
                 new DelegationRevocation(session, realm)
-                        .revokeAll(event.getUserId(), revokedClient, user, "consent_revoked_in_keycloak");
+                        .revokeAllOfUserToAgent(event.getUserId(), revokedClient, user, "consent_revoked_in_keycloak");
             }
         } else if (event.getType() == EventType.LOGOUT && event.getSessionId() != null) {
             new DelegationRevocation(session, realm).endWithLoginSession(event.getSessionId(), user, "user_logged_out");
@@ -101,7 +101,7 @@ public class DelegationLifecycleListener implements EventListenerProvider {
                     && Agent.isAgent(realm.getClientByClientId(consent.group(2)))) {
                 // An administrator revoked the user's consent to the agent, as the user can in the Account Console.
                 new DelegationRevocation(session, realm)
-                        .revokeAll(consent.group(1), consent.group(2), admin, "consent_revoked_by_admin");
+                        .revokeAllOfUserToAgent(consent.group(1), consent.group(2), admin, "consent_revoked_by_admin");
             } else if (event.getOperationType() == OperationType.ACTION && logout.matches()) {
                 new DelegationRevocation(session, realm)
                         .revokeAllOfUser(logout.group(1), admin, "user_signed_out_by_admin");
@@ -117,7 +117,7 @@ public class DelegationLifecycleListener implements EventListenerProvider {
             Matcher signedOut = SESSION_PATH.matcher(event.getResourcePath());
             if (signedOut.matches()) {
                 new DelegationRevocation(session, realm)
-                        .revokeGrantedInSession(signedOut.group(1), admin, "user_signed_out_by_admin");
+                        .revokeAllGrantedInSession(signedOut.group(1), admin, "user_signed_out_by_admin");
             }
         } else if (event.getOperationType() == OperationType.ACTION
                 && LOGOUT_ALL_PATH.equals(event.getResourcePath())) {

@@ -12,9 +12,9 @@ import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.timer.TimerProvider;
 
-import dev.proxyme.ProxymeSettings;
+import dev.proxyme.ProxymeNode;
+import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
-import dev.proxyme.model.Agent;
 import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.AuditProvider;
@@ -51,7 +51,7 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
         factory.register(DelegationLifecycleListenerFactory::onModelEvent);
         try (KeycloakSession session = factory.create()) {
             TimerProvider timer = session.getProvider(TimerProvider.class);
-            long interval = ProxymeSettings.current().expiryIntervalSeconds() * 1000L;
+            long interval = ProxymeNode.of(factory).settings().expiryIntervalSeconds() * 1000L;
             timer.scheduleTask(new ExpiryTask(), interval, ExpiryTask.NAME);
         }
     }

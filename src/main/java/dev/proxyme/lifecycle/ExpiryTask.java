@@ -10,10 +10,10 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.timer.ScheduledTask;
 
-import dev.proxyme.ProxymeSettings;
-import dev.proxyme.delegation.DelegationService;
+import dev.proxyme.ProxymeNode;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.revocation.DelegationRevocation;
+import dev.proxyme.revocation.LoginSessionEndings;
 import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.AuditProvider;
 import dev.proxyme.store.DelegationProvider;
@@ -32,7 +32,7 @@ public class ExpiryTask implements ScheduledTask {
     @Override
     public void run(KeycloakSession session) {
         ClusterProvider cluster = session.getProvider(ClusterProvider.class);
-        int timeout = Math.max(10, ProxymeSettings.current().expiryIntervalSeconds() - 1);
+        int timeout = Math.max(10, ProxymeNode.of(session).settings().expiryIntervalSeconds() - 1);
         cluster.executeIfNotExecuted(NAME, timeout, () -> {
             sweep(session);
             return null;
@@ -57,17 +57,17 @@ public class ExpiryTask implements ScheduledTask {
         int sessionEnded = 0;
         for (RealmModel realm : session.realms().getRealmsStream().toList()) {
             session.getContext().setRealm(realm);
-            DelegationService service = new DelegationService(session, realm);
+            LoginSessionEndings endings = new LoginSessionEndings(session, realm);
             for (Delegation delegation : delegations.findActiveGrantedInSessions(realm)) {
-                if (service.endIfLoginSessionEnded(delegation)) {
+                if (endings.endIfEnded(delegation)) {
                     sessionEnded++;
                 }
             }
         }
-        long retention = ProxymeSettings.current().auditRetentionDays() * 24L * 3600 * 1000;
+        long retention = ProxymeNode.of(session).settings().auditRetentionDays() * 24L * 3600 * 1000;
         int tokens = delegations.purgeIssuedTokensBefore(Time.currentTimeMillis() - retention);
         int audit = session.getProvider(AuditProvider.class).purgeBefore(Time.currentTimeMillis() - retention);
-        long activityRetention = ProxymeSettings.current().activityRetentionDays() * 24L * 3600 * 1000;
+        long activityRetention = ProxymeNode.of(session).settings().activityRetentionDays() * 24L * 3600 * 1000;
         int activity =
                 session.getProvider(ActivityProvider.class).purgeBefore(Time.currentTimeMillis() - activityRetention);
         if (expired + sessionEnded + tokens + audit + activity > 0) {

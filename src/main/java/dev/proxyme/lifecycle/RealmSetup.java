@@ -11,10 +11,10 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 
 import dev.proxyme.agent.AgentRegistrationPolicyFactory;
-import dev.proxyme.consent.AgentConsentActionFactory;
-import dev.proxyme.model.Agent;
+import dev.proxyme.clients.Agent;
+import dev.proxyme.oauth.AgentConsentActionFactory;
 import dev.proxyme.oauth.AgentRequestPolicyFactory;
-import dev.proxyme.web.LoginClient;
+import dev.proxyme.pages.LoginClient;
 
 /**
  * What Proxyme sets up in a realm: the client its pages log users in through, the client registration policy that

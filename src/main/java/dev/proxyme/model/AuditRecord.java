@@ -26,6 +26,32 @@ public record AuditRecord(
                         delegation.scopes().toString());
     }
 
+    /**
+     * A refused request: who asked, why ({@code error: description}, the refusal's OAuth error and what it said); the
+     * parties it concerned are added as far as the request got.
+     */
+    public static AuditRecord refusal(Actor actor, String error, String description) {
+        return of(AuditAction.REQUEST_REFUSED, actor).detail(error + ": " + description);
+    }
+
+    /** A refusal's OAuth error code, as {@link #refusal} wrote it. */
+    public String refusalError() {
+        int separator = detail == null ? -1 : detail.indexOf(": ");
+        return separator < 0 ? detail : detail.substring(0, separator);
+    }
+
+    public AuditRecord user(String userId) {
+        return new AuditRecord(action, delegationId, userId, agentClientId, portalClientId, scope, actor, detail);
+    }
+
+    public AuditRecord delegationId(String delegationId) {
+        return new AuditRecord(action, delegationId, userId, agentClientId, portalClientId, scope, actor, detail);
+    }
+
+    public AuditRecord scope(String scope) {
+        return new AuditRecord(action, delegationId, userId, agentClientId, portalClientId, scope, actor, detail);
+    }
+
     public AuditRecord delegation(
             String delegationId, String userId, String agentClientId, String portalClientId, String scope) {
         return new AuditRecord(action, delegationId, userId, agentClientId, portalClientId, scope, actor, detail);

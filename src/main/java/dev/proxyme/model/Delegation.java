@@ -56,47 +56,178 @@ public record Delegation(
 
     /** This delegation bound to a DPoP key. */
     public Delegation boundTo(String jkt) {
-        return new Delegation(
-                id,
-                realmId,
-                userId,
-                agentClientId,
-                portalClientId,
-                scopes,
-                status,
-                createdAt,
-                expiresAt,
-                endedAt,
-                endReason,
-                grantedBy,
-                purpose,
-                grantedSessionId,
-                grantFlow,
-                jkt,
-                envelope,
-                callsUsed);
+        return toBuilder().dpopJkt(jkt).build();
     }
 
     /** This delegation as it is once ended. */
     public Delegation endedAs(DelegationStatus ending, long endedAtMillis, String reason) {
-        return new Delegation(
-                id,
-                realmId,
-                userId,
-                agentClientId,
-                portalClientId,
-                scopes,
-                ending,
-                createdAt,
-                expiresAt,
-                endedAtMillis,
-                reason,
-                grantedBy,
-                purpose,
-                grantedSessionId,
-                grantFlow,
-                dpopJkt,
-                envelope,
-                callsUsed);
+        return toBuilder()
+                .status(ending)
+                .endedAt(endedAtMillis)
+                .endReason(reason)
+                .build();
+    }
+
+    /** A new active delegation: set its parties, scopes and times, then what it was granted with. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .id(id)
+                .realmId(realmId)
+                .userId(userId)
+                .agentClientId(agentClientId)
+                .portalClientId(portalClientId)
+                .scopes(scopes)
+                .status(status)
+                .createdAt(createdAt)
+                .expiresAt(expiresAt)
+                .endedAt(endedAt)
+                .endReason(endReason)
+                .grantedBy(grantedBy)
+                .purpose(purpose)
+                .grantedSessionId(grantedSessionId)
+                .grantFlow(grantFlow)
+                .dpopJkt(dpopJkt)
+                .envelope(envelope)
+                .callsUsed(callsUsed);
+    }
+
+    /** Builds a delegation field by field: the fields that are not set are those the delegation has none of. */
+    public static final class Builder {
+        private String id;
+        private String realmId;
+        private String userId;
+        private String agentClientId;
+        private String portalClientId;
+        private Scopes scopes = Scopes.of(java.util.List.of());
+        private DelegationStatus status = DelegationStatus.ACTIVE;
+        private long createdAt;
+        private long expiresAt;
+        private Long endedAt;
+        private String endReason;
+        private Actor grantedBy = Actor.SYSTEM;
+        private String purpose;
+        private String grantedSessionId;
+        private String grantFlow;
+        private String dpopJkt;
+        private Envelope envelope = Envelope.NONE;
+        private int callsUsed;
+
+        private Builder() {}
+
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        public Builder realmId(String realmId) {
+            this.realmId = realmId;
+            return this;
+        }
+
+        public Builder userId(String userId) {
+            this.userId = userId;
+            return this;
+        }
+
+        public Builder agentClientId(String agentClientId) {
+            this.agentClientId = agentClientId;
+            return this;
+        }
+
+        public Builder portalClientId(String portalClientId) {
+            this.portalClientId = portalClientId;
+            return this;
+        }
+
+        public Builder scopes(Scopes scopes) {
+            this.scopes = scopes;
+            return this;
+        }
+
+        public Builder status(DelegationStatus status) {
+            this.status = status;
+            return this;
+        }
+
+        public Builder createdAt(long createdAt) {
+            this.createdAt = createdAt;
+            return this;
+        }
+
+        public Builder expiresAt(long expiresAt) {
+            this.expiresAt = expiresAt;
+            return this;
+        }
+
+        public Builder endedAt(Long endedAt) {
+            this.endedAt = endedAt;
+            return this;
+        }
+
+        public Builder endReason(String endReason) {
+            this.endReason = endReason;
+            return this;
+        }
+
+        public Builder grantedBy(Actor grantedBy) {
+            this.grantedBy = grantedBy;
+            return this;
+        }
+
+        public Builder purpose(String purpose) {
+            this.purpose = purpose;
+            return this;
+        }
+
+        public Builder grantedSessionId(String grantedSessionId) {
+            this.grantedSessionId = grantedSessionId;
+            return this;
+        }
+
+        public Builder grantFlow(String grantFlow) {
+            this.grantFlow = grantFlow;
+            return this;
+        }
+
+        public Builder dpopJkt(String dpopJkt) {
+            this.dpopJkt = dpopJkt;
+            return this;
+        }
+
+        public Builder envelope(Envelope envelope) {
+            this.envelope = envelope;
+            return this;
+        }
+
+        public Builder callsUsed(int callsUsed) {
+            this.callsUsed = callsUsed;
+            return this;
+        }
+
+        public Delegation build() {
+            return new Delegation(
+                    id,
+                    realmId,
+                    userId,
+                    agentClientId,
+                    portalClientId,
+                    scopes,
+                    status,
+                    createdAt,
+                    expiresAt,
+                    endedAt,
+                    endReason,
+                    grantedBy,
+                    purpose,
+                    grantedSessionId,
+                    grantFlow,
+                    dpopJkt,
+                    envelope,
+                    callsUsed);
+        }
     }
 }

@@ -20,6 +20,8 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
     public static final Envelope NONE = new Envelope(null, List.of(), null, null);
     public static final int MAX_BUDGET = 1_000_000;
     public static final int MAX_ROUTES = 20;
+    /** The members of an envelope in JSON, wherever it is written or read. */
+    public static final List<String> MEMBERS = List.of("budget", "routes", "not_before", "not_after");
     /**
      * {@code METHODS PATH}, the path written as it is matched: its canonical form (RFC 3986 characters, no escapes, no
      * {@code ;} parameters, no empty or dot segments), so that the user sees on the consent page what the proxy
@@ -105,6 +107,28 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
             throw new IllegalArgumentException("'not_before' must come before 'not_after'");
         }
         return new Envelope(budget, checked, notBefore, notAfter);
+    }
+
+    /**
+     * The envelope as portals, users and administrators read it (introspection's {@code envelope} member, the JSON APIs):
+     * {@code budget} with {@code used}, {@code routes}, {@code not_before}, {@code not_after}; only the parts it has.
+     */
+    public Map<String, Object> claim(int callsUsed) {
+        Map<String, Object> claim = new LinkedHashMap<>();
+        if (budget != null) {
+            claim.put("budget", budget);
+            claim.put("used", callsUsed);
+        }
+        if (!routes.isEmpty()) {
+            claim.put("routes", routes);
+        }
+        if (notBefore != null) {
+            claim.put("not_before", notBefore);
+        }
+        if (notAfter != null) {
+            claim.put("not_after", notAfter);
+        }
+        return claim;
     }
 
     /** The stored form (a JSON object), or null for {@link #NONE}. */

@@ -24,15 +24,7 @@ public record Scopes(Set<String> names) {
 
     /** Parses a space-delimited scope string; blanks between names are ignored. */
     public static Scopes parse(String spaceDelimited) {
-        Set<String> names = new LinkedHashSet<>();
-        if (spaceDelimited != null) {
-            for (String name : spaceDelimited.trim().split(" +")) {
-                if (!name.isEmpty()) {
-                    names.add(name);
-                }
-            }
-        }
-        return new Scopes(names);
+        return new Scopes(SpaceSeparated.words(spaceDelimited));
     }
 
     public static boolean isValidName(String name) {

@@ -3,7 +3,6 @@ package dev.proxyme.oauth;
 import java.util.Optional;
 
 import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.Response;
 
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.KeycloakSession;
@@ -18,8 +17,9 @@ import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 import dev.proxyme.ProxymeException;
-import dev.proxyme.consent.StandardFlowRequest;
-import dev.proxyme.model.Agent;
+import dev.proxyme.clients.Agent;
+import dev.proxyme.consent.StandardFlowTerms;
+import dev.proxyme.web.Refusals;
 
 /**
  * Checks an agent's authorization request (authorization and device endpoints) before the user sees anything: PKCE
@@ -39,6 +39,14 @@ public class AgentRequestPolicy
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        try {
+            checkEvent(context);
+        } catch (ProxymeException refused) {
+            throw Refusals.atClientPolicy(refused);
+        }
+    }
+
+    private void checkEvent(ClientPolicyContext context) {
         switch (context.getEvent()) {
             case AUTHORIZATION_REQUEST -> {
                 AuthorizationRequestContext authorization = (AuthorizationRequestContext) context;
@@ -70,7 +78,7 @@ public class AgentRequestPolicy
                     check(agent.get(), device.getRequest(), device.getRequestParameters());
                     String resource = device.getRequest().getResource();
                     if (resource != null) {
-                        device.getRequest().getAdditionalReqParams().put(StandardFlowRequest.RESOURCE_PARAM, resource);
+                        device.getRequest().getAdditionalReqParams().put(StandardFlowTerms.RESOURCE_PARAM, resource);
                     }
                 }
             }
@@ -80,11 +88,10 @@ public class AgentRequestPolicy
                     JWT_AUTHORIZATION_GRANT -> {
                 if (Agent.isAgent(session.getContext().getClient())) {
                     // No page of Proxyme's is shown in these grants: the user would never see what the agent asks for.
-                    throw new ClientPolicyException(
+                    throw ProxymeException.badRequest(
                             OAuthErrorException.UNAUTHORIZED_CLIENT,
                             "Agents get a user's access only"
-                                    + " through the user's approval on Proxyme's page: use the authorization code or device grant",
-                            Response.Status.BAD_REQUEST);
+                                    + " through the user's approval on Proxyme's page: use the authorization code or device grant");
                 }
             }
             default -> {}
@@ -95,12 +102,11 @@ public class AgentRequestPolicy
      * Only {@code response_type=code}: the implicit and hybrid flows would put delegation tokens in the redirect's
      * fragment, where PKCE protects nothing, whatever switches an administrator turned on for the agent.
      */
-    private static void checkCodeFlow(String responseType) throws ClientPolicyException {
+    private static void checkCodeFlow(String responseType) {
         if (!OIDCResponseType.CODE.equals(responseType == null ? null : responseType.strip())) {
-            throw new ClientPolicyException(
+            throw ProxymeException.badRequest(
                     OAuthErrorException.UNSUPPORTED_RESPONSE_TYPE,
-                    "Agents use the authorization code flow only: response_type must be 'code'",
-                    Response.Status.BAD_REQUEST);
+                    "Agents use the authorization code flow only: response_type must be 'code'");
         }
     }
 
@@ -109,46 +115,41 @@ public class AgentRequestPolicy
      * port taken by another program, say) is useless without the verifier. Keycloak checks the verifier at the token
      * endpoint for every code issued with a challenge.
      */
-    private static void checkPkce(AuthorizationEndpointRequest request) throws ClientPolicyException {
+    private static void checkPkce(AuthorizationEndpointRequest request) {
         if (request.getCodeChallenge() == null || !"S256".equals(request.getCodeChallengeMethod())) {
-            throw new ClientPolicyException(
+            throw ProxymeException.badRequest(
                     OAuthErrorException.INVALID_REQUEST,
-                    "PKCE is required: send code_challenge with code_challenge_method S256",
-                    Response.Status.BAD_REQUEST);
+                    "PKCE is required: send code_challenge with code_challenge_method S256");
         }
     }
 
-    private void check(Agent agent, AuthorizationEndpointRequest request, MultivaluedMap<String, String> rawParameters)
-            throws ClientPolicyException {
+    private void check(
+            Agent agent, AuthorizationEndpointRequest request, MultivaluedMap<String, String> rawParameters) {
         // Both the value in effect (a request object's wins over the query's) and the raw one: Keycloak silently strips
         // control characters from additional parameters and drops long ones, so the raw value may be the one refused.
-        try {
-            for (String param : new String[] {StandardFlowRequest.PURPOSE_PARAM, StandardFlowRequest.ENVELOPE_PARAM}) {
-                String raw = rawParameters == null ? null : rawParameters.getFirst(param);
-                if (raw != null && !raw.equals(request.getAdditionalReqParams().get(param))) {
-                    check(agent, request, param, raw);
-                }
+        for (String param : new String[] {StandardFlowTerms.PURPOSE_PARAM, StandardFlowTerms.ENVELOPE_PARAM}) {
+            String raw = rawParameters == null ? null : rawParameters.getFirst(param);
+            if (raw != null && !raw.equals(request.getAdditionalReqParams().get(param))) {
+                check(agent, request, param, raw);
             }
-            StandardFlowRequest.check(
-                    session.getContext().getRealm(),
-                    agent,
-                    request.getResource(),
-                    request.getScope(),
-                    request.getAdditionalReqParams().get(StandardFlowRequest.PURPOSE_PARAM),
-                    request.getAdditionalReqParams().get(StandardFlowRequest.ENVELOPE_PARAM));
-        } catch (ProxymeException refused) {
-            throw new ClientPolicyException(refused.error(), refused.description(), Response.Status.BAD_REQUEST);
         }
-    }
-
-    private void check(Agent agent, AuthorizationEndpointRequest request, String param, String raw) {
-        StandardFlowRequest.check(
+        StandardFlowTerms.check(
                 session.getContext().getRealm(),
                 agent,
                 request.getResource(),
                 request.getScope(),
-                param.equals(StandardFlowRequest.PURPOSE_PARAM) ? raw : null,
-                param.equals(StandardFlowRequest.ENVELOPE_PARAM) ? raw : null);
+                request.getAdditionalReqParams().get(StandardFlowTerms.PURPOSE_PARAM),
+                request.getAdditionalReqParams().get(StandardFlowTerms.ENVELOPE_PARAM));
+    }
+
+    private void check(Agent agent, AuthorizationEndpointRequest request, String param, String raw) {
+        StandardFlowTerms.check(
+                session.getContext().getRealm(),
+                agent,
+                request.getResource(),
+                request.getScope(),
+                param.equals(StandardFlowTerms.PURPOSE_PARAM) ? raw : null,
+                param.equals(StandardFlowTerms.ENVELOPE_PARAM) ? raw : null);
     }
 
     @Override

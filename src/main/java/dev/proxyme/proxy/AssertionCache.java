@@ -10,37 +10,35 @@ import java.util.function.Supplier;
  * Signing (RS256: about 1.4 ms of CPU) would otherwise dominate the proxy check. This caches a signature, never a
  * decision: every request is still verified in full before the cached assertion is attached.
  */
-final class AssertionCache {
+public final class AssertionCache {
 
-    private static final int MAX_ENTRIES = 10_000;
-    private static final Map<String, Entry> ENTRIES = new ConcurrentHashMap<>();
+    private static final int MAX_entries = 10_000;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     private record Entry(String assertion, long expiresAt) {}
 
-    private AssertionCache() {}
-
-    static String get(String tokenId, String portal, long nowSeconds, Supplier<String> sign) {
+    String get(String tokenId, String portal, long nowSeconds, Supplier<String> sign) {
         String key = tokenId + ' ' + portal;
-        Entry cached = ENTRIES.get(key);
+        Entry cached = entries.get(key);
         if (cached != null && cached.expiresAt() - nowSeconds >= IdentityAssertion.LIFETIME_SECONDS / 2) {
             return cached.assertion();
         }
-        if (ENTRIES.size() >= MAX_ENTRIES) {
+        if (entries.size() >= MAX_entries) {
             evictExpired(nowSeconds);
         }
         String assertion = sign.get();
-        ENTRIES.put(key, new Entry(assertion, nowSeconds + IdentityAssertion.LIFETIME_SECONDS));
+        entries.put(key, new Entry(assertion, nowSeconds + IdentityAssertion.LIFETIME_SECONDS));
         return assertion;
     }
 
-    private static void evictExpired(long nowSeconds) {
-        for (Iterator<Entry> it = ENTRIES.values().iterator(); it.hasNext(); ) {
+    private void evictExpired(long nowSeconds) {
+        for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
             if (it.next().expiresAt() - nowSeconds < IdentityAssertion.LIFETIME_SECONDS / 2) {
                 it.remove();
             }
         }
-        if (ENTRIES.size() >= MAX_ENTRIES) {
-            ENTRIES.clear();
+        if (entries.size() >= MAX_entries) {
+            entries.clear();
         }
     }
 }

@@ -15,8 +15,8 @@ import java.util.Optional;
  * {@code ;} (Perl's CGI, older Python and Go), each name percent-decoded (more than once: a second decoding only ever
  * finds more), {@code +} a space, cut at a NUL (PHP's C strings), with PHP's renaming of parameter names (leading
  * spaces dropped; spaces, dots and an unclosed {@code [} become {@code _}; {@code _method[]} is {@code _method}), in
- * any letter case. Header names are compared in any case and with {@code _} for {@code -}, as CGI and PHP's
- * {@code $_SERVER} join them. A form body's {@code _method} never reaches a forward-auth check: the README says how to
+ * any letter case. Header names are compared by their letters and digits alone, in any case, as CGI and PHP's
+ * {@code $_SERVER} join {@code X-HTTP-Method-Override}, {@code X_HTTP_METHOD_OVERRIDE} and {@code X.HTTP.Method.Override}. A form body's {@code _method} never reaches a forward-auth check: the README says how to
  * turn it off in each framework.
  */
 final class MethodOverride {
@@ -108,7 +108,13 @@ final class MethodOverride {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    private static String headerKey(String name) {
-        return name.trim().replace('_', '-').toLowerCase(Locale.ROOT);
+    /**
+     * A header name as CGI and PHP's {@code $_SERVER} read it: its letters and digits only, in lower case (they join
+     * {@code -}, {@code _} and {@code .} into one name).
+     */
+    static String headerKey(String name) {
+        StringBuilder key = new StringBuilder(name.length());
+        name.chars().filter(Character::isLetterOrDigit).forEach(c -> key.append(Character.toLowerCase((char) c)));
+        return key.toString();
     }
 }

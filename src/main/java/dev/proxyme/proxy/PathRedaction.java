@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
  * What the activity log keeps of a path: everything but what looks like a secret, since capability links, reset links,
  * API keys and tokens put in paths would otherwise be kept for weeks and shown to the user and administrators. A
  * segment is replaced by {@value #REDACTED} when it follows a segment named like a secret ({@code /reset/<x>},
- * {@code /api-key/<x>}, {@code /share/<x>}), when it is {@code name=value} with such a name, when it holds a JWT, or
- * when it looks random: a run (between {@code - _ . ~}) of 16 or more characters mixing letters and digits, of 24 or
- * more letters switching case often, or of 20 or more digits. Words, dates, numeric ids and UUIDs stay: they say what
+ * {@code /api-key/<x>}, {@code /share/<x>}, {@code /pin/<x>}), when it is {@code name=value}, {@code name:value} or
+ * {@code name.value} with such a name, when it holds a JWT, or when it looks random: a run (between
+ * {@code - _ . ~}) of 13 or more characters mixing letters and digits (a UUID's longest run is 12), of 16 or more letters switching case often, or
+ * of 16 or more digits. Words, dates, numeric ids and UUIDs stay: they say what
  * the agent did. A portal whose paths carry secrets of other shapes records route patterns only
  * ({@link ActivityPaths#ROUTES}).
  */
@@ -27,15 +28,26 @@ final class PathRedaction {
             "keys",
             "apikey",
             "apikeys",
+            "accesskey",
+            "privatekey",
+            "secretkey",
+            "signingkey",
             "secret",
             "secrets",
             "password",
             "passwords",
             "passwd",
             "pwd",
+            "passcode",
+            "pin",
+            "pins",
+            "otp",
+            "code",
+            "codes",
             "reset",
             "resetpassword",
             "passwordreset",
+            "recovery",
             "invite",
             "invites",
             "invitation",
@@ -48,9 +60,12 @@ final class PathRedaction {
             "sharing",
             "signature",
             "sig",
-            "otp",
-            "code",
-            "codes",
+            "hmac",
+            "hash",
+            "salt",
+            "jwt",
+            "jwts",
+            "bearer",
             "confirm",
             "confirmation",
             "verify",
@@ -67,13 +82,27 @@ final class PathRedaction {
             "nonce",
             "ticket",
             "tickets",
-            "hmac",
             "capability",
             "unsubscribe",
+            "private",
             "s");
     /** Name endings that make a segment a secret's name: {@code reset-token}, {@code apiKey}, {@code share_secret}. */
     private static final Set<String> SECRET_NAME_ENDINGS = Set.of(
-            "token", "apikey", "secret", "password", "passwd", "signature", "credential", "credentials", "sessionid");
+            "token",
+            "apikey",
+            "secret",
+            "password",
+            "passwd",
+            "signature",
+            "credential",
+            "credentials",
+            "sessionid",
+            "code",
+            "pin",
+            "otp",
+            "hash",
+            "jwt",
+            "bearer");
 
     private PathRedaction() {}
 
@@ -87,11 +116,12 @@ final class PathRedaction {
                 continue;
             }
             boolean secretName = isSecretName(segment);
-            int equals = segment.indexOf('=');
+            int separator = nameValueSeparator(segment);
             if (afterSecretName) {
                 segments[i] = REDACTED;
-            } else if (equals > 0 && isSecretName(segment.substring(0, equals))) {
-                segments[i] = segment.substring(0, equals + 1) + REDACTED;
+            } else if (separator > 0
+                    && isSecretName(segment.substring(0, separator), segment.charAt(separator) != '.')) {
+                segments[i] = segment.substring(0, separator + 1) + REDACTED;
             } else if (looksRandom(segment) || JWT.matcher(segment).find()) {
                 segments[i] = REDACTED;
             }
@@ -100,9 +130,26 @@ final class PathRedaction {
         return String.join("/", segments);
     }
 
+    /** Where a {@code name=value}, {@code name:value} or {@code name.value} segment splits, or -1. */
+    private static int nameValueSeparator(String segment) {
+        for (int i = 1; i < segment.length() - 1; i++) {
+            char c = segment.charAt(i);
+            if (c == '=' || c == ':' || c == '.') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static boolean isSecretName(String segment) {
+        return isSecretName(segment, true);
+    }
+
+    /** A secret's name; by its ending too, except before a dot (where {@code monkey.png} is a file, not a key). */
+    private static boolean isSecretName(String segment, boolean byEnding) {
         String name = RUN_SEPARATORS.matcher(segment.toLowerCase(Locale.ROOT)).replaceAll("");
-        return SECRET_NAMES.contains(name) || SECRET_NAME_ENDINGS.stream().anyMatch(name::endsWith);
+        return SECRET_NAMES.contains(name)
+                || byEnding && SECRET_NAME_ENDINGS.stream().anyMatch(name::endsWith);
     }
 
     private static boolean looksRandom(String segment) {
@@ -131,8 +178,8 @@ final class PathRedaction {
             }
         }
         int length = run.length();
-        return length >= 16 && letters > 0 && digits > 0
-                || length >= 24 && letters == length && caseSwitches >= length / 4
-                || length >= 20 && digits == length;
+        return length >= 13 && letters > 0 && digits > 0
+                || length >= 16 && letters == length && caseSwitches >= length / 3
+                || length >= 16 && digits == length;
     }
 }

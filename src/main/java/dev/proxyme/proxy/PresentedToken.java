@@ -22,7 +22,7 @@ final class PresentedToken {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).trim();
         }
-        if (authorization != null && authorization.regionMatches(true, 0, ProofOfPossession.SCHEME + " ", 0, 5)) {
+        if (authorization != null && authorization.regionMatches(true, 0, ProxyCheck.DPOP_SCHEME + " ", 0, 5)) {
             return authorization.substring(5).trim();
         }
         return null;

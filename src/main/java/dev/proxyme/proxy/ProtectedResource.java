@@ -2,14 +2,12 @@ package dev.proxyme.proxy;
 
 import java.net.URI;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.keycloak.models.ClientModel;
 
-import dev.proxyme.model.Portals;
+import dev.proxyme.clients.Portals;
 
 /**
  * A portal behind the proxy as an OAuth protected resource (RFC 9728): which of its resource URIs a request is for,
@@ -24,20 +22,23 @@ public final class ProtectedResource {
     public static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
 
     private final ClientModel portal;
+    private final RouteRules rules;
     private final String origin;
 
-    private ProtectedResource(ClientModel portal, String origin) {
+    private ProtectedResource(ClientModel portal, RouteRules rules, String origin) {
         this.portal = portal;
+        this.rules = rules;
         this.origin = origin;
     }
 
     /** The portal as reached at {@code scheme://host}; the origin is null when the proxy named none usable. */
-    public static ProtectedResource of(ClientModel portal, String forwardedProto, String forwardedHost) {
+    public static ProtectedResource of(
+            ClientModel portal, RouteRules rules, String forwardedProto, String forwardedHost) {
         String scheme = forwardedProto == null || forwardedProto.isBlank() ? "https" : forwardedProto.trim();
         String origin = forwardedHost == null || forwardedHost.isBlank()
                 ? null
                 : Portals.normalizeResource(scheme + "://" + forwardedHost.trim());
-        return new ProtectedResource(portal, origin);
+        return new ProtectedResource(portal, rules, origin);
     }
 
     /** The portal's resource URI that a request path (or a metadata request's path suffix) is for. */
@@ -89,9 +90,7 @@ public final class ProtectedResource {
 
     /** The scopes the portal's route rules name, in their order: what a client may ask to be delegated for it. */
     public List<String> scopesSupported() {
-        Set<String> scopes = new LinkedHashSet<>(
-                RouteRules.parse(portal.getAttribute(RouteRules.ATTRIBUTE)).scopes());
-        return List.copyOf(scopes);
+        return rules.scopes();
     }
 
     /**

@@ -23,14 +23,14 @@ import org.keycloak.services.Urls;
 
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
+import dev.proxyme.clients.ClientNames;
+import dev.proxyme.clients.Portals;
 import dev.proxyme.model.Actor;
-import dev.proxyme.model.Portals;
-import dev.proxyme.model.Scopes;
+import dev.proxyme.representation.ProtectedResourceMetadata;
 import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.token.DelegationTokenVerifier;
 import dev.proxyme.token.DelegationTokenVerifier.VerifiedToken;
-import dev.proxyme.web.Attempt;
-import dev.proxyme.web.ClientNames;
+import dev.proxyme.web.AuditedCall;
 import dev.proxyme.web.DPoPProofs;
 import dev.proxyme.web.RequestOrigin;
 import dev.proxyme.web.Responses;
@@ -65,8 +65,11 @@ public class ProxyResource {
     private final HttpHeaders headers;
     private final ForwardedRequest forwarded;
 
-    public ProxyResource(KeycloakSession session) {
+    private final AssertionCache assertions;
+
+    public ProxyResource(KeycloakSession session, AssertionCache assertions) {
         this.session = session;
+        this.assertions = assertions;
         this.realm = session.getContext().getRealm();
         this.headers = session.getContext().getRequestHeaders();
         this.forwarded = new ForwardedRequest(
@@ -80,82 +83,16 @@ public class ProxyResource {
     @Path("check")
     @Produces(MediaType.APPLICATION_JSON)
     public Response check() {
-        return attempt().run(() -> {
+        return call().run(() -> {
             checkHeadersOnce();
             ClientModel portal = authenticatedPortal();
-            ProtectedResource resource = ProtectedResource.of(portal, forwarded.proto(), forwarded.host());
-            RouteRules rules = RouteRules.of(portal);
-            Challenges challenges = new Challenges(realm.getName(), resource, rules, forwarded);
-            String token = presentedToken();
-            ActivityRecorder activity = new ActivityRecorder(session, realm, portal, rules, forwarded, token);
-            VerifiedToken valid;
-            try {
-                checkNoOverride();
-                valid = verified(token, challenges);
-            } catch (ProxymeException refused) {
-                // Refused before the token was accepted: recorded only for a genuine token of this realm, as anyone
-                // may send garbage.
-                new DelegationTokenVerifier(session, realm)
-                        .delegationIdOfGenuineToken(token)
-                        .ifPresent(delegationId ->
-                                activity.refused(delegationId, refused.error() + ": " + refused.description()));
-                throw refused;
-            }
-            try {
-                return decide(portal, resource, rules, challenges, valid, token, activity);
-            } catch (ProxymeException refused) {
-                activity.refused(valid.delegation().id(), refused.error() + ": " + refused.description());
-                throw refused;
-            }
+            ProxyCheck.PresentedCredential presented = new ProxyCheck.PresentedCredential(
+                    headers.getRequestHeaders().keySet(),
+                    presentedToken(),
+                    PresentedToken.schemeOf(headers.getHeaderString(HttpHeaders.AUTHORIZATION)),
+                    headers.getRequestHeader(DPoPProofs.HEADER));
+            return new ProxyCheck(session, portal, forwarded, presented, assertions).decide();
         });
-    }
-
-    private Response decide(
-            ClientModel portal,
-            ProtectedResource resource,
-            RouteRules rules,
-            Challenges challenges,
-            VerifiedToken valid,
-            String token,
-            ActivityRecorder activity) {
-        ProofOfPossession.check(
-                session,
-                valid,
-                token,
-                PresentedToken.schemeOf(headers.getHeaderString(HttpHeaders.AUTHORIZATION)),
-                headers.getRequestHeader(DPoPProofs.HEADER),
-                forwarded,
-                resource,
-                challenges);
-        Set<String> scopes = Scopes.parse(valid.token().getScope()).names();
-        if (!valid.delegation().portalClientId().equals(portal.getClientId())
-                || !rules.allows(forwarded.method(), forwarded.uri(), scopes)) {
-            throw challenges.insufficientScope(scopes);
-        }
-        TaskEnvelopeCheck.check(session, realm, valid, scopes, forwarded, challenges);
-        activity.allowed(valid.delegation().id());
-        String portalClientId = portal.getClientId();
-        return Responses.noStore(Response.ok("{\"allowed\":true}", MediaType.APPLICATION_JSON_TYPE))
-                .header("X-Proxyme-User", valid.user().getId())
-                .header("X-Proxyme-Username", valid.user().getUsername())
-                .header("X-Proxyme-Agent", valid.agent().getClientId())
-                .header("X-Proxyme-Scopes", String.join(" ", scopes))
-                .header("X-Proxyme-Delegation", valid.delegation().id())
-                .header(
-                        "X-Proxyme-Assertion",
-                        AssertionCache.get(
-                                valid.token().getId(),
-                                portalClientId,
-                                Time.currentTime(),
-                                () -> session.tokens()
-                                        .encode(IdentityAssertion.of(
-                                                issuer(), valid, portalClientId, Time.currentTime()))))
-                // Always present, empty when the user has none: Caddy 2.6's copy_headers would otherwise copy the
-                // literal placeholder text of a missing header; the shipped configs drop the empty header.
-                .header(
-                        "X-Proxyme-Email",
-                        valid.user().getEmail() == null ? "" : valid.user().getEmail())
-                .build();
     }
 
     /**
@@ -168,10 +105,11 @@ public class ProxyResource {
     @Path("metadata")
     @Produces(MediaType.APPLICATION_JSON)
     public Response metadata() {
-        return attempt().run(() -> {
+        return call().run(() -> {
             checkHeadersOnce();
             ClientModel portal = authenticatedPortal();
-            ProtectedResource protectedResource = ProtectedResource.of(portal, forwarded.proto(), forwarded.host());
+            ProtectedResource protectedResource =
+                    ProtectedResource.of(portal, RouteRules.of(portal), forwarded.proto(), forwarded.host());
             String path = ProtectedResource.resourcePathOfMetadataRequest(forwarded.uri())
                     .orElse(null);
             String resource = Optional.ofNullable(path)
@@ -200,7 +138,7 @@ public class ProxyResource {
     @Path("session")
     @Produces(MediaType.APPLICATION_JSON)
     public Response startSession() {
-        return attempt().run(() -> {
+        return call().run(() -> {
             checkHeadersOnce();
             ClientModel portal = namedPortal();
             checkSameOriginAsPortal();
@@ -215,7 +153,7 @@ public class ProxyResource {
             if (!valid.delegation().portalClientId().equals(portal.getClientId())) {
                 throw Challenges.plain(realm.getName()).insufficientScope(Set.of());
             }
-            if (ProofOfPossession.boundKeyOf(valid) != null) {
+            if (ProxyCheck.boundKeyOf(valid) != null) {
                 // A cookie carries no proof: a bound token stays with the program that holds its key.
                 throw ProxymeException.badRequest(
                         OAuthErrorException.INVALID_REQUEST,
@@ -238,7 +176,7 @@ public class ProxyResource {
     @Path("logout")
     @Produces(MediaType.APPLICATION_JSON)
     public Response logout() {
-        return attempt().run(() -> {
+        return call().run(() -> {
             checkOnce(PORTAL_HEADER);
             checkSameOriginAsPortal();
             // The portal header is the proxy's word, not proof: only a portal of this realm is recorded as the actor.
@@ -254,8 +192,8 @@ public class ProxyResource {
         });
     }
 
-    private Attempt attempt() {
-        return Attempt.unaudited(session, Attempt.Challenge.BEARER);
+    private AuditedCall call() {
+        return AuditedCall.unaudited(session, AuditedCall.Challenge.BEARER);
     }
 
     private String issuer() {
@@ -286,19 +224,6 @@ public class ProxyResource {
         List<String> values = headers.getRequestHeader(name);
         if (values != null && values.size() > 1) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_REQUEST, "Send " + name + " at most once");
-        }
-    }
-
-    private void checkNoOverride() {
-        // A route rule would judge one request and the portal serve another: refused, whatever the portal does with it.
-        MethodOverride.headerAmong(headers.getRequestHeaders().keySet()).ifPresent(name -> {
-            throw ProxymeException.forbidden(
-                    OAuthErrorException.ACCESS_DENIED,
-                    ProxymeException.printable(name) + " is not accepted: send the real method and URL");
-        });
-        if (forwarded.asksMethodOverride()) {
-            throw ProxymeException.forbidden(
-                    OAuthErrorException.ACCESS_DENIED, "_method is not accepted: send the real method");
         }
     }
 

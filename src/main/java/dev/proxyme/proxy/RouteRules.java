@@ -18,12 +18,13 @@ import org.keycloak.models.ClientModel;
  * valid token through. Paths are compared in their {@link CanonicalPath canonical form}; a request path without one
  * never passes a portal that has rules.
  *
- * <p>Letter case: many portals route paths case-insensitively (Express by default, ASP.NET Core, IIS), others do not,
- * and Proxyme cannot tell which. A path has two readings, its exact case and its letters folded (every code point
- * upper-cased then lower-cased, which also folds what Unicode maps to ASCII letters: {@code ı}, {@code ſ},
- * {@code K}); when they fall under different rules, the request needs the scopes of both. So {@code /Admin/users}
- * needs what {@code /admin/users} needs. A portal that says its paths are case-sensitive ({@value #CASE_SENSITIVE}
- * = {@code true}) has one reading, the exact one.
+ * <p>Readings: portals' routers read one path in several ways, and Proxyme cannot tell which a portal does. Many
+ * route case-insensitively (Express by default, ASP.NET Core, IIS); many ignore a trailing slash, or a format suffix
+ * ({@code .json}). A path has all those readings (its letters folded: every code point upper-cased then lower-cased,
+ * which also folds what Unicode maps to ASCII letters: {@code ı}, {@code ſ}, {@code K}); when they fall under
+ * different rules, the request needs the scopes of all of them. So {@code /Admin/users}, {@code /admin/users/} and
+ * {@code /admin.json} need what {@code /admin/users} and {@code /admin} need. A portal that says its paths are
+ * case-sensitive ({@value #CASE_SENSITIVE} = {@code true}) is read in its exact case only.
  *
  * <pre>GET,HEAD /reports/* read; POST /* write; * /* read</pre>
  */
@@ -145,8 +146,10 @@ public final class RouteRules {
 
     /**
      * What every reading of the request needs: the scope of the first rule that matches it as written, and of the
-     * first that matches it with its letters folded (unless the portal's paths are case-sensitive). Empty when no
-     * rule matches or the path has no canonical form: then no token passes.
+     * first rule that matches each other reading a portal's router may make of it: its letters folded (unless the
+     * portal's paths are case-sensitive), without a trailing slash, without a format suffix
+     * ({@code /admin.json} as {@code /admin}). Empty when no rule matches the path as written, or the path has no
+     * canonical form: then no token passes.
      */
     public Optional<Set<String>> requiredScopes(String method, String uri) {
         Optional<String> path = CanonicalPath.of(uri);
@@ -160,10 +163,31 @@ public final class RouteRules {
         }
         Set<String> needed = new LinkedHashSet<>();
         needed.add(exact.get().scope());
-        if (!caseSensitive) {
-            firstMatch(upperMethod, fold(path.get()), true).map(Rule::scope).ifPresent(needed::add);
+        for (String reading : readings(path.get())) {
+            firstMatch(upperMethod, reading, false).map(Rule::scope).ifPresent(needed::add);
+            if (!caseSensitive) {
+                firstMatch(upperMethod, fold(reading), true).map(Rule::scope).ifPresent(needed::add);
+            }
         }
         return needed.contains(NO_SCOPE) ? Optional.empty() : Optional.of(needed);
+    }
+
+    /**
+     * The path as written, and as routers read it otherwise: Express, Rails, Laravel and ASP.NET Core ignore a trailing
+     * slash by default; Rails ({@code (.:format)}), Spring's suffix matching and Django REST Framework's format suffixes
+     * route {@code /admin.json} to {@code /admin}.
+     */
+    static Set<String> readings(String path) {
+        Set<String> readings = new LinkedHashSet<>();
+        readings.add(path);
+        String withoutSlash = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        readings.add(withoutSlash);
+        int segment = withoutSlash.lastIndexOf('/');
+        int dot = withoutSlash.lastIndexOf('.');
+        if (dot > segment + 1) {
+            readings.add(withoutSlash.substring(0, dot));
+        }
+        return readings;
     }
 
     /** The pattern of the rule that decides the request as written ({@code /reports/*}), for a routes-only log. */

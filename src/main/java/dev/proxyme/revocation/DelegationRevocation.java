@@ -4,11 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.keycloak.common.util.Time;
-import org.keycloak.models.AuthenticatedClientSessionModel;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserSessionModel;
 
 import dev.proxyme.Proxyme;
 import dev.proxyme.ProxymeErrors;
@@ -19,6 +16,7 @@ import dev.proxyme.model.AuditAction;
 import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
+import dev.proxyme.sessions.AgentClientSession;
 import dev.proxyme.store.DelegationProvider;
 
 /**
@@ -50,7 +48,7 @@ public class DelegationRevocation {
         if (delegation.status() == DelegationStatus.ACTIVE) {
             delegation = delegation.endedAs(DelegationStatus.REVOKED, Time.currentTimeMillis(), reason);
             delegations.end(delegation);
-            endAgentClientSession(delegation);
+            AgentClientSession.detach(session, realm, delegation);
             audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation)
                     .detail(reason));
         }
@@ -58,8 +56,8 @@ public class DelegationRevocation {
     }
 
     /** Ends every active delegation of the user to the agent, e.g. when the user revokes the agent in Keycloak. */
-    public List<Delegation> revokeAll(String userId, String agentClientId, Actor actor, String reason) {
-        return revokeEach(delegations.findActive(realm, userId, agentClientId), actor, reason);
+    public List<Delegation> revokeAllOfUserToAgent(String userId, String agentClientId, Actor actor, String reason) {
+        return revokeEach(delegations.findActiveOfUserToAgent(realm, userId, agentClientId), actor, reason);
     }
 
     /** Ends every active delegation of a user: signed out by an admin, disabled, deleted, or their own "revoke all". */
@@ -72,14 +70,9 @@ public class DelegationRevocation {
         return revokeEach(delegations.findActiveOfAgent(realm, agentClientId), actor, reason);
     }
 
-    /** Ends the delegations a user approved in a Keycloak login session that has just ended. */
-    public List<Delegation> revokeGrantedInSession(String loginSessionId, Actor actor, String reason) {
-        return revokeEach(
-                delegations.findActiveOfSession(loginSessionId).stream()
-                        .filter(delegation -> delegation.realmId().equals(realm.getId()))
-                        .toList(),
-                actor,
-                reason);
+    /** Ends the delegations a user approved in a Keycloak login session that an administrator signed out. */
+    public List<Delegation> revokeAllGrantedInSession(String loginSessionId, Actor actor, String reason) {
+        return revokeEach(inThisRealm(delegations.findActiveOfSession(loginSessionId)), actor, reason);
     }
 
     /**
@@ -90,24 +83,42 @@ public class DelegationRevocation {
     public List<Delegation> endWithLoginSession(String loginSessionId, Actor actor, String reason) {
         boolean outlive = Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE));
         return revokeEach(
-                delegations.findActiveOfSession(loginSessionId).stream()
-                        .filter(delegation -> delegation.realmId().equals(realm.getId()))
+                inThisRealm(delegations.findActiveOfSession(loginSessionId)).stream()
                         .filter(delegation -> delegation.isOfStandardFlow() || !outlive)
                         .toList(),
                 actor,
                 reason);
     }
 
-    /** Ends the delegation a user approved to one agent in a Keycloak login session (the agent revoked its grant). */
-    public List<Delegation> revokeGrantedInSession(
+    /** Ends what a user approved to one agent in a Keycloak login session (the agent revoked its grant there). */
+    public List<Delegation> revokeAgentsGrantsInSession(
             String loginSessionId, String agentClientId, Actor actor, String reason) {
         return revokeEach(
-                delegations.findActiveOfSession(loginSessionId).stream()
-                        .filter(delegation -> delegation.realmId().equals(realm.getId())
-                                && delegation.agentClientId().equals(agentClientId))
+                inThisRealm(delegations.findActiveOfSession(loginSessionId)).stream()
+                        .filter(delegation -> delegation.agentClientId().equals(agentClientId))
                         .toList(),
                 actor,
                 reason);
+    }
+
+    /**
+     * Keycloak keeps one client session per agent in a login session: an approval there takes it over, so the
+     * standard-flow delegation it held (for another portal, say) can no longer be renewed, and ends.
+     */
+    public List<Delegation> revokeTakenOverClientSession(String loginSessionId, String agentClientId, Actor actor) {
+        return revokeEach(
+                inThisRealm(delegations.findActiveOfSession(loginSessionId)).stream()
+                        .filter(delegation -> delegation.isOfStandardFlow()
+                                && delegation.agentClientId().equals(agentClientId))
+                        .toList(),
+                actor,
+                "superseded");
+    }
+
+    private List<Delegation> inThisRealm(List<Delegation> found) {
+        return found.stream()
+                .filter(delegation -> delegation.realmId().equals(realm.getId()))
+                .toList();
     }
 
     /** Ends the delegations approved in any Keycloak login session: an administrator signed out every session. */
@@ -129,31 +140,10 @@ public class DelegationRevocation {
         Delegation expired =
                 locked.get().endedAs(DelegationStatus.EXPIRED, locked.get().expiresAt(), "expired");
         delegations.end(expired);
-        endAgentClientSession(expired);
+        AgentClientSession.detach(session, realm, expired);
         audit.record(AuditRecord.of(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, expired)
                 .detail("expired"));
         return true;
-    }
-
-    /**
-     * A delegation approved in a standard flow lives in the agent's client session of the user's Keycloak session too:
-     * detached with it, so that Keycloak itself refuses the refresh token and introspects the access tokens inactive,
-     * besides Proxyme's own checks of the delegation.
-     */
-    private void endAgentClientSession(Delegation ended) {
-        if (ended.grantedSessionId() == null) {
-            return;
-        }
-        UserSessionModel userSession = session.sessions().getUserSession(realm, ended.grantedSessionId());
-        ClientModel agent = realm.getClientByClientId(ended.agentClientId());
-        if (userSession == null || agent == null) {
-            return;
-        }
-        AuthenticatedClientSessionModel clientSession =
-                userSession.getAuthenticatedClientSessionByClient(agent.getId());
-        if (clientSession != null && ended.id().equals(clientSession.getNote(Proxyme.DELEGATION_NOTE))) {
-            clientSession.detachFromUserSession();
-        }
     }
 
     private List<Delegation> revokeEach(List<Delegation> active, Actor actor, String reason) {

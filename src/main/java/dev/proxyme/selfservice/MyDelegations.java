@@ -15,11 +15,11 @@ import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.TokenUsage;
+import dev.proxyme.representation.ActivityRepresentation;
+import dev.proxyme.representation.UserDelegation;
 import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.DelegationProvider;
-import dev.proxyme.web.ActivityRepresentation;
-import dev.proxyme.web.DelegationRepresentation;
 
 /**
  * A user's own delegations: what is active, what ended in the last 30 days and how, and ending them. A user only ever
@@ -41,17 +41,8 @@ public class MyDelegations {
     }
 
     public record Listing(
-            @JsonProperty("active") List<DelegationRepresentation> active,
-            @JsonProperty("ended") List<DelegationRepresentation> ended) {
-
-        Map<String, Object> toView() {
-            return Map.of(
-                    "active",
-                    active.stream().map(DelegationRepresentation::toView).toList(),
-                    "ended",
-                    ended.stream().map(DelegationRepresentation::toView).toList());
-        }
-    }
+            @JsonProperty("active") List<UserDelegation> active,
+            @JsonProperty("ended") List<UserDelegation> ended) {}
 
     public Listing list() {
         long now = Time.currentTimeMillis();
@@ -59,31 +50,25 @@ public class MyDelegations {
         List<Delegation> all = delegations.findOfUser(realm, user.getId(), now - ENDED_WINDOW_MILLIS);
         Map<String, TokenUsage> usage =
                 delegations.usage(all.stream().map(Delegation::id).toList());
-        List<DelegationRepresentation> active = all.stream()
+        List<UserDelegation> active = all.stream()
                 .filter(d -> d.isActiveAt(now))
-                .map(d -> DelegationRepresentation.forUser(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
+                .map(d -> UserDelegation.of(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
                 .toList();
-        List<DelegationRepresentation> ended = all.stream()
+        List<UserDelegation> ended = all.stream()
                 .filter(d -> !d.isActiveAt(now))
-                .map(d -> DelegationRepresentation.forUser(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
+                .map(d -> UserDelegation.of(realm, d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
                 .toList();
         return new Listing(active, ended);
     }
 
     /** What agents did under one of the user's delegations (another user's is unknown, as if it did not exist). */
-    public ActivityRepresentation activity(String delegationId, Long from, Long to, int first, int max) {
+    public ActivityRepresentation activity(String delegationId, Long from, Long to, long first, long max) {
         Delegation delegation = session.getProvider(DelegationProvider.class)
                 .find(realm, delegationId)
                 .filter(d -> d.userId().equals(user.getId()))
                 .orElseThrow(() -> ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation"));
-        ActivityProvider activity = session.getProvider(ActivityProvider.class);
-        int page = Math.min(ActivityRepresentation.MAX_PAGE, Math.max(1, max));
         return ActivityRepresentation.of(
-                delegation.id(),
-                activity.find(realm, delegation.id(), from, to, Math.max(0, first), page),
-                activity.countByRoute(realm, delegation.id(), from, to),
-                Math.max(0, first),
-                page);
+                session.getProvider(ActivityProvider.class).page(realm, delegation.id(), from, to, first, max));
     }
 
     public void revoke(String delegationId) {
@@ -100,7 +85,7 @@ public class MyDelegations {
         Actor actor = Actor.user(user.getId());
         return (agentClientId == null
                         ? revocation.revokeAllOfUser(user.getId(), actor, REASON)
-                        : revocation.revokeAll(user.getId(), agentClientId, actor, REASON))
+                        : revocation.revokeAllOfUserToAgent(user.getId(), agentClientId, actor, REASON))
                 .size();
     }
 }

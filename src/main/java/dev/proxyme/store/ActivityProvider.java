@@ -6,6 +6,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
 
 import dev.proxyme.model.ActivityEntry;
+import dev.proxyme.model.ActivityPage;
 import dev.proxyme.model.RouteCount;
 
 /**
@@ -24,6 +25,18 @@ public interface ActivityProvider extends Provider {
 
     /** The delegation's entries in a time range counted per method, path and decision, most frequent first. */
     List<RouteCount> countByRoute(RealmModel realm, String delegationId, Long from, Long to);
+
+    /** A page of the delegation's activity: its entries and the counts per route, in one time range. */
+    default ActivityPage page(RealmModel realm, String delegationId, Long from, Long to, long first, long max) {
+        int start = ActivityPage.firstOf(first);
+        int size = ActivityPage.sizeOf(max);
+        return new ActivityPage(
+                delegationId,
+                find(realm, delegationId, from, to, start, size),
+                countByRoute(realm, delegationId, from, to),
+                start,
+                size);
+    }
 
     /** Removes entries older than the time (epoch milliseconds); returns how many. */
     int purgeBefore(long timeMillis);

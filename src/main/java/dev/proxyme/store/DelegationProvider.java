@@ -48,11 +48,11 @@ public interface DelegationProvider extends Provider {
     void end(Delegation ended);
 
     /** Active delegations of a user to an agent for a portal that have not reached their end time. */
-    List<Delegation> findActive(
+    List<Delegation> findCurrent(
             RealmModel realm, String userId, String agentClientId, String portalClientId, long nowMillis);
 
     /** Active delegations of a user to an agent, whatever the portal and including those past their end time. */
-    List<Delegation> findActive(RealmModel realm, String userId, String agentClientId);
+    List<Delegation> findActiveOfUserToAgent(RealmModel realm, String userId, String agentClientId);
 
     List<Delegation> findActiveOfUser(RealmModel realm, String userId);
 

@@ -3,11 +3,13 @@ package dev.proxyme.token;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.keycloak.common.util.Time;
 import org.keycloak.representations.AccessToken;
 
 import dev.proxyme.Proxyme;
+import dev.proxyme.ProxymeSettings;
 import dev.proxyme.model.Delegation;
-import dev.proxyme.model.Envelope;
+import dev.proxyme.model.Scopes;
 
 /** The claims that make an access token a delegation token, beyond {@code sub}, {@code azp}, {@code aud}, {@code scope}. */
 public final class DelegationClaims {
@@ -33,27 +35,38 @@ public final class DelegationClaims {
         token.getOtherClaims().put(Proxyme.CLAIM_PORTAL, portalClientId);
     }
 
+    /**
+     * Makes an access token Keycloak built for an agent (minted by Proxyme, or issued at Keycloak's token endpoint) the
+     * delegation token of a delegation: {@code aud} the portal only (who introspects it, RFC 7662's audience check),
+     * {@code azp} and {@code act} the agent, the delegated scopes without OpenID's or the user's roles, the delegation's
+     * id in {@code jti} (its grant Proxyme's, which Keycloak's own APIs refuse), and an {@code exp} within the agent's
+     * lifetime, the server's longest and the delegation's end, whatever the client's lifespan attribute says.
+     *
+     * @param agentServiceAccountId the agent's service-account user id, or null for a public agent
+     */
+    public static void shape(
+            AccessToken token,
+            Delegation delegation,
+            String agentClientId,
+            String agentServiceAccountId,
+            Scopes scopes,
+            ProxymeSettings settings) {
+        token.setScope(scopes.toString());
+        token.audience(delegation.portalClientId());
+        token.issuedFor(agentClientId);
+        long iat = token.getIat() == null ? Time.currentTime() : token.getIat();
+        token.exp(settings.boundedExp(iat, token.getExp(), delegation.lastTokenSecond()));
+        token.id(DelegationTokenId.retag(token.getId(), delegation.id()));
+        withoutUsersRoles(token);
+        apply(token, delegation.id(), delegation.portalClientId(), agentServiceAccountId, agentClientId);
+    }
+
     /** The task envelope and its count, for introspection: what the portal may still expect of this delegation. */
     public static void withEnvelope(AccessToken token, Delegation delegation) {
-        Envelope envelope = delegation.envelope();
-        if (envelope.isEmpty()) {
-            return;
+        if (!delegation.envelope().isEmpty()) {
+            token.getOtherClaims()
+                    .put(Proxyme.CLAIM_ENVELOPE, delegation.envelope().claim(delegation.callsUsed()));
         }
-        Map<String, Object> claim = new LinkedHashMap<>();
-        if (envelope.budget() != null) {
-            claim.put("budget", envelope.budget());
-            claim.put("used", delegation.callsUsed());
-        }
-        if (!envelope.routes().isEmpty()) {
-            claim.put("routes", envelope.routes());
-        }
-        if (envelope.notBefore() != null) {
-            claim.put("not_before", envelope.notBefore());
-        }
-        if (envelope.notAfter() != null) {
-            claim.put("not_after", envelope.notAfter());
-        }
-        token.getOtherClaims().put(Proxyme.CLAIM_ENVELOPE, claim);
     }
 
     /**

@@ -39,8 +39,9 @@ public final class DelegationTokenId {
         if (separator != 6) {
             throw new IllegalArgumentException("Not a token id encoded by Keycloak");
         }
-        return keycloakTokenId.substring(0, 4) + Proxyme.GRANT_SHORTCUT + ":" + delegationId + "."
-                + keycloakTokenId.substring(separator + 1);
+        return withDelegation(
+                keycloakTokenId.substring(0, 4) + Proxyme.GRANT_SHORTCUT + keycloakTokenId.substring(separator),
+                delegationId);
     }
 
     /** The delegation id of a delegation token's id; empty for any other token. */

@@ -21,7 +21,9 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
 import dev.proxyme.Proxyme;
-import dev.proxyme.ProxymeSettings;
+import dev.proxyme.ProxymeNode;
+import dev.proxyme.model.Delegation;
+import dev.proxyme.model.MintedToken;
 import dev.proxyme.model.Scopes;
 
 /**
@@ -42,13 +44,7 @@ public class DelegationTokenMinter {
     }
 
     public MintedToken mint(
-            ClientModel agent,
-            UserModel user,
-            String portalClientId,
-            Scopes scopes,
-            String delegationId,
-            long delegationEndsAtSeconds,
-            EventBuilder event) {
+            ClientModel agent, UserModel user, Delegation delegation, Scopes scopes, EventBuilder event) {
         // Keycloak picks the signature algorithm and key from the context client.
         session.getContext().setClient(agent);
 
@@ -89,21 +85,15 @@ public class DelegationTokenMinter {
             // A transient session is not stored: a token naming it would be refused as user_session_not_found.
             token.setSessionId(null);
             token.subject(user.getId());
-            token.issuedFor(agent.getClientId());
-            // The portal is the token's only audience: it is who introspects it (RFC 7662 audience check, 26.6.2+).
-            token.audience(portalClientId);
-            // Whatever the client's lifespan attribute says (an administrator's typo, say), tokens stay in the bounds.
-            long longest = token.getIat() + ProxymeSettings.current().maxTokenLifetimeSeconds();
-            token.exp(Math.min(Math.min(token.getExp(), longest), delegationEndsAtSeconds));
-            token.id(DelegationTokenId.withDelegation(token.getId(), delegationId));
-            DelegationClaims.withoutUsersRoles(token);
-            UserModel agentServiceAccount = session.users().getServiceAccount(agent);
-            DelegationClaims.apply(
+            UserModel agentServiceAccount =
+                    agent.isPublicClient() ? null : session.users().getServiceAccount(agent);
+            DelegationClaims.shape(
                     token,
-                    delegationId,
-                    portalClientId,
+                    delegation,
+                    agent.getClientId(),
                     agentServiceAccount == null ? null : agentServiceAccount.getId(),
-                    agent.getClientId());
+                    scopes,
+                    ProxymeNode.of(session).settings());
 
             AccessTokenResponse response = builder.build();
             return new MintedToken(

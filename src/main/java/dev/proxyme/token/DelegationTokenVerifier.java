@@ -8,23 +8,20 @@ import org.keycloak.TokenVerifier;
 import org.keycloak.common.VerificationException;
 import org.keycloak.common.util.Time;
 import org.keycloak.crypto.SignatureProvider;
-import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.Urls;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.util.TokenUtil;
 
-import dev.proxyme.Proxyme;
-import dev.proxyme.model.Agent;
+import dev.proxyme.clients.Agent;
+import dev.proxyme.clients.AgentTerms;
 import dev.proxyme.model.Delegation;
-import dev.proxyme.model.Portals;
 import dev.proxyme.model.Scopes;
+import dev.proxyme.sessions.AgentClientSession;
 import dev.proxyme.store.DelegationProvider;
 
 /**
@@ -122,14 +119,19 @@ public class DelegationTokenVerifier {
      * The delegation a token names, if it exists, is active right now, and was granted by the token's user ({@code sub})
      * to its agent ({@code azp}): the check every path that accepts a delegation token makes against the database.
      */
-    static Optional<Delegation> activeDelegationOf(KeycloakSession session, RealmModel realm, AccessToken token) {
+    public static Optional<Delegation> activeDelegationOf(
+            KeycloakSession session, RealmModel realm, AccessToken token) {
         return DelegationTokenId.delegationIdOf(token.getId())
                 .flatMap(delegationId ->
                         session.getProvider(DelegationProvider.class).find(realm, delegationId))
                 .filter(delegation -> delegation.isActiveAt(Time.currentTimeMillis()))
                 .filter(delegation -> delegation.userId().equals(token.getSubject())
                         && delegation.agentClientId().equals(token.getIssuedFor()))
-                .filter(delegation -> isStillReachable(realm, delegation, token))
+                .filter(delegation -> AgentTerms.stillCovers(
+                        realm,
+                        realm.getClientByClientId(delegation.agentClientId()),
+                        delegation.portalClientId(),
+                        Scopes.parse(token.getScope())))
                 .filter(delegation -> isInTheRightSession(session, realm, delegation, token))
                 .filter(delegation -> isBoundAsItsDelegation(delegation, token));
     }
@@ -147,22 +149,6 @@ public class DelegationTokenVerifier {
     }
 
     /**
-     * Whether a delegation of a standard flow still holds its agent's client session in its login session, as Keycloak's
-     * introspection checks a token's session: Keycloak detaches it when the code is replayed, the refresh token revoked,
-     * the session ended; a later approval in the same session (for another portal, say) takes it over.
-     */
-    public static boolean isInItsClientSession(KeycloakSession session, RealmModel realm, Delegation delegation) {
-        UserSessionModel userSession = session.sessions().getUserSession(realm, delegation.grantedSessionId());
-        ClientModel agent = realm.getClientByClientId(delegation.agentClientId());
-        if (userSession == null || agent == null || !AuthenticationManager.isSessionValid(realm, userSession)) {
-            return false;
-        }
-        AuthenticatedClientSessionModel clientSession =
-                userSession.getAuthenticatedClientSessionByClient(agent.getId());
-        return clientSession != null && delegation.id().equals(clientSession.getNote(Proxyme.DELEGATION_NOTE));
-    }
-
-    /**
      * A standard flow's token names its login session ({@code sid}), the session its delegation was approved in, and
      * is good while the delegation holds the agent's client session there; any other token names no session and
      * belongs to a delegation of the JSON operations. Introspection and the proxy check ask alike.
@@ -174,19 +160,7 @@ public class DelegationTokenVerifier {
         }
         return delegation.isOfStandardFlow()
                 && token.getSessionId().equals(delegation.grantedSessionId())
-                && isInItsClientSession(session, realm, delegation);
-    }
-
-    /**
-     * An administrator may since have taken the portal or a scope from the agent, or the portal's status from the
-     * client: a token is accepted only for what the agent is registered for now.
-     */
-    private static boolean isStillReachable(RealmModel realm, Delegation delegation, AccessToken token) {
-        ClientModel agent = realm.getClientByClientId(delegation.agentClientId());
-        return agent != null
-                && Portals.find(realm, delegation.portalClientId()).isPresent()
-                && Agent.allowsPortal(agent, delegation.portalClientId())
-                && Agent.scopesOf(agent).covers(Scopes.parse(token.getScope()));
+                && AgentClientSession.isHeld(session, realm, delegation);
     }
 
     private static boolean passes(AccessToken token, TokenVerifier.Predicate<? super AccessToken> check) {

@@ -164,20 +164,17 @@ public final class JsonBody {
         }
         JsonBody envelope = new JsonBody((ObjectNode) value);
         value.fieldNames().forEachRemaining(name -> {
-            if (!List.of("budget", "routes", "not_before", "not_after").contains(name)) {
+            if (!Envelope.MEMBERS.contains(name)) {
                 throw ProxymeException.badRequest(
                         OAuthErrorException.INVALID_REQUEST,
                         "Unknown member of '" + field + "': " + ProxymeException.printable(name));
             }
         });
         Long budget = envelope.integer("budget");
-        if (budget != null && (budget < 1 || budget > Envelope.MAX_BUDGET)) {
-            throw ProxymeException.badRequest(
-                    OAuthErrorException.INVALID_REQUEST, "'budget' must be 1 to " + Envelope.MAX_BUDGET);
-        }
         try {
+            // Clamped to an int only to be judged by the envelope's own bounds, which a long beyond them never meets.
             return Envelope.of(
-                    budget == null ? null : budget.intValue(),
+                    budget == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, budget)),
                     envelope.strings("routes"),
                     envelope.integer("not_before"),
                     envelope.integer("not_after"));

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 
 import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.Eventually;
 import dev.proxyme.testsupport.HtmlForms;
 import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
@@ -265,10 +265,7 @@ class ConsentDecisionIT {
                         callers));
             }
             // The approval is posted once calls are passing: within a deadline, not after a fixed pause.
-            Instant deadline = Instant.now().plusSeconds(10);
-            while (passed.get() == 0 && Instant.now().isBefore(deadline)) {
-                Thread.onSpinWait();
-            }
+            Eventually.await(() -> passed.get() > 0, Duration.ofSeconds(10), "calls passing");
             assertEquals(200, post(client, approval).status());
             stop.set(true);
             for (CompletableFuture<Void> call : calls) {
@@ -376,21 +373,8 @@ class ConsentDecisionIT {
 
     /** Polls at the protocol's interval until the outcome shows, within a deadline. */
     private Reply pollUntilDecided(RegisteredAgent agent, JsonNode request) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (true) {
-            Reply reply = poll(agent, request);
-            String error = reply.status() == 400 ? reply.text("error") : null;
-            if (!"authorization_pending".equals(error) && !"slow_down".equals(error)
-                    || Instant.now().isAfter(deadline)) {
-                return reply;
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return reply;
-            }
-        }
+        return client.pollUntilDecided(
+                agent.basicAuth(), request.get("request_id").asText());
     }
 
     private List<JsonNode> activeDelegations(RegisteredAgent agent) {

@@ -5,7 +5,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,7 @@ import org.openqa.selenium.By;
 
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.DPoPKey;
+import dev.proxyme.testsupport.Eventually;
 import dev.proxyme.testsupport.HtmlForms;
 import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
@@ -187,13 +187,12 @@ class ConsentIT {
         setRequestLifespan("5");
         try {
             JsonNode request = request(List.of("read"), null, "Quick look");
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-            Reply outcome = poll(request);
-            while (!"expired_token".equals(outcome.text("error"))
-                    && Instant.now().isBefore(deadline)) {
-                pause(Duration.ofSeconds(1));
-                outcome = poll(request);
-            }
+            Reply outcome = Eventually.await(
+                    () -> poll(request),
+                    reply -> "expired_token".equals(reply.text("error")),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(30),
+                    "the request to expire");
             assertError(outcome, 400, "expired_token");
             try (Browser browser = new Browser()) {
                 browser.open(request.get("verification_uri_complete").asText());
@@ -615,20 +614,18 @@ class ConsentIT {
         Reply withoutKey = pollUntilDecided(stepUp);
         assertEquals(400, withoutKey.status(), withoutKey::toString);
         assertEquals("invalid_dpop_proof", withoutKey.text("error"), "the new access is bound to the same key");
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        Reply collected;
-        do {
-            pause(Duration.ofSeconds(1));
-            collected = client.request(
-                    delegate,
-                    "POST",
-                    "application/json",
-                    ProxymeClient.json(
-                            Map.of("request_id", stepUp.get("request_id").asText())),
-                    Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString())));
-        } while (collected.status() == 400
-                && "slow_down".equals(collected.text("error"))
-                && Instant.now().isBefore(deadline));
+        Reply collected = Eventually.await(
+                () -> client.request(
+                        delegate,
+                        "POST",
+                        "application/json",
+                        ProxymeClient.json(
+                                Map.of("request_id", stepUp.get("request_id").asText())),
+                        Map.of("Authorization", agent.basicAuth(), "DPoP", key.proof("POST", delegate.toString()))),
+                reply -> !(reply.status() == 400 && "slow_down".equals(reply.text("error"))),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                "a poll past slow_down");
         Reply outcome = collected;
         assertEquals(200, outcome.status(), () -> "the refused poll left the outcome to this one: " + outcome);
         assertEquals("DPoP", collected.text("token_type"));
@@ -781,16 +778,8 @@ class ConsentIT {
 
     /** Polls at the protocol's interval until the user's decision shows, within a deadline. */
     private Reply pollUntilDecided(JsonNode request) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (true) {
-            Reply reply = poll(request);
-            String error = reply.status() == 400 ? reply.text("error") : null;
-            if (!"authorization_pending".equals(error) && !"slow_down".equals(error)
-                    || Instant.now().isAfter(deadline)) {
-                return reply;
-            }
-            pause(Duration.ofSeconds(1));
-        }
+        return client.pollUntilDecided(
+                agent.basicAuth(), request.get("request_id").asText());
     }
 
     private boolean active(String token) {
@@ -858,13 +847,5 @@ class ConsentIT {
                 "{\"attributes\":{\"proxyme.requestLifespanSeconds\":\"" + seconds + "\"}}",
                 bearer(client.rootToken()));
         assertEquals(204, reply.status(), reply::toString);
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -16,11 +16,8 @@ class ChallengesTest {
 
     /** Route rules that cover the request, so that no portal is needed for the scopes it names. */
     private static Challenges withRules() {
-        return new Challenges(
-                "demo",
-                ProtectedResource.of(null, null, null),
-                RouteRules.parse("* /admin/* write; GET /* read"),
-                DELETE_USER);
+        RouteRules rules = RouteRules.parse("* /admin/* write; GET /* read");
+        return new Challenges("demo", ProtectedResource.of(null, rules, null, null), rules, DELETE_USER);
     }
 
     @Test

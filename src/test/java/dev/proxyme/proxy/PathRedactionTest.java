@@ -14,6 +14,11 @@ class PathRedactionTest {
         assertEquals("/files/shareToken/[redacted]", PathRedaction.redact("/files/shareToken/q"));
         assertEquals("/download/token=[redacted]", PathRedaction.redact("/download/token=abc"));
         assertEquals("/download/access_token=[redacted]/x", PathRedaction.redact("/download/access_token=abc/x"));
+        assertEquals("/pin/[redacted]", PathRedaction.redact("/pin/483920"));
+        assertEquals("/otp-code/[redacted]", PathRedaction.redact("/otp-code/483920"));
+        assertEquals("/x/token.[redacted]", PathRedaction.redact("/x/token.abc"));
+        assertEquals("/x/auth:[redacted]", PathRedaction.redact("/x/auth:abc"));
+        assertEquals("/jwt/[redacted]", PathRedaction.redact("/jwt/abc"));
     }
 
     @Test
@@ -26,13 +31,17 @@ class PathRedactionTest {
         assertEquals("/d/[redacted]", PathRedaction.redact("/d/AbCdEfGhIjKlMnOpQrStUvWx"));
         assertEquals("/d/[redacted]", PathRedaction.redact("/d/12345678901234567890123"));
         assertEquals("/d/[redacted]/x", PathRedaction.redact("/d/report-aB3dE5gH7jK9mN1pQ/x"));
+        assertEquals("/d/[redacted]", PathRedaction.redact("/d/4111111111111111"), "a card number's 16 digits");
+        assertEquals("/d/[redacted]", PathRedaction.redact("/d/a1b2c3d4e5f6g"), "13 mixed characters");
     }
 
     @Test
     void wordsDatesIdsAndUuidsStay() {
         for (String path : new String[] {
             "/reports/2026-11/invoice-4711",
-            "/users/123456789012345678",
+            "/users/123456789012",
+            "/images/monkey.png",
+            "/files/report.v2.pdf",
             "/invoices/3f2a9c4e-1b7d-4e8f-9a6b-2c1d0e9f8a7b",
             "/monthly-financial-report-summary",
             "/",

@@ -80,4 +80,19 @@ class RouteRulesTest {
         assertEquals(java.util.Optional.of("/status"), RULES.matchedPattern("PUT", "/status"));
         assertEquals(java.util.Optional.empty(), RULES.matchedPattern("GET", "/nowhere"));
     }
+
+    @Test
+    void aTrailingSlashOrAFormatSuffixNeedsWhatThePathWithoutItNeeds() {
+        RouteRules rules = RouteRules.parse("POST /api/transfer write; * /admin/* write; * /* read");
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("POST", "/api/transfer/"));
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("POST", "/API/Transfer/"));
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("GET", "/admin.json"));
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("POST", "/api/transfer.xml"));
+        assertEquals(java.util.Optional.of(Set.of("read")), rules.requiredScopes("GET", "/reports/2026.pdf"));
+        assertEquals(java.util.Optional.of(Set.of("write")), rules.requiredScopes("POST", "/api/transfer"));
+        RouteRules exactOnly = RouteRules.parse("GET /status read");
+        assertTrue(exactOnly.allows("GET", "/status", READ), "a reading that matches no rule adds nothing");
+        assertEquals(
+                java.util.Optional.empty(), exactOnly.requiredScopes("GET", "/status/"), "as written, nothing matches");
+    }
 }

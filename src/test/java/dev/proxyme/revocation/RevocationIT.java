@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.proxyme.testsupport.Eventually;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
@@ -186,10 +187,7 @@ class RevocationIT {
         }
         assertTrue(minting.await(10, TimeUnit.SECONDS));
         // Revoke while tokens are being minted, not before the first one.
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
-        while (minted.size() < 2 && java.time.Instant.now().isBefore(deadline)) {
-            Thread.sleep(5);
-        }
+        Eventually.await(() -> minted.size() >= 2, java.time.Duration.ofSeconds(20), "two tokens minted");
         Reply revoked = client.revokeById(BACKEND, delegationId);
         revokedAnswered.set(true);
         assertEquals(200, revoked.status(), revoked::toString);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 
 import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.Eventually;
 import dev.proxyme.testsupport.HtmlForms;
 import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
@@ -200,10 +201,8 @@ class MyDelegationsIT {
             browser.open(server.realmUrl(REALM) + "/protocol/openid-connect/logout");
             browser.await(By.id("kc-logout")).click();
             browser.await(By.tagName("body"));
-            java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
-            while (active(token) && java.time.Instant.now().isBefore(deadline)) {
-                pause();
-            }
+            String signedOut = token;
+            Eventually.await(() -> !active(signedOut), java.time.Duration.ofSeconds(10), "the delegation to end");
             assertFalse(active(token), "signing out of Keycloak ends the delegation approved in that session");
             assertEquals(
                     "user_logged_out",
@@ -218,17 +217,8 @@ class MyDelegationsIT {
     }
 
     private Reply awaitToken(JsonNode request) {
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
-        while (true) {
-            Reply reply = client.proxyme(
-                    "delegate",
-                    agent.basicAuth(),
-                    Map.of("request_id", request.get("request_id").asText()));
-            if (reply.status() == 200 || java.time.Instant.now().isAfter(deadline)) {
-                return reply;
-            }
-            pause();
-        }
+        return client.pollUntilDecided(
+                agent.basicAuth(), request.get("request_id").asText());
     }
 
     private JsonNode my(String authorization) {
@@ -280,13 +270,5 @@ class MyDelegationsIT {
             fields.put("delegation_id", delegationId);
         }
         return fields;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

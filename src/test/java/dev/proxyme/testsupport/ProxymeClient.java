@@ -33,9 +33,26 @@ public final class ProxymeClient {
 
     private final KeycloakServer server;
     private final HttpClient http;
+    /** The realm the operations without a realm argument speak to. */
+    private final String realm;
 
     public ProxymeClient(KeycloakServer server) {
-        this(server, null);
+        this(server, (InetAddress) null);
+    }
+
+    private ProxymeClient(KeycloakServer server, HttpClient http, String realm) {
+        this.server = server;
+        this.http = http;
+        this.realm = realm;
+    }
+
+    /** The same client, speaking to another realm (a test class's own: see {@link TestRealm}). */
+    public ProxymeClient inRealm(String realmName) {
+        return new ProxymeClient(server, http, realmName);
+    }
+
+    public String realm() {
+        return realm;
     }
 
     /**
@@ -51,6 +68,7 @@ public final class ProxymeClient {
             builder.localAddress(localAddress);
         }
         this.http = builder.build();
+        this.realm = REALM;
     }
 
     public record Reply(int status, HttpHeaders headers, String body) {
@@ -105,7 +123,7 @@ public final class ProxymeClient {
     }
 
     public Reply proxyme(String operation, String authorization, Object body) {
-        return proxyme(REALM, operation, authorization, body);
+        return proxyme(realm, operation, authorization, body);
     }
 
     public Reply send(URI uri, String method, String contentType, String body, String... authorizations) {
@@ -205,7 +223,7 @@ public final class ProxymeClient {
     }
 
     public String userToken(String username, String password) {
-        return userToken(REALM, username, password);
+        return userToken(realm, username, password);
     }
 
     public String rootToken() {
@@ -227,7 +245,7 @@ public final class ProxymeClient {
     }
 
     public JsonNode introspect(String token, String clientId, String secret) {
-        return introspect(REALM, token, clientId, secret);
+        return introspect(realm, token, clientId, secret);
     }
 
     public URI adminUri(String realm, String path) {
@@ -268,7 +286,7 @@ public final class ProxymeClient {
 
     /** The user's delegations as their own page's API lists them (a password-grant token of the user). */
     public JsonNode myDelegations(String username, String password) {
-        Reply reply = get(proxymeUri(REALM, "my/delegations"), bearer(userToken(username, password)));
+        Reply reply = get(proxymeUri(realm, "my/delegations"), bearer(userToken(username, password)));
         assertEquals(200, reply.status(), reply::toString);
         return reply.json();
     }
@@ -293,6 +311,30 @@ public final class ProxymeClient {
         return proxyme("delegate", BACKEND, body);
     }
 
+    /** The agent's poll for the outcome of a delegation request (RFC 8628 style). */
+    public Reply poll(String agentAuthorization, String requestId) {
+        return proxyme("delegate", agentAuthorization, Map.of("request_id", requestId));
+    }
+
+    /**
+     * Polls at the protocol's interval until the outcome of the request shows (anything but
+     * {@code authorization_pending} and {@code slow_down}), within 30 seconds.
+     */
+    public Reply pollUntilDecided(String agentAuthorization, String requestId) {
+        return Eventually.await(
+                () -> poll(agentAuthorization, requestId),
+                reply -> !isPending(reply),
+                java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(30),
+                "the outcome of request " + requestId);
+    }
+
+    /** Whether a poll's answer says the user has not decided yet, or to poll more slowly. */
+    public static boolean isPending(Reply reply) {
+        String error = reply.status() == 400 ? reply.text("error") : null;
+        return "authorization_pending".equals(error) || "slow_down".equals(error);
+    }
+
     public Reply revokeById(String authorization, String delegationId) {
         return proxyme("revoke_delegation", authorization, Map.of("delegation_id", delegationId));
     }
@@ -300,7 +342,7 @@ public final class ProxymeClient {
     /** The user's Keycloak id, looked up through the admin API. */
     public String userId(String username) {
         Reply reply =
-                get(URI.create(adminUri(REALM, "/users") + "?exact=true&username=" + username), bearer(rootToken()));
+                get(URI.create(adminUri(realm, "/users") + "?exact=true&username=" + username), bearer(rootToken()));
         assertEquals(200, reply.status(), reply::toString);
         return reply.json().get(0).get("id").asText();
     }
@@ -316,7 +358,7 @@ public final class ProxymeClient {
 
     /** A delegation with its audit trail, through the admin API. */
     public JsonNode trail(String delegationId) {
-        Reply reply = get(adminUri(REALM, "/proxyme/delegations/" + delegationId), bearer(rootToken()));
+        Reply reply = get(adminUri(realm, "/proxyme/delegations/" + delegationId), bearer(rootToken()));
         assertEquals(200, reply.status(), reply::toString);
         return reply.json();
     }
@@ -328,7 +370,7 @@ public final class ProxymeClient {
                 ? "{\"username\":\"" + username + "\",\"enabled\":true,\"email\":\"" + username + "@example.org\","
                         + "\"firstName\":\"Test\",\"lastName\":\"User\"}"
                 : "{\"username\":\"" + username + "\",\"enabled\":true}";
-        Reply reply = send(adminUri(REALM, "/users"), "POST", "application/json", body, bearer(rootToken()));
+        Reply reply = send(adminUri(realm, "/users"), "POST", "application/json", body, bearer(rootToken()));
         assertEquals(201, reply.status(), reply::toString);
         String location = reply.headers().firstValue("Location").orElseThrow();
         return location.substring(location.lastIndexOf('/') + 1);
@@ -337,7 +379,7 @@ public final class ProxymeClient {
     /** A new user of the test realm who logs in with this password; returns its id. */
     public String createUserWithPassword(String username, String password) {
         Reply reply = send(
-                adminUri(REALM, "/users"),
+                adminUri(realm, "/users"),
                 "POST",
                 "application/json",
                 json(Map.of(
@@ -363,7 +405,7 @@ public final class ProxymeClient {
 
     /** A required action of the test realm, as the admin API shows it (alias, priority, enabled, ...). */
     public JsonNode requiredAction(String alias) {
-        Reply reply = get(adminUri(REALM, "/authentication/required-actions/" + alias), bearer(rootToken()));
+        Reply reply = get(adminUri(realm, "/authentication/required-actions/" + alias), bearer(rootToken()));
         assertEquals(200, reply.status(), reply::toString);
         return reply.json();
     }
@@ -373,7 +415,7 @@ public final class ProxymeClient {
         ObjectNode action = (ObjectNode) requiredAction(alias);
         action.put("priority", priority);
         Reply reply = send(
-                adminUri(REALM, "/authentication/required-actions/" + alias),
+                adminUri(realm, "/authentication/required-actions/" + alias),
                 "PUT",
                 "application/json",
                 action.toString(),
@@ -383,7 +425,7 @@ public final class ProxymeClient {
 
     public void setUserRequiredActions(String userId, List<String> aliases) {
         Reply reply = send(
-                adminUri(REALM, "/users/" + userId),
+                adminUri(realm, "/users/" + userId),
                 "PUT",
                 "application/json",
                 json(Map.of("requiredActions", aliases)),
@@ -393,20 +435,20 @@ public final class ProxymeClient {
 
     /** The user's Keycloak login sessions, through the admin API. */
     public JsonNode userSessions(String userId) {
-        Reply reply = get(adminUri(REALM, "/users/" + userId + "/sessions"), bearer(rootToken()));
+        Reply reply = get(adminUri(realm, "/users/" + userId + "/sessions"), bearer(rootToken()));
         assertEquals(200, reply.status(), reply::toString);
         return reply.json();
     }
 
     /** The types of the user's credentials ({@code password}, {@code otp}, ...). */
     public List<String> credentialTypes(String userId) {
-        Reply reply = get(adminUri(REALM, "/users/" + userId + "/credentials"), bearer(rootToken()));
+        Reply reply = get(adminUri(realm, "/users/" + userId + "/credentials"), bearer(rootToken()));
         assertEquals(200, reply.status(), reply::toString);
         return reply.json().findValuesAsText("type");
     }
 
     public String clientUuid(String clientId) {
-        return get(URI.create(adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(rootToken()))
+        return get(URI.create(adminUri(realm, "/clients") + "?clientId=" + clientId), bearer(rootToken()))
                 .json()
                 .get(0)
                 .get("id")
@@ -418,7 +460,7 @@ public final class ProxymeClient {
      * extension runs, so a body it cannot decode gets the same answer everywhere: the tests hold Proxyme to it.
      */
     public Reply keycloakTokenEndpointAnswer(String formBody) {
-        return send(tokenEndpoint(REALM), "POST", "application/x-www-form-urlencoded", formBody);
+        return send(tokenEndpoint(realm), "POST", "application/x-www-form-urlencoded", formBody);
     }
 
     /**
@@ -427,7 +469,7 @@ public final class ProxymeClient {
      */
     public Reply proxyCheck(String token) {
         return request(
-                proxymeUri(REALM, "proxy/check"),
+                proxymeUri(realm, "proxy/check"),
                 "GET",
                 null,
                 null,
@@ -444,6 +486,38 @@ public final class ProxymeClient {
         return headers;
     }
 
+    /** A portal of the test realm of a test class's own: a confidential client with secret {@code <clientId>-secret}. */
+    public void createPortal(String clientId, String name, String resource) {
+        Reply created = send(
+                adminUri(realm, "/clients"),
+                "POST",
+                "application/json",
+                json(Map.of(
+                        "clientId",
+                        clientId,
+                        "name",
+                        name,
+                        "secret",
+                        clientId + "-secret",
+                        "publicClient",
+                        false,
+                        "standardFlowEnabled",
+                        false,
+                        "serviceAccountsEnabled",
+                        false,
+                        "attributes",
+                        Map.of("proxyme.portal", "true", "proxyme.resource", resource))),
+                bearer(rootToken()));
+        assertEquals(201, created.status(), created::toString);
+    }
+
+    /** Deletes a client of the test realm that a test class made. */
+    public void deleteClient(String clientId) {
+        Reply deleted =
+                send(adminUri(realm, "/clients/" + clientUuid(clientId)), "DELETE", null, null, bearer(rootToken()));
+        assertEquals(204, deleted.status(), deleted::toString);
+    }
+
     /** Sets a portal's route rules ({@code proxyme.routes}); null removes them. */
     public void setPortalRoutes(String portalClientId, String rules) {
         setClientAttribute(portalClientId, "proxyme.routes", rules == null ? "" : rules);
@@ -451,11 +525,11 @@ public final class ProxymeClient {
 
     /** Sets one attribute of a client of the test realm through the Admin REST API. */
     public void setClientAttribute(String clientId, String name, String value) {
-        Reply found = get(URI.create(adminUri(REALM, "/clients") + "?clientId=" + clientId), bearer(rootToken()));
+        Reply found = get(URI.create(adminUri(realm, "/clients") + "?clientId=" + clientId), bearer(rootToken()));
         ObjectNode rep = (ObjectNode) found.json().get(0);
         ((ObjectNode) rep.get("attributes")).put(name, value);
         Reply updated = send(
-                adminUri(REALM, "/clients/" + rep.get("id").asText()),
+                adminUri(realm, "/clients/" + rep.get("id").asText()),
                 "PUT",
                 "application/json",
                 rep.toString(),
@@ -468,7 +542,7 @@ public final class ProxymeClient {
     /** Enables or disables a user ({@code /users/<id>}) or client ({@code /clients/<uuid>}) through the admin API. */
     public void setEnabled(String adminPath, boolean enabled) {
         Reply reply = send(
-                adminUri(REALM, adminPath),
+                adminUri(realm, adminPath),
                 "PUT",
                 "application/json",
                 "{\"enabled\":" + enabled + "}",

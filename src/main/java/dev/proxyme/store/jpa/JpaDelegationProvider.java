@@ -18,9 +18,7 @@ import org.keycloak.models.RealmModel;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
-import dev.proxyme.model.Envelope;
 import dev.proxyme.model.IssuedToken;
-import dev.proxyme.model.Scopes;
 import dev.proxyme.model.TokenUsage;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.store.DelegationQuery;
@@ -36,30 +34,12 @@ public class JpaDelegationProvider implements DelegationProvider {
 
     @Override
     public void create(Delegation delegation) {
-        DelegationEntity entity = new DelegationEntity();
-        entity.setId(delegation.id());
-        entity.setRealmId(delegation.realmId());
-        entity.setUserId(delegation.userId());
-        entity.setAgentClientId(delegation.agentClientId());
-        entity.setPortalClientId(delegation.portalClientId());
-        entity.setScopes(delegation.scopes().toString());
-        entity.setStatus(delegation.status());
-        entity.setCreatedAt(delegation.createdAt());
-        entity.setExpiresAt(delegation.expiresAt());
-        entity.setGrantedByType(delegation.grantedBy().type().name());
-        entity.setGrantedById(delegation.grantedBy().id());
-        entity.setPurpose(delegation.purpose());
-        entity.setGrantedSessionId(delegation.grantedSessionId());
-        entity.setGrantFlow(delegation.grantFlow());
-        entity.setDpopJkt(delegation.dpopJkt());
-        entity.setEnvelope(delegation.envelope().toJson());
-        entity.setCallsUsed(0);
-        em.persist(entity);
+        em.persist(DelegationMapping.toEntity(delegation));
     }
 
     @Override
     public Optional<Delegation> find(RealmModel realm, String delegationId) {
-        return entity(realm, delegationId, LockModeType.NONE).map(JpaDelegationProvider::toModel);
+        return entity(realm, delegationId, LockModeType.NONE).map(DelegationMapping::toModel);
     }
 
     @Override
@@ -67,7 +47,7 @@ public class JpaDelegationProvider implements DelegationProvider {
         return entity(realm, delegationId, LockModeType.PESSIMISTIC_WRITE).map(locked -> {
             // An earlier read in this transaction must not hide a change committed before the lock was granted.
             em.refresh(locked, LockModeType.PESSIMISTIC_WRITE);
-            return toModel(locked);
+            return DelegationMapping.toModel(locked);
         });
     }
 
@@ -110,7 +90,7 @@ public class JpaDelegationProvider implements DelegationProvider {
     }
 
     @Override
-    public List<Delegation> findActive(
+    public List<Delegation> findCurrent(
             RealmModel realm, String userId, String agentClientId, String portalClientId, long nowMillis) {
         return list(active("proxyme.activeDelegationsOfUserToAgent")
                 .setParameter("realmId", realm.getId())
@@ -121,7 +101,7 @@ public class JpaDelegationProvider implements DelegationProvider {
     }
 
     @Override
-    public List<Delegation> findActive(RealmModel realm, String userId, String agentClientId) {
+    public List<Delegation> findActiveOfUserToAgent(RealmModel realm, String userId, String agentClientId) {
         return list(active("proxyme.activeDelegationsOfUserToAnyPortal")
                 .setParameter("realmId", realm.getId())
                 .setParameter("userId", userId)
@@ -293,28 +273,6 @@ public class JpaDelegationProvider implements DelegationProvider {
     }
 
     private static List<Delegation> list(TypedQuery<DelegationEntity> query) {
-        return query.getResultStream().map(JpaDelegationProvider::toModel).toList();
-    }
-
-    static Delegation toModel(DelegationEntity entity) {
-        return new Delegation(
-                entity.getId(),
-                entity.getRealmId(),
-                entity.getUserId(),
-                entity.getAgentClientId(),
-                entity.getPortalClientId(),
-                Scopes.parse(entity.getScopes()),
-                entity.getStatus(),
-                entity.getCreatedAt(),
-                entity.getExpiresAt(),
-                entity.getEndedAt(),
-                entity.getEndReason(),
-                new Actor(Actor.Type.valueOf(entity.getGrantedByType()), entity.getGrantedById()),
-                entity.getPurpose(),
-                entity.getGrantedSessionId(),
-                entity.getGrantFlow(),
-                entity.getDpopJkt(),
-                Envelope.fromJson(entity.getEnvelope()),
-                entity.getCallsUsed() == null ? 0 : entity.getCallsUsed());
+        return query.getResultStream().map(DelegationMapping::toModel).toList();
     }
 }
