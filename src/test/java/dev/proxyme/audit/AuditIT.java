@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
+import dev.proxyme.testsupport.TestRealm;
 
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -24,9 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(KeycloakServerExtension.class)
 class AuditIT {
 
+    private final KeycloakServer server;
     private final ProxymeClient client;
 
-    AuditIT(ProxymeClient client) {
+    AuditIT(KeycloakServer server, ProxymeClient client) {
+        this.server = server;
         this.client = client;
     }
 
@@ -78,19 +82,20 @@ class AuditIT {
     /** A realm that asks for it ({@code proxyme.tokenEvents}) also gets every token issued as a Keycloak event. */
     @Test
     void keycloakEventsAreRecordedWithTheDelegation() {
-        setTokenEvents(true);
-        try {
-            RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
-            String delegationId = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null)
+        try (TestRealm withTokenEvents = TestRealm.copyOfTheTestRealm(server, client, "token-events")) {
+            ProxymeClient inRealm = withTokenEvents.client();
+            setTokenEvents(inRealm, true);
+            RegisteredAgent agent = inRealm.registerAgent(List.of("read"), List.of("portal-a"));
+            String delegationId = inRealm.delegateAsBackend("bob", agent.clientId(), List.of("read"), null)
                     .text("delegation_id");
-            client.revokeById(BACKEND, delegationId);
+            inRealm.revokeById(BACKEND, delegationId);
 
             for (String type : List.of("GRANT_CONSENT", "TOKEN_EXCHANGE", "REVOKE_GRANT")) {
                 assertEquals(
-                        1, eventsOf(type, agent, delegationId), type + " event with delegation_id " + delegationId);
+                        1,
+                        eventsOf(inRealm, type, agent, delegationId),
+                        type + " event with delegation_id " + delegationId);
             }
-        } finally {
-            setTokenEvents(false);
         }
     }
 
@@ -128,8 +133,13 @@ class AuditIT {
     }
 
     private long eventsOf(String type, RegisteredAgent agent, String delegationId) {
+        return eventsOf(client, type, agent, delegationId);
+    }
+
+    private static long eventsOf(ProxymeClient client, String type, RegisteredAgent agent, String delegationId) {
         Reply events = client.get(
-                URI.create(client.adminUri(REALM, "/events") + "?max=500&type=" + type + "&client=" + agent.clientId()),
+                URI.create(client.adminUri(client.realm(), "/events") + "?max=500&type=" + type + "&client="
+                        + agent.clientId()),
                 bearer(client.rootToken()));
         assertEquals(200, events.status(), events::toString);
         long count = 0;
@@ -142,9 +152,9 @@ class AuditIT {
         return count;
     }
 
-    private void setTokenEvents(boolean on) {
+    private static void setTokenEvents(ProxymeClient client, boolean on) {
         Reply reply = client.send(
-                client.adminUri(REALM, ""),
+                client.adminUri(client.realm(), ""),
                 "PUT",
                 "application/json",
                 "{\"attributes\":{\"proxyme.tokenEvents\":\"" + on + "\"}}",

@@ -24,6 +24,7 @@ import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
+import dev.proxyme.testsupport.TestRealm;
 
 import static dev.proxyme.testsupport.OAuthAssertions.assertError;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -41,7 +42,9 @@ class ConsentIT {
             Path.of(System.getProperty("proxyme.repo", ".")).resolve("target/screenshots");
 
     private final KeycloakServer server;
-    private final ProxymeClient client;
+    /** The integration tests' realm, or a test's own (see {@link #inARealmOfItsOwn}). */
+    private ProxymeClient client;
+
     private RegisteredAgent agent;
 
     ConsentIT(KeycloakServer server, ProxymeClient client) {
@@ -184,8 +187,8 @@ class ConsentIT {
 
     @Test
     void anExpiredRequestCanNoLongerBeApproved() {
-        setRequestLifespan("5");
-        try {
+        try (TestRealm quickRequests = inARealmOfItsOwn("quick-requests")) {
+            setRequestLifespan("5");
             JsonNode request = request(List.of("read"), null, "Quick look");
             Reply outcome = Eventually.await(
                     () -> poll(request),
@@ -200,9 +203,15 @@ class ConsentIT {
                 assertTrue(browser.text("proxyme-code-error").contains("expired"));
                 assertFalse(browser.has(By.id("proxyme-approve")));
             }
-        } finally {
-            setRequestLifespan("600");
         }
+    }
+
+    /** This test's client and agent in a copy of the test realm, for what it changes realm-wide. */
+    private TestRealm inARealmOfItsOwn(String purpose) {
+        TestRealm realm = TestRealm.copyOfTheTestRealm(server, client, purpose);
+        client = realm.client();
+        registerAgent();
+        return realm;
     }
 
     /**
@@ -841,7 +850,7 @@ class ConsentIT {
 
     private void setRequestLifespan(String seconds) {
         Reply reply = client.send(
-                client.adminUri(REALM, ""),
+                client.adminUri(client.realm(), ""),
                 "PUT",
                 "application/json",
                 "{\"attributes\":{\"proxyme.requestLifespanSeconds\":\"" + seconds + "\"}}",

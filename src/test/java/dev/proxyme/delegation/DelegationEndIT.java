@@ -12,10 +12,12 @@ import org.openqa.selenium.By;
 
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.ClientProgram;
+import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
+import dev.proxyme.testsupport.TestRealm;
 
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
@@ -32,9 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(KeycloakServerExtension.class)
 class DelegationEndIT {
 
+    private final KeycloakServer server;
     private final ProxymeClient client;
 
-    DelegationEndIT(ProxymeClient client) {
+    DelegationEndIT(KeycloakServer server, ProxymeClient client) {
+        this.server = server;
         this.client = client;
     }
 
@@ -99,43 +103,45 @@ class DelegationEndIT {
      */
     @Test
     void aStandardFlowsRefreshTokenEndsWithTheDelegationWhateverTheSessionLifetimes() {
-        JsonNode realm = client.get(client.adminUri(REALM, ""), bearer(client.rootToken()))
-                .json();
-        int idle = realm.get("ssoSessionIdleTimeout").asInt();
-        int max = realm.get("ssoSessionMaxLifespan").asInt();
-        setSessionLifetimes(36_000, 36_000);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", "Long Session Agent");
-        body.put("scopes", List.of("read"));
-        body.put("portals", List.of("portal-a"));
-        body.put("token_endpoint_auth_method", "none");
-        String agentId = client.registerAgent(body).text("client_id");
-        List<String> arguments = new ArrayList<>(List.of(client.issuer(REALM), agentId, "--scope", "read"));
-        try (ClientProgram device = ClientProgram.node("device-grant.mjs", arguments.toArray(String[]::new));
-                Browser browser = new Browser()) {
-            browser.open(device.await("user_action").get("url").asText());
-            browser.logInIfAsked("bob", "bob-password");
-            browser.await(By.id("proxyme-approve")).click();
-            JsonNode tokens = device.await("tokens");
-            String delegationId = claims(tokens.get("access_token").asText())
-                    .get("delegation_id")
-                    .asText();
-            long end = endOf(delegationId);
-            assertTrue(
-                    end - System.currentTimeMillis() / 1000 < 36_000 - 600,
-                    "control: the session outlasts the delegation");
-            assertBounded(tokens.get("access_token").asText(), end, "the device grant's access token");
-            assertBounded(tokens.get("refresh_token").asText(), end, "the device grant's refresh token");
-            JsonNode refreshed = device.await("refreshed");
-            assertBounded(refreshed.get("access_token").asText(), end, "a refreshed access token");
-            assertBounded(refreshed.get("refresh_token").asText(), end, "a rotated refresh token");
-        } finally {
-            setSessionLifetimes(idle, max);
+        try (TestRealm longSessions = TestRealm.copyOfTheTestRealm(server, client, "long-sessions")) {
+            ProxymeClient inRealm = longSessions.client();
+            setSessionLifetimes(inRealm, 36_000, 36_000);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", "Long Session Agent");
+            body.put("scopes", List.of("read"));
+            body.put("portals", List.of("portal-a"));
+            body.put("token_endpoint_auth_method", "none");
+            String agentId = inRealm.registerAgent(body).text("client_id");
+            List<String> arguments =
+                    new ArrayList<>(List.of(inRealm.issuer(inRealm.realm()), agentId, "--scope", "read"));
+            try (ClientProgram device = ClientProgram.node("device-grant.mjs", arguments.toArray(String[]::new));
+                    Browser browser = new Browser()) {
+                browser.open(device.await("user_action").get("url").asText());
+                browser.logInIfAsked("bob", "bob-password");
+                browser.await(By.id("proxyme-approve")).click();
+                JsonNode tokens = device.await("tokens");
+                String delegationId = claims(tokens.get("access_token").asText())
+                        .get("delegation_id")
+                        .asText();
+                long end = endOf(inRealm, delegationId);
+                assertTrue(
+                        end - System.currentTimeMillis() / 1000 < 36_000 - 600,
+                        "control: the session outlasts the delegation");
+                assertBounded(tokens.get("access_token").asText(), end, "the device grant's access token");
+                assertBounded(tokens.get("refresh_token").asText(), end, "the device grant's refresh token");
+                JsonNode refreshed = device.await("refreshed");
+                assertBounded(refreshed.get("access_token").asText(), end, "a refreshed access token");
+                assertBounded(refreshed.get("refresh_token").asText(), end, "a rotated refresh token");
+            }
         }
     }
 
     /** The delegation's end, in epoch seconds, as the admin API reports it. */
     private long endOf(String delegationId) {
+        return endOf(client, delegationId);
+    }
+
+    private static long endOf(ProxymeClient client, String delegationId) {
         return client.trail(delegationId).get("delegation").get("expires_at").asLong() / 1000;
     }
 
@@ -147,9 +153,9 @@ class DelegationEndIT {
                 () -> what + " ends before the delegation (" + endSeconds + "): " + claims);
     }
 
-    private void setSessionLifetimes(int idleSeconds, int maxSeconds) {
+    private static void setSessionLifetimes(ProxymeClient client, int idleSeconds, int maxSeconds) {
         Reply updated = client.send(
-                client.adminUri(REALM, ""),
+                client.adminUri(client.realm(), ""),
                 "PUT",
                 "application/json",
                 ProxymeClient.json(Map.of("ssoSessionIdleTimeout", idleSeconds, "ssoSessionMaxLifespan", maxSeconds)),

@@ -9,13 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
+import dev.proxyme.testsupport.TestRealm;
 
 import static dev.proxyme.testsupport.ProxymeClient.BACKEND;
 import static dev.proxyme.testsupport.ProxymeClient.JSON;
-import static dev.proxyme.testsupport.ProxymeClient.REALM;
 import static dev.proxyme.testsupport.ProxymeClient.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,26 +28,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The realm's signing key rotates as Keycloak rotates keys: a new active key, the old one passive (verifies, signs
  * nothing), then the old one disabled. Tokens minted before stay valid until they expire wherever a token is checked
  * (the verifier finds the key by {@code kid}); new tokens and identity assertions use the new key; a disabled key's
- * tokens are refused everywhere. The realm's keys are restored afterwards.
+ * tokens are refused everywhere. The rotation happens in a realm of the test's own, removed afterwards.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class KeyRotationIT {
 
     private static final String KEY_PROVIDER = "org.keycloak.keys.KeyProvider";
 
-    private final ProxymeClient client;
+    private final KeycloakServer server;
+    private final ProxymeClient shared;
+    private ProxymeClient client;
 
-    KeyRotationIT(ProxymeClient client) {
-        this.client = client;
+    KeyRotationIT(KeycloakServer server, ProxymeClient shared) {
+        this.server = server;
+        this.shared = shared;
     }
 
     @Test
     void tokensSurviveARotationUntilTheirKeyIsDisabled() throws Exception {
-        String before = mint();
-        ObjectNode original = activeRs256Provider();
-        String rotated = null;
-        try {
-            rotated = addRsaKey(200);
+        try (TestRealm realm = TestRealm.copyOfTheTestRealm(server, shared, "key-rotation")) {
+            client = realm.client();
+            String before = mint();
+            ObjectNode original = activeRs256Provider();
+            addRsaKey(200);
             setKeyState(original, false, true);
 
             String after = mint();
@@ -63,18 +67,7 @@ class KeyRotationIT {
             setKeyState(original, false, false);
             assertRefusedEverywhere(before, "a token of the disabled key");
             assertAcceptedEverywhere(after, "a token of the new key, after the old was disabled");
-        } finally {
-            setKeyState(original, true, true);
-            if (rotated != null) {
-                client.send(
-                        client.adminUri(REALM, "/components/" + rotated),
-                        "DELETE",
-                        null,
-                        null,
-                        bearer(client.rootToken()));
-            }
         }
-        assertAcceptedEverywhere(mint(), "restored");
     }
 
     private String mint() {
@@ -106,7 +99,7 @@ class KeyRotationIT {
 
     /** The component behind the realm's active RS256 signing key. */
     private ObjectNode activeRs256Provider() {
-        JsonNode keys = client.get(client.adminUri(REALM, "/keys"), bearer(client.rootToken()))
+        JsonNode keys = client.get(client.adminUri(client.realm(), "/keys"), bearer(client.rootToken()))
                 .json()
                 .get("keys");
         String providerId = null;
@@ -118,12 +111,13 @@ class KeyRotationIT {
             }
         }
         assertNotNull(providerId, keys::toString);
-        return (ObjectNode) client.get(client.adminUri(REALM, "/components/" + providerId), bearer(client.rootToken()))
-                .json();
+        return (ObjectNode)
+                client.get(client.adminUri(client.realm(), "/components/" + providerId), bearer(client.rootToken()))
+                        .json();
     }
 
     private String addRsaKey(int priority) {
-        String realmId = client.get(client.adminUri(REALM, ""), bearer(client.rootToken()))
+        String realmId = client.get(client.adminUri(client.realm(), ""), bearer(client.rootToken()))
                 .json()
                 .get("id")
                 .asText();
@@ -137,7 +131,7 @@ class KeyRotationIT {
         config.putArray("algorithm").add("RS256");
         config.putArray("keySize").add("2048");
         Reply created = client.send(
-                client.adminUri(REALM, "/components"),
+                client.adminUri(client.realm(), "/components"),
                 "POST",
                 "application/json",
                 component.toString(),
@@ -151,7 +145,8 @@ class KeyRotationIT {
         config.set("active", JSON.createArrayNode().add(Boolean.toString(active)));
         config.set("enabled", JSON.createArrayNode().add(Boolean.toString(enabled)));
         Reply updated = client.send(
-                client.adminUri(REALM, "/components/" + provider.get("id").asText()),
+                client.adminUri(
+                        client.realm(), "/components/" + provider.get("id").asText()),
                 "PUT",
                 "application/json",
                 provider.toString(),
