@@ -55,6 +55,7 @@ public class AgentRequestPolicy
                     checkCodeFlow(
                             authorization.getAuthorizationEndpointRequest().getResponseType());
                     checkPkce(authorization.getAuthorizationEndpointRequest());
+                    checkNoApplicationInitiatedAction(authorization.getAuthorizationEndpointRequest());
                     check(
                             agent.get(),
                             authorization.getAuthorizationEndpointRequest(),
@@ -68,6 +69,7 @@ public class AgentRequestPolicy
                 if (agent.isPresent()) {
                     checkCodeFlow(pushed.getRequest().getResponseType());
                     checkPkce(pushed.getRequest());
+                    checkNoApplicationInitiatedAction(pushed.getRequest());
                     check(agent.get(), pushed.getRequest(), pushed.getRequestParameters());
                 }
             }
@@ -120,6 +122,19 @@ public class AgentRequestPolicy
             throw ProxymeException.badRequest(
                     OAuthErrorException.INVALID_REQUEST,
                     "PKCE is required: send code_challenge with code_challenge_method S256");
+        }
+    }
+
+    /**
+     * No {@code kc_action}: an application-initiated action naming Proxyme's page makes Keycloak skip the page (it
+     * declines to run it as such and drops it), so a code would come back for whatever this request asks, unseen. An
+     * agent has no business starting the user's other actions either: it asks for access, nothing else.
+     */
+    private static void checkNoApplicationInitiatedAction(AuthorizationEndpointRequest request) {
+        if (request.getAction() != null) {
+            throw ProxymeException.badRequest(
+                    OAuthErrorException.INVALID_REQUEST,
+                    "Agents cannot start application-initiated actions: remove kc_action");
         }
     }
 

@@ -23,7 +23,10 @@ import org.keycloak.models.ClientModel;
  * ({@code .json}). A path has all those readings (its letters folded: every code point upper-cased then lower-cased,
  * which also folds what Unicode maps to ASCII letters: {@code ı}, {@code ſ}, {@code K}); when they fall under
  * different rules, the request needs the scopes of all of them. So {@code /Admin/users}, {@code /admin/users/} and
- * {@code /admin.json} need what {@code /admin/users} and {@code /admin} need. A portal that says its paths are
+ * {@code /admin.json} need what {@code /admin/users} and {@code /admin} need. A rule's path is read the same way, as
+ * routers read their route templates: {@code POST /api/transfer/ write} also covers {@code /api/transfer}, and
+ * {@code GET /export.json write} also {@code /export}. A {@code HEAD} request also needs what a {@code GET} of its path
+ * needs, as frameworks answer it with the GET handler. A portal that says its paths are
  * case-sensitive ({@value #CASE_SENSITIVE} = {@code true}) is read in its exact case only.
  *
  * <pre>GET,HEAD /reports/* read; POST /* write; * /* read</pre>
@@ -36,17 +39,29 @@ public final class RouteRules {
 
     private static final String NO_SCOPE = "\u0000no-scope-can-match";
 
-    /** One rule: the methods, the path as matched (a prefix when {@code prefix}), the scope it asks for. */
-    private record Rule(Set<String> methods, String path, boolean prefix, String scope) {
+    /**
+     * One rule: the methods, the path as written (a prefix when {@code prefix}), the scope it asks for, and the paths
+     * an exact rule matches: every reading of its path, as a router reads a route template the way it reads a request
+     * ({@code POST /api/transfer/} is also {@code /api/transfer}), as written and folded.
+     */
+    private record Rule(
+            Set<String> methods,
+            String path,
+            boolean prefix,
+            String scope,
+            Set<String> exactPaths,
+            Set<String> foldedPaths) {
 
         boolean matches(String method, String requestPath, boolean folded) {
+            if (!methods.contains("*") && !methods.contains(method)) {
+                return false;
+            }
+            if (!prefix) {
+                return (folded ? foldedPaths : exactPaths).contains(requestPath);
+            }
             String rulePath = folded ? fold(path) : path;
-            return (methods.contains("*") || methods.contains(method))
-                    && (prefix
-                            ? requestPath.startsWith(rulePath)
-                                    || rulePath.endsWith("/")
-                                            && requestPath.equals(rulePath.substring(0, rulePath.length() - 1))
-                            : requestPath.equals(rulePath));
+            return requestPath.startsWith(rulePath)
+                    || rulePath.endsWith("/") && requestPath.equals(rulePath.substring(0, rulePath.length() - 1));
         }
 
         String pattern() {
@@ -60,8 +75,14 @@ public final class RouteRules {
             }
             boolean prefix = pathPattern.endsWith("*");
             return CanonicalPath.of(prefix ? pathPattern.substring(0, pathPattern.length() - 1) : pathPattern)
-                    .map(path ->
-                            new Rule(Set.of(methods.toUpperCase(Locale.ROOT).split(",")), path, prefix, scope));
+                    .map(path -> of(Set.of(methods.toUpperCase(Locale.ROOT).split(",")), path, prefix, scope));
+        }
+
+        static Rule of(Set<String> methods, String path, boolean prefix, String scope) {
+            Set<String> exact = prefix ? Set.of() : readings(path);
+            Set<String> folded = new LinkedHashSet<>();
+            exact.forEach(reading -> folded.add(fold(reading)));
+            return new Rule(methods, path, prefix, scope, exact, folded);
         }
     }
 
@@ -119,7 +140,7 @@ public final class RouteRules {
     }
 
     private static RouteRules denyAll(boolean caseSensitive) {
-        return new RouteRules(List.of(new Rule(Set.of("*"), "/", true, NO_SCOPE)), caseSensitive);
+        return new RouteRules(List.of(Rule.of(Set.of("*"), "/", true, NO_SCOPE)), caseSensitive);
     }
 
     /** The scopes the rules ask for, in their order (none for a portal without rules, or with malformed ones). */
@@ -163,10 +184,14 @@ public final class RouteRules {
         }
         Set<String> needed = new LinkedHashSet<>();
         needed.add(exact.get().scope());
-        for (String reading : readings(path.get())) {
-            firstMatch(upperMethod, reading, false).map(Rule::scope).ifPresent(needed::add);
-            if (!caseSensitive) {
-                firstMatch(upperMethod, fold(reading), true).map(Rule::scope).ifPresent(needed::add);
+        // Express, Flask, Rails and Spring answer HEAD with the GET handler (its body dropped, its effects kept).
+        List<String> methods = upperMethod.equals("HEAD") ? List.of("HEAD", "GET") : List.of(upperMethod);
+        for (String readMethod : methods) {
+            for (String reading : readings(path.get())) {
+                firstMatch(readMethod, reading, false).map(Rule::scope).ifPresent(needed::add);
+                if (!caseSensitive) {
+                    firstMatch(readMethod, fold(reading), true).map(Rule::scope).ifPresent(needed::add);
+                }
             }
         }
         return needed.contains(NO_SCOPE) ? Optional.empty() : Optional.of(needed);
@@ -175,7 +200,8 @@ public final class RouteRules {
     /**
      * The path as written, and as routers read it otherwise: Express, Rails, Laravel and ASP.NET Core ignore a trailing
      * slash by default; Rails ({@code (.:format)}), Spring's suffix matching and Django REST Framework's format suffixes
-     * route {@code /admin.json} to {@code /admin}.
+     * route {@code /admin.json} to {@code /admin}, and Spring's {@code .*} suffix also {@code /admin.x.json}: the last
+     * segment cut at its last dot and at its first.
      */
     static Set<String> readings(String path) {
         Set<String> readings = new LinkedHashSet<>();
@@ -183,9 +209,10 @@ public final class RouteRules {
         String withoutSlash = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         readings.add(withoutSlash);
         int segment = withoutSlash.lastIndexOf('/');
-        int dot = withoutSlash.lastIndexOf('.');
-        if (dot > segment + 1) {
-            readings.add(withoutSlash.substring(0, dot));
+        int lastDot = withoutSlash.lastIndexOf('.');
+        if (lastDot > segment + 1) {
+            readings.add(withoutSlash.substring(0, lastDot));
+            readings.add(withoutSlash.substring(0, withoutSlash.indexOf('.', segment + 2)));
         }
         return readings;
     }

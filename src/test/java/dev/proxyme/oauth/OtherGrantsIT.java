@@ -3,6 +3,7 @@ package dev.proxyme.oauth;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.KeycloakServerExtension;
@@ -156,6 +158,87 @@ class OtherGrantsIT {
             assertTrue(browser.text("proxyme-request").contains("Portal A"), browser.text("proxyme-request"));
             browser.await(By.id("proxyme-deny")).click();
         }
+    }
+
+    /**
+     * Keycloak skips a required action named in {@code kc_action} that cannot run as an application-initiated action,
+     * so an agent naming Proxyme's would get a code, in a browser that already approved it once, for a request the
+     * user never saw. Every way of sending it is refused before anything happens: the query, a request object, a
+     * pushed request; whatever the action named and however it is spelled.
+     */
+    @Test
+    void anAgentCannotStartAnApplicationInitiatedAction() {
+        Map<String, String> approved = Map.of("response_type", "code", "scope", "read", "resource", PORTAL_A);
+        String cookies;
+        try (Browser browser = new Browser()) {
+            browser.open(authorize(approved).toString());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-approve")).click();
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
+                    .until(driver -> driver.getCurrentUrl().startsWith(REDIRECT));
+            // Back on Keycloak's origin, whose cookies (the login session's) are the ones to replay.
+            browser.open(client.issuer(REALM) + "/.well-known/openid-configuration");
+            cookies = browser.cookieHeader();
+        }
+        Reply again = client.request(
+                authorize(approved), "GET", null, null, Map.of("Cookie", cookies, "Accept", "text/html"));
+        String consentPage = again.headers().firstValue("Location").orElse("");
+        assertEquals(302, again.status(), again::toString);
+        assertTrue(
+                consentPage.contains("/login-actions/required-action?execution=proxyme-agent-consent"),
+                () -> "control: in the same login session, the same request goes to the page again: " + consentPage);
+
+        for (String action : List.of("proxyme-agent-consent", "PROXYME-AGENT-CONSENT", "UPDATE_PASSWORD", "x:y")) {
+            Map<String, String> withAction = new LinkedHashMap<>(approved);
+            withAction.put("scope", "read write");
+            withAction.put("kc_action", action);
+            Reply reply = client.request(
+                    authorize(withAction), "GET", null, null, Map.of("Cookie", cookies, "Accept", "text/html"));
+            assertRefusedAtTheRedirect(reply, action);
+        }
+
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("client_id", agentId);
+        claims.put("response_type", "code");
+        claims.put("redirect_uri", REDIRECT);
+        claims.put("scope", "read");
+        claims.put("resource", PORTAL_A);
+        claims.put("code_challenge", CHALLENGE);
+        claims.put("code_challenge_method", "S256");
+        claims.put("state", "s1");
+        claims.put("kc_action", "proxyme-agent-consent");
+        Reply requestObject = client.request(
+                authorize(Map.of("response_type", "code", "scope", "read", "request", unsigned(claims))),
+                "GET",
+                null,
+                null,
+                Map.of("Cookie", cookies, "Accept", "text/html"));
+        assertRefusedAtTheRedirect(requestObject, "in a request object");
+
+        Map<String, String> pushed = new LinkedHashMap<>();
+        pushed.put("response_type", "code");
+        pushed.put("redirect_uri", REDIRECT);
+        pushed.put("scope", "read");
+        pushed.put("resource", PORTAL_A);
+        pushed.put("code_challenge", CHALLENGE);
+        pushed.put("code_challenge_method", "S256");
+        pushed.put("state", "s1");
+        pushed.put("kc_action", "proxyme-agent-consent");
+        Reply par = client.form(
+                URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"),
+                pushed,
+                ProxymeClient.basic(agentId, agentSecret));
+        assertError(par, 400, "invalid_request");
+        assertFalse(par.body().contains("request_uri"), par::toString);
+    }
+
+    private static void assertRefusedAtTheRedirect(Reply reply, String what) {
+        assertEquals(302, reply.status(), () -> what + ": " + reply);
+        String location = reply.headers().firstValue("Location").orElse("");
+        assertTrue(
+                location.startsWith(REDIRECT) && location.contains("error=invalid_request"),
+                () -> what + ": " + location);
+        assertFalse(location.contains("code="), () -> what + " yields no code: " + location);
     }
 
     private URI authorize(Map<String, String> parameters) {

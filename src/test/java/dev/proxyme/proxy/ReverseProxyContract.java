@@ -1,6 +1,8 @@
 package dev.proxyme.proxy;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +68,9 @@ abstract class ReverseProxyContract {
         portal = new EchoPortal();
         client.createPortal(portalA, "Portal A", PORTAL_A_RESOURCE);
         client.setPortalRoutes(
-                portalA, "GET,HEAD /reports/* read; GET /billing write; * /admin/* write; POST /* write; * /* read");
+                portalA,
+                "GET,HEAD /reports/* read; GET /billing write; GET /payouts/ write; GET /export.json write;"
+                        + " * /admin/* write; POST /* write; * /* read");
         agent = client.registerAgent(List.of("read", "write"), List.of(portalA, "portal-b"));
         proxy = startProxy(server, REALM, portalA, portal.hostAndPort());
         client.setClientAttribute(portalA, "proxyme.resource", PORTAL_A_RESOURCE + " " + proxy.uri("/reports"));
@@ -720,15 +724,73 @@ abstract class ReverseProxyContract {
                         "X-Forwarded-Host",
                         "evil.example",
                         "X-Forwarded-Proto",
-                        "gopher"));
+                        "gopher",
+                        "X-Forwarded-For",
+                        "203.0.113.7",
+                        "Forwarded",
+                        "for=203.0.113.7",
+                        "X-Real-IP",
+                        "203.0.113.7",
+                        "X-Forwarded-Prefix",
+                        "/admin",
+                        "X-Original-Method",
+                        "DELETE"));
         assertEquals(200, reply.status(), reply::toString);
         JsonNode headers = reply.json().get("headers");
+        assertFalse(headers.toString().contains("203.0.113.7"), () -> "the client's address claims: " + headers);
+        assertFalse(headers.has("x-forwarded-prefix") || headers.has("x-original-method"), headers::toString);
         assertFalse(headers.path("x-forwarded-uri").asText().contains("/admin"), headers::toString);
         assertFalse(headers.path("x-forwarded-method").asText().contains("DELETE"), headers::toString);
         assertFalse(headers.path("x-forwarded-host").asText().contains("evil"), headers::toString);
         assertFalse(headers.path("x-forwarded-proto").asText().contains("gopher"), headers::toString);
         Reply unauthorized = through("GET", "/reports/1", Map.of());
         assertEquals(1, unauthorized.headers().allValues("WWW-Authenticate").size(), unauthorized::toString);
+    }
+
+    /**
+     * A proxy drops the headers a client names in {@code Connection} (hop-by-hop); naming Proxyme's would strip the
+     * user's identity from the portal's request after the check set it. The request is refused, or the portal gets
+     * every identity header all the same: never the request without them.
+     */
+    @Test
+    void aConnectionHeaderCannotTakeTheIdentityAway() throws Exception {
+        String token = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), portalA)
+                .text("delegation_token");
+        for (String connection : List.of(
+                "X-Proxyme-User, X-Proxyme-Assertion, X-Proxyme-Scopes, close",
+                "close, x-proxyme-agent",
+                "X-PROXYME-DELEGATION,close")) {
+            String[] response = rawRequest("GET /reports/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + token + "\r\nConnection: " + connection + "\r\n\r\n");
+            int status = Integer.parseInt(response[0].split(" ")[1]);
+            if (status == 200) {
+                JsonNode headers = ProxymeClient.JSON
+                        .readTree(response[1].substring(response[1].indexOf('{')))
+                        .get("headers");
+                for (String header : List.of(
+                        "x-proxyme-user",
+                        "x-proxyme-assertion",
+                        "x-proxyme-scopes",
+                        "x-proxyme-agent",
+                        "x-proxyme-delegation")) {
+                    assertTrue(headers.has(header), () -> connection + ": " + header + " missing from " + headers);
+                }
+            } else {
+                assertEquals(400, status, () -> connection + ": " + String.join("\n", response));
+            }
+        }
+    }
+
+    /** One HTTP/1.1 exchange on a socket (headers the JDK's client will not send); the status line and the rest. */
+    private String[] rawRequest(String request) throws IOException {
+        URI uri = proxy.uri("/");
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int endOfStatus = response.indexOf("\r\n");
+            return new String[] {response.substring(0, endOfStatus), response.substring(endOfStatus + 2)};
+        }
     }
 
     @Test
@@ -986,14 +1048,31 @@ abstract class ReverseProxyContract {
                 () -> "no header of Proxyme's reaches the portal: " + unknown);
     }
 
-    /** Routers that ignore a trailing slash or a format suffix serve {@code /billing/} and {@code /admin.json} as the stricter routes. */
+    /**
+     * Routers that ignore a trailing slash or a format suffix serve {@code /billing/} and {@code /admin.json} as the
+     * stricter routes, and read their route templates the same way: {@code /payouts} is the route written
+     * {@code /payouts/}, {@code /export} the one written {@code /export.json}; Spring's suffix matching serves
+     * {@code /admin.x.json} as {@code /admin}.
+     */
     @Test
     void aTrailingSlashOrAFormatSuffixNeedsWhatThePathWithoutItNeeds() {
         String read = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), portalA)
                 .text("delegation_token");
         String both = client.delegateAsBackend("bob", agent.clientId(), List.of("read", "write"), portalA)
                 .text("delegation_token");
-        for (String path : List.of("/billing/", "/Billing/", "/billing.json", "/admin.json", "/admin/users.xml")) {
+        for (String path : List.of(
+                "/billing/",
+                "/Billing/",
+                "/billing.json",
+                "/admin.json",
+                "/admin/users.xml",
+                "/payouts",
+                "/Payouts",
+                "/payouts.json",
+                "/export",
+                "/export.csv",
+                "/admin.x.json",
+                "/billing.tar.gz")) {
             assertEquals(
                     403,
                     through("GET", path, Map.of("Authorization", bearer(read))).status(),

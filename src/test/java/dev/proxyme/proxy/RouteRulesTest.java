@@ -95,4 +95,39 @@ class RouteRulesTest {
         assertEquals(
                 java.util.Optional.empty(), exactOnly.requiredScopes("GET", "/status/"), "as written, nothing matches");
     }
+
+    @Test
+    void aRulesPathIsReadAsARouterReadsItsRouteTemplate() {
+        RouteRules rules =
+                RouteRules.parse("POST /api/transfer/ write; GET /export.json write; * /admin/* write; * /* read");
+        assertEquals(java.util.Optional.of(Set.of("write")), rules.requiredScopes("POST", "/api/transfer"));
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("POST", "/API/Transfer"));
+        assertEquals(java.util.Optional.of(Set.of("write")), rules.requiredScopes("POST", "/api/transfer/"));
+        assertEquals(
+                java.util.Optional.of(Set.of("write", "read")), rules.requiredScopes("POST", "/api/transfer.json"));
+        assertEquals(java.util.Optional.of(Set.of("write")), rules.requiredScopes("GET", "/export"));
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("GET", "/export.csv"));
+        assertEquals(java.util.Optional.of(Set.of("read")), rules.requiredScopes("GET", "/exports"), "control");
+    }
+
+    @Test
+    void aSuffixWithMoreThanOneDotIsCutAtEachDot() {
+        RouteRules rules = RouteRules.parse("* /admin/* write; * /* read");
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("POST", "/admin.x.json"));
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("POST", "/Admin.a.b.c"));
+        assertEquals(Set.of("/files/a.tar.gz", "/files/a.tar", "/files/a"), RouteRules.readings("/files/a.tar.gz"));
+        assertEquals(Set.of("/.well-known"), RouteRules.readings("/.well-known"), "a leading dot is no suffix");
+    }
+
+    @Test
+    void aHeadRequestNeedsWhatAGetOfItsPathNeeds() {
+        RouteRules rules = RouteRules.parse("GET /x write; * /* read");
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("HEAD", "/x"));
+        assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("head", "/X/"));
+        assertEquals(java.util.Optional.of(Set.of("read")), rules.requiredScopes("HEAD", "/y"), "control");
+        assertEquals(
+                java.util.Optional.empty(),
+                RouteRules.parse("GET /x read").requiredScopes("HEAD", "/x"),
+                "as written, no rule");
+    }
 }
