@@ -132,14 +132,7 @@ class OtherGrantsIT {
     /** A pushed request is what the user decides on: a query sent with its request_uri adds nothing to it. */
     @Test
     void aPushedRequestIsWhatTheUserSeesWhateverTheQueryAdds() {
-        Map<String, String> pushed = new LinkedHashMap<>();
-        pushed.put("response_type", "code");
-        pushed.put("redirect_uri", REDIRECT);
-        pushed.put("scope", "read");
-        pushed.put("resource", PORTAL_A);
-        pushed.put("code_challenge", CHALLENGE);
-        pushed.put("code_challenge_method", "S256");
-        pushed.put("state", "s1");
+        Map<String, String> pushed = pushedRequest();
         Reply par = client.form(
                 URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"),
                 pushed,
@@ -215,6 +208,18 @@ class OtherGrantsIT {
                 Map.of("Cookie", cookies, "Accept", "text/html"));
         assertRefusedAtTheRedirect(requestObject, "in a request object");
 
+        Map<String, String> pushed = pushedRequest();
+        pushed.put("kc_action", "proxyme-agent-consent");
+        Reply par = client.form(
+                URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"),
+                pushed,
+                ProxymeClient.basic(agentId, agentSecret));
+        assertError(par, 400, "invalid_request");
+        assertFalse(par.body().contains("request_uri"), par::toString);
+    }
+
+    /** What an agent pushes (RFC 9126) for a read of portal A: a complete, valid request. */
+    private static Map<String, String> pushedRequest() {
         Map<String, String> pushed = new LinkedHashMap<>();
         pushed.put("response_type", "code");
         pushed.put("redirect_uri", REDIRECT);
@@ -223,13 +228,7 @@ class OtherGrantsIT {
         pushed.put("code_challenge", CHALLENGE);
         pushed.put("code_challenge_method", "S256");
         pushed.put("state", "s1");
-        pushed.put("kc_action", "proxyme-agent-consent");
-        Reply par = client.form(
-                URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"),
-                pushed,
-                ProxymeClient.basic(agentId, agentSecret));
-        assertError(par, 400, "invalid_request");
-        assertFalse(par.body().contains("request_uri"), par::toString);
+        return pushed;
     }
 
     private static void assertRefusedAtTheRedirect(Reply reply, String what) {
