@@ -102,6 +102,7 @@ public class AgentRegistration {
             new ClientManager(new RealmManager(session)).enableServiceAccount(client);
             secret = KeycloakModelUtils.generateSecret(client);
         }
+        Agent.holdOpenIdConnectScopes(realm, client);
         Agent agent = Agent.of(client).orElseThrow();
         return new Registered(
                 agent,
@@ -153,7 +154,12 @@ public class AgentRegistration {
         }
         Scopes scopes = Scopes.of(requested);
         for (String scope : scopes.names()) {
-            if (!Scopes.isValidName(scope) || !realmHasScope(scope) || BASIC_SCOPE.equals(scope)) {
+            if (Agent.OPENID_CONNECT_SCOPES.contains(scope)) {
+                throw ProxymeException.badRequest(
+                        OAuthErrorException.INVALID_SCOPE,
+                        "Not a delegable scope: " + scope + " is OpenID Connect's, which an agent may always ask for");
+            }
+            if (!Scopes.isValidName(scope) || !realmHasScope(scope)) {
                 throw ProxymeException.badRequest(
                         OAuthErrorException.INVALID_SCOPE, "Unknown scope: " + printable(scope));
             }

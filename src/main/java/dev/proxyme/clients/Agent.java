@@ -1,11 +1,16 @@
 package dev.proxyme.clients;
 
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
+import org.keycloak.OAuth2Constants;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCConfigAttributes;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 import dev.proxyme.model.Scopes;
 import dev.proxyme.model.SpaceSeparated;
@@ -48,9 +53,63 @@ public record Agent(
         return Optional.of(new Agent(client, scopesOf(client), portals, any, tokenLifetimeOf(client)));
     }
 
-    /** The scopes an agent client may ask for now: its optional client scopes. */
+    /**
+     * OpenID Connect's and Keycloak's own scopes, which a realm lists in its metadata and clients add unasked (MCP
+     * clients add {@code offline_access} whenever it is listed): an agent holds them as optional client scopes so that
+     * Keycloak accepts a request naming them, but they are never delegated, never shown as a permission, and dropped
+     * from the login once the user approves, so no offline session is ever made under a delegation.
+     */
+    public static final Set<String> OPENID_CONNECT_SCOPES = Set.of(
+            "openid",
+            "offline_access",
+            "profile",
+            "email",
+            "address",
+            "phone",
+            "roles",
+            "web-origins",
+            "acr",
+            "basic",
+            "microprofile-jwt",
+            "organization",
+            "service_account");
+
+    /** The scopes an agent client may ask to be delegated now: its optional client scopes but OpenID Connect's. */
+    /** The names of these that could be delegated: all but OpenID Connect's and Keycloak's own. */
+    public static Scopes delegable(Scopes names) {
+        return Scopes.of(names.names().stream()
+                .filter(name -> !OPENID_CONNECT_SCOPES.contains(name))
+                .toList());
+    }
+
     public static Scopes scopesOf(ClientModel agentClient) {
-        return Scopes.of(agentClient.getClientScopes(false).keySet());
+        // Keycloak keeps client scopes in a map: sorted, a default of them reads the same on every request and node.
+        return Scopes.of(agentClient.getClientScopes(false).keySet().stream()
+                .filter(name -> !OPENID_CONNECT_SCOPES.contains(name))
+                .sorted()
+                .toList());
+    }
+
+    /**
+     * Gives an agent client, as optional client scopes, every scope of {@link #OPENID_CONNECT_SCOPES} the realm has and
+     * the client lacks, so that Keycloak accepts a request that names one (it refuses a scope not assigned to the
+     * client with {@code invalid_scope}), and makes {@code offline_access} optional where an administrator assigned
+     * it as a default: Keycloak adds a client's default scopes to every login, and an offline session under a
+     * delegation would outlive it. Kept up at every start and after every change of an agent's client scopes.
+     */
+    public static void holdOpenIdConnectScopes(RealmModel realm, ClientModel agentClient) {
+        ClientScopeModel defaultOffline = agentClient.getClientScopes(true).get(OAuth2Constants.OFFLINE_ACCESS);
+        if (defaultOffline != null) {
+            agentClient.removeClientScope(defaultOffline);
+            agentClient.addClientScope(defaultOffline, false);
+        }
+        Set<String> held = new HashSet<>(agentClient.getClientScopes(true).keySet());
+        held.addAll(agentClient.getClientScopes(false).keySet());
+        realm.getClientScopesStream()
+                .filter(scope -> OIDCLoginProtocol.LOGIN_PROTOCOL.equals(scope.getProtocol()))
+                .filter(scope -> OPENID_CONNECT_SCOPES.contains(scope.getName()) && !held.contains(scope.getName()))
+                .toList()
+                .forEach(scope -> agentClient.addClientScope(scope, false));
     }
 
     /**

@@ -95,12 +95,19 @@ public record StandardFlowTerms(Agent agent, ClientModel portal, Scopes scopes, 
         return Optional.ofNullable(deviceCode.getAdditionalParams()).orElse(Map.of());
     }
 
+    /**
+     * The delegable scopes requested; when the request names none (it omitted {@code scope}, or named OpenID Connect's
+     * only, as an MCP client that found no scope to ask for does), the agent's registered scopes: the documented
+     * default of RFC 6749 section 3.3, shown on the consent page like any request.
+     */
     private static Scopes requestedScopes(Agent agent, String scopeParam) {
         Scopes scopes = Scopes.parse(scopeParam).intersection(agent.allowedScopes());
         if (scopes.isEmpty()) {
+            scopes = agent.allowedScopes();
+        }
+        if (scopes.isEmpty()) {
             throw ProxymeException.badRequest(
-                    OAuthErrorException.INVALID_SCOPE,
-                    "Ask for at least one scope the agent is registered for: " + agent.allowedScopes());
+                    OAuthErrorException.INVALID_SCOPE, "The agent is registered for no scope it could be delegated");
         }
         return scopes;
     }

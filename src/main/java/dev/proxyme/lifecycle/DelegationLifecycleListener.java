@@ -39,6 +39,8 @@ public class DelegationLifecycleListener implements EventListenerProvider {
     private static final Pattern USER_PATH = Pattern.compile("^users/([^/]+)$");
     private static final Pattern USER_LOGOUT_PATH = Pattern.compile("^users/([^/]+)/logout$");
     private static final Pattern CLIENT_PATH = Pattern.compile("^clients/([^/]+)$");
+    private static final Pattern CLIENT_SCOPES_PATH =
+            Pattern.compile("^clients/([^/]+)/(?:default|optional)-client-scopes/[^/]+$");
     private static final Pattern SESSION_PATH = Pattern.compile("^sessions/([^/]+)$");
     private static final String LOGOUT_ALL_PATH = "logout-all";
     private static final Pattern CONSENT_PATH = Pattern.compile("^users/([^/]+)/consents/([^/]+)$");
@@ -126,9 +128,19 @@ public class DelegationLifecycleListener implements EventListenerProvider {
         } else if (event.getResourceType() == ResourceType.CLIENT && event.getOperationType() == OperationType.UPDATE) {
             Matcher updated = CLIENT_PATH.matcher(event.getResourcePath());
             ClientModel client = updated.matches() ? realm.getClientById(updated.group(1)) : null;
-            if (client != null && !client.isEnabled() && Agent.isAgent(client)) {
-                new DelegationRevocation(session, realm)
-                        .revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
+            if (client != null && Agent.isAgent(client)) {
+                Agent.holdOpenIdConnectScopes(realm, client);
+                if (!client.isEnabled()) {
+                    new DelegationRevocation(session, realm)
+                            .revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
+                }
+            }
+        } else if (event.getResourceType() == ResourceType.CLIENT_SCOPE_CLIENT_MAPPING) {
+            // An administrator assigned a client scope to an agent, perhaps offline_access as a default.
+            Matcher assigned = CLIENT_SCOPES_PATH.matcher(event.getResourcePath());
+            ClientModel client = assigned.matches() ? realm.getClientById(assigned.group(1)) : null;
+            if (client != null && Agent.isAgent(client)) {
+                Agent.holdOpenIdConnectScopes(realm, client);
             }
         }
     }

@@ -41,6 +41,10 @@ final class RealmSetup {
                     realm.getName(), AgentRequestPolicyFactory.NAME, invalid.getErrorDetail());
         }
         makeAgentPortalsExplicit(realm);
+        realm.getClientsStream()
+                .filter(Agent::isAgent)
+                .toList()
+                .forEach(agent -> Agent.holdOpenIdConnectScopes(realm, agent));
     }
 
     /** Sets up every realm, each in a transaction of its own: a realm another node set up at the same time is skipped. */

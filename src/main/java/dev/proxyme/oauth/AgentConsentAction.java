@@ -172,6 +172,7 @@ public class AgentConsentAction implements RequiredActionProvider {
         }
         KeycloakConsentMirror.mirror(
                 session, realm, context.getUser(), request.agent().client(), delegation.scopes());
+        ApprovedScope.narrowLogin(session, authSession, delegation.scopes());
         AgentClientSession.noteApproval(authSession, delegation.id());
         authSession.setAuthNote(DECIDED_NOTE, GRANTED);
         if (!isDeviceFlow(authSession)) {

@@ -94,6 +94,15 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
             this.user = user;
         }
 
+        /**
+         * What the token is asked to carry; a refresh that names no delegable scope (an MCP client sends the scope it
+         * first asked for, {@code openid offline_access} say) asks for the delegation, as one without {@code scope}.
+         */
+        private static Scopes requestedDelegableScopes(AccessToken token, Delegation delegation) {
+            Scopes requested = Agent.delegable(Scopes.parse(token.getScope()));
+            return requested.isEmpty() ? delegation.scopes() : requested;
+        }
+
         void process(TokenPostProcessorContext context, AuthenticatedClientSessionModel clientSession) {
             String delegationId = AgentClientSession.delegationOf(clientSession);
             if (delegationId == null) {
@@ -116,7 +125,7 @@ public class DelegationTokenPostProcessor implements TokenPostProcessor {
             AccessToken token = context.accessToken();
             Scopes scopes = delegation
                     .scopes()
-                    .intersection(Scopes.parse(token.getScope()))
+                    .intersection(requestedDelegableScopes(token, delegation))
                     .intersection(agent.allowedScopes());
             if (scopes.isEmpty()) {
                 throw refused(

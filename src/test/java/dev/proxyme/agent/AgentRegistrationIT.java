@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.proxyme.clients.Agent;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
@@ -68,9 +69,15 @@ class AgentRegistrationIT {
         assertFalse(
                 defaults.contains("profile") || defaults.contains("email") || defaults.contains("roles"),
                 defaults::toString);
+        List<String> optional = strings(rep.get("optionalClientScopes"));
         assertEquals(
                 List.of("read", "write"),
-                strings(rep.get("optionalClientScopes")).stream().sorted().toList());
+                optional.stream()
+                        .filter(name -> !Agent.OPENID_CONNECT_SCOPES.contains(name))
+                        .sorted()
+                        .toList(),
+                "the delegable scopes, beside OpenID Connect's that clients may name: " + optional);
+        assertTrue(optional.contains("offline_access"), "so that a request naming it is not refused: " + optional);
 
         // The agent authenticates like any OAuth client.
         Reply ownToken = client.clientCredentials(

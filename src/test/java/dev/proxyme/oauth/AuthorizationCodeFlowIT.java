@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -248,8 +249,82 @@ class AuthorizationCodeFlowIT {
                 "nothing was granted");
     }
 
+    /**
+     * MCP clients add {@code offline_access} (and OpenID Connect's scopes) whenever the realm's metadata lists it, or
+     * name no scope at all: the request still reaches the page, which shows the delegable scopes only (the agent's own
+     * when the request names none), and the login gets no offline session: the refresh token is the ordinary one,
+     * bounded by the delegation.
+     */
     @Test
-    void anUnknownResourceOrNoDelegableScopeIsRefusedBeforeTheUserIsAsked() {
+    void openIdConnectsScopesNeverFailARequestAndNeverMakeAnOfflineSession() {
+        String agentId = registerPublicAgent(client, "MCP Desktop Client", List.of("read"))
+                .text("client_id");
+        // The administrator's obvious fix, which must not make offline sessions either: offline_access as a default.
+        String agentPath = "/clients/" + client.clientUuid(agentId);
+        String offlineScopeId = StreamSupport.stream(
+                        client.get(client.adminUri(REALM, "/client-scopes"), bearer(client.rootToken()))
+                                .json()
+                                .spliterator(),
+                        false)
+                .filter(scope -> scope.get("name").asText().equals("offline_access"))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .asText();
+        Reply assigned = client.send(
+                client.adminUri(REALM, agentPath + "/default-client-scopes/" + offlineScopeId),
+                "PUT",
+                "application/json",
+                "",
+                bearer(client.rootToken()));
+        assertEquals(204, assigned.status(), assigned::toString);
+        assertFalse(
+                client.get(client.adminUri(REALM, agentPath + "/default-client-scopes"), bearer(client.rootToken()))
+                        .body()
+                        .contains("offline_access"),
+                "an agent's offline_access is made optional again");
+        for (String[] scope : List.of(
+                new String[] {"--scope", "read offline_access"},
+                new String[] {"--scope", "openid profile email offline_access"},
+                new String[] {})) {
+            List<String> arguments = new ArrayList<>(List.of(scope));
+            arguments.addAll(List.of("--resource", PORTAL_A));
+            try (ClientProgram agent = authlib(agentId, arguments.toArray(String[]::new));
+                    Browser browser = new Browser()) {
+                openConsentPage(browser, agent, "alice", "alice-password");
+                assertEquals(
+                        "Read your data in the portal", browser.text("proxyme-scope-read"), () -> List.of(scope) + "");
+                assertFalse(
+                        browser.has(By.id("proxyme-scope-offline_access")),
+                        () -> List.of(scope) + ": offline_access is no permission");
+                browser.await(By.id("proxyme-approve")).click();
+
+                JsonNode tokens = agent.await("tokens");
+                assertEquals(
+                        "read",
+                        claims(tokens.get("access_token").asText()).get("scope").asText(),
+                        List.of(scope)::toString);
+                JsonNode refresh = claims(tokens.get("refresh_token").asText());
+                assertEquals("Refresh", refresh.get("typ").asText(), () -> List.of(scope) + ": " + refresh);
+                assertFalse(
+                        refresh.path("scope").asText().contains("offline_access"),
+                        () -> List.of(scope) + ": " + refresh);
+                assertTrue(
+                        refresh.hasNonNull("exp"), () -> List.of(scope) + ": an offline token has no exp: " + refresh);
+                agent.await("refreshed");
+                Reply offline = client.get(
+                        client.adminUri(
+                                REALM,
+                                "/users/" + client.userId("alice") + "/offline-sessions/" + client.clientUuid(agentId)),
+                        bearer(client.rootToken()));
+                assertEquals(200, offline.status(), offline::toString);
+                assertEquals(0, offline.json().size(), () -> List.of(scope) + ": no offline session: " + offline);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownResourceIsRefusedBeforeTheUserIsAsked() {
         String agentId =
                 registerPublicAgent(client, "Probing Agent", List.of("read")).text("client_id");
         try (Browser browser = new Browser()) {
@@ -262,10 +337,6 @@ class AuthorizationCodeFlowIT {
                     JsonNode error = agent.awaitError();
                     assertEquals("invalid_target", error.get("error").asText(), () -> List.of(request) + ": " + error);
                 }
-            }
-            try (ClientProgram agent = authlib(agentId, "--scope", "openid", "--resource", PORTAL_A)) {
-                browser.open(agent.await("user_action").get("url").asText());
-                assertEquals("invalid_scope", agent.awaitError().get("error").asText());
             }
             assertFalse(browser.has(By.id("username")), "no login page was shown for a request that cannot be granted");
         }
@@ -579,7 +650,7 @@ class AuthorizationCodeFlowIT {
     }
 
     /**
-     * A refused refresh (a scope the delegation does not grant) leaves a public agent's refresh token unused; and a
+     * A refused refresh (for a resource the delegation does not name) leaves a public agent's refresh token unused; and a
      * confidential agent cannot renew a standard flow's delegation through the JSON operations, by id or by user.
      */
     @Test
@@ -603,10 +674,11 @@ class AuthorizationCodeFlowIT {
                             refreshToken,
                             "client_id",
                             agentId,
-                            "scope",
-                            "basic"),
+                            "resource",
+                            "https://another-portal.example/"),
                     null);
             assertEquals(400, wrongScope.status(), wrongScope::toString);
+            assertEquals("invalid_target", wrongScope.text("error"), wrongScope::toString);
             Reply retried = refresh(agentId, refreshToken);
             assertEquals(200, retried.status(), () -> "the refused refresh did not use the token up: " + retried);
             assertTrue(client.isActive(retried.text("access_token")));

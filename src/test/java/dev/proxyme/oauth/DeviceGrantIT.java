@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import dev.proxyme.testsupport.ProxymeClient.Reply;
 
 import static dev.proxyme.oauth.AuthorizationCodeFlowIT.PORTAL_A;
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
 import static dev.proxyme.testsupport.ProxymeClient.claims;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -117,6 +119,43 @@ class DeviceGrantIT {
                     "Sync the <b>calendar</b> each night",
                     delegation.get("purpose").asText());
             assertEquals("portal-a", delegation.get("portal").asText());
+        }
+    }
+
+    /** The device grant as the code flow: offline_access asked for or none named, an ordinary refresh token. */
+    @Test
+    void aDeviceThatAsksForOfflineAccessOrNoScopeGetsTheDelegationOnly() {
+        Reply agent = registerAgent("Offline Device", null);
+        String agentId = agent.text("client_id");
+        for (List<String> scope : List.of(List.of("--scope", "write offline_access"), List.<String>of())) {
+            List<String> arguments =
+                    new ArrayList<>(List.of("--client-secret", agent.text("client_secret"), "--resource", PORTAL_A));
+            arguments.addAll(scope);
+            try (ClientProgram device = openidClient(agentId, arguments.toArray(String[]::new));
+                    Browser browser = new Browser()) {
+                browser.open(device.await("user_action").get("url").asText());
+                browser.logInIfAsked("alice", "alice-password");
+                browser.await(By.id("proxyme-consent-form"));
+                assertTrue(browser.has(By.id("proxyme-scope-write")), scope::toString);
+                assertFalse(browser.has(By.id("proxyme-scope-offline_access")), scope::toString);
+                browser.await(By.id("proxyme-approve")).click();
+                JsonNode tokens = device.await("tokens");
+                assertEquals(
+                        scope.isEmpty() ? Set.of("read", "write") : Set.of("write"),
+                        Set.of(claims(tokens.get("access_token").asText())
+                                .get("scope")
+                                .asText()
+                                .split(" ")),
+                        () -> scope + ": none named is the agent's registered scopes");
+                JsonNode refresh = claims(tokens.get("refresh_token").asText());
+                assertEquals("Refresh", refresh.get("typ").asText(), () -> scope + ": " + refresh);
+                Reply offline = client.get(
+                        client.adminUri(
+                                REALM,
+                                "/users/" + client.userId("alice") + "/offline-sessions/" + client.clientUuid(agentId)),
+                        bearer(client.rootToken()));
+                assertEquals(0, offline.json().size(), () -> scope + ": no offline session: " + offline);
+            }
         }
     }
 

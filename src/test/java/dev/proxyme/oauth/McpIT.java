@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 
 import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.CaddyProxy;
 import dev.proxyme.testsupport.ClientProgram;
 import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
@@ -50,17 +51,9 @@ class McpIT {
             try (NginxProxy nginx = new NginxProxy(server, REALM, "portal-mcp", mcpServerUrl.getAuthority())) {
                 String resource = nginx.uri("/mcp").toString();
                 createPortal("portal-mcp", "Tools Portal", resource, "* /mcp read");
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("name", "Claude-like MCP client");
-                body.put("scopes", List.of("read"));
-                body.put("portals", List.of("portal-mcp"));
-                body.put("redirect_uris", List.of("http://127.0.0.1/callback"));
-                body.put("token_endpoint_auth_method", "none");
-                Reply agent = client.registerAgent(body);
-                assertEquals(201, agent.status(), agent::toString);
+                String agentId = registerPublicMcpAgent("Claude-like MCP client", "portal-mcp");
 
-                try (ClientProgram mcpClient =
-                                ClientProgram.node("mcp-client.mjs", resource, agent.text("client_id"), "0");
+                try (ClientProgram mcpClient = ClientProgram.node("mcp-client.mjs", resource, agentId, "0");
                         Browser browser = new Browser()) {
                     String redirectUri =
                             mcpClient.await("redirect_uri").get("uri").asText();
@@ -103,6 +96,201 @@ class McpIT {
                 }
             }
         }
+    }
+
+    /**
+     * The Python SDK as people run it: its OAuthClientProvider with default settings adds {@code offline_access} to the
+     * scope the 401 names (the realm lists it) and {@code prompt=consent}; the agent gets the delegation it was
+     * approved, an ordinary refresh token bounded by it, and no offline session. Its server, behind the shipped nginx
+     * config, keeps the SDK's DNS-rebinding protection on: nginx passes the Host the client used, port included.
+     */
+    @Test
+    void thePythonSdkWithItsDefaultsReachesAPythonServerBehindNginxRefreshesAndIsStoppedByRevocation() {
+        try (ClientProgram mcpServer = ClientProgram.mcpPython("mcp-server.py")) {
+            URI mcpServerUrl =
+                    URI.create(mcpServer.await("listening").get("url").asText());
+            try (NginxProxy nginx = new NginxProxy(server, REALM, "portal-mcp-py", mcpServerUrl.getAuthority())) {
+                String resource = nginx.uri("/mcp").toString();
+                createPortal("portal-mcp-py", "Python Tools Portal", resource, "* /mcp read");
+                String agentId = registerPublicMcpAgent("Python MCP client", "portal-mcp-py");
+
+                try (ClientProgram mcpClient = ClientProgram.mcpPython("mcp-client.py", resource, agentId);
+                        Browser browser = new Browser()) {
+                    mcpClient.await("redirect_uri");
+                    JsonNode action = mcpClient.await("user_action");
+                    URI authorization = URI.create(action.get("url").asText());
+                    assertTrue(
+                            authorization.getRawQuery().contains("scope=read+offline_access"),
+                            () -> "the SDK's default adds offline_access: " + authorization);
+                    browser.open(authorization.toString());
+                    browser.logInIfAsked("alice", "alice-password");
+                    browser.await(By.id("proxyme-consent-form"));
+                    assertEquals("Python MCP client asks for access", browser.text("proxyme-title"));
+                    assertTrue(browser.has(By.id("proxyme-scope-read")));
+                    assertFalse(
+                            browser.text("proxyme-request")
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .contains("offline"),
+                            "offline_access is no permission the user grants: " + browser.text("proxyme-request"));
+                    browser.await(By.id("proxyme-approve")).click();
+
+                    JsonNode authorized = mcpClient.await("authorized");
+                    JsonNode claims = claims(authorized.get("access_token").asText());
+                    assertEquals("portal-mcp-py", claims.get("aud").asText());
+                    assertEquals("read", claims.get("scope").asText(), "the delegation, nothing offline");
+                    String delegationId = claims.get("delegation_id").asText();
+                    JsonNode refreshClaims =
+                            claims(authorized.get("refresh_token").asText());
+                    assertEquals("Refresh", refreshClaims.get("typ").asText(), refreshClaims::toString);
+                    assertTrue(refreshClaims.hasNonNull("exp"), "an ordinary refresh token ends: " + refreshClaims);
+
+                    assertEquals(
+                            List.of("delete_report", "echo", "whoami"),
+                            ProxymeClient.JSON.convertValue(
+                                    mcpClient.await("tools").get("tools"), List.class));
+                    JsonNode whoami = mcpClient.await("whoami");
+                    assertEquals("alice", whoami.get("text").asText(), whoami::toString);
+                    assertFalse(whoami.get("is_error").asBoolean());
+
+                    mcpClient.await("waiting");
+                    mcpClient.send("expire");
+                    assertEquals("alice", mcpClient.await("whoami").get("text").asText());
+                    JsonNode refreshed = mcpClient.await("refreshed");
+                    assertEquals(200, refreshed.get("status").asInt(), refreshed::toString);
+                    assertTrue(refreshed.get("changed").asBoolean(), refreshed::toString);
+                    assertEquals(
+                            delegationId,
+                            claims(refreshed.get("access_token").asText())
+                                    .get("delegation_id")
+                                    .asText());
+                    Reply offline = client.get(
+                            client.adminUri(
+                                    REALM,
+                                    "/users/" + client.userId("alice") + "/offline-sessions/"
+                                            + client.clientUuid(agentId)),
+                            bearer(client.rootToken()));
+                    assertEquals(0, offline.json().size(), () -> "no offline session: " + offline);
+
+                    mcpClient.await("waiting");
+                    browser.open(client.proxymeUri(REALM, "delegations").toString());
+                    browser.await(By.id("proxyme-revoke-" + delegationId)).click();
+                    browser.await(By.id("proxyme-message"));
+
+                    mcpClient.send("next");
+                    mcpClient.await("reauthorization_required");
+                    JsonNode refused = mcpClient.awaitError();
+                    assertEquals(401, refused.get("mcp_status").asInt(), refused::toString);
+                    assertEquals(400, refused.get("refresh").get("status").asInt(), refused::toString);
+                    assertEquals(
+                            "invalid_grant", refused.get("refresh").get("error").asText());
+                    assertEquals(1, mcpClient.exitCode());
+                }
+            }
+        }
+    }
+
+    /**
+     * mcp-remote, the bridge desktop clients run for remote servers, with its defaults and a pre-registered client id:
+     * it adds {@code offline_access} when the realm lists it and must get the delegation; here in front of a server
+     * written with the TypeScript SDK behind the shipped Caddyfile, driven over stdio by the SDK's client as a desktop
+     * application does. After the user revokes, mcp-remote asks for the user again, the token is dead at the proxy
+     * and its refresh token at the token endpoint.
+     */
+    @Test
+    void mcpRemoteWithItsDefaultsReachesATypeScriptServerBehindCaddyAndIsStoppedByRevocation() {
+        try (ClientProgram mcpServer = ClientProgram.node("mcp-server.mjs", "0")) {
+            URI mcpServerUrl =
+                    URI.create(mcpServer.await("listening").get("url").asText());
+            try (CaddyProxy caddy = new CaddyProxy(server, REALM, "portal-mcp-remote", mcpServerUrl.getAuthority())) {
+                String resource = caddy.uri("/mcp").toString();
+                createPortal("portal-mcp-remote", "Bridge Tools Portal", resource, "* /mcp read");
+                String agentId = registerPublicMcpAgent(
+                        "Desktop client via mcp-remote", "portal-mcp-remote", "http://127.0.0.1/oauth/callback");
+
+                try (ClientProgram desktop = ClientProgram.node("mcp-remote-client.mjs", resource, agentId);
+                        Browser browser = new Browser()) {
+                    URI authorization =
+                            URI.create(desktop.await("user_action").get("url").asText());
+                    assertTrue(
+                            authorization.getRawQuery().contains("offline_access"),
+                            () -> "mcp-remote's default adds offline_access: " + authorization);
+                    browser.open(authorization.toString());
+                    browser.logInIfAsked("alice", "alice-password");
+                    browser.await(By.id("proxyme-consent-form"));
+                    assertEquals("Desktop client via mcp-remote asks for access", browser.text("proxyme-title"));
+                    assertTrue(browser.has(By.id("proxyme-scope-read")));
+                    browser.await(By.id("proxyme-approve")).click();
+
+                    JsonNode authorized = desktop.await("authorized");
+                    String accessToken = authorized.get("access_token").asText();
+                    JsonNode claims = claims(accessToken);
+                    assertEquals("portal-mcp-remote", claims.get("aud").asText());
+                    assertEquals("read", claims.get("scope").asText());
+                    assertEquals(
+                            "Refresh",
+                            claims(authorized.get("refresh_token").asText())
+                                    .get("typ")
+                                    .asText(),
+                            "never an offline token");
+                    String delegationId = claims.get("delegation_id").asText();
+
+                    assertEquals(
+                            List.of("echo", "whoami"),
+                            ProxymeClient.JSON.convertValue(
+                                    desktop.await("tools").get("tools"), List.class));
+                    JsonNode whoami = desktop.await("whoami");
+                    assertEquals("alice", whoami.get("text").asText(), whoami::toString);
+
+                    desktop.await("waiting");
+                    browser.open(client.proxymeUri(REALM, "delegations").toString());
+                    browser.await(By.id("proxyme-revoke-" + delegationId)).click();
+                    browser.await(By.id("proxyme-message"));
+
+                    desktop.send("next");
+                    desktop.await("reauthorization_required");
+                    Reply check = client.request(
+                            caddy.uri("/mcp"),
+                            "POST",
+                            "application/json",
+                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
+                            Map.of(
+                                    "Authorization",
+                                    "Bearer " + accessToken,
+                                    "Accept",
+                                    "application/json, text/event-stream"));
+                    assertEquals(401, check.status(), check::toString);
+                    Reply refresh = client.form(
+                            client.tokenEndpoint(REALM),
+                            Map.of(
+                                    "grant_type",
+                                    "refresh_token",
+                                    "refresh_token",
+                                    authorized.get("refresh_token").asText(),
+                                    "client_id",
+                                    agentId),
+                            null);
+                    assertEquals(400, refresh.status(), refresh::toString);
+                    assertEquals("invalid_grant", refresh.text("error"));
+                }
+            }
+        }
+    }
+
+    private String registerPublicMcpAgent(String name, String portal) {
+        return registerPublicMcpAgent(name, portal, "http://127.0.0.1/callback");
+    }
+
+    /** A desktop MCP client's agent: public, loopback redirect on any port (RFC 8252), scope read of one portal. */
+    private String registerPublicMcpAgent(String name, String portal, String redirectUri) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("scopes", List.of("read"));
+        body.put("portals", List.of(portal));
+        body.put("redirect_uris", List.of(redirectUri));
+        body.put("token_endpoint_auth_method", "none");
+        Reply agent = client.registerAgent(body);
+        assertEquals(201, agent.status(), agent::toString);
+        return agent.text("client_id");
     }
 
     /** A portal client as an administrator makes one: confidential, marked, with its resource URI and route rules. */

@@ -129,6 +129,36 @@ class OtherGrantsIT {
         assertTrue(location.startsWith(REDIRECT) && location.contains("error=invalid_target"), location);
     }
 
+    /** A pushed request naming offline_access, or no scope, is accepted as the authorization endpoint accepts it. */
+    @Test
+    void aPushedRequestForOfflineAccessOrWithoutScopeIsTakenAndShowsOnlyWhatIsDelegated() {
+        Map<String, String> withoutScope = pushedRequest();
+        withoutScope.remove("scope");
+        Reply noScope = client.form(
+                URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"),
+                withoutScope,
+                ProxymeClient.basic(agentId, agentSecret));
+        assertEquals(201, noScope.status(), noScope::toString);
+
+        Map<String, String> pushed = pushedRequest();
+        pushed.put("scope", "openid read offline_access");
+        Reply par = client.form(
+                URI.create(client.issuer(REALM) + "/protocol/openid-connect/ext/par/request"),
+                pushed,
+                ProxymeClient.basic(agentId, agentSecret));
+        assertEquals(201, par.status(), par::toString);
+        URI authorization = URI.create(client.issuer(REALM) + "/protocol/openid-connect/auth?client_id=" + agentId
+                + "&request_uri=" + encode(par.text("request_uri")));
+        try (Browser browser = new Browser()) {
+            browser.open(authorization.toString());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-consent-form"));
+            assertTrue(browser.has(By.id("proxyme-scope-read")));
+            assertFalse(browser.has(By.id("proxyme-scope-offline_access")), "offline_access is no permission");
+            browser.await(By.id("proxyme-deny")).click();
+        }
+    }
+
     /** A pushed request is what the user decides on: a query sent with its request_uri adds nothing to it. */
     @Test
     void aPushedRequestIsWhatTheUserSeesWhateverTheQueryAdds() {

@@ -68,6 +68,19 @@ public final class ClientProgram implements AutoCloseable {
         return new ClientProgram(script, command);
     }
 
+    /** A program on the MCP Python SDK, in the virtual environment bin/test makes from requirements.txt. */
+    public static ClientProgram mcpPython(String script, String... arguments) {
+        Path python = clientsDirectory().resolve(".venv/bin/python");
+        if (!Files.isExecutable(python)) {
+            throw new IllegalStateException(
+                    "Make " + python.getParent().getParent()
+                            + " with 'python3 -m venv .venv && .venv/bin/pip install -r requirements.txt' first (bin/test does)");
+        }
+        List<String> command = new ArrayList<>(List.of(python.toString(), script));
+        command.addAll(List.of(arguments));
+        return new ClientProgram(script, command);
+    }
+
     public static ClientProgram python(String script, String... arguments) {
         List<String> command = new ArrayList<>(List.of(PYTHON, script));
         command.addAll(List.of(arguments));

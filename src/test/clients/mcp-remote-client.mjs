@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// A desktop MCP client as Claude Desktop and others run remote servers: it starts `mcp-remote` (the npm bridge) as a
+// stdio MCP server and talks to it with the MCP TypeScript SDK's stdio client. mcp-remote does the OAuth itself, with
+// its default settings and a pre-registered public client id (`--static-oauth-client-info`); it adds `offline_access`
+// when the realm lists it, and prints the authorization URL on stderr for a person to open.
+//
+//   node mcp-remote-client.mjs MCP_URL CLIENT_ID
+//
+// mcp-remote keeps its tokens in a fresh MCP_REMOTE_CONFIG_DIR; its callback is http://127.0.0.1:PORT/oauth/callback
+// on a free port. stdout, one JSON object per line:
+//   {"event":"user_action","url":<authorization URL>}   open it in a browser
+//   {"event":"authorized","access_token":..,"refresh_token":..,"scope":..}   what mcp-remote stored
+//   {"event":"tools","tools":[...]}
+//   {"event":"whoami","text":"alice","is_error":false}
+//   {"event":"waiting","for":"next"}                    then write a line `next` to stdin: one more call
+//   {"event":"whoami",...}  or  {"event":"reauthorization_required","url":..} when mcp-remote wants the user again
+// mcp-remote's stderr goes to this program's stderr.
+
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+
+const emit = (event) => process.stdout.write(JSON.stringify(event) + '\n');
+
+if (process.argv.length !== 4) {
+  process.stderr.write('usage: node mcp-remote-client.mjs MCP_URL CLIENT_ID\n');
+  process.exit(2);
+}
+const [mcpUrl, clientId] = process.argv.slice(2);
+const configDir = mkdtempSync(join(tmpdir(), 'mcp-remote-'));
+const bridge = join(dirname(createRequire(import.meta.url).resolve('mcp-remote/package.json')), 'dist', 'proxy.js');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function storedTokens() {
+  const dir = join(configDir, 'mcp-remote-v1');
+  let file;
+  try {
+    file = readdirSync(dir).find((name) => name.endsWith('_tokens.json'));
+  } catch {
+    return null; // nothing stored: the server asked for no authorization
+  }
+  return file ? JSON.parse(readFileSync(join(dir, file), 'utf8')) : null;
+}
+
+async function whoami(client) {
+  const result = await client.callTool({ name: 'whoami', arguments: {} });
+  const text = result.content?.filter((c) => c.type === 'text').map((c) => c.text).join('') ?? '';
+  emit({ event: 'whoami', text, is_error: Boolean(result.isError) });
+}
+
+const transport = new StdioClientTransport({
+  command: process.execPath,
+  args: [bridge, mcpUrl, String(await freePort()), '--host', '127.0.0.1',
+    '--static-oauth-client-info', JSON.stringify({ client_id: clientId })],
+  // No browser on a test machine: the URL is read from mcp-remote's stderr, as a person would copy it.
+  env: { ...process.env, MCP_REMOTE_CONFIG_DIR: configDir, BROWSER: 'true' },
+  stderr: 'pipe',
+});
+let authorizations = 0;
+let urlFollows = false;
+createInterface({ input: transport.stderr }).on('line', (line) => {
+  process.stderr.write(`mcp-remote: ${line}\n`);
+  if (line.includes('Please authorize this client by visiting:')) {
+    urlFollows = true;
+  } else if (urlFollows && line.trim().startsWith('http')) {
+    urlFollows = false;
+    emit({ event: authorizations++ === 0 ? 'user_action' : 'reauthorization_required', url: line.trim() });
+  }
+});
+
+try {
+  const client = new Client({ name: 'proxyme-test-desktop-client', version: '1.0.0' });
+  await client.connect(transport); // mcp-remote answers once it has connected to the server, authorized
+  const tokens = storedTokens();
+  emit({ event: 'authorized', access_token: tokens?.access_token ?? null, refresh_token: tokens?.refresh_token ?? null,
+    scope: tokens?.scope ?? null });
+  const { tools } = await client.listTools();
+  emit({ event: 'tools', tools: tools.map((t) => t.name).sort() });
+  await whoami(client);
+  emit({ event: 'waiting', for: 'next' });
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (line.trim() === 'next') break;
+  }
+  lines.close();
+  await whoami(client);
+  await client.close();
+  process.exit(0);
+} catch (err) {
+  process.stderr.write(`mcp-remote-client: ${err?.stack ?? err}\n`);
+  emit({ event: 'error', error: err?.constructor?.name ?? 'Error', error_description: err?.message ?? String(err) });
+  process.exit(1);
+}
