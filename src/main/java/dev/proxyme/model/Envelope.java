@@ -25,10 +25,12 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
     /**
      * {@code METHODS PATH}, the path written as it is matched: its canonical form (RFC 3986 characters, no escapes, no
      * {@code ;} parameters, no empty or dot segments), so that the user sees on the consent page what the proxy
-     * enforces, never {@code /%61dmin}; a final {@code *} matches whatever follows.
+     * enforces, never {@code /%61dmin}; a final {@code *} matches whatever follows. Then, for an MCP server, an
+     * {@link McpCall}: {@code POST /mcp tools/call get_report}.
      */
     private static final Pattern ROUTE =
-            Pattern.compile("^(\\*|[A-Z]{1,16}(,[A-Z]{1,16})*) ((/[A-Za-z0-9._~!$&'()+,=:@-]*)+)\\*?$");
+            Pattern.compile("^(\\*|[A-Z]{1,16}(,[A-Z]{1,16})*) ((/[A-Za-z0-9._~!$&'()+,=:@-]*)+)\\*?" + "( "
+                    + McpCall.METHOD_SHAPE + "( " + McpCall.NAME_SHAPE + ")?)?$");
 
     private static final Pattern DOT_OR_EMPTY_SEGMENT = Pattern.compile("//|/\\.\\.?(/|$|\\*)");
 
@@ -82,7 +84,7 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
         return route != null
                 && route.length() <= 256
                 && ROUTE.matcher(route).matches()
-                && !DOT_OR_EMPTY_SEGMENT.matcher(route).find();
+                && !DOT_OR_EMPTY_SEGMENT.matcher(route.split(" ")[1]).find();
     }
 
     public static Envelope of(Integer budget, List<String> routes, Long notBefore, Long notAfter) {

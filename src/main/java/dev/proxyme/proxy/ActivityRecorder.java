@@ -60,8 +60,9 @@ final class ActivityRecorder {
             return;
         }
         String path = paths == ActivityPaths.ROUTES
-                ? rules.matchedPattern(request.method(), request.uri()).orElse(ActivityPaths.NO_ROUTE)
-                : request.pathForTheLog(token);
+                ? rules.matchedPattern(request.method(), request.uri(), request.mcpCall())
+                        .orElse(ActivityPaths.NO_ROUTE)
+                : request.requestForTheLog(token);
         session.getProvider(ActivityProvider.class)
                 .record(ActivityEntry.of(
                         realm.getId(),

@@ -49,7 +49,7 @@ final class Challenges {
             return insufficientScope("The delegation does not cover this portal or route", null);
         }
         Set<String> needed = new LinkedHashSet<>(held);
-        rules.requiredScopes(request.method(), request.uri()).ifPresent(needed::addAll);
+        rules.requiredScopes(request.method(), request.uri(), request.mcpCall()).ifPresent(needed::addAll);
         return insufficientScope("The delegation does not cover this portal or route", needed);
     }
 
@@ -71,7 +71,7 @@ final class Challenges {
         if (rules == null) {
             return null;
         }
-        return rules.requiredScopes(request.method(), request.uri())
+        return rules.requiredScopes(request.method(), request.uri(), request.mcpCall())
                 .<Set<String>>map(LinkedHashSet::new)
                 .orElseGet(() -> new LinkedHashSet<>(resource.scopesSupported()));
     }

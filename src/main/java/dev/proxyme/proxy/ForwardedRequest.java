@@ -1,14 +1,25 @@
 package dev.proxyme.proxy;
 
 import java.util.Locale;
+import java.util.Optional;
 
 import dev.proxyme.ProxymeException;
+import dev.proxyme.model.McpCall;
 
 /**
  * The request the proxy is asking about, as it names it in {@code X-Forwarded-Method}, {@code X-Forwarded-Uri},
- * {@code X-Forwarded-Host} and {@code X-Forwarded-Proto} (the shipped configs set them, overwriting the client's).
+ * {@code X-Forwarded-Host} and {@code X-Forwarded-Proto} (the shipped configs set them, overwriting the client's), and
+ * the MCP call the client's own headers name, when they can be believed ({@code null} otherwise).
  */
-record ForwardedRequest(String method, String uri, String host, String proto) {
+record ForwardedRequest(String method, String uri, String host, String proto, McpCall mcp) {
+
+    ForwardedRequest(String method, String uri, String host, String proto) {
+        this(method, uri, host, proto, null);
+    }
+
+    Optional<McpCall> mcpCall() {
+        return Optional.ofNullable(mcp);
+    }
 
     /** The origin the client called: the portal's, as the proxy serves it. */
     String origin() {
@@ -50,6 +61,22 @@ record ForwardedRequest(String method, String uri, String host, String proto) {
                 });
         path = PathRedaction.redact(path);
         return path.length() > 1000 ? path.substring(0, 1000) : path;
+    }
+
+    /**
+     * The path for the log and, for an MCP call the proxy believed, the call: {@code /mcp tools/call get_report}. A
+     * tool's or prompt's name is kept; a resource's (a URI, which may carry anything) is not.
+     */
+    String requestForTheLog(String token) {
+        String path = pathForTheLog(token);
+        if (mcp == null) {
+            return path;
+        }
+        boolean named = mcp.name() != null
+                && (mcp.method().equals("tools/call") || mcp.method().equals("prompts/get"));
+        String call = " " + (named ? mcp.toString() : mcp.method());
+        // The activity row holds 1,024 characters: the call is kept whole, the path cut before it.
+        return (path.length() + call.length() > 1024 ? path.substring(0, 1024 - call.length()) : path) + call;
     }
 
     private static String withoutToken(String path, String token) {

@@ -188,7 +188,7 @@ final class ProxyCheck {
     /** The token is this portal's, and its scopes allow the route. */
     private void checkPortalAndRoute(Set<String> scopes) {
         if (!valid.delegation().portalClientId().equals(portal.getClientId())
-                || !rules.allows(request.method(), request.uri(), scopes)) {
+                || !rules.allows(request.method(), request.uri(), request.mcpCall(), scopes)) {
             throw challenges.insufficientScope(scopes);
         }
     }
@@ -207,7 +207,7 @@ final class ProxyCheck {
         if (!envelope.isOpenAt(Time.currentTime())) {
             throw challenges.insufficientScope("The delegation's time window is closed", scopes);
         }
-        if (!envelope.routes().isEmpty() && !EnvelopeRoutes.allow(envelope, request.method(), request.uri())) {
+        if (!envelope.routes().isEmpty() && !EnvelopeRoutes.allow(envelope, request)) {
             throw challenges.insufficientScope("The delegation's envelope does not include this route", scopes);
         }
         Integer budget = envelope.budget();

@@ -26,6 +26,7 @@ import dev.proxyme.ProxymeException;
 import dev.proxyme.clients.ClientNames;
 import dev.proxyme.clients.Portals;
 import dev.proxyme.model.Actor;
+import dev.proxyme.model.McpCall;
 import dev.proxyme.representation.ProtectedResourceMetadata;
 import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.token.DelegationTokenVerifier;
@@ -76,7 +77,12 @@ public class ProxyResource {
                 headers.getHeaderString("X-Forwarded-Method"),
                 headers.getHeaderString("X-Forwarded-Uri"),
                 headers.getHeaderString("X-Forwarded-Host"),
-                headers.getHeaderString("X-Forwarded-Proto"));
+                headers.getHeaderString("X-Forwarded-Proto"),
+                McpCall.fromHeaders(
+                                headers.getRequestHeader("MCP-Protocol-Version"),
+                                headers.getRequestHeader("Mcp-Method"),
+                                headers.getRequestHeader("Mcp-Name"))
+                        .orElse(null));
     }
 
     @GET

@@ -9,6 +9,8 @@ import java.util.Set;
 
 import org.keycloak.models.ClientModel;
 
+import dev.proxyme.model.McpCall;
+
 /**
  * Which requests to a portal need which scope, from the portal client's attribute {@value #ATTRIBUTE}: rules separated
  * by {@code ;} or new lines, each {@code METHODS PATH SCOPE}. METHODS is {@code *} or a comma-separated list
@@ -29,6 +31,12 @@ import org.keycloak.models.ClientModel;
  * needs, as frameworks answer it with the GET handler. A portal that says its paths are
  * case-sensitive ({@value #CASE_SENSITIVE} = {@code true}) is read in its exact case only.
  *
+ * <p>MCP calls: a rule may name, after its scope, an MCP method and a name ({@code POST /mcp write tools/call
+ * delete_invoice}, {@code POST /mcp read tools/call}); it decides only a request whose {@link McpCall} (its
+ * {@code Mcp-Method} and {@code Mcp-Name} headers, under a protocol version whose servers verify them) is that call.
+ * A request whose call is unknown (no such headers, or an older protocol version, whose servers read the body alone)
+ * needs the scope of every rule for a call that it may be, as well as of the rule for any request that decides it.
+ *
  * <pre>GET,HEAD /reports/* read; POST /* write; * /* read</pre>
  */
 public final class RouteRules {
@@ -40,22 +48,45 @@ public final class RouteRules {
     private static final String NO_SCOPE = "\u0000no-scope-can-match";
 
     /**
-     * One rule: the methods, the path as written (a prefix when {@code prefix}), the scope it asks for, and the paths
-     * an exact rule matches: every reading of its path, as a router reads a route template the way it reads a request
-     * ({@code POST /api/transfer/} is also {@code /api/transfer}), as written and folded.
+     * One rule: the methods, the path as written (a prefix when {@code prefix}), the scope it asks for, the MCP call it
+     * is for ({@code null}: any request), and the paths an exact rule matches: every reading of its path, as a router
+     * reads a route template the way it reads a request ({@code POST /api/transfer/} is also {@code /api/transfer}), as
+     * written and folded.
      */
     private record Rule(
             Set<String> methods,
             String path,
             boolean prefix,
             String scope,
+            McpCall mcp,
             Set<String> exactPaths,
             Set<String> foldedPaths) {
 
-        boolean matches(String method, String requestPath, boolean folded) {
+        /**
+         * Whether the rule decides the request: {@code YES}; {@code MAYBE} when it is for an MCP call and the request's
+         * call is unknown (no believable {@code Mcp-Method} header), so that the request needs its scope too.
+         */
+        Match matches(String method, String requestPath, boolean folded, Optional<McpCall> call) {
             if (!methods.contains("*") && !methods.contains(method)) {
-                return false;
+                return Match.NO;
             }
+            if (!matchesPath(requestPath, folded)) {
+                return Match.NO;
+            }
+            if (mcp == null) {
+                return Match.YES;
+            }
+            if (call.isEmpty()
+                    || call.get().name() == null
+                            && mcp.name() != null
+                            && mcp.method().equals(call.get().method())) {
+                // Unknown, or a call of the rule's method that does not say which tool: it may be this rule's.
+                return Match.MAYBE;
+            }
+            return mcp.covers(call.get()) ? Match.YES : Match.NO;
+        }
+
+        private boolean matchesPath(String requestPath, boolean folded) {
             if (!prefix) {
                 return (folded ? foldedPaths : exactPaths).contains(requestPath);
             }
@@ -65,33 +96,71 @@ public final class RouteRules {
         }
 
         String pattern() {
-            return prefix ? path + "*" : path;
+            String pathPattern = prefix ? path + "*" : path;
+            return mcp == null ? pathPattern : pathPattern + " " + mcp;
         }
 
-        /** {@code METHODS PATH}, the path as it is matched, or empty when it has no canonical form. */
-        static Optional<Rule> of(String methods, String pathPattern, String scope) {
+        /**
+         * {@code METHODS PATH} and, for an MCP call, its method and name, the path as it is matched; empty when the
+         * path has no canonical form or the call is not of MCP's shape.
+         */
+        static Optional<Rule> of(String methods, String pathPattern, String scope, String mcpMethod, String mcpName) {
             if (!pathPattern.startsWith("/")) {
+                return Optional.empty();
+            }
+            Optional<McpCall> mcp = mcpMethod == null ? Optional.empty() : McpCall.of(mcpMethod, mcpName);
+            if (mcpMethod != null && mcp.isEmpty()) {
                 return Optional.empty();
             }
             boolean prefix = pathPattern.endsWith("*");
             return CanonicalPath.of(prefix ? pathPattern.substring(0, pathPattern.length() - 1) : pathPattern)
-                    .map(path -> of(Set.of(methods.toUpperCase(Locale.ROOT).split(",")), path, prefix, scope));
+                    .map(path -> of(
+                            Set.of(methods.toUpperCase(Locale.ROOT).split(",")),
+                            path,
+                            prefix,
+                            scope,
+                            mcp.orElse(null)));
         }
 
-        static Rule of(Set<String> methods, String path, boolean prefix, String scope) {
+        static Rule of(Set<String> methods, String path, boolean prefix, String scope, McpCall mcp) {
             Set<String> exact = prefix ? Set.of() : readings(path);
             Set<String> folded = new LinkedHashSet<>();
             exact.forEach(reading -> folded.add(fold(reading)));
-            return new Rule(methods, path, prefix, scope, exact, folded);
+            return new Rule(methods, path, prefix, scope, mcp, exact, folded);
+        }
+    }
+
+    private enum Match {
+        NO,
+        MAYBE,
+        YES
+    }
+
+    /** What the rules say of one reading of a request: the rule that decides it, and the rules it may be for before. */
+    private record Decision(List<Rule> maybe, Rule decided) {
+
+        Optional<Set<String>> scopes() {
+            if (decided == null && maybe.isEmpty()) {
+                return Optional.empty();
+            }
+            Set<String> scopes = new LinkedHashSet<>();
+            maybe.forEach(rule -> scopes.add(rule.scope()));
+            if (decided != null) {
+                scopes.add(decided.scope());
+            }
+            return Optional.of(scopes);
         }
     }
 
     private final List<Rule> rules;
     private final boolean caseSensitive;
+    /** An allow list (an envelope's routes): a rule for an MCP call never counts for a request whose call is unknown. */
+    private final boolean allowList;
 
-    private RouteRules(List<Rule> rules, boolean caseSensitive) {
+    private RouteRules(List<Rule> rules, boolean caseSensitive, boolean allowList) {
         this.rules = rules;
         this.caseSensitive = caseSensitive;
+        this.allowList = allowList;
     }
 
     /** A portal's rules as its attributes say: {@value #ATTRIBUTE}, read with {@value #CASE_SENSITIVE}. */
@@ -108,20 +177,27 @@ public final class RouteRules {
     public static RouteRules parse(String attribute, boolean caseSensitive) {
         List<Rule> rules = new ArrayList<>();
         if (attribute == null || attribute.isBlank()) {
-            return new RouteRules(rules, caseSensitive);
+            return new RouteRules(rules, caseSensitive, false);
         }
         for (String line : attribute.split("[;\\n]")) {
             String[] parts = line.trim().split("\\s+");
             if (parts.length == 1 && parts[0].isEmpty()) {
                 continue;
             }
-            Optional<Rule> rule = parts.length == 3 ? Rule.of(parts[0], parts[1], parts[2]) : Optional.empty();
+            Optional<Rule> rule = parts.length >= 3 && parts.length <= 5
+                    ? Rule.of(
+                            parts[0],
+                            parts[1],
+                            parts[2],
+                            parts.length > 3 ? parts[3] : null,
+                            parts.length > 4 ? parts[4] : null)
+                    : Optional.empty();
             if (rule.isEmpty()) {
                 return denyAll(caseSensitive);
             }
             rules.add(rule.get());
         }
-        return new RouteRules(rules, caseSensitive);
+        return new RouteRules(rules, caseSensitive, false);
     }
 
     /**
@@ -131,16 +207,22 @@ public final class RouteRules {
     static RouteRules allowing(List<String> routes, String scope, boolean caseSensitive) {
         List<Rule> rules = new ArrayList<>();
         for (String route : routes) {
-            String[] parts = route.split(" ", 2);
-            if (parts.length == 2) {
-                Rule.of(parts[0], parts[1], scope).ifPresent(rules::add);
+            String[] parts = route.split(" ");
+            if (parts.length >= 2 && parts.length <= 4) {
+                Rule.of(
+                                parts[0],
+                                parts[1],
+                                scope,
+                                parts.length > 2 ? parts[2] : null,
+                                parts.length > 3 ? parts[3] : null)
+                        .ifPresent(rules::add);
             }
         }
-        return rules.isEmpty() ? denyAll(caseSensitive) : new RouteRules(rules, caseSensitive);
+        return rules.isEmpty() ? denyAll(caseSensitive) : new RouteRules(rules, caseSensitive, true);
     }
 
     private static RouteRules denyAll(boolean caseSensitive) {
-        return new RouteRules(List.of(Rule.of(Set.of("*"), "/", true, NO_SCOPE)), caseSensitive);
+        return new RouteRules(List.of(Rule.of(Set.of("*"), "/", true, NO_SCOPE, null)), caseSensitive, false);
     }
 
     /** The scopes the rules ask for, in their order (none for a portal without rules, or with malformed ones). */
@@ -161,36 +243,46 @@ public final class RouteRules {
      * A path without a canonical form never passes when the portal has rules.
      */
     public boolean allows(String method, String uri, Set<String> scopes) {
+        return allows(method, uri, Optional.empty(), scopes);
+    }
+
+    /** The same for a request that names its MCP call (or, empty, does not name one that can be believed). */
+    public boolean allows(String method, String uri, Optional<McpCall> call, Set<String> scopes) {
         return rules.isEmpty()
-                || requiredScopes(method, uri).filter(scopes::containsAll).isPresent();
+                || requiredScopes(method, uri, call).filter(scopes::containsAll).isPresent();
+    }
+
+    public Optional<Set<String>> requiredScopes(String method, String uri) {
+        return requiredScopes(method, uri, Optional.empty());
     }
 
     /**
      * What every reading of the request needs: the scope of the first rule that matches it as written, and of the
      * first rule that matches each other reading a portal's router may make of it: its letters folded (unless the
      * portal's paths are case-sensitive), without a trailing slash, without a format suffix
-     * ({@code /admin.json} as {@code /admin}). Empty when no rule matches the path as written, or the path has no
-     * canonical form: then no token passes.
+     * ({@code /admin.json} as {@code /admin}). A request whose MCP call is unknown also needs the scope of every rule
+     * for an MCP call that it may be, before the rule that decides it. Empty when no rule matches the path as written,
+     * or the path has no canonical form: then no token passes.
      */
-    public Optional<Set<String>> requiredScopes(String method, String uri) {
+    public Optional<Set<String>> requiredScopes(String method, String uri, Optional<McpCall> call) {
         Optional<String> path = CanonicalPath.of(uri);
         if (path.isEmpty() || method == null) {
             return Optional.empty();
         }
         String upperMethod = method.toUpperCase(Locale.ROOT);
-        Optional<Rule> exact = firstMatch(upperMethod, path.get(), false);
+        Optional<Set<String>> exact =
+                decide(upperMethod, path.get(), false, call).scopes();
         if (exact.isEmpty()) {
             return Optional.empty();
         }
-        Set<String> needed = new LinkedHashSet<>();
-        needed.add(exact.get().scope());
+        Set<String> needed = new LinkedHashSet<>(exact.get());
         // Express, Flask, Rails and Spring answer HEAD with the GET handler (its body dropped, its effects kept).
         List<String> methods = upperMethod.equals("HEAD") ? List.of("HEAD", "GET") : List.of(upperMethod);
         for (String readMethod : methods) {
             for (String reading : readings(path.get())) {
-                firstMatch(readMethod, reading, false).map(Rule::scope).ifPresent(needed::add);
+                decide(readMethod, reading, false, call).scopes().ifPresent(needed::addAll);
                 if (!caseSensitive) {
-                    firstMatch(readMethod, fold(reading), true).map(Rule::scope).ifPresent(needed::add);
+                    decide(readMethod, fold(reading), true, call).scopes().ifPresent(needed::addAll);
                 }
             }
         }
@@ -217,23 +309,36 @@ public final class RouteRules {
         return readings;
     }
 
-    /** The pattern of the rule that decides the request as written ({@code /reports/*}), for a routes-only log. */
-    public Optional<String> matchedPattern(String method, String uri) {
+    /**
+     * The pattern of the rule that decides the request as written ({@code /reports/*}, {@code /mcp tools/call get_report}),
+     * for a routes-only log.
+     */
+    public Optional<String> matchedPattern(String method, String uri, Optional<McpCall> call) {
         Optional<String> path = CanonicalPath.of(uri);
         return path.isEmpty() || method == null
                 ? Optional.empty()
-                : firstMatch(method.toUpperCase(Locale.ROOT), path.get(), false)
+                : Optional.ofNullable(decide(method.toUpperCase(Locale.ROOT), path.get(), false, call)
+                                .decided())
                         .filter(rule -> !NO_SCOPE.equals(rule.scope()))
                         .map(Rule::pattern);
     }
 
-    private Optional<Rule> firstMatch(String method, String path, boolean folded) {
+    public Optional<String> matchedPattern(String method, String uri) {
+        return matchedPattern(method, uri, Optional.empty());
+    }
+
+    private Decision decide(String method, String path, boolean folded, Optional<McpCall> call) {
+        List<Rule> maybe = new ArrayList<>();
         for (Rule rule : rules) {
-            if (rule.matches(method, path, folded)) {
-                return Optional.of(rule);
+            Match match = rule.matches(method, path, folded, call);
+            if (match == Match.YES) {
+                return new Decision(maybe, rule);
+            }
+            if (match == Match.MAYBE && !allowList) {
+                maybe.add(rule);
             }
         }
-        return Optional.empty();
+        return new Decision(maybe, null);
     }
 
     /** Each code point upper-cased, then lower-cased: one form for every spelling a case-insensitive router equates. */

@@ -13,8 +13,15 @@ class EnvelopeTest {
 
     @Test
     void routesAreWrittenAsTheyAreMatched() {
-        for (String route :
-                List.of("GET,HEAD /reports/*", "* /", "POST /submit", "GET /reports*", "DELETE /a-b_c.d~e/@x:1")) {
+        for (String route : List.of(
+                "GET,HEAD /reports/*",
+                "* /",
+                "POST /submit",
+                "GET /reports*",
+                "DELETE /a-b_c.d~e/@x:1",
+                "POST /mcp tools/call get_report",
+                "POST /mcp tools/list",
+                "POST /mcp resources/read reports://q3")) {
             assertDoesNotThrow(() -> Envelope.of(null, List.of(route), null, null), route);
         }
         for (String route : List.of(
@@ -31,7 +38,11 @@ class EnvelopeTest {
                 "GET a",
                 "GET /a b",
                 "GET /a?x=1",
-                "GET /a#x")) {
+                "GET /a#x",
+                "POST /mcp tools/call get report",
+                "POST /mcp tools/call a,b",
+                "POST /mcp Tools/call x",
+                "POST /mcp tools/call " + "x".repeat(257))) {
             assertThrows(IllegalArgumentException.class, () -> Envelope.of(null, List.of(route), null, null), route);
         }
     }

@@ -276,6 +276,126 @@ class McpIT {
         }
     }
 
+    /**
+     * Per-tool limits from MCP's own headers, through the shipped nginx config to a server written with the Python SDK
+     * (which refuses a 2026-07-28 request whose Mcp-Method or Mcp-Name differs from its body): a rule gives one tool a
+     * wider scope, an envelope allows one tool a number of times, and a request whose call the proxy cannot believe
+     * (no headers, an older protocol version, headers twice) needs what every tool it may be needs.
+     */
+    @Test
+    void aRuleOrAnEnvelopeNamingAToolIsEnforcedFromMcpsHeadersAndALyingHeaderIsRefusedByTheServer() {
+        try (ClientProgram mcpServer = ClientProgram.mcpPython("mcp-server.py")) {
+            URI mcpServerUrl =
+                    URI.create(mcpServer.await("listening").get("url").asText());
+            try (NginxProxy nginx = new NginxProxy(server, REALM, "portal-mcp-tools", mcpServerUrl.getAuthority())) {
+                createPortal(
+                        "portal-mcp-tools",
+                        "Reports MCP",
+                        nginx.uri("/mcp").toString(),
+                        "POST /mcp write tools/call delete_report; * /mcp read");
+                ProxymeClient.RegisteredAgent agent =
+                        client.registerAgent(List.of("read", "write"), List.of("portal-mcp-tools"));
+                String reader = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-mcp-tools")
+                        .text("delegation_token");
+
+                Reply whoami = mcpCall(nginx, reader, "2026-07-28", "whoami", "whoami");
+                assertEquals(200, whoami.status(), whoami::toString);
+                assertTrue(whoami.body().contains("\"alice\""), whoami::toString);
+
+                Reply delete = mcpCall(nginx, reader, "2026-07-28", "delete_report", "delete_report");
+                assertEquals(403, delete.status(), delete::toString);
+                String challenge =
+                        delete.headers().firstValue("WWW-Authenticate").orElse("");
+                assertTrue(
+                        challenge.contains("insufficient_scope") && challenge.contains("scope=\"read write\""),
+                        challenge);
+
+                Reply lying = mcpCall(nginx, reader, "2026-07-28", "whoami", "delete_report");
+                assertEquals(400, lying.status(), () -> "the proxy believed the header, the server did not: " + lying);
+                assertTrue(lying.body().contains("-32020"), lying::toString);
+                assertFalse(lying.body().contains("deleted"), lying::toString);
+
+                for (String legacy : new String[] {"2025-06-18", "2025-11-25", null}) {
+                    Reply unverified = mcpCall(nginx, reader, legacy, "whoami", "delete_report");
+                    assertEquals(
+                            403,
+                            unverified.status(),
+                            () -> legacy + ": a server of that version reads the body alone: " + unverified);
+                }
+                Reply twice = client.requestWithHeaders(
+                        nginx.uri("/mcp"),
+                        "POST",
+                        List.of(
+                                Map.entry("Authorization", bearer(reader)),
+                                Map.entry("MCP-Protocol-Version", "2026-07-28"),
+                                Map.entry("Mcp-Method", "tools/call"),
+                                Map.entry("Mcp-Name", "whoami"),
+                                Map.entry("Mcp-Name", "delete_report")));
+                assertEquals(403, twice.status(), twice::toString);
+
+                String writer = client.delegateAsBackend(
+                                "alice", agent.clientId(), List.of("read", "write"), "portal-mcp-tools")
+                        .text("delegation_token");
+                Reply deleted = mcpCall(nginx, writer, "2026-07-28", "delete_report", "delete_report");
+                assertEquals(200, deleted.status(), deleted::toString);
+                assertTrue(deleted.body().contains("deleted q3"), deleted::toString);
+
+                String enveloped = client.proxyme(
+                                "delegate",
+                                ProxymeClient.BACKEND,
+                                Map.of(
+                                        "username",
+                                        "alice",
+                                        "agent_id",
+                                        agent.clientId(),
+                                        "scopes",
+                                        List.of("read"),
+                                        "portal",
+                                        "portal-mcp-tools",
+                                        "envelope",
+                                        Map.of("budget", 2, "routes", List.of("POST /mcp tools/call whoami"))))
+                        .text("delegation_token");
+                Reply echo = mcpCall(nginx, enveloped, "2026-07-28", "echo", "echo");
+                assertEquals(403, echo.status(), () -> "another tool is outside the envelope: " + echo);
+                Reply unknownCall = mcpCall(nginx, enveloped, "2025-06-18", "whoami", "whoami");
+                assertEquals(403, unknownCall.status(), () -> "an allow list is never widened: " + unknownCall);
+                for (int call = 1; call <= 2; call++) {
+                    Reply allowed = mcpCall(nginx, enveloped, "2026-07-28", "whoami", "whoami");
+                    assertEquals(200, allowed.status(), allowed::toString);
+                }
+                Reply spent = mcpCall(nginx, enveloped, "2026-07-28", "whoami", "whoami");
+                assertEquals(403, spent.status(), () -> "the budget of two is spent: " + spent);
+                JsonNode activity = client.introspect(enveloped, "portal-mcp-tools", "portal-mcp-tools-secret");
+                assertEquals(2, activity.get("envelope").get("used").asInt(), activity::toString);
+            }
+        }
+    }
+
+    /**
+     * A {@code tools/call} as an MCP client sends it: the headers name {@code headerTool}, the body calls
+     * {@code bodyTool}; a 2026-07-28 request carries its protocol version in the body too.
+     */
+    private Reply mcpCall(NginxProxy nginx, String token, String protocolVersion, String headerTool, String bodyTool) {
+        String meta = protocolVersion == null || !protocolVersion.equals("2026-07-28")
+                ? ""
+                : ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                        + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+        String arguments = bodyTool.equals("delete_report")
+                ? "{\"name\":\"q3\"}"
+                : bodyTool.equals("echo") ? "{\"text\":\"hi\"}" : "{}";
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + bodyTool
+                + "\",\"arguments\":" + arguments + meta + "}}";
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", bearer(token));
+        headers.put("Accept", "application/json, text/event-stream");
+        headers.put("Mcp-Method", "tools/call");
+        headers.put("Mcp-Name", headerTool);
+        if (protocolVersion != null) {
+            headers.put("MCP-Protocol-Version", protocolVersion);
+        }
+        return client.request(nginx.uri("/mcp"), "POST", "application/json", body, headers);
+    }
+
     private String registerPublicMcpAgent(String name, String portal) {
         return registerPublicMcpAgent(name, portal, "http://127.0.0.1/callback");
     }

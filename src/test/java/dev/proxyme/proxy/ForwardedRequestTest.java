@@ -51,4 +51,29 @@ class ForwardedRequestTest {
                         .length());
         assertEquals("?", new ForwardedRequest(null, "/", "h", null).methodForTheLog());
     }
+
+    @Test
+    void theLogKeepsABelievedToolOrPromptButNotAResourcesUri() {
+        assertEquals(
+                "/mcp tools/call get_report",
+                new ForwardedRequest(
+                                "POST", "/mcp", "h", null, new dev.proxyme.model.McpCall("tools/call", "get_report"))
+                        .requestForTheLog(null));
+        assertEquals(
+                "/mcp resources/read",
+                new ForwardedRequest(
+                                "POST",
+                                "/mcp",
+                                "h",
+                                null,
+                                new dev.proxyme.model.McpCall("resources/read", "reports://q3?key=secret"))
+                        .requestForTheLog(null));
+        assertEquals("/mcp", new ForwardedRequest("POST", "/mcp", "h", null).requestForTheLog(null));
+        String longPath = "/" + "a".repeat(1500);
+        String logged = new ForwardedRequest(
+                        "POST", longPath, "h", null, new dev.proxyme.model.McpCall("tools/call", "x".repeat(256)))
+                .requestForTheLog(null);
+        assertEquals(1024, logged.length());
+        assertTrue(logged.endsWith(" tools/call " + "x".repeat(256)), logged);
+    }
 }

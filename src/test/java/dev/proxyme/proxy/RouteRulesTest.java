@@ -1,5 +1,6 @@
 package dev.proxyme.proxy;
 
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -129,5 +130,59 @@ class RouteRulesTest {
                 java.util.Optional.empty(),
                 RouteRules.parse("GET /x read").requiredScopes("HEAD", "/x"),
                 "as written, no rule");
+    }
+
+    private static final java.util.Optional<dev.proxyme.model.McpCall> UNKNOWN = java.util.Optional.empty();
+
+    private static java.util.Optional<dev.proxyme.model.McpCall> tool(String name) {
+        return dev.proxyme.model.McpCall.of("tools/call", name);
+    }
+
+    @Test
+    void aRuleForAToolDecidesOnlyThatToolAndAnUnknownCallNeedsEveryToolItMayBe() {
+        RouteRules rules =
+                RouteRules.parse("POST /mcp write tools/call delete_report; POST /mcp read tools/call; * /mcp read");
+        assertEquals(
+                java.util.Optional.of(Set.of("write")), rules.requiredScopes("POST", "/mcp", tool("delete_report")));
+        assertEquals(java.util.Optional.of(Set.of("read")), rules.requiredScopes("POST", "/mcp", tool("get_report")));
+        assertEquals(
+                java.util.Optional.of(Set.of("read")),
+                rules.requiredScopes("POST", "/mcp", dev.proxyme.model.McpCall.of("tools/list", null)));
+        assertEquals(
+                java.util.Optional.of(Set.of("write", "read")),
+                rules.requiredScopes("POST", "/mcp", UNKNOWN),
+                "headers the proxy cannot believe: whatever tool it is");
+        assertEquals(
+                java.util.Optional.of(Set.of("write", "read")),
+                rules.requiredScopes("POST", "/mcp", tool(null)),
+                "tools/call without a name may be delete_report");
+        assertTrue(rules.allows("POST", "/mcp", tool("get_report"), Set.of("read")));
+        assertFalse(rules.allows("POST", "/mcp", tool("delete_report"), Set.of("read")));
+        assertFalse(rules.allows("POST", "/MCP/", UNKNOWN, Set.of("read")), "every reading of the path too");
+        assertEquals(
+                java.util.Optional.of("/mcp tools/call delete_report"),
+                rules.matchedPattern("POST", "/mcp", tool("delete_report")));
+        assertEquals(java.util.Optional.of("/mcp"), rules.matchedPattern("POST", "/mcp", UNKNOWN));
+    }
+
+    @Test
+    void aRuleNamingACallOfAnotherShapeMakesTheRulesDenyEverything() {
+        for (String rules : List.of(
+                "POST /mcp write tools/call delete,report", "POST /mcp write Tools/call x", "POST /mcp write a b c")) {
+            assertTrue(
+                    RouteRules.parse(rules)
+                            .requiredScopes("POST", "/mcp", tool("x"))
+                            .isEmpty(),
+                    rules);
+        }
+    }
+
+    @Test
+    void anAllowListNamingAToolNeverPassesACallItCannotBelieve() {
+        RouteRules allowed = RouteRules.allowing(List.of("POST /mcp tools/call get_report"), "envelope", false);
+        assertEquals(
+                java.util.Optional.of(Set.of("envelope")), allowed.requiredScopes("POST", "/mcp", tool("get_report")));
+        assertTrue(allowed.requiredScopes("POST", "/mcp", tool("delete_report")).isEmpty());
+        assertTrue(allowed.requiredScopes("POST", "/mcp", UNKNOWN).isEmpty());
     }
 }
