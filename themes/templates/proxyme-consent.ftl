@@ -35,6 +35,9 @@
             <p id="proxyme-parties" class="${properties.kcLabelClass!}">
                 ${msg("proxymeConsentParties", proxyme.agentClientId, proxyme.portalClientId)}
             </p>
+            <#if proxyme.vouchedBy??>
+                <p id="proxyme-vouched-by">${msg("proxymeConsentVouchedBy", proxyme.vouchedBy)}</p>
+            </#if>
             <h2 id="proxyme-scopes-title">${msg(proxyme.stepUp?then("proxymeConsentScopesStepUp", "proxymeConsentScopes"))}</h2>
             <ul id="proxyme-scopes" class="${properties.kcListClass!}">
                 <#list proxyme.scopes as scope>

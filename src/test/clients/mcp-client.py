@@ -4,6 +4,10 @@ OAuthClientProvider, with its default settings, knowing only the MCP server's UR
 client id:
 
     python mcp-client.py MCP_URL CLIENT_ID [--timeout 120]
+    python mcp-client.py MCP_URL --client-metadata-url URL [--timeout 120]
+
+With --client-metadata-url the client has no client id: it identifies itself by that Client ID Metadata Document
+(CIMD) when the authorization server's metadata says client_id_metadata_document_supported, as the SDK does.
 
 The SDK discovers everything (the 401's resource_metadata, the protected resource metadata, the authorization
 server's metadata), picks the scope itself (the 401's `scope`, adding `offline_access` when the server lists it, as
@@ -81,7 +85,7 @@ class Loopback:
 class MemoryStorage:
     """The SDK's TokenStorage, in memory, holding the pre-registered client."""
 
-    def __init__(self, client_info: OAuthClientInformationFull):
+    def __init__(self, client_info: OAuthClientInformationFull | None):
         self.client_info = client_info
         self.tokens: OAuthToken | None = None
         self.saved = 0
@@ -93,7 +97,7 @@ class MemoryStorage:
         self.tokens = tokens
         self.saved += 1
 
-    async def get_client_info(self) -> OAuthClientInformationFull | None:
+    async def get_client_info(self) -> OAuthClientInformationFull | None:  # noqa: D102
         return self.client_info
 
     async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
@@ -159,7 +163,8 @@ async def refresh_probe(provider: OAuthClientProvider, storage: MemoryStorage) -
 async def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("mcp_url")
-    parser.add_argument("client_id")
+    parser.add_argument("client_id", nargs="?")
+    parser.add_argument("--client-metadata-url")
     parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args()
 
@@ -184,7 +189,9 @@ async def main() -> int:
         return AuthorizationCodeResult(code=params["code"], state=params.get("state"), iss=params.get("iss"))
 
     storage = MemoryStorage(
-        OAuthClientInformationFull(
+        None
+        if args.client_metadata_url
+        else OAuthClientInformationFull(
             client_id=args.client_id, redirect_uris=[loopback.uri], token_endpoint_auth_method="none"
         )
     )
@@ -200,6 +207,7 @@ async def main() -> int:
         storage=storage,
         redirect_handler=redirect_handler,
         callback_handler=callback_handler,
+        client_metadata_url=args.client_metadata_url,
     )
     watch = Watch(args.mcp_url)
     http = httpx2.AsyncClient(auth=provider, event_hooks={"response": [watch.on_response]})

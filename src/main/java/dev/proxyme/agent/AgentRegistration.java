@@ -117,6 +117,17 @@ public class AgentRegistration {
         rep.setClientId("agent-" + UUID.randomUUID().toString().substring(0, 13));
         rep.setName(name);
         rep.setDescription("AI agent registered through Proxyme");
+        shapeAsAgent(rep, scopes, portals, tokenLifetime, realmHasScope(BASIC_SCOPE));
+        return rep;
+    }
+
+    /**
+     * What makes a client representation an agent's, whoever registers it (an administrator, or a client metadata
+     * document the realm allows): confidential until made public, no flow but the device grant until given redirect
+     * URIs, no user's roles, its delegable scopes optional, its portals, its token lifetime, Proxyme's claims.
+     */
+    public static void shapeAsAgent(
+            ClientRepresentation rep, Scopes scopes, Set<String> portals, int tokenLifetime, boolean realmHasBasic) {
         rep.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
         rep.setEnabled(true);
         rep.setPublicClient(false);
@@ -132,10 +143,11 @@ public class AgentRegistration {
         // No role of a delegating user (an admin, say) may reach a token minted for an agent.
         rep.setFullScopeAllowed(false);
         rep.setConsentRequired(false);
-        rep.setDefaultClientScopes(realmHasScope(BASIC_SCOPE) ? List.of(BASIC_SCOPE) : List.of());
+        rep.setDefaultClientScopes(realmHasBasic ? List.of(BASIC_SCOPE) : List.of());
         rep.setOptionalClientScopes(new ArrayList<>(scopes.names()));
 
-        Map<String, String> attributes = new HashMap<>();
+        Map<String, String> attributes =
+                rep.getAttributes() == null ? new HashMap<>() : new HashMap<>(rep.getAttributes());
         attributes.put(Agent.MARKER_ATTRIBUTE, "true");
         attributes.put(Agent.PORTALS_ATTRIBUTE, portals.isEmpty() ? Agent.ANY_PORTAL : String.join(" ", portals));
         attributes.put(Agent.PORTALS_EXPLICIT_ATTRIBUTE, "true");
@@ -145,7 +157,6 @@ public class AgentRegistration {
 
         ProtocolMapperRepresentation mapper = ModelToRepresentation.toRepresentation(DelegationClaimsMapper.model());
         rep.setProtocolMappers(List.of(mapper));
-        return rep;
     }
 
     private Scopes checkScopes(List<String> requested) {

@@ -31,6 +31,8 @@ public record Agent(
 
     /** Client attribute marking a client that Proxyme registered as an agent (a contract: do not rename). */
     public static final String MARKER_ATTRIBUTE = "proxyme.agent";
+    /** An agent identified by a client ID metadata document (its client id is the document's URL). */
+    public static final String DOCUMENT_ATTRIBUTE = "proxyme.clientMetadataDocument";
     /** Agent client attribute: the portals it may ask for (a contract: do not rename). */
     public static final String PORTALS_ATTRIBUTE = "proxyme.portals";
     /** The value of {@value #PORTALS_ATTRIBUTE} that allows any portal of the realm. */
@@ -127,6 +129,21 @@ public record Agent(
             return lifespan > 0 ? lifespan : DEFAULT_TOKEN_LIFETIME_SECONDS;
         } catch (NumberFormatException notSet) {
             return DEFAULT_TOKEN_LIFETIME_SECONDS;
+        }
+    }
+
+    /**
+     * The host that vouches for an agent identified by a client metadata document: the document's, as the user is
+     * told on the consent page ({@code vscode.dev}); empty for an agent an administrator registered.
+     */
+    public Optional<String> documentHost() {
+        if (!Boolean.parseBoolean(client.getAttribute(DOCUMENT_ATTRIBUTE))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(new java.net.URI(client.getClientId()).getHost());
+        } catch (java.net.URISyntaxException notAUrl) {
+            return Optional.empty();
         }
     }
 

@@ -125,6 +125,13 @@ public class DelegationLifecycleListener implements EventListenerProvider {
                 && LOGOUT_ALL_PATH.equals(event.getResourcePath())) {
             // "Sign out all active sessions" of the realm.
             new DelegationRevocation(session, realm).revokeAllGrantedInSessions(admin, "user_signed_out_by_admin");
+        } else if (event.getResourceType() == ResourceType.CLIENT && event.getOperationType() == OperationType.CREATE) {
+            // An agent an administrator made through the admin API or a partial import, not register_agent.
+            Matcher created = CLIENT_PATH.matcher(event.getResourcePath());
+            ClientModel client = created.matches() ? realm.getClientById(created.group(1)) : null;
+            if (client != null && Agent.isAgent(client)) {
+                Agent.holdOpenIdConnectScopes(realm, client);
+            }
         } else if (event.getResourceType() == ResourceType.CLIENT && event.getOperationType() == OperationType.UPDATE) {
             Matcher updated = CLIENT_PATH.matcher(event.getResourcePath());
             ClientModel client = updated.matches() ? realm.getClientById(updated.group(1)) : null;

@@ -11,6 +11,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 
 import dev.proxyme.agent.AgentRegistrationPolicyFactory;
+import dev.proxyme.cimd.AgentDocumentExecutorFactory;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.oauth.AgentConsentActionFactory;
 import dev.proxyme.oauth.AgentRequestPolicyFactory;
@@ -34,11 +35,11 @@ final class RealmSetup {
         AgentConsentActionFactory.install(realm);
         try {
             AgentRequestPolicyFactory.install(session, realm);
+            AgentDocumentExecutorFactory.install(session, realm);
         } catch (ClientPolicyException invalid) {
             // The realm's own client policies do not validate: Keycloak refuses to store any change to them.
             logger.warnf(
-                    "Realm %s: Proxyme's client policy %s not installed: %s",
-                    realm.getName(), AgentRequestPolicyFactory.NAME, invalid.getErrorDetail());
+                    "Realm %s: Proxyme's client policies not installed: %s", realm.getName(), invalid.getErrorDetail());
         }
         makeAgentPortalsExplicit(realm);
         realm.getClientsStream()

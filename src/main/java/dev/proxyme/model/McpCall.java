@@ -26,6 +26,7 @@ public record McpCall(String method, String name) {
 
     private static final Pattern METHOD = Pattern.compile(METHOD_SHAPE);
     private static final Pattern NAME = Pattern.compile(NAME_SHAPE);
+    private static final Pattern BASE64_SENTINEL = Pattern.compile("=\\?base64\\?(.*)\\?=", Pattern.DOTALL);
 
     /** A method and, if given, a name, when both are of their shape. */
     public static Optional<McpCall> of(String method, String name) {
@@ -52,7 +53,38 @@ public record McpCall(String method, String name) {
                 || names != null && names.size() > 1) {
             return Optional.empty();
         }
-        return of(methods.get(0), names == null || names.isEmpty() ? null : names.get(0));
+        String method = decoded(methods.get(0));
+        String name = names == null || names.isEmpty() ? null : decoded(names.get(0));
+        if (method == null || names != null && !names.isEmpty() && name == null) {
+            return Optional.empty();
+        }
+        return of(method, name);
+    }
+
+    /**
+     * A header value as MCP's servers read it: verbatim, or, in the {@code =?base64?...?=} form a client uses for a
+     * value that would not survive as an HTTP field, its canonical base64 payload decoded as UTF-8; {@code null} for a
+     * malformed one. Read otherwise, {@code =?base64?ZGVsZXRlX3JlcG9ydA==?=} would be no tool of a rule here and
+     * {@code delete_report} at the server.
+     */
+    static String decoded(String value) {
+        java.util.regex.Matcher sentinel = BASE64_SENTINEL.matcher(value);
+        if (!sentinel.matches()) {
+            return value;
+        }
+        String payload = sentinel.group(1);
+        try {
+            byte[] bytes = java.util.Base64.getDecoder().decode(payload);
+            if (!java.util.Base64.getEncoder().encodeToString(bytes).equals(payload)) {
+                return null;
+            }
+            return java.nio.charset.StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException malformed) {
+            return null;
+        }
     }
 
     /** Whether a rule's call (this one) covers the request's: its method, and its name when the rule has one. */

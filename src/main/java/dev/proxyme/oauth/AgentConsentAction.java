@@ -255,6 +255,7 @@ public class AgentConsentAction implements RequiredActionProvider {
                 ProxymeNode.of(session).settings().defaultDelegationSeconds(),
                 EnvelopeForm.view(stepUp));
         view.put("decisionUrl", context.getActionUrl().toString());
+        request.agent().documentHost().ifPresent(host -> view.put("vouchedBy", host));
         view.put("standardFlow", true);
         if (isDeviceFlow(authSession)) {
             view.put("returnTo", "device");

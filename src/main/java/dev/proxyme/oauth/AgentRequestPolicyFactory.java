@@ -1,6 +1,5 @@
 package dev.proxyme.oauth;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -10,15 +9,11 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.representations.idm.ClientPoliciesRepresentation;
-import org.keycloak.representations.idm.ClientPolicyConditionRepresentation;
-import org.keycloak.representations.idm.ClientPolicyExecutorRepresentation;
-import org.keycloak.representations.idm.ClientPolicyRepresentation;
-import org.keycloak.representations.idm.ClientProfileRepresentation;
-import org.keycloak.representations.idm.ClientProfilesRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
+
+import dev.proxyme.clients.ClientPolicies;
 
 /**
  * Registers {@link AgentRequestPolicy} as a client policy executor; {@link #install} puts it in a realm's client
@@ -29,7 +24,6 @@ public class AgentRequestPolicyFactory implements ClientPolicyExecutorProviderFa
 
     public static final String PROVIDER_ID = "proxyme-agent-requests";
     public static final String NAME = "proxyme-agents";
-    private static final String ANY_CLIENT_CONDITION = "any-client";
 
     @Override
     public ClientPolicyExecutorProvider create(KeycloakSession session) {
@@ -38,42 +32,13 @@ public class AgentRequestPolicyFactory implements ClientPolicyExecutorProviderFa
 
     /** Adds Proxyme's profile and policy to the realm's own, unless there; what an administrator added stays. */
     public static void install(KeycloakSession session, RealmModel realm) throws ClientPolicyException {
-        ClientProfilesRepresentation profiles = session.clientPolicy().getClientProfiles(realm, false);
-        List<ClientProfileRepresentation> ownProfiles =
-                profiles.getProfiles() == null ? new ArrayList<>() : new ArrayList<>(profiles.getProfiles());
-        if (ownProfiles.stream().noneMatch(profile -> NAME.equals(profile.getName()))) {
-            ClientPolicyExecutorRepresentation executor = new ClientPolicyExecutorRepresentation();
-            executor.setExecutorProviderId(PROVIDER_ID);
-            executor.setConfiguration(JsonNodeFactory.instance.objectNode());
-            ClientProfileRepresentation profile = new ClientProfileRepresentation();
-            profile.setName(NAME);
-            profile.setDescription(
-                    "Proxyme: an agent's authorization and device requests name a portal and scopes it may be delegated");
-            profile.setExecutors(List.of(executor));
-            ownProfiles.add(profile);
-            profiles.setProfiles(ownProfiles);
-            profiles.setGlobalProfiles(null);
-            session.clientPolicy().updateClientProfiles(realm, profiles);
-        }
-        ClientPoliciesRepresentation policies = session.clientPolicy().getClientPolicies(realm, false);
-        List<ClientPolicyRepresentation> ownPolicies =
-                policies.getPolicies() == null ? new ArrayList<>() : new ArrayList<>(policies.getPolicies());
-        if (ownPolicies.stream().noneMatch(policy -> NAME.equals(policy.getName()))) {
-            ClientPolicyConditionRepresentation anyClient = new ClientPolicyConditionRepresentation();
-            anyClient.setConditionProviderId(ANY_CLIENT_CONDITION);
-            anyClient.setConfiguration(JsonNodeFactory.instance.objectNode());
-            ClientPolicyRepresentation policy = new ClientPolicyRepresentation();
-            policy.setName(NAME);
-            policy.setDescription(
-                    "Proxyme: checks agents' requests (the executor ignores clients that are not agents)");
-            policy.setEnabled(true);
-            policy.setConditions(List.of(anyClient));
-            policy.setProfiles(List.of(NAME));
-            ownPolicies.add(policy);
-            policies.setPolicies(ownPolicies);
-            policies.setGlobalPolicies(null);
-            session.clientPolicy().updateClientPolicies(realm, policies);
-        }
+        ClientPolicies.install(
+                session,
+                realm,
+                NAME,
+                "Proxyme: an agent's authorization and device requests name a portal and scopes it may be delegated",
+                PROVIDER_ID,
+                JsonNodeFactory.instance.objectNode());
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.util.TokenUtil;
 
+import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Scopes;
 
 /**
@@ -28,6 +29,9 @@ final class ApprovedScope {
     private ApprovedScope() {}
 
     static void narrowLogin(KeycloakSession session, AuthenticationSessionModel authSession, Scopes granted) {
+        // However the agent was made (the admin API, a partial import), offline_access is no default of it from here
+        // on: Keycloak adds a client's default scopes to the token request that follows.
+        Agent.holdOpenIdConnectScopes(authSession.getRealm(), authSession.getClient());
         String approved = scopeParam(authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM), granted);
         authSession.setClientNote(OIDCLoginProtocol.SCOPE_PARAM, approved);
         AuthenticationManager.setClientScopesInSession(session, authSession);

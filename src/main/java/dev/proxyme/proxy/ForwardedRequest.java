@@ -13,6 +13,8 @@ import dev.proxyme.model.McpCall;
  */
 record ForwardedRequest(String method, String uri, String host, String proto, McpCall mcp) {
 
+    private static final java.util.regex.Pattern TOOL_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+
     ForwardedRequest(String method, String uri, String host, String proto) {
         this(method, uri, host, proto, null);
     }
@@ -65,7 +67,10 @@ record ForwardedRequest(String method, String uri, String host, String proto, Mc
 
     /**
      * The path for the log and, for an MCP call the proxy believed, the call: {@code /mcp tools/call get_report}. A
-     * tool's or prompt's name is kept; a resource's (a URI, which may carry anything) is not.
+     * tool's or prompt's name is kept when it is of the shape MCP gives tool names ({@code [A-Za-z0-9_.-]}, at most
+     * 128) and does not look like a secret (as path segments are judged); a resource's (a URI) never. The agent
+     * chooses the name, and a server refusing a call the proxy let through is not seen here: the log says what was
+     * asked, not what ran.
      */
     String requestForTheLog(String token) {
         String path = pathForTheLog(token);
@@ -74,7 +79,12 @@ record ForwardedRequest(String method, String uri, String host, String proto, Mc
         }
         boolean named = mcp.name() != null
                 && (mcp.method().equals("tools/call") || mcp.method().equals("prompts/get"));
-        String call = " " + (named ? mcp.toString() : mcp.method());
+        String call = " " + mcp.method();
+        if (named) {
+            boolean toolShaped = TOOL_NAME.matcher(mcp.name()).matches()
+                    && (token == null || token.length() < 16 || !mcp.name().contains(token.substring(0, 16)));
+            call += " " + (toolShaped ? PathRedaction.redact("/" + mcp.name()).substring(1) : "[unusual name]");
+        }
         // The activity row holds 1,024 characters: the call is kept whole, the path cut before it.
         return (path.length() + call.length() > 1024 ? path.substring(0, 1024 - call.length()) : path) + call;
     }

@@ -61,4 +61,25 @@ class McpCallTest {
         assertFalse(oneTool.covers(new McpCall("tools/call", "Delete_report")), "tool names are exact");
         assertFalse(oneTool.covers(new McpCall("tools/call", null)));
     }
+
+    @Test
+    void aNameInMcpsBase64FormIsReadAsTheServerReadsIt() {
+        assertEquals(
+                Optional.of(new McpCall("tools/call", "delete_report")),
+                McpCall.fromHeaders(VERIFYING, List.of("tools/call"), List.of("=?base64?ZGVsZXRlX3JlcG9ydA==?=")));
+        assertEquals(
+                Optional.of(new McpCall("tools/call", "delete_report")),
+                McpCall.fromHeaders(VERIFYING, List.of("=?base64?dG9vbHMvY2FsbA==?="), List.of("delete_report")));
+        for (String malformed : List.of(
+                "=?base64?ZGVsZXRlX3JlcG9ydA=?=", // not canonical
+                "=?base64?ZGVsZXRlX3JlcG9ydB==?=", // non-zero trailing bits
+                "=?base64?!!!!?=",
+                "=?base64?/w==?=", // not UTF-8
+                "=?base64?Y2Fmw6k=?=")) { // UTF-8, but no tool name of MCP's shape
+            assertTrue(
+                    McpCall.fromHeaders(VERIFYING, List.of("tools/call"), List.of(malformed))
+                            .isEmpty(),
+                    malformed);
+        }
+    }
 }

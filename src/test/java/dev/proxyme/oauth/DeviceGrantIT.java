@@ -159,6 +159,59 @@ class DeviceGrantIT {
         }
     }
 
+    /**
+     * An agent an administrator imported (partial import, not register_agent) with offline_access among its default
+     * client scopes, which Keycloak adds to every token request: still no offline session under a delegation.
+     */
+    @Test
+    void anImportedAgentWithOfflineAccessAsADefaultScopeMakesNoOfflineSession() {
+        String agentId = "imported-agent-" + Long.toString(System.nanoTime(), 36);
+        Map<String, Object> agent = new LinkedHashMap<>();
+        agent.put("clientId", agentId);
+        agent.put("name", "Imported Agent");
+        agent.put("publicClient", false);
+        agent.put("secret", agentId + "-secret");
+        agent.put("serviceAccountsEnabled", true);
+        agent.put("standardFlowEnabled", false);
+        agent.put("fullScopeAllowed", false);
+        agent.put("defaultClientScopes", List.of("basic", "offline_access"));
+        agent.put("optionalClientScopes", List.of("read"));
+        agent.put(
+                "attributes",
+                Map.of(
+                        "proxyme.agent", "true",
+                        "proxyme.portals", "portal-a",
+                        "oauth2.device.authorization.grant.enabled", "true"));
+        Reply imported = client.send(
+                client.adminUri(REALM, "/partialImport"),
+                "POST",
+                "application/json",
+                ProxymeClient.json(Map.of("ifResourceExists", "FAIL", "clients", List.of(agent))),
+                bearer(client.rootToken()));
+        assertEquals(200, imported.status(), imported::toString);
+        try (ClientProgram device = openidClient(
+                        agentId, "--client-secret", agentId + "-secret", "--scope", "read", "--resource", PORTAL_A);
+                Browser browser = new Browser()) {
+            browser.open(device.await("user_action").get("url").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-consent-form"));
+            assertFalse(browser.has(By.id("proxyme-scope-offline_access")));
+            browser.await(By.id("proxyme-approve")).click();
+            JsonNode tokens = device.await("tokens");
+            JsonNode refresh = claims(tokens.get("refresh_token").asText());
+            assertEquals("Refresh", refresh.get("typ").asText(), refresh::toString);
+            assertFalse(tokens.path("scope").asText().contains("offline_access"), tokens::toString);
+            Reply offline = client.get(
+                    client.adminUri(
+                            REALM,
+                            "/users/" + client.userId("alice") + "/offline-sessions/" + client.clientUuid(agentId)),
+                    bearer(client.rootToken()));
+            assertEquals(0, offline.json().size(), () -> "no offline session: " + offline);
+        } finally {
+            client.deleteClient(agentId);
+        }
+    }
+
     @Test
     void aPublicAgentWithoutAResourceGetsItsOnlyPortalAndTheUserMayDeny() {
         Map<String, Object> body = new LinkedHashMap<>();

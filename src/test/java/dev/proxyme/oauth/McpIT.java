@@ -310,6 +310,12 @@ class McpIT {
                         challenge.contains("insufficient_scope") && challenge.contains("scope=\"read write\""),
                         challenge);
 
+                Reply encoded =
+                        mcpCall(nginx, reader, "2026-07-28", "=?base64?ZGVsZXRlX3JlcG9ydA==?=", "delete_report");
+                assertEquals(403, encoded.status(), () -> "MCP's base64 form names the tool too: " + encoded);
+                Reply encodedWhoami = mcpCall(nginx, reader, "2026-07-28", "=?base64?d2hvYW1p?=", "whoami");
+                assertEquals(200, encodedWhoami.status(), encodedWhoami::toString);
+
                 Reply lying = mcpCall(nginx, reader, "2026-07-28", "whoami", "delete_report");
                 assertEquals(400, lying.status(), () -> "the proxy believed the header, the server did not: " + lying);
                 assertTrue(lying.body().contains("-32020"), lying::toString);

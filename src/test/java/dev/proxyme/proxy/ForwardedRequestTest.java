@@ -1,5 +1,7 @@
 package dev.proxyme.proxy;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,9 +73,42 @@ class ForwardedRequestTest {
         assertEquals("/mcp", new ForwardedRequest("POST", "/mcp", "h", null).requestForTheLog(null));
         String longPath = "/" + "a".repeat(1500);
         String logged = new ForwardedRequest(
-                        "POST", longPath, "h", null, new dev.proxyme.model.McpCall("tools/call", "x".repeat(256)))
+                        "POST",
+                        longPath,
+                        "h",
+                        null,
+                        new dev.proxyme.model.McpCall("tools/call", "get_report_" + "x".repeat(117)))
                 .requestForTheLog(null);
         assertEquals(1024, logged.length());
-        assertTrue(logged.endsWith(" tools/call " + "x".repeat(256)), logged);
+        assertTrue(logged.endsWith(" tools/call get_report_" + "x".repeat(117)), logged);
+    }
+
+    @Test
+    void aToolNameThatLooksLikeASecretOrIsOfAnotherShapeIsNotKept() {
+        String token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+        for (String name : List.of("https://x.example/?token=abc", "<script>alert(1)</script>", "a b")) {
+            assertEquals(
+                    "/mcp tools/call [unusual name]",
+                    new ForwardedRequest("POST", "/mcp", "h", null, new dev.proxyme.model.McpCall("tools/call", name))
+                            .requestForTheLog(token),
+                    name);
+        }
+        assertEquals(
+                "/mcp tools/call [unusual name]",
+                new ForwardedRequest(
+                                "POST",
+                                "/mcp",
+                                "h",
+                                null,
+                                new dev.proxyme.model.McpCall("tools/call", token.substring(0, 30)))
+                        .requestForTheLog(token));
+        assertFalse(new ForwardedRequest(
+                        "POST",
+                        "/mcp",
+                        "h",
+                        null,
+                        new dev.proxyme.model.McpCall("tools/call", "k3J9xQ2mZ8vL4wR7tN1pB6yH5cF0dS3a"))
+                .requestForTheLog(token)
+                .contains("k3J9xQ2mZ8vL4wR7tN1pB6yH5cF0dS3a"));
     }
 }

@@ -119,6 +119,9 @@ final class DistributionServer implements KeycloakServer {
                 "--health-enabled=true",
                 "--import-realm",
                 "--log-level=INFO",
+                // Client ID metadata documents (Keycloak's experimental CIMD), fetched from the tests' https server.
+                "--features=cimd",
+                "--truststore-paths=" + TestTls.certificate(),
                 // Short limits so that expiry can be tested in seconds, through the same SPI options admins use.
                 "--spi-realm-restapi-extension--proxyme--min-delegation-seconds=5",
                 "--spi-realm-restapi-extension--proxyme--expiry-interval-seconds=2",

@@ -1,0 +1,348 @@
+package dev.proxyme.cimd;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
+import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.ClientProgram;
+import dev.proxyme.testsupport.DocumentServer;
+import dev.proxyme.testsupport.DocumentServer.Answer;
+import dev.proxyme.testsupport.KeycloakServer;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.NginxProxy;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+import dev.proxyme.testsupport.TestRealm;
+
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
+import static dev.proxyme.testsupport.ProxymeClient.claims;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Client ID Metadata Documents (CIMD, MCP authorization 2026-07-28): a client whose {@code client_id} is the https URL
+ * of a document the realm allows becomes a public agent with that entry's scopes and portals; documents shaped like
+ * the ones real clients publish are read; everything else is refused with one clear error. The documents are served
+ * over https by the test's own server, whose certificate Keycloak trusts ({@code --truststore-paths}).
+ */
+@ExtendWith(KeycloakServerExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientMetadataDocumentIT {
+
+    private static final String POLICY = "proxyme-agent-documents";
+    private static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    private static final String PORTAL = "portal-a";
+    private static final String PORTAL_RESOURCE = "https://portal-a.example/";
+
+    private final KeycloakServer server;
+    private final ProxymeClient root;
+    private TestRealm realm;
+    private ProxymeClient client;
+    private DocumentServer documents;
+
+    ClientMetadataDocumentIT(KeycloakServer server, ProxymeClient client) {
+        this.server = server;
+        this.root = client;
+    }
+
+    @BeforeAll
+    void start() {
+        realm = TestRealm.copyOfTheTestRealm(server, root, "cimd");
+        client = realm.client();
+        documents = new DocumentServer();
+    }
+
+    @AfterAll
+    void stop() {
+        documents.close();
+        realm.close();
+    }
+
+    /** VS Code's shape: a native app with loopback redirects (any port) and an https one, logo and site elsewhere. */
+    private String vscodeLike(String url) {
+        return ProxymeClient.json(Map.of(
+                "client_id", url,
+                "client_name", "Visual Studio Code",
+                "client_uri", "https://code.visualstudio.com/",
+                "logo_uri", "https://code.visualstudio.com/assets/favicon.ico",
+                "redirect_uris",
+                        List.of(
+                                "http://127.0.0.1/callback",
+                                "http://localhost/callback",
+                                "https://vscode.dev/redirect"),
+                "grant_types", List.of("authorization_code", "refresh_token"),
+                "response_types", List.of("code"),
+                "token_endpoint_auth_method", "none",
+                "application_type", "native"));
+    }
+
+    @Test
+    void theMetadataIsAdvertisedAndTheRealmsPolicyIsThereForAnAdministratorToFill() {
+        JsonNode metadata = client.get(
+                        URI.create(server.baseUri() + "/.well-known/oauth-authorization-server/realms/" + realm.name()),
+                        null)
+                .json();
+        assertTrue(metadata.path("client_id_metadata_document_supported").asBoolean(), metadata::toString);
+        JsonNode profiles = client.get(
+                        client.adminUri(realm.name(), "/client-policies/profiles"), bearer(client.rootToken()))
+                .json();
+        assertTrue(profiles.toString().contains(POLICY), profiles::toString);
+    }
+
+    /**
+     * The MCP Python SDK with its default settings and a client metadata URL instead of a client id: discovery, the
+     * document as its client id (the realm says it supports them), consent naming the client and the host that
+     * vouches for it, a token for the portal, tools listed and called.
+     */
+    @Test
+    void thePythonSdkIdentifiedByItsDocumentBecomesAPublicAgentTheUserApproves() {
+        String document = documents.url("/oauth/python-client.json");
+        documents.serve(
+                "/oauth/python-client.json",
+                Answer.json(vscodeLike(document).replace("Visual Studio Code", "Python Desktop")));
+        try (ClientProgram mcpServer = ClientProgram.mcpPython("mcp-server.py")) {
+            URI mcpServerUrl =
+                    URI.create(mcpServer.await("listening").get("url").asText());
+            try (NginxProxy nginx =
+                    new NginxProxy(server, realm.name(), "portal-cimd-mcp", mcpServerUrl.getAuthority())) {
+                String resource = nginx.uri("/mcp").toString();
+                client.createPortal("portal-cimd-mcp", "Documents MCP", resource);
+                client.setPortalRoutes("portal-cimd-mcp", "* /mcp read");
+                allow(List.of(document + " read portal-cimd-mcp"), true);
+
+                try (ClientProgram mcpClient =
+                                ClientProgram.mcpPython("mcp-client.py", resource, "--client-metadata-url", document);
+                        Browser browser = new Browser()) {
+                    mcpClient.await("redirect_uri");
+                    URI authorization =
+                            URI.create(mcpClient.await("user_action").get("url").asText());
+                    assertTrue(
+                            authorization.getRawQuery().contains("client_id=" + encode(document)),
+                            () -> "the SDK used its document as client id: " + authorization);
+                    browser.open(authorization.toString());
+                    browser.logInIfAsked("alice", "alice-password");
+                    browser.await(By.id("proxyme-consent-form"));
+                    assertEquals("Python Desktop asks for access", browser.text("proxyme-title"));
+                    assertTrue(
+                            browser.text("proxyme-vouched-by").contains("127.0.0.1"),
+                            browser.text("proxyme-vouched-by"));
+                    assertTrue(browser.has(By.id("proxyme-scope-read")));
+                    browser.await(By.id("proxyme-approve")).click();
+
+                    JsonNode claims = claims(
+                            mcpClient.await("authorized").get("access_token").asText());
+                    assertEquals(document, claims.get("azp").asText(), claims::toString);
+                    assertEquals("portal-cimd-mcp", claims.get("aud").asText());
+                    assertEquals("read", claims.get("scope").asText());
+                    assertTrue(mcpClient.await("tools").get("tools").toString().contains("whoami"));
+                    assertEquals("alice", mcpClient.await("whoami").get("text").asText());
+                }
+                JsonNode agent = clientRep(document);
+                assertTrue(agent.get("publicClient").asBoolean(), agent::toString);
+                assertEquals(
+                        "true", agent.get("attributes").get("proxyme.agent").asText());
+            }
+        }
+    }
+
+    /**
+     * Documents as real clients publish them: ChatGPT's lists token_endpoint_auth_methods_supported (a property
+     * Keycloak's own CIMD reading refuses), claude.ai's a jwt-bearer grant a public client cannot have; both become
+     * public agents with the allow list's scopes, never the document's.
+     */
+    @Test
+    void documentsShapedLikeRealClientsAreReadAndTheirOwnScopeGrantsNothing() {
+        String chatgpt = documents.url("/chatgpt/client.json");
+        documents.serve(
+                "/chatgpt/client.json",
+                Answer.json(ProxymeClient.json(Map.of(
+                        "client_id",
+                        chatgpt,
+                        "client_name",
+                        "ChatGPT",
+                        "redirect_uris",
+                        List.of("https://chatgpt.com/connector_platform_oauth_redirect", "http://127.0.0.1/callback"),
+                        "grant_types",
+                        List.of("authorization_code", "refresh_token"),
+                        "response_types",
+                        List.of("code"),
+                        "token_endpoint_auth_method",
+                        "none",
+                        "token_endpoint_auth_methods_supported",
+                        List.of("none"),
+                        "scope",
+                        "read write admin",
+                        "logo_uri",
+                        "https://cdn.openai.com/logo.png"))));
+        String claude = documents.url("/claude/client.json");
+        documents.serve(
+                "/claude/client.json",
+                Answer.json(ProxymeClient.json(Map.of(
+                        "client_id",
+                        claude,
+                        "client_name",
+                        "Claude",
+                        "redirect_uris",
+                        List.of("https://claude.ai/api/mcp/auth_callback", "http://127.0.0.1/callback"),
+                        "grant_types",
+                        List.of("authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                        "response_types",
+                        List.of("code"),
+                        "token_endpoint_auth_method",
+                        "none"))));
+        allow(List.of(chatgpt + " read " + PORTAL, "https://" + documents.authority() + "/* read " + PORTAL), true);
+
+        for (String document : List.of(chatgpt, claude)) {
+            Reply login = authorize(document, "http://127.0.0.1:49152/callback");
+            assertEquals(200, login.status(), () -> document + ": " + login);
+            assertTrue(login.body().contains("kc-form-login"), () -> document + ": the login page, " + login.body());
+            JsonNode agent = clientRep(document);
+            assertTrue(agent.get("publicClient").asBoolean(), agent::toString);
+            JsonNode optional = client.get(
+                            client.adminUri(
+                                    realm.name(), "/clients/" + agent.get("id").asText() + "/optional-client-scopes"),
+                            bearer(client.rootToken()))
+                    .json();
+            assertTrue(optional.toString().contains("\"read\""), optional::toString);
+            assertFalse(
+                    optional.toString().contains("\"write\""),
+                    () -> "the document's own scope grants nothing: " + optional);
+            assertTrue(optional.toString().contains("offline_access"), optional::toString);
+        }
+    }
+
+    /** Each refusal is Keycloak's error page with one clear reason, before anything is fetched or made. */
+    @Test
+    void everythingElseIsRefusedWithOneClearReasonAndNoClientIsMade() {
+        String ok = vscodeLike(documents.url("/refused/ok.json"));
+
+        String notAllowed = documents.url("/elsewhere/client.json");
+        documents.serve("/elsewhere/client.json", Answer.json(vscodeLike(notAllowed)));
+        allow(List.of(documents.url("/refused/ok.json") + " read " + PORTAL), true);
+        assertRefused(notAllowed, "is not a client metadata document this realm allows", POLICY);
+        assertEquals(0, documents.requests("/elsewhere/client.json"), "a document not allowed is never fetched");
+
+        allow(List.of("https://" + documents.authority() + "/* read " + PORTAL), false);
+        String privateHost = documents.url("/refused/ok.json");
+        documents.serve("/refused/ok.json", Answer.json(ok));
+        assertRefused(privateHost, "does not resolve to public addresses only");
+        assertEquals(0, documents.requests("/refused/ok.json"), "a private address is never fetched");
+
+        allow(List.of("https://" + documents.authority() + "/* read " + PORTAL), true);
+        String redirected = documents.url("/refused/redirect.json");
+        documents.serve("/refused/redirect.json", new Answer(302, Map.of("Location", privateHost), ""));
+        assertRefused(redirected, "answered HTTP 302");
+
+        String oversized = documents.url("/refused/big.json");
+        documents.serve(
+                "/refused/big.json",
+                Answer.json(vscodeLike(oversized).replace("Visual Studio Code", "x".repeat(6000))));
+        assertRefused(oversized, "could not be fetched or read");
+
+        String notJson = documents.url("/refused/page.json");
+        documents.serve(
+                "/refused/page.json", new Answer(200, Map.of("Content-Type", "text/html"), "<html>hello</html>"));
+        assertRefused(notJson, "could not be fetched or read");
+
+        String otherId = documents.url("/refused/other-id.json");
+        documents.serve("/refused/other-id.json", Answer.json(vscodeLike(documents.url("/refused/someone-else.json"))));
+        assertRefused(otherId, "client_id is not the URL it was fetched from");
+
+        String confidential = documents.url("/refused/confidential.json");
+        documents.serve(
+                "/refused/confidential.json",
+                Answer.json(vscodeLike(confidential).replace("\"none\"", "\"client_secret_basic\"")));
+        assertRefused(confidential, "public agent");
+
+        String unlisted = documents.url("/refused/unlisted.json");
+        documents.serve("/refused/unlisted.json", Answer.json(vscodeLike(unlisted)));
+        Reply wrongRedirect = authorize(unlisted, "https://attacker.example/callback");
+        assertEquals(400, wrongRedirect.status(), wrongRedirect::toString);
+        assertTrue(
+                wrongRedirect.body().contains("redirect_uri is not one the client metadata document lists"),
+                wrongRedirect::body);
+        assertFalse(exists(unlisted));
+
+        String plainHttp = "http://" + documents.authority() + "/refused/ok.json";
+        assertRefused(plainHttp, "is not a client metadata document this realm allows");
+    }
+
+    private void assertRefused(String clientId, String... reasons) {
+        Reply refused = authorize(clientId, "http://127.0.0.1:49152/callback");
+        assertEquals(400, refused.status(), () -> clientId + ": " + refused);
+        for (String reason : reasons) {
+            assertTrue(
+                    refused.body().contains(reason),
+                    () -> clientId + " should say '" + reason + "': " + refused.body());
+        }
+        assertFalse(exists(clientId), () -> clientId + ": no client is made");
+    }
+
+    private Reply authorize(String clientId, String redirectUri) {
+        String query = "response_type=code&client_id=" + encode(clientId) + "&redirect_uri=" + encode(redirectUri)
+                + "&scope=" + encode("read offline_access") + "&state=s1&code_challenge=" + CHALLENGE
+                + "&code_challenge_method=S256&resource=" + encode(PORTAL_RESOURCE);
+        return client.request(
+                URI.create(client.issuer(realm.name()) + "/protocol/openid-connect/auth?" + query),
+                "GET",
+                null,
+                null,
+                Map.of("Accept", "text/html"));
+    }
+
+    /** Sets the allow list of the realm's Proxyme CIMD profile, as an administrator does in Client policies. */
+    private void allow(List<String> entries, boolean privateAddresses) {
+        URI profilesUri = client.adminUri(realm.name(), "/client-policies/profiles");
+        ObjectNode profiles =
+                (ObjectNode) client.get(profilesUri, bearer(client.rootToken())).json();
+        for (JsonNode profile : profiles.get("profiles")) {
+            if (POLICY.equals(profile.get("name").asText())) {
+                ObjectNode configuration =
+                        (ObjectNode) profile.get("executors").get(0).get("configuration");
+                ArrayNode list = configuration.putArray("allowed-documents");
+                entries.forEach(list::add);
+                configuration.put("allow-private-addresses", privateAddresses);
+            }
+        }
+        profiles.remove("globalProfiles");
+        Reply updated =
+                client.send(profilesUri, "PUT", "application/json", profiles.toString(), bearer(client.rootToken()));
+        assertEquals(204, updated.status(), updated::toString);
+    }
+
+    private boolean exists(String clientId) {
+        return client.get(
+                                URI.create(client.adminUri(realm.name(), "/clients") + "?clientId=" + encode(clientId)),
+                                bearer(client.rootToken()))
+                        .json()
+                        .size()
+                > 0;
+    }
+
+    private JsonNode clientRep(String clientId) {
+        JsonNode found = client.get(
+                        URI.create(client.adminUri(realm.name(), "/clients") + "?clientId=" + encode(clientId)),
+                        bearer(client.rootToken()))
+                .json();
+        assertEquals(1, found.size(), found::toString);
+        return found.get(0);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
