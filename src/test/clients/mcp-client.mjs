@@ -3,6 +3,7 @@
 // MCP server's URL and a pre-registered public client id:
 //
 //   node mcp-client.mjs MCP_URL CLIENT_ID REDIRECT_PORT [--client-secret S] [--scope S] [--timeout 120]
+//   node mcp-client.mjs MCP_URL - REDIRECT_PORT --client-metadata-url URL      (no client id: a metadata document)
 //
 // The SDK discovers everything: the 401's WWW-Authenticate resource_metadata (RFC 9728), the protected resource
 // metadata's authorization server, that server's metadata (RFC 8414 / OpenID Connect Discovery), then runs the
@@ -38,6 +39,7 @@ const { values, positionals } = parseArgs({
     'client-secret': { type: 'string' },
     scope: { type: 'string' },
     timeout: { type: 'string', default: '120' },
+    'client-metadata-url': { type: 'string' },
   },
 });
 if (positionals.length !== 3) {
@@ -129,7 +131,18 @@ class PreRegisteredClientProvider {
     return this._state;
   }
 
+  // With a client metadata document the SDK makes the client information itself (client_id = the document's URL)
+  // once the server's metadata says client_id_metadata_document_supported, and saves it here.
+  get clientMetadataUrl() {
+    return values['client-metadata-url'];
+  }
+
+  saveClientInformation(information) {
+    this._clientInformation = information;
+  }
+
   clientInformation() {
+    if (values['client-metadata-url']) return this._clientInformation;
     return values['client-secret'] ? { client_id: clientId, client_secret: values['client-secret'] } : { client_id: clientId };
   }
 

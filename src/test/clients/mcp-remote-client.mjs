@@ -5,6 +5,7 @@
 // when the realm lists it, and prints the authorization URL on stderr for a person to open.
 //
 //   node mcp-remote-client.mjs MCP_URL CLIENT_ID
+//   node mcp-remote-client.mjs MCP_URL --client-metadata-url URL    (mcp-remote's CIMD: no client id)
 //
 // mcp-remote keeps its tokens in a fresh MCP_REMOTE_CONFIG_DIR; its callback is http://127.0.0.1:PORT/oauth/callback
 // on a free port. stdout, one JSON object per line:
@@ -27,11 +28,13 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 
 const emit = (event) => process.stdout.write(JSON.stringify(event) + '\n');
 
-if (process.argv.length !== 4) {
-  process.stderr.write('usage: node mcp-remote-client.mjs MCP_URL CLIENT_ID\n');
+const cimd = process.argv[3] === '--client-metadata-url';
+if (process.argv.length !== (cimd ? 5 : 4)) {
+  process.stderr.write('usage: node mcp-remote-client.mjs MCP_URL (CLIENT_ID | --client-metadata-url URL)\n');
   process.exit(2);
 }
 const [mcpUrl, clientId] = process.argv.slice(2);
+const clientMetadataUrl = cimd ? process.argv[4] : null;
 const configDir = mkdtempSync(join(tmpdir(), 'mcp-remote-'));
 const bridge = join(dirname(createRequire(import.meta.url).resolve('mcp-remote/package.json')), 'dist', 'proxy.js');
 
@@ -66,7 +69,8 @@ async function whoami(client) {
 const transport = new StdioClientTransport({
   command: process.execPath,
   args: [bridge, mcpUrl, String(await freePort()), '--host', '127.0.0.1',
-    '--static-oauth-client-info', JSON.stringify({ client_id: clientId })],
+    ...(cimd ? ['--client-metadata-url', clientMetadataUrl]
+      : ['--static-oauth-client-info', JSON.stringify({ client_id: clientId })])],
   // No browser on a test machine: the URL is read from mcp-remote's stderr, as a person would copy it.
   env: { ...process.env, MCP_REMOTE_CONFIG_DIR: configDir, BROWSER: 'true' },
   stderr: 'pipe',

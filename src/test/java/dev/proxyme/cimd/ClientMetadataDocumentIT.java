@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 
 import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.CaddyProxy;
 import dev.proxyme.testsupport.ClientProgram;
 import dev.proxyme.testsupport.DocumentServer;
 import dev.proxyme.testsupport.DocumentServer.Answer;
@@ -157,6 +158,91 @@ class ClientMetadataDocumentIT {
                         "true", agent.get("attributes").get("proxyme.agent").asText());
             }
         }
+    }
+
+    /**
+     * The TypeScript SDK (its provider's {@code clientMetadataUrl}) behind nginx, and mcp-remote
+     * ({@code --client-metadata-url}) behind Caddy, each with a TypeScript SDK server: identified by their documents
+     * alone, approved, their tools called.
+     */
+    @Test
+    void theTypeScriptSdkAndMcpRemoteIdentifiedByTheirDocumentsReachTheirTools() {
+        try (ClientProgram mcpServer = ClientProgram.node("mcp-server.mjs", "0")) {
+            URI mcpServerUrl =
+                    URI.create(mcpServer.await("listening").get("url").asText());
+            try (NginxProxy nginx =
+                            new NginxProxy(server, realm.name(), "portal-cimd-ts", mcpServerUrl.getAuthority());
+                    CaddyProxy caddy =
+                            new CaddyProxy(server, realm.name(), "portal-cimd-bridge", mcpServerUrl.getAuthority())) {
+                client.createPortal(
+                        "portal-cimd-ts", "TypeScript MCP", nginx.uri("/mcp").toString());
+                client.setPortalRoutes("portal-cimd-ts", "* /mcp read");
+                client.createPortal(
+                        "portal-cimd-bridge", "Bridge MCP", caddy.uri("/mcp").toString());
+                client.setPortalRoutes("portal-cimd-bridge", "* /mcp read");
+                String tsDocument = documents.url("/ts/client.json");
+                documents.serve(
+                        "/ts/client.json",
+                        Answer.json(vscodeLike(tsDocument).replace("Visual Studio Code", "TS Desktop")));
+                String bridgeDocument = documents.url("/bridge/client.json");
+                documents.serve(
+                        "/bridge/client.json",
+                        Answer.json(vscodeLike(bridgeDocument)
+                                .replace("Visual Studio Code", "Bridge Desktop")
+                                .replace("http://127.0.0.1/callback", "http://127.0.0.1/oauth/callback")));
+                allow(List.of(tsDocument + " read portal-cimd-ts", bridgeDocument + " read portal-cimd-bridge"), true);
+
+                try (ClientProgram ts = ClientProgram.node(
+                                "mcp-client.mjs",
+                                nginx.uri("/mcp").toString(),
+                                "-",
+                                "0",
+                                "--client-metadata-url",
+                                tsDocument);
+                        Browser browser = new Browser()) {
+                    ts.await("redirect_uri");
+                    approveAsAlice(browser, ts.await("user_action"), tsDocument, "TS Desktop");
+                    assertEquals(
+                            tsDocument,
+                            claims(ts.await("authorized").get("access_token").asText())
+                                    .get("azp")
+                                    .asText());
+                    assertEquals(
+                            List.of("echo", "whoami"),
+                            ProxymeClient.JSON.convertValue(ts.await("tools").get("tools"), List.class));
+                    assertEquals("alice", ts.await("whoami").get("text").asText());
+                }
+                try (ClientProgram bridge = ClientProgram.node(
+                                "mcp-remote-client.mjs",
+                                caddy.uri("/mcp").toString(),
+                                "--client-metadata-url",
+                                bridgeDocument);
+                        Browser browser = new Browser()) {
+                    approveAsAlice(browser, bridge.await("user_action"), bridgeDocument, "Bridge Desktop");
+                    assertEquals(
+                            bridgeDocument,
+                            claims(bridge.await("authorized")
+                                            .get("access_token")
+                                            .asText())
+                                    .get("azp")
+                                    .asText());
+                    assertEquals("alice", bridge.await("whoami").get("text").asText());
+                }
+            }
+        }
+    }
+
+    private static void approveAsAlice(Browser browser, JsonNode userAction, String document, String name) {
+        URI authorization = URI.create(userAction.get("url").asText());
+        assertTrue(
+                authorization.getRawQuery().contains("client_id=" + encode(document)),
+                () -> "the client used its document as client id: " + authorization);
+        browser.open(authorization.toString());
+        browser.logInIfAsked("alice", "alice-password");
+        browser.await(By.id("proxyme-consent-form"));
+        assertEquals(name + " asks for access", browser.text("proxyme-title"));
+        assertTrue(browser.text("proxyme-vouched-by").contains("127.0.0.1"), browser.text("proxyme-vouched-by"));
+        browser.await(By.id("proxyme-approve")).click();
     }
 
     /**
