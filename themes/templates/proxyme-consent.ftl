@@ -95,7 +95,9 @@
                         <fieldset id="proxyme-envelope-routes">
                             <legend>${msg("proxymeEnvelopeRoutes")}</legend>
                             <#list proxyme.envelope.routes as route>
-                                <label><input id="proxyme-envelope-route-${route?index}" type="checkbox" name="envelope_route" value="${route}" checked> <code>${route}</code></label><br>
+                                <label><input id="proxyme-envelope-route-${route?index}" type="checkbox" name="envelope_route" value="${route}" checked>
+                                    <#if proxyme.envelope.tools[route]??><span id="proxyme-envelope-route-tool-${route?index}">${msg("proxymeEnvelopeTool", proxyme.envelope.tools[route])}</span></#if>
+                                    <code>${route}</code></label><br>
                             </#list>
                         </fieldset>
                     </#if>

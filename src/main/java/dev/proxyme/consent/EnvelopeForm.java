@@ -120,6 +120,13 @@ public final class EnvelopeForm {
             view.put("budget", proposed.budget());
         }
         view.put("routes", proposed.routes());
+        // The user reads an MCP server's routes by their tools' names.
+        Map<String, String> tools = new java.util.HashMap<>();
+        proposed.routes()
+                .forEach(route -> Envelope.callOf(route)
+                        .filter(call -> call.method().equals("tools/call") && call.name() != null)
+                        .ifPresent(call -> tools.put(route, call.name())));
+        view.put("tools", tools);
         if (proposed.notBefore() != null) {
             view.put("notBefore", proposed.notBefore() * 1000);
         }

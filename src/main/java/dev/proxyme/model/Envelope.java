@@ -87,6 +87,12 @@ public record Envelope(Integer budget, List<String> routes, Long notBefore, Long
                 && !DOT_OR_EMPTY_SEGMENT.matcher(route.split(" ")[1]).find();
     }
 
+    /** The MCP call a canonical route names ({@code POST /mcp tools/call get_report}), if it names one. */
+    public static java.util.Optional<McpCall> callOf(String route) {
+        String[] parts = route == null ? new String[0] : route.split(" ");
+        return parts.length < 3 ? java.util.Optional.empty() : McpCall.of(parts[2], parts.length > 3 ? parts[3] : null);
+    }
+
     public static Envelope of(Integer budget, List<String> routes, Long notBefore, Long notAfter) {
         if (budget != null && (budget < 1 || budget > MAX_BUDGET)) {
             throw new IllegalArgumentException("'budget' must be 1 to " + MAX_BUDGET);

@@ -438,6 +438,29 @@ class ConsentIT {
         return granted;
     }
 
+    /** An MCP server's envelope routes are shown by their tools' names, beside the route as enforced. */
+    @Test
+    void anEnvelopeRouteForAToolIsShownByTheToolsName() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("scopes", List.of("read"));
+        body.put("portal", "portal-a");
+        body.put("envelope", Map.of("budget", 20, "routes", List.of("POST /mcp tools/call get_report", "GET /status")));
+        Reply asked = client.proxyme("request_delegation", agent.basicAuth(), body);
+        assertEquals(200, asked.status(), asked::toString);
+        try (Browser browser = new Browser()) {
+            browser.open(asked.json().get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            assertEquals(
+                    "POST /mcp tools/call get_report",
+                    browser.await(By.id("proxyme-envelope-route-0")).getAttribute("value"));
+            assertTrue(
+                    browser.text("proxyme-envelope-route-tool-0").contains("get_report"),
+                    browser.text("proxyme-envelope-route-tool-0"));
+            assertFalse(browser.has(By.id("proxyme-envelope-route-tool-1")), "a path is no tool");
+            browser.await(By.id("proxyme-deny")).click();
+        }
+    }
+
     /**
      * The agent proposes an envelope; the page shows it as it will be enforced and lets the user narrow it; the proxy
      * enforces exactly what was approved, and the user's page counts it down. A form asking for more than proposed is

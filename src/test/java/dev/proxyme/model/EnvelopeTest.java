@@ -62,4 +62,13 @@ class EnvelopeTest {
                 () -> Envelope.of(null, List.of(), 300L, null).endingBy(300));
         assertSame(Envelope.NONE, Envelope.NONE.endingBy(1));
     }
+
+    @Test
+    void aRouteNamesTheMcpCallAfterItsPath() {
+        assertEquals(
+                java.util.Optional.of(new McpCall("tools/call", "get_report")),
+                Envelope.callOf("POST /mcp tools/call get_report"));
+        assertEquals(java.util.Optional.of(new McpCall("tools/list", null)), Envelope.callOf("POST /mcp tools/list"));
+        assertEquals(java.util.Optional.empty(), Envelope.callOf("GET /reports/*"));
+    }
 }
