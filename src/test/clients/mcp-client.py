@@ -23,6 +23,10 @@ stdout, one JSON object per line:
   {"event":"waiting","for":"expire|next"}             then write a line to stdin:
       `expire`  the clock moves past the access token's expiry: the next call makes the SDK refresh
                 -> {"event":"refreshed","access_token":..,"status":200} after a whoami
+      `step-up` a call of delete_report (name q3), which a route rule may reserve for a wider scope: on the 403
+                insufficient_scope the SDK asks the user again (SEP-2350: the union of the scopes)
+                -> {"event":"reauthorization_required","url":..}, then after the approval
+                   {"event":"stepped_up","text":"deleted q3","scope":..,"access_token":..}
       `next`    one more call; after a revocation:
                 -> {"event":"reauthorization_required","url":..} and
                    {"event":"error","error":..,"mcp_status":401,"refresh":{"status":..,"error":..}}
@@ -171,14 +175,15 @@ async def main() -> int:
     loopback = Loopback(asyncio.get_running_loop())
     emit({"event": "redirect_uri", "uri": loopback.uri})
     authorizations = 0
+    allowed_authorizations = 1
 
     async def redirect_handler(url: str) -> None:
         emit({"event": "reauthorization_required" if authorizations else "user_action", "url": url})
 
     async def callback_handler() -> AuthorizationCodeResult:
         nonlocal authorizations
-        if authorizations:
-            raise RuntimeError("a second authorization is not part of this run")
+        if authorizations >= allowed_authorizations:
+            raise RuntimeError("another authorization is not part of this run")
         try:
             params = await asyncio.wait_for(loopback.callbacks.get(), args.timeout)
         except TimeoutError:
@@ -240,6 +245,19 @@ async def main() -> int:
                             "access_token": storage.tokens.access_token,
                             "changed": storage.tokens.access_token != before,
                             "status": refreshed[-1]["status"] if refreshed else None,
+                        }
+                    )
+                elif command == "step-up":
+                    allowed_authorizations += 1
+                    result = await client.call_tool("delete_report", {"name": "q3"})
+                    text = "".join(c.text for c in result.content if getattr(c, "type", None) == "text")
+                    emit(
+                        {
+                            "event": "stepped_up",
+                            "text": text,
+                            "is_error": bool(result.is_error),
+                            "scope": storage.tokens.scope,
+                            "access_token": storage.tokens.access_token,
                         }
                     )
                 elif command == "next":

@@ -444,6 +444,7 @@ class ConsentIT {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("scopes", List.of("read"));
         body.put("portal", "portal-a");
+        body.put("purpose", "Fetch the quarterly report");
         body.put("envelope", Map.of("budget", 20, "routes", List.of("POST /mcp tools/call get_report", "GET /status")));
         Reply asked = client.proxyme("request_delegation", agent.basicAuth(), body);
         assertEquals(200, asked.status(), asked::toString);

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -111,8 +112,13 @@ class McpIT {
                     URI.create(mcpServer.await("listening").get("url").asText());
             try (NginxProxy nginx = new NginxProxy(server, REALM, "portal-mcp-py", mcpServerUrl.getAuthority())) {
                 String resource = nginx.uri("/mcp").toString();
-                createPortal("portal-mcp-py", "Python Tools Portal", resource, "* /mcp read");
-                String agentId = registerPublicMcpAgent("Python MCP client", "portal-mcp-py");
+                createPortal(
+                        "portal-mcp-py",
+                        "Python Tools Portal",
+                        resource,
+                        "POST /mcp write tools/call delete_report; * /mcp read");
+                String agentId = registerPublicMcpAgent(
+                        "Python MCP client", "portal-mcp-py", "http://127.0.0.1/callback", List.of("read", "write"));
 
                 try (ClientProgram mcpClient = ClientProgram.mcpPython("mcp-client.py", resource, agentId);
                         Browser browser = new Browser()) {
@@ -171,9 +177,30 @@ class McpIT {
                             bearer(client.rootToken()));
                     assertEquals(0, offline.json().size(), () -> "no offline session: " + offline);
 
+                    // A tool the rules reserve for write: the SDK steps up on the 403 by itself, the user approves.
+                    mcpClient.await("waiting");
+                    mcpClient.send("step-up");
+                    browser.open(mcpClient
+                            .await("reauthorization_required")
+                            .get("url")
+                            .asText());
+                    browser.await(By.id("proxyme-consent-form"));
+                    assertTrue(
+                            browser.has(By.cssSelector("#proxyme-scope-write.proxyme-scope-new")),
+                            "the step-up marks what is new");
+                    browser.await(By.id("proxyme-approve")).click();
+                    JsonNode steppedUp = mcpClient.await("stepped_up");
+                    assertEquals("deleted q3", steppedUp.get("text").asText(), steppedUp::toString);
+                    JsonNode wider = claims(steppedUp.get("access_token").asText());
+                    assertEquals(
+                            Set.of("read", "write"),
+                            Set.of(wider.get("scope").asText().split(" ")),
+                            wider::toString);
+                    String widerDelegationId = wider.get("delegation_id").asText();
+
                     mcpClient.await("waiting");
                     browser.open(client.proxymeUri(REALM, "delegations").toString());
-                    browser.await(By.id("proxyme-revoke-" + delegationId)).click();
+                    browser.await(By.id("proxyme-revoke-" + widerDelegationId)).click();
                     browser.await(By.id("proxyme-message"));
 
                     mcpClient.send("next");
@@ -408,9 +435,13 @@ class McpIT {
 
     /** A desktop MCP client's agent: public, loopback redirect on any port (RFC 8252), scope read of one portal. */
     private String registerPublicMcpAgent(String name, String portal, String redirectUri) {
+        return registerPublicMcpAgent(name, portal, redirectUri, List.of("read"));
+    }
+
+    private String registerPublicMcpAgent(String name, String portal, String redirectUri, List<String> scopes) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
-        body.put("scopes", List.of("read"));
+        body.put("scopes", scopes);
         body.put("portals", List.of(portal));
         body.put("redirect_uris", List.of(redirectUri));
         body.put("token_endpoint_auth_method", "none");
