@@ -18,7 +18,7 @@ import org.keycloak.representations.oidc.OIDCClientRepresentation;
 final class AgentDocument {
 
     private static final int MAX_NAME_LENGTH = 100;
-    private static final int MAX_REDIRECT_URIS = 10;
+    static final int MAX_REDIRECT_URIS = 10;
 
     private AgentDocument() {}
 
@@ -40,16 +40,19 @@ final class AgentDocument {
                     printable.length() > MAX_NAME_LENGTH ? printable.substring(0, MAX_NAME_LENGTH) : printable);
         }
         JsonNode redirects = document.get("redirect_uris");
-        if (redirects != null && redirects.isArray() && redirects.size() <= MAX_REDIRECT_URIS) {
+        if (redirects != null && redirects.isArray()) {
             List<String> uris = new ArrayList<>();
             redirects.forEach(uri -> {
                 if (uri.isTextual()) {
                     uris.add(uri.asText());
                 }
             });
-            client.setRedirectUris(uris);
+            client.setRedirectUris(uris.size() == redirects.size() ? uris : List.of("not a string"));
         }
-        client.setTokenEndpointAuthMethod(text(document, "token_endpoint_auth_method"));
+        JsonNode authMethod = document.get("token_endpoint_auth_method");
+        // A method of another type than a string is no method Proxyme knows: refused as a confidential one would be.
+        client.setTokenEndpointAuthMethod(
+                authMethod == null || authMethod.isNull() ? null : authMethod.isTextual() ? authMethod.asText() : "?");
         if (document.has("client_secret")) {
             client.setClientSecret("present");
         }

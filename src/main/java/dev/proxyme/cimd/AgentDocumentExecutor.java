@@ -1,6 +1,5 @@
 package dev.proxyme.cimd;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -10,8 +9,6 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jboss.logging.Logger;
 
-import org.keycloak.http.simple.SimpleHttp;
-import org.keycloak.http.simple.SimpleHttpResponse;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oauth2.cimd.clientpolicy.executor.AbstractClientIdMetadataDocumentExecutor;
@@ -24,7 +21,6 @@ import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.PreAuthorizationRequestContext;
 
-import dev.proxyme.ProxymeException;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.clients.RedirectUris;
 
@@ -81,9 +77,14 @@ public class AgentDocumentExecutor
         }
     }
 
-    public AgentDocumentExecutor(
-            KeycloakSession session, ClientIdMetadataDocumentExecutorFactoryProviderConfig providerConfig) {
+    private final DocumentFetch fetch;
+
+    AgentDocumentExecutor(
+            KeycloakSession session,
+            ClientIdMetadataDocumentExecutorFactoryProviderConfig providerConfig,
+            DocumentFetch fetch) {
         super(session, providerConfig);
+        this.fetch = fetch;
     }
 
     @Override
@@ -125,13 +126,16 @@ public class AgentDocumentExecutor
 
     @Override
     protected URI verifyClientId(String clientId) throws ClientPolicyException {
+        // The client id is the requester's text: the error page names the policy, never echoes it.
         if (configuration.allowed().allowing(clientId).isEmpty()) {
-            throw refused(ProxymeException.printable(shortened(clientId))
-                    + " is not a client metadata document this realm allows (client policy '"
+            throw refused("This client_id is not a client metadata document this realm allows (client policy '"
                     + AgentDocumentExecutorFactory.POLICY
                     + "'): ask the administrator to allow it, or for a client id");
         }
         URI uri = super.verifyClientId(clientId);
+        if (uri.getRawPath().contains("//")) {
+            throw refused("A client metadata document's URL has no empty path segment");
+        }
         if (!configuration.isAllowPrivateAddresses() && !PublicAddresses.allPublic(PublicAddresses.of(uri.getHost()))) {
             throw refused(
                     "The client metadata document's host does not resolve to public addresses only (client policy '"
@@ -144,37 +148,28 @@ public class AgentDocumentExecutor
     protected OIDCClientRepresentationWithCacheControl fetchClientMetadata(
             URI clientIdURI, boolean isUpdate, ClientIdMetadataDocumentProvider provider) throws ClientPolicyException {
         String clientId = clientIdURI.toString();
-        try (SimpleHttpResponse response = SimpleHttp.create(session)
-                .withMaxConsumedResponseSize(providerConfig.getUpperLimitMetadataBytes())
-                .doGet(clientId)
-                .header("Accept", "application/json")
-                .asResponse()) {
-            int status = response.getStatus();
-            ClientMetadataCacheControl cache = new ClientMetadataCacheControl(
-                    response.getFirstHeader("Cache-Control"),
-                    providerConfig.getMinCacheTime(),
-                    providerConfig.getMaxCacheTime());
-            if (isUpdate && status == 304) {
-                provider.setCacheExpiryTimeToClientMetadata(
-                        session.getContext().getRealm().getClientByClientId(clientId), cache.getCacheExpiryTimeInSec());
-                return null;
-            }
-            if (status != 200) {
-                throw refused("The client metadata document answered HTTP " + status + " (redirects are not followed)");
-            }
-            OIDCClientRepresentation document = AgentDocument.read(response.asJson());
-            if (document == null) {
-                throw refused("The client metadata document is not a JSON object");
-            }
-            return new OIDCClientRepresentationWithCacheControl(document, cache);
-        } catch (IOException unreadable) {
-            LOG.debugf(
-                    "Client metadata document not fetched: %s",
-                    unreadable.getClass().getSimpleName());
-            throw refused(
-                    "The client metadata document could not be fetched or read: not answered in time, larger than "
-                            + providerConfig.getUpperLimitMetadataBytes() + " bytes, or not JSON");
+        DocumentFetch.Answer answer;
+        try {
+            answer = fetch.get(session, clientId, providerConfig.getUpperLimitMetadataBytes());
+        } catch (DocumentFetch.Failed failed) {
+            throw refused("The client metadata document could not be fetched or read: " + failed.getMessage());
         }
+        ClientMetadataCacheControl cache = new ClientMetadataCacheControl(
+                answer.cacheControl(), providerConfig.getMinCacheTime(), providerConfig.getMaxCacheTime());
+        if (isUpdate && answer.status() == 304) {
+            provider.setCacheExpiryTimeToClientMetadata(
+                    session.getContext().getRealm().getClientByClientId(clientId), cache.getCacheExpiryTimeInSec());
+            return null;
+        }
+        if (answer.status() != 200) {
+            throw refused(
+                    "The client metadata document answered HTTP " + answer.status() + " (redirects are not followed)");
+        }
+        OIDCClientRepresentation document = AgentDocument.read(answer.json());
+        if (document == null) {
+            throw refused("The client metadata document is not a JSON object");
+        }
+        return new OIDCClientRepresentationWithCacheControl(document, cache);
     }
 
     /**
@@ -193,8 +188,9 @@ public class AgentDocumentExecutor
                     + " secret and token_endpoint_auth_method 'none' (or none at all)");
         }
         List<String> redirects = document.getRedirectUris();
-        if (redirects == null || redirects.isEmpty()) {
-            throw refused("The client metadata document lists no redirect_uris");
+        if (redirects == null || redirects.isEmpty() || redirects.size() > AgentDocument.MAX_REDIRECT_URIS) {
+            throw refused("The client metadata document must list 1 to " + AgentDocument.MAX_REDIRECT_URIS
+                    + " redirect_uris");
         }
         if (!redirects.stream().allMatch(RedirectUris::isAcceptable)) {
             throw refused("Each of the document's redirect_uris must be https, or http on a loopback interface");
@@ -209,10 +205,6 @@ public class AgentDocumentExecutor
     private static boolean isUrl(String clientId) {
         String lower = clientId.toLowerCase(Locale.ROOT);
         return lower.startsWith("https://") || lower.startsWith("http://");
-    }
-
-    private static String shortened(String clientId) {
-        return clientId.length() > 200 ? clientId.substring(0, 200) + "…" : clientId;
     }
 
     private static ClientPolicyException refused(String detail) {

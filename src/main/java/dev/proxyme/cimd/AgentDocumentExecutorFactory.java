@@ -33,8 +33,18 @@ public class AgentDocumentExecutorFactory extends AbstractClientIdMetadataDocume
     public static final String ALLOWED_DOCUMENTS = "allowed-documents";
     public static final String ALLOW_PRIVATE_ADDRESSES = "allow-private-addresses";
 
+    /** Server-wide options of this executor: the deadline of one document's fetch, and fetches at once per node. */
+    public static final String FETCH_DEADLINE_SECONDS = "fetch-deadline-seconds";
+
+    public static final String CONCURRENT_FETCHES = "concurrent-fetches";
+
+    private DocumentFetch fetch;
+
     @Override
     public void init(Config.Scope config) {
+        fetch = new DocumentFetch(
+                java.time.Duration.ofSeconds(Math.max(1, config.getInt(FETCH_DEADLINE_SECONDS, 10))),
+                Math.max(1, config.getInt(CONCURRENT_FETCHES, 8)));
         providerConfig = new ClientIdMetadataDocumentExecutorFactoryProviderConfig(config) {
             @Override
             public String getCimdProviderName() {
@@ -45,7 +55,7 @@ public class AgentDocumentExecutorFactory extends AbstractClientIdMetadataDocume
 
     @Override
     public ClientPolicyExecutorProvider<AgentDocumentExecutor.Configuration> create(KeycloakSession session) {
-        return new AgentDocumentExecutor(session, providerConfig);
+        return new AgentDocumentExecutor(session, providerConfig, fetch);
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.OAuth2DeviceConfig;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oauth2.cimd.clientpolicy.executor.AbstractClientIdMetadataDocumentExecutor;
 import org.keycloak.protocol.oauth2.cimd.provider.AbstractPersistentClientIdMetadataDocumentProvider;
@@ -66,6 +67,9 @@ public class AgentDocumentProvider
         rep.setClientAuthenticatorType(null);
         rep.setDescription("AI agent identified by its client metadata document");
         rep.getAttributes().put(Agent.DOCUMENT_ATTRIBUTE, "true");
+        // The document vouches for where the user returns; the device grant returns nowhere, so anyone could start one
+        // under the client's name ("Visual Studio Code asks for access") from anywhere.
+        rep.getAttributes().put(OAuth2DeviceConfig.OAUTH2_DEVICE_AUTHORIZATION_GRANT_ENABLED, "false");
     }
 
     @Override

@@ -308,6 +308,12 @@ class ClientMetadataDocumentIT {
                     optional.toString().contains("\"write\""),
                     () -> "the document's own scope grants nothing: " + optional);
             assertTrue(optional.toString().contains("offline_access"), optional::toString);
+            Reply device = client.form(
+                    URI.create(client.issuer(realm.name()) + "/protocol/openid-connect/auth/device"),
+                    Map.of("client_id", document, "scope", "read"),
+                    null);
+            assertEquals(400, device.status(), () -> "no device grant under a document's name: " + device);
+            assertEquals("unauthorized_client", device.text("error"), device::toString);
         }
     }
 
@@ -362,6 +368,17 @@ class ClientMetadataDocumentIT {
                 wrongRedirect.body().contains("redirect_uri is not one the client metadata document lists"),
                 wrongRedirect::body);
         assertFalse(exists(unlisted));
+
+        String slow = documents.url("/refused/slow.json");
+        documents.serve("/refused/slow.json", Answer.json(vscodeLike(slow)).slowly(java.time.Duration.ofMillis(100)));
+        assertRefused(slow, "not answered within 2 s");
+
+        String html =
+                "https://" + documents.authority() + "/refused/<a href=\"https://evil.example/\">Sign in again</a>";
+        Reply reflected = authorize(html, "http://127.0.0.1:49152/callback");
+        assertEquals(400, reflected.status(), reflected::toString);
+        assertFalse(
+                reflected.body().contains("evil.example"), () -> "the client id is not echoed: " + reflected.body());
 
         String plainHttp = "http://" + documents.authority() + "/refused/ok.json";
         assertRefused(plainHttp, "is not a client metadata document this realm allows");

@@ -122,6 +122,8 @@ final class DistributionServer implements KeycloakServer {
                 // Client ID metadata documents (Keycloak's experimental CIMD), fetched from the tests' https server.
                 "--features=cimd",
                 "--truststore-paths=" + TestTls.certificate(),
+                // A slow document host is given up on in 2 s, not 10, so that the test of it takes 2.
+                "--spi-client-policy-executor--proxyme-agent-documents--fetch-deadline-seconds=2",
                 // Short limits so that expiry can be tested in seconds, through the same SPI options admins use.
                 "--spi-realm-restapi-extension--proxyme--min-delegation-seconds=5",
                 "--spi-realm-restapi-extension--proxyme--expiry-interval-seconds=2",

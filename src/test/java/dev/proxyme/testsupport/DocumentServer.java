@@ -18,11 +18,19 @@ import com.sun.net.httpserver.HttpsServer;
  */
 public final class DocumentServer implements AutoCloseable {
 
-    /** What a path answers. */
-    public record Answer(int status, Map<String, String> headers, String body) {
+    /** What a path answers; a slow answer sends its body a byte at a time, {@code pause} apart, as a slow host. */
+    public record Answer(int status, Map<String, String> headers, String body, java.time.Duration pause) {
+
+        public Answer(int status, Map<String, String> headers, String body) {
+            this(status, headers, body, java.time.Duration.ZERO);
+        }
 
         public static Answer json(String body) {
             return new Answer(200, Map.of("Content-Type", "application/json", "Cache-Control", "max-age=300"), body);
+        }
+
+        public Answer slowly(java.time.Duration pauseBetweenBytes) {
+            return new Answer(status, headers, body, pauseBetweenBytes);
         }
     }
 
@@ -46,9 +54,22 @@ public final class DocumentServer implements AutoCloseable {
                     .forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+                if (answer.pause().isZero()) {
+                    out.write(body);
+                } else {
+                    for (byte b : body) {
+                        out.write(b);
+                        out.flush();
+                        java.util.concurrent.locks.LockSupport.parkNanos(
+                                answer.pause().toNanos());
+                    }
+                }
+            } catch (IOException closedByTheClient) {
+                // a slow answer's reader gave up
             }
         });
+        // A slow answer must not hold up the others.
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
 
