@@ -4,6 +4,7 @@ import jakarta.ws.rs.Path;
 
 import org.keycloak.models.KeycloakSession;
 
+import dev.proxyme.oauth.SelfRegistration;
 import dev.proxyme.pages.ConsentPages;
 import dev.proxyme.pages.MyDelegationsPage;
 import dev.proxyme.proxy.AssertionCache;
@@ -28,6 +29,12 @@ public class ProxymeResource {
     @Path("register_agent")
     public RegisterAgentResource registerAgent() {
         return new RegisterAgentResource(session);
+    }
+
+    /** The registration endpoint of the realm's metadata (RFC 7591): it says how a client connects instead. */
+    @Path(SelfRegistration.PATH)
+    public ClientRegistrationResource clientRegistration() {
+        return new ClientRegistrationResource(session);
     }
 
     @Path("delegate")

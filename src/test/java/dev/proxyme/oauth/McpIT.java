@@ -373,20 +373,12 @@ class McpIT {
                 assertEquals(200, deleted.status(), deleted::toString);
                 assertTrue(deleted.body().contains("deleted q3"), deleted::toString);
 
-                String enveloped = client.proxyme(
-                                "delegate",
-                                ProxymeClient.BACKEND,
-                                Map.of(
-                                        "username",
-                                        "alice",
-                                        "agent_id",
-                                        agent.clientId(),
-                                        "scopes",
-                                        List.of("read"),
-                                        "portal",
-                                        "portal-mcp-tools",
-                                        "envelope",
-                                        Map.of("budget", 2, "routes", List.of("POST /mcp tools/call whoami"))))
+                String enveloped = client.delegateAsBackend(
+                                "alice",
+                                agent.clientId(),
+                                List.of("read"),
+                                "portal-mcp-tools",
+                                Map.of("budget", 2, "routes", List.of("POST /mcp tools/call whoami")))
                         .text("delegation_token");
                 Reply echo = mcpCall(nginx, enveloped, "2026-07-28", "echo", "echo");
                 assertEquals(403, echo.status(), () -> "another tool is outside the envelope: " + echo);
@@ -427,6 +419,54 @@ class McpIT {
             headers.put("MCP-Protocol-Version", protocolVersion);
         }
         return client.request(nginx.uri("/mcp"), "POST", "application/json", body, headers);
+    }
+
+    /**
+     * A client that can only register itself (RFC 7591), as the Python SDK does without a client id or a metadata
+     * document: the realm's metadata sends it to Proxyme's registration endpoint, which tells it the two ways in, in
+     * OAuth's error shape; the SDK shows it.
+     */
+    @Test
+    void aClientThatCanOnlyRegisterItselfIsToldTheTwoWaysIn() {
+        JsonNode metadata = client.get(
+                        URI.create(server.baseUri() + "/.well-known/oauth-authorization-server/realms/" + REALM), null)
+                .json();
+        String registration = metadata.get("registration_endpoint").asText();
+        assertEquals(client.issuer(REALM) + "/proxyme/clients", registration, metadata::toString);
+        assertEquals(
+                registration,
+                client.get(URI.create(client.issuer(REALM) + "/.well-known/openid-configuration"), null)
+                        .json()
+                        .get("registration_endpoint")
+                        .asText(),
+                "OpenID Connect Discovery says the same");
+        Reply refused = client.send(
+                URI.create(registration),
+                "POST",
+                "application/json",
+                "{\"redirect_uris\":[\"http://127.0.0.1/callback\"],\"client_name\":\"Cursor-like\"}");
+        assertEquals(403, refused.status(), refused::toString);
+        assertEquals("access_denied", refused.text("error"));
+        assertTrue(refused.text("error_description").contains("pre-registration"), refused::toString);
+        assertTrue(refused.text("error_description").contains("Client ID Metadata Document"), refused::toString);
+
+        try (ClientProgram mcpServer = ClientProgram.mcpPython("mcp-server.py")) {
+            URI mcpServerUrl =
+                    URI.create(mcpServer.await("listening").get("url").asText());
+            try (NginxProxy nginx = new NginxProxy(server, REALM, "portal-mcp-dcr", mcpServerUrl.getAuthority())) {
+                String resource = nginx.uri("/mcp").toString();
+                createPortal("portal-mcp-dcr", "Registration Portal", resource, "* /mcp read");
+                try (ClientProgram mcpClient = ClientProgram.mcpPython("mcp-client.py", resource)) {
+                    JsonNode error = mcpClient.awaitError();
+                    assertTrue(
+                            error.get("error_description")
+                                    .asText()
+                                    .contains("does not let clients register themselves"),
+                            error::toString);
+                    assertEquals(1, mcpClient.exitCode());
+                }
+            }
+        }
     }
 
     private String registerPublicMcpAgent(String name, String portal) {

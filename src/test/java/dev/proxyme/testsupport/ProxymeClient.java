@@ -301,12 +301,21 @@ public final class ProxymeClient {
 
     /** The trusted backend vouches for the user: a delegation and its first token. */
     public Reply delegateAsBackend(String username, String agentClientId, List<String> scopes, String portal) {
+        return delegateAsBackend(username, agentClientId, scopes, portal, null);
+    }
+
+    /** The same with a task envelope ({@code budget}, {@code routes}, ...). */
+    public Reply delegateAsBackend(
+            String username, String agentClientId, List<String> scopes, String portal, Map<String, Object> envelope) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("username", username);
         body.put("agent_id", agentClientId);
         body.put("scopes", scopes);
         if (portal != null) {
             body.put("portal", portal);
+        }
+        if (envelope != null) {
+            body.put("envelope", envelope);
         }
         return proxyme("delegate", BACKEND, body);
     }
