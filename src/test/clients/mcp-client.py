@@ -6,7 +6,8 @@ client id:
     python mcp-client.py MCP_URL CLIENT_ID [--timeout 120]
     python mcp-client.py MCP_URL --client-metadata-url URL [--timeout 120]
 
-With --client-metadata-url the client has no client id: it identifies itself by that Client ID Metadata Document
+With neither a client id nor --client-metadata-url the SDK registers itself (RFC 7591) at the realm's
+registration_endpoint. With --client-metadata-url the client has no client id: it identifies itself by that Client ID Metadata Document
 (CIMD) when the authorization server's metadata says client_id_metadata_document_supported, as the SDK does.
 
 The SDK discovers everything (the 401's resource_metadata, the protected resource metadata, the authorization
@@ -195,7 +196,7 @@ async def main() -> int:
 
     storage = MemoryStorage(
         None
-        if args.client_metadata_url
+        if args.client_metadata_url or not args.client_id
         else OAuthClientInformationFull(
             client_id=args.client_id, redirect_uris=[loopback.uri], token_endpoint_auth_method="none"
         )

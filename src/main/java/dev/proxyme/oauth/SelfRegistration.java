@@ -15,7 +15,7 @@ import org.keycloak.wellknown.WellKnownProviderFactory;
  * administrator registers, or a client metadata document the realm allows) instead of Keycloak's anonymous
  * registration answering "Policy 'Trusted Hosts' rejected request". Keycloak's own metadata providers
  * ({@code openid-configuration}, {@code oauth-authorization-server}, with whatever an administrator configured for
- * them) build the document; this one, under the same alias with a higher priority (Keycloak's mechanism for
+ * them) build the document; this one, under the same alias and before them (Keycloak's mechanism for
  * replacing a well-known document), only replaces that one endpoint. Keycloak's registration endpoint itself stays,
  * for administrators' registrations with initial access tokens.
  */
@@ -24,7 +24,8 @@ public class SelfRegistration implements WellKnownProviderFactory {
     /** The path under {@code /realms/{realm}/proxyme/} that answers registrations. */
     public static final String PATH = "clients";
 
-    private static final int ABOVE_KEYCLOAKS = 200;
+    /** Keycloak serves, of the providers of one alias, the one with the lowest priority; its own have 100. */
+    private static final int BEFORE_KEYCLOAKS = 10;
 
     private final String alias;
 
@@ -91,7 +92,7 @@ public class SelfRegistration implements WellKnownProviderFactory {
 
     @Override
     public int getPriority() {
-        return ABOVE_KEYCLOAKS;
+        return BEFORE_KEYCLOAKS;
     }
 
     @Override
