@@ -151,6 +151,20 @@ class ClientMetadataDocumentIT {
                     assertEquals("read", claims.get("scope").asText());
                     assertTrue(mcpClient.await("tools").get("tools").toString().contains("whoami"));
                     assertEquals("alice", mcpClient.await("whoami").get("text").asText());
+
+                    // The user revokes it as any delegation: the next call is refused and so is the refresh.
+                    mcpClient.await("waiting");
+                    browser.open(client.proxymeUri(realm.name(), "delegations").toString());
+                    browser.await(By.id("proxyme-revoke-"
+                                    + claims.get("delegation_id").asText()))
+                            .click();
+                    browser.await(By.id("proxyme-message"));
+                    mcpClient.send("next");
+                    mcpClient.await("reauthorization_required");
+                    JsonNode refused = mcpClient.awaitError();
+                    assertEquals(401, refused.get("mcp_status").asInt(), refused::toString);
+                    assertEquals(
+                            "invalid_grant", refused.get("refresh").get("error").asText(), refused::toString);
                 }
                 JsonNode agent = clientRep(document);
                 assertTrue(agent.get("publicClient").asBoolean(), agent::toString);
