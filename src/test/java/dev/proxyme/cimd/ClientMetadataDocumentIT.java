@@ -154,11 +154,7 @@ class ClientMetadataDocumentIT {
 
                     // The user revokes it as any delegation: the next call is refused and so is the refresh.
                     mcpClient.await("waiting");
-                    browser.open(client.proxymeUri(realm.name(), "delegations").toString());
-                    browser.await(By.id("proxyme-revoke-"
-                                    + claims.get("delegation_id").asText()))
-                            .click();
-                    browser.await(By.id("proxyme-message"));
+                    revokeAsAlice(browser, claims.get("delegation_id").asText());
                     mcpClient.send("next");
                     mcpClient.await("reauthorization_required");
                     JsonNode refused = mcpClient.awaitError();
@@ -216,15 +212,21 @@ class ClientMetadataDocumentIT {
                         Browser browser = new Browser()) {
                     ts.await("redirect_uri");
                     approveAsAlice(browser, ts.await("user_action"), tsDocument, "TS Desktop");
-                    assertEquals(
-                            tsDocument,
-                            claims(ts.await("authorized").get("access_token").asText())
-                                    .get("azp")
-                                    .asText());
+                    JsonNode claims =
+                            claims(ts.await("authorized").get("access_token").asText());
+                    assertEquals(tsDocument, claims.get("azp").asText());
                     assertEquals(
                             List.of("echo", "whoami"),
                             ProxymeClient.JSON.convertValue(ts.await("tools").get("tools"), List.class));
                     assertEquals("alice", ts.await("whoami").get("text").asText());
+
+                    ts.await("waiting");
+                    revokeAsAlice(browser, claims.get("delegation_id").asText());
+                    ts.send("next");
+                    JsonNode refused = ts.awaitError();
+                    assertEquals(401, refused.get("mcp_status").asInt(), refused::toString);
+                    assertEquals(
+                            "invalid_grant", refused.get("refresh").get("error").asText(), refused::toString);
                 }
                 try (ClientProgram bridge = ClientProgram.node(
                                 "mcp-remote-client.mjs",
@@ -233,17 +235,36 @@ class ClientMetadataDocumentIT {
                                 bridgeDocument);
                         Browser browser = new Browser()) {
                     approveAsAlice(browser, bridge.await("user_action"), bridgeDocument, "Bridge Desktop");
-                    assertEquals(
-                            bridgeDocument,
-                            claims(bridge.await("authorized")
-                                            .get("access_token")
-                                            .asText())
-                                    .get("azp")
-                                    .asText());
+                    JsonNode authorized = bridge.await("authorized");
+                    JsonNode claims = claims(authorized.get("access_token").asText());
+                    assertEquals(bridgeDocument, claims.get("azp").asText());
                     assertEquals("alice", bridge.await("whoami").get("text").asText());
+
+                    bridge.await("waiting");
+                    revokeAsAlice(browser, claims.get("delegation_id").asText());
+                    bridge.send("next");
+                    bridge.await("reauthorization_required");
+                    Reply refresh = client.form(
+                            client.tokenEndpoint(realm.name()),
+                            Map.of(
+                                    "grant_type",
+                                    "refresh_token",
+                                    "refresh_token",
+                                    authorized.get("refresh_token").asText(),
+                                    "client_id",
+                                    bridgeDocument),
+                            null);
+                    assertEquals(400, refresh.status(), refresh::toString);
+                    assertEquals("invalid_grant", refresh.text("error"));
                 }
             }
         }
+    }
+
+    private void revokeAsAlice(Browser browser, String delegationId) {
+        browser.open(client.proxymeUri(realm.name(), "delegations").toString());
+        browser.await(By.id("proxyme-revoke-" + delegationId)).click();
+        browser.await(By.id("proxyme-message"));
     }
 
     private static void approveAsAlice(Browser browser, JsonNode userAction, String document, String name) {
