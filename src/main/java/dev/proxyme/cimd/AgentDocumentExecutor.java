@@ -54,6 +54,7 @@ public class AgentDocumentExecutor
 
         public void setAllowedDocuments(List<String> allowedDocuments) {
             this.allowedDocuments = allowedDocuments;
+            this.allowed = null;
         }
 
         public boolean isAllowPrivateAddresses() {
@@ -64,9 +65,16 @@ public class AgentDocumentExecutor
             this.allowPrivateAddresses = allowPrivateAddresses;
         }
 
+        /** Parsed once per configuration: Keycloak's checks ask for the trusted domains several times a request. */
+        @JsonIgnore
+        private AllowedDocuments allowed;
+
         @JsonIgnore
         public AllowedDocuments allowed() {
-            return AllowedDocuments.parse(allowedDocuments);
+            if (allowed == null) {
+                allowed = AllowedDocuments.parse(allowedDocuments);
+            }
+            return allowed;
         }
 
         /** Keycloak's check of a client id's host: the hosts the allow list names, nothing else. */

@@ -1,5 +1,7 @@
 package dev.proxyme.clients;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -76,7 +78,6 @@ public record Agent(
             "organization",
             "service_account");
 
-    /** The scopes an agent client may ask to be delegated now: its optional client scopes but OpenID Connect's. */
     /** The names of these that could be delegated: all but OpenID Connect's and Keycloak's own. */
     public static Scopes delegable(Scopes names) {
         return Scopes.of(names.names().stream()
@@ -84,12 +85,11 @@ public record Agent(
                 .toList());
     }
 
+    /** The scopes an agent client may ask to be delegated now: its optional client scopes but OpenID Connect's. */
     public static Scopes scopesOf(ClientModel agentClient) {
         // Keycloak keeps client scopes in a map: sorted, a default of them reads the same on every request and node.
-        return Scopes.of(agentClient.getClientScopes(false).keySet().stream()
-                .filter(name -> !OPENID_CONNECT_SCOPES.contains(name))
-                .sorted()
-                .toList());
+        return delegable(Scopes.of(
+                agentClient.getClientScopes(false).keySet().stream().sorted().toList()));
     }
 
     /**
@@ -141,8 +141,8 @@ public record Agent(
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(new java.net.URI(client.getClientId()).getHost());
-        } catch (java.net.URISyntaxException notAUrl) {
+            return Optional.ofNullable(new URI(client.getClientId()).getHost());
+        } catch (URISyntaxException notAUrl) {
             return Optional.empty();
         }
     }

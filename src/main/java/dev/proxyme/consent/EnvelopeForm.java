@@ -11,6 +11,7 @@ import org.keycloak.common.util.Time;
 
 import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Envelope;
+import dev.proxyme.model.McpCall;
 import dev.proxyme.model.StepUp;
 
 /**
@@ -123,9 +124,8 @@ public final class EnvelopeForm {
         // The user reads an MCP server's routes by their tools' names.
         Map<String, String> tools = new java.util.HashMap<>();
         proposed.routes()
-                .forEach(route -> Envelope.callOf(route)
-                        .filter(call -> call.method().equals("tools/call") && call.name() != null)
-                        .ifPresent(call -> tools.put(route, call.name())));
+                .forEach(route ->
+                        Envelope.callOf(route).flatMap(McpCall::tool).ifPresent(tool -> tools.put(route, tool)));
         view.put("tools", tools);
         if (proposed.notBefore() != null) {
             view.put("notBefore", proposed.notBefore() * 1000);

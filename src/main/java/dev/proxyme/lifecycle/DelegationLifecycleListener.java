@@ -38,9 +38,10 @@ public class DelegationLifecycleListener implements EventListenerProvider {
 
     private static final Pattern USER_PATH = Pattern.compile("^users/([^/]+)$");
     private static final Pattern USER_LOGOUT_PATH = Pattern.compile("^users/([^/]+)/logout$");
-    private static final Pattern CLIENT_PATH = Pattern.compile("^clients/([^/]+)$");
-    private static final Pattern CLIENT_SCOPES_PATH =
-            Pattern.compile("^clients/([^/]+)/(?:default|optional)-client-scopes/[^/]+$");
+    /** A client, or one of its default or optional client scope assignments. */
+    private static final Pattern AGENT_CHANGE_PATH =
+            Pattern.compile("^clients/([^/]+)(?:/(?:default|optional)-client-scopes/[^/]+)?$");
+
     private static final Pattern SESSION_PATH = Pattern.compile("^sessions/([^/]+)$");
     private static final String LOGOUT_ALL_PATH = "logout-all";
     private static final Pattern CONSENT_PATH = Pattern.compile("^users/([^/]+)/consents/([^/]+)$");
@@ -125,29 +126,19 @@ public class DelegationLifecycleListener implements EventListenerProvider {
                 && LOGOUT_ALL_PATH.equals(event.getResourcePath())) {
             // "Sign out all active sessions" of the realm.
             new DelegationRevocation(session, realm).revokeAllGrantedInSessions(admin, "user_signed_out_by_admin");
-        } else if (event.getResourceType() == ResourceType.CLIENT && event.getOperationType() == OperationType.CREATE) {
-            // An agent an administrator made through the admin API or a partial import, not register_agent.
-            Matcher created = CLIENT_PATH.matcher(event.getResourcePath());
-            ClientModel client = created.matches() ? realm.getClientById(created.group(1)) : null;
-            if (client != null && Agent.isAgent(client)) {
-                Agent.holdOpenIdConnectScopes(realm, client);
+        } else if (event.getResourceType() == ResourceType.CLIENT
+                || event.getResourceType() == ResourceType.CLIENT_SCOPE_CLIENT_MAPPING) {
+            // An agent an administrator made (the admin API, a partial import), changed, or gave client scopes,
+            // perhaps offline_access as a default: the Admin Console shows what Proxyme enforces.
+            Matcher changed = AGENT_CHANGE_PATH.matcher(event.getResourcePath());
+            ClientModel client = changed.matches() ? realm.getClientById(changed.group(1)) : null;
+            if (client == null || !Agent.isAgent(client)) {
+                return;
             }
-        } else if (event.getResourceType() == ResourceType.CLIENT && event.getOperationType() == OperationType.UPDATE) {
-            Matcher updated = CLIENT_PATH.matcher(event.getResourcePath());
-            ClientModel client = updated.matches() ? realm.getClientById(updated.group(1)) : null;
-            if (client != null && Agent.isAgent(client)) {
-                Agent.holdOpenIdConnectScopes(realm, client);
-                if (!client.isEnabled()) {
-                    new DelegationRevocation(session, realm)
-                            .revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
-                }
-            }
-        } else if (event.getResourceType() == ResourceType.CLIENT_SCOPE_CLIENT_MAPPING) {
-            // An administrator assigned a client scope to an agent, perhaps offline_access as a default.
-            Matcher assigned = CLIENT_SCOPES_PATH.matcher(event.getResourcePath());
-            ClientModel client = assigned.matches() ? realm.getClientById(assigned.group(1)) : null;
-            if (client != null && Agent.isAgent(client)) {
-                Agent.holdOpenIdConnectScopes(realm, client);
+            Agent.holdOpenIdConnectScopes(realm, client);
+            if (event.getOperationType() == OperationType.UPDATE && !client.isEnabled()) {
+                new DelegationRevocation(session, realm)
+                        .revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
             }
         }
     }

@@ -87,6 +87,16 @@ public record McpCall(String method, String name) {
         }
     }
 
+    /** The tool this call calls, for {@code tools/call} with a name. */
+    public Optional<String> tool() {
+        return method.equals("tools/call") ? Optional.ofNullable(name) : Optional.empty();
+    }
+
+    /** The tool's or prompt's name it calls ({@code tools/call}, {@code prompts/get}); a resource's URI is no name. */
+    public Optional<String> calledName() {
+        return method.equals("prompts/get") ? Optional.ofNullable(name) : tool();
+    }
+
     /** Whether a rule's call (this one) covers the request's: its method, and its name when the rule has one. */
     public boolean covers(McpCall call) {
         return method.equals(call.method) && (name == null || name.equals(call.name));

@@ -77,16 +77,20 @@ record ForwardedRequest(String method, String uri, String host, String proto, Mc
         if (mcp == null) {
             return path;
         }
-        boolean named = mcp.name() != null
-                && (mcp.method().equals("tools/call") || mcp.method().equals("prompts/get"));
-        String call = " " + mcp.method();
-        if (named) {
-            boolean toolShaped = TOOL_NAME.matcher(mcp.name()).matches()
-                    && (token == null || token.length() < 16 || !mcp.name().contains(token.substring(0, 16)));
-            call += " " + (toolShaped ? PathRedaction.redact("/" + mcp.name()).substring(1) : "[unusual name]");
-        }
+        String call = " " + mcp.method()
+                + mcp.calledName()
+                        .map(name -> " "
+                                + (isToolShaped(name, token)
+                                        ? PathRedaction.redact("/" + name).substring(1)
+                                        : "[unusual name]"))
+                        .orElse("");
         // The activity row holds 1,024 characters: the call is kept whole, the path cut before it.
         return (path.length() + call.length() > 1024 ? path.substring(0, 1024 - call.length()) : path) + call;
+    }
+
+    private static boolean isToolShaped(String name, String token) {
+        return TOOL_NAME.matcher(name).matches()
+                && (token == null || token.length() < 16 || !name.contains(token.substring(0, 16)));
     }
 
     private static String withoutToken(String path, String token) {

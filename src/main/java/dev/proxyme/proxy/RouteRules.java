@@ -47,97 +47,8 @@ public final class RouteRules {
 
     private static final String NO_SCOPE = "\u0000no-scope-can-match";
 
-    /**
-     * One rule: the methods, the path as written (a prefix when {@code prefix}), the scope it asks for, the MCP call it
-     * is for ({@code null}: any request), and the paths an exact rule matches: every reading of its path, as a router
-     * reads a route template the way it reads a request ({@code POST /api/transfer/} is also {@code /api/transfer}), as
-     * written and folded.
-     */
-    private record Rule(
-            Set<String> methods,
-            String path,
-            boolean prefix,
-            String scope,
-            McpCall mcp,
-            Set<String> exactPaths,
-            Set<String> foldedPaths) {
-
-        /**
-         * Whether the rule decides the request: {@code YES}; {@code MAYBE} when it is for an MCP call and the request's
-         * call is unknown (no believable {@code Mcp-Method} header), so that the request needs its scope too.
-         */
-        Match matches(String method, String requestPath, boolean folded, Optional<McpCall> call) {
-            if (!methods.contains("*") && !methods.contains(method)) {
-                return Match.NO;
-            }
-            if (!matchesPath(requestPath, folded)) {
-                return Match.NO;
-            }
-            if (mcp == null) {
-                return Match.YES;
-            }
-            if (call.isEmpty()
-                    || call.get().name() == null
-                            && mcp.name() != null
-                            && mcp.method().equals(call.get().method())) {
-                // Unknown, or a call of the rule's method that does not say which tool: it may be this rule's.
-                return Match.MAYBE;
-            }
-            return mcp.covers(call.get()) ? Match.YES : Match.NO;
-        }
-
-        private boolean matchesPath(String requestPath, boolean folded) {
-            if (!prefix) {
-                return (folded ? foldedPaths : exactPaths).contains(requestPath);
-            }
-            String rulePath = folded ? fold(path) : path;
-            return requestPath.startsWith(rulePath)
-                    || rulePath.endsWith("/") && requestPath.equals(rulePath.substring(0, rulePath.length() - 1));
-        }
-
-        String pattern() {
-            String pathPattern = prefix ? path + "*" : path;
-            return mcp == null ? pathPattern : pathPattern + " " + mcp;
-        }
-
-        /**
-         * {@code METHODS PATH} and, for an MCP call, its method and name, the path as it is matched; empty when the
-         * path has no canonical form or the call is not of MCP's shape.
-         */
-        static Optional<Rule> of(String methods, String pathPattern, String scope, String mcpMethod, String mcpName) {
-            if (!pathPattern.startsWith("/")) {
-                return Optional.empty();
-            }
-            Optional<McpCall> mcp = mcpMethod == null ? Optional.empty() : McpCall.of(mcpMethod, mcpName);
-            if (mcpMethod != null && mcp.isEmpty()) {
-                return Optional.empty();
-            }
-            boolean prefix = pathPattern.endsWith("*");
-            return CanonicalPath.of(prefix ? pathPattern.substring(0, pathPattern.length() - 1) : pathPattern)
-                    .map(path -> of(
-                            Set.of(methods.toUpperCase(Locale.ROOT).split(",")),
-                            path,
-                            prefix,
-                            scope,
-                            mcp.orElse(null)));
-        }
-
-        static Rule of(Set<String> methods, String path, boolean prefix, String scope, McpCall mcp) {
-            Set<String> exact = prefix ? Set.of() : readings(path);
-            Set<String> folded = new LinkedHashSet<>();
-            exact.forEach(reading -> folded.add(fold(reading)));
-            return new Rule(methods, path, prefix, scope, mcp, exact, folded);
-        }
-    }
-
-    private enum Match {
-        NO,
-        MAYBE,
-        YES
-    }
-
     /** What the rules say of one reading of a request: the rule that decides it, and the rules it may be for before. */
-    private record Decision(List<Rule> maybe, Rule decided) {
+    private record Decision(List<RouteRule> maybe, RouteRule decided) {
 
         Optional<Set<String>> scopes() {
             if (decided == null && maybe.isEmpty()) {
@@ -152,12 +63,12 @@ public final class RouteRules {
         }
     }
 
-    private final List<Rule> rules;
+    private final List<RouteRule> rules;
     private final boolean caseSensitive;
     /** An allow list (an envelope's routes): a rule for an MCP call never counts for a request whose call is unknown. */
     private final boolean allowList;
 
-    private RouteRules(List<Rule> rules, boolean caseSensitive, boolean allowList) {
+    private RouteRules(List<RouteRule> rules, boolean caseSensitive, boolean allowList) {
         this.rules = rules;
         this.caseSensitive = caseSensitive;
         this.allowList = allowList;
@@ -175,7 +86,7 @@ public final class RouteRules {
 
     /** Parses the attribute; a malformed rule makes the whole set deny everything rather than allow too much. */
     public static RouteRules parse(String attribute, boolean caseSensitive) {
-        List<Rule> rules = new ArrayList<>();
+        List<RouteRule> rules = new ArrayList<>();
         if (attribute == null || attribute.isBlank()) {
             return new RouteRules(rules, caseSensitive, false);
         }
@@ -184,8 +95,8 @@ public final class RouteRules {
             if (parts.length == 1 && parts[0].isEmpty()) {
                 continue;
             }
-            Optional<Rule> rule = parts.length >= 3 && parts.length <= 5
-                    ? Rule.of(
+            Optional<RouteRule> rule = parts.length >= 3 && parts.length <= 5
+                    ? RouteRule.of(
                             parts[0],
                             parts[1],
                             parts[2],
@@ -205,11 +116,11 @@ public final class RouteRules {
      * matched as a portal's rules are. A route that is not canonical allows nothing.
      */
     static RouteRules allowing(List<String> routes, String scope, boolean caseSensitive) {
-        List<Rule> rules = new ArrayList<>();
+        List<RouteRule> rules = new ArrayList<>();
         for (String route : routes) {
             String[] parts = route.split(" ");
             if (parts.length >= 2 && parts.length <= 4) {
-                Rule.of(
+                RouteRule.of(
                                 parts[0],
                                 parts[1],
                                 scope,
@@ -222,13 +133,13 @@ public final class RouteRules {
     }
 
     private static RouteRules denyAll(boolean caseSensitive) {
-        return new RouteRules(List.of(Rule.of(Set.of("*"), "/", true, NO_SCOPE, null)), caseSensitive, false);
+        return new RouteRules(List.of(RouteRule.of(Set.of("*"), "/", true, NO_SCOPE, null)), caseSensitive, false);
     }
 
     /** The scopes the rules ask for, in their order (none for a portal without rules, or with malformed ones). */
     public List<String> scopes() {
         return rules.stream()
-                .map(Rule::scope)
+                .map(RouteRule::scope)
                 .filter(scope -> !NO_SCOPE.equals(scope))
                 .distinct()
                 .toList();
@@ -279,34 +190,16 @@ public final class RouteRules {
         // Express, Flask, Rails and Spring answer HEAD with the GET handler (its body dropped, its effects kept).
         List<String> methods = upperMethod.equals("HEAD") ? List.of("HEAD", "GET") : List.of(upperMethod);
         for (String readMethod : methods) {
-            for (String reading : readings(path.get())) {
+            for (String reading : PathReadings.readings(path.get())) {
                 decide(readMethod, reading, false, call).scopes().ifPresent(needed::addAll);
                 if (!caseSensitive) {
-                    decide(readMethod, fold(reading), true, call).scopes().ifPresent(needed::addAll);
+                    decide(readMethod, PathReadings.fold(reading), true, call)
+                            .scopes()
+                            .ifPresent(needed::addAll);
                 }
             }
         }
         return needed.contains(NO_SCOPE) ? Optional.empty() : Optional.of(needed);
-    }
-
-    /**
-     * The path as written, and as routers read it otherwise: Express, Rails, Laravel and ASP.NET Core ignore a trailing
-     * slash by default; Rails ({@code (.:format)}), Spring's suffix matching and Django REST Framework's format suffixes
-     * route {@code /admin.json} to {@code /admin}, and Spring's {@code .*} suffix also {@code /admin.x.json}: the last
-     * segment cut at its last dot and at its first.
-     */
-    static Set<String> readings(String path) {
-        Set<String> readings = new LinkedHashSet<>();
-        readings.add(path);
-        String withoutSlash = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        readings.add(withoutSlash);
-        int segment = withoutSlash.lastIndexOf('/');
-        int lastDot = withoutSlash.lastIndexOf('.');
-        if (lastDot > segment + 1) {
-            readings.add(withoutSlash.substring(0, lastDot));
-            readings.add(withoutSlash.substring(0, withoutSlash.indexOf('.', segment + 2)));
-        }
-        return readings;
     }
 
     /**
@@ -320,7 +213,7 @@ public final class RouteRules {
                 : Optional.ofNullable(decide(method.toUpperCase(Locale.ROOT), path.get(), false, call)
                                 .decided())
                         .filter(rule -> !NO_SCOPE.equals(rule.scope()))
-                        .map(Rule::pattern);
+                        .map(RouteRule::pattern);
     }
 
     public Optional<String> matchedPattern(String method, String uri) {
@@ -328,23 +221,16 @@ public final class RouteRules {
     }
 
     private Decision decide(String method, String path, boolean folded, Optional<McpCall> call) {
-        List<Rule> maybe = new ArrayList<>();
-        for (Rule rule : rules) {
-            Match match = rule.matches(method, path, folded, call);
-            if (match == Match.YES) {
+        List<RouteRule> maybe = new ArrayList<>();
+        for (RouteRule rule : rules) {
+            RouteRule.Match match = rule.matches(method, path, folded, call);
+            if (match == RouteRule.Match.YES) {
                 return new Decision(maybe, rule);
             }
-            if (match == Match.MAYBE && !allowList) {
+            if (match == RouteRule.Match.MAYBE && !allowList) {
                 maybe.add(rule);
             }
         }
         return new Decision(maybe, null);
-    }
-
-    /** Each code point upper-cased, then lower-cased: one form for every spelling a case-insensitive router equates. */
-    static String fold(String path) {
-        StringBuilder folded = new StringBuilder(path.length());
-        path.codePoints().forEach(c -> folded.appendCodePoint(Character.toLowerCase(Character.toUpperCase(c))));
-        return folded.toString();
     }
 }

@@ -175,6 +175,32 @@ class BadInputIT {
         assertOAuthError(reply);
     }
 
+    /** The registration endpoint the metadata names: whatever a client sends, one OAuth refusal, never a 5xx. */
+    @ParameterizedTest(name = "clients: {0}")
+    @MethodSource("badRegistrations")
+    void theRegistrationEndpointAnswersEveryBodyWithItsRefusal(Case badRequest) {
+        Reply reply =
+                client.send(client.proxymeUri(REALM, "clients"), "POST", badRequest.contentType(), badRequest.body());
+        assertEquals(badRequest.status(), reply.status(), reply::toString);
+        assertOAuthError(reply);
+        assertEquals("access_denied", reply.text("error"), reply::toString);
+    }
+
+    static Stream<Case> badRegistrations() {
+        Stream<Case> metadata = Stream.of(
+                        "{\"redirect_uris\":[\"javascript:alert(1)\"]}",
+                        "{\"client_name\":\"\u202egoogle\",\"redirect_uris\":[\"http://127.0.0.1/cb\"]}",
+                        "{\"token_endpoint_auth_method\":\"client_secret_basic\",\"redirect_uris\":[]}",
+                        "{\"grant_types\":[\"client_credentials\"]}")
+                .map(body -> new Case(body, JSON, body, 403));
+        // Every malformed body, content type and size the JSON operations are tried with: here all are refused alike.
+        Stream<Case> malformed = badRequests()
+                .map(arguments -> (Case) arguments.get()[1])
+                .distinct()
+                .map(c -> new Case(c.name(), c.contentType(), c.body(), 403));
+        return Stream.concat(metadata, malformed);
+    }
+
     @ParameterizedTest(name = "{0} with two Authorization headers")
     @org.junit.jupiter.params.provider.ValueSource(
             strings = {"register_agent", "delegate", "validate_delegation", "revoke_delegation", "request_delegation"})

@@ -129,20 +129,7 @@ class ClientMetadataDocumentIT {
                                 ClientProgram.mcpPython("mcp-client.py", resource, "--client-metadata-url", document);
                         Browser browser = new Browser()) {
                     mcpClient.await("redirect_uri");
-                    URI authorization =
-                            URI.create(mcpClient.await("user_action").get("url").asText());
-                    assertTrue(
-                            authorization.getRawQuery().contains("client_id=" + encode(document)),
-                            () -> "the SDK used its document as client id: " + authorization);
-                    browser.open(authorization.toString());
-                    browser.logInIfAsked("alice", "alice-password");
-                    browser.await(By.id("proxyme-consent-form"));
-                    assertEquals("Python Desktop asks for access", browser.text("proxyme-title"));
-                    assertTrue(
-                            browser.text("proxyme-vouched-by").contains("127.0.0.1"),
-                            browser.text("proxyme-vouched-by"));
-                    assertTrue(browser.has(By.id("proxyme-scope-read")));
-                    browser.await(By.id("proxyme-approve")).click();
+                    approveAsAlice(browser, mcpClient.await("user_action"), document, "Python Desktop");
 
                     JsonNode claims = claims(
                             mcpClient.await("authorized").get("access_token").asText());
@@ -244,16 +231,8 @@ class ClientMetadataDocumentIT {
                     revokeAsAlice(browser, claims.get("delegation_id").asText());
                     bridge.send("next");
                     bridge.await("reauthorization_required");
-                    Reply refresh = client.form(
-                            client.tokenEndpoint(realm.name()),
-                            Map.of(
-                                    "grant_type",
-                                    "refresh_token",
-                                    "refresh_token",
-                                    authorized.get("refresh_token").asText(),
-                                    "client_id",
-                                    bridgeDocument),
-                            null);
+                    Reply refresh = client.refreshAsPublicClient(
+                            bridgeDocument, authorized.get("refresh_token").asText());
                     assertEquals(400, refresh.status(), refresh::toString);
                     assertEquals("invalid_grant", refresh.text("error"));
                 }
@@ -277,6 +256,7 @@ class ClientMetadataDocumentIT {
         browser.await(By.id("proxyme-consent-form"));
         assertEquals(name + " asks for access", browser.text("proxyme-title"));
         assertTrue(browser.text("proxyme-vouched-by").contains("127.0.0.1"), browser.text("proxyme-vouched-by"));
+        assertTrue(browser.has(By.id("proxyme-scope-read")), "the allow list's scope");
         browser.await(By.id("proxyme-approve")).click();
     }
 
@@ -419,6 +399,33 @@ class ClientMetadataDocumentIT {
         assertRefused(plainHttp, "is not a client metadata document this realm allows");
     }
 
+    /** Client ids a fuzzer or an attacker sends: each a 400 error page, never a 5xx, no client made, none fetched. */
+    @Test
+    void hostileClientIdsAreRefusedWithA400AndNothingIsMade() {
+        allow(List.of("https://" + documents.authority() + "/* read " + PORTAL), true);
+        for (String clientId : List.of(
+                "https://",
+                "https:///x.json",
+                "https://" + documents.authority(),
+                "https://" + documents.authority() + "/" + "a".repeat(3_000) + ".json",
+                "https://" + documents.authority() + "/%00.json",
+                "https://" + documents.authority() + "/\u202e.json",
+                "https://" + documents.authority() + "/a b.json",
+                "https://" + documents.authority() + "/x.json#f",
+                "https://" + documents.authority() + "/x.json?q=1",
+                "https://user@" + documents.authority() + "/x.json",
+                "https://" + documents.authority() + "/../x.json",
+                "https://" + documents.authority() + "/a/%2e%2e/x.json",
+                "https://[::1",
+                "HTTPS://" + documents.authority() + "/x.json",
+                "https://\u0000/x.json")) {
+            Reply refused = authorize(clientId, "http://127.0.0.1:49152/callback");
+            assertEquals(400, refused.status(), () -> clientId + ": " + refused);
+            assertFalse(exists(clientId), () -> clientId + ": no client is made");
+        }
+        assertEquals(0, documents.requests("/x.json"), "none of them was fetched");
+    }
+
     private void assertRefused(String clientId, String... reasons) {
         Reply refused = authorize(clientId, "http://127.0.0.1:49152/callback");
         assertEquals(400, refused.status(), () -> clientId + ": " + refused);
@@ -462,13 +469,18 @@ class ClientMetadataDocumentIT {
         assertEquals(204, updated.status(), updated::toString);
     }
 
+    /** Whether the realm has a client of exactly this id (Keycloak's search may also answer others). */
     private boolean exists(String clientId) {
-        return client.get(
-                                URI.create(client.adminUri(realm.name(), "/clients") + "?clientId=" + encode(clientId)),
-                                bearer(client.rootToken()))
-                        .json()
-                        .size()
-                > 0;
+        JsonNode found = client.get(
+                        URI.create(client.adminUri(realm.name(), "/clients") + "?clientId=" + encode(clientId)),
+                        bearer(client.rootToken()))
+                .json();
+        for (JsonNode candidate : found) {
+            if (clientId.equals(candidate.path("clientId").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private JsonNode clientRep(String clientId) {

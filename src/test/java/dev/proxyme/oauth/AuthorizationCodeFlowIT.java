@@ -845,10 +845,7 @@ class AuthorizationCodeFlowIT {
     }
 
     private Reply refresh(String agentId, String refreshToken) {
-        return client.form(
-                client.tokenEndpoint(REALM),
-                Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", agentId),
-                null);
+        return client.refreshAsPublicClient(agentId, refreshToken);
     }
 
     private static JsonNode find(JsonNode delegations, String id) {

@@ -286,16 +286,8 @@ class McpIT {
                                     "Accept",
                                     "application/json, text/event-stream"));
                     assertEquals(401, check.status(), check::toString);
-                    Reply refresh = client.form(
-                            client.tokenEndpoint(REALM),
-                            Map.of(
-                                    "grant_type",
-                                    "refresh_token",
-                                    "refresh_token",
-                                    authorized.get("refresh_token").asText(),
-                                    "client_id",
-                                    agentId),
-                            null);
+                    Reply refresh = client.refreshAsPublicClient(
+                            agentId, authorized.get("refresh_token").asText());
                     assertEquals(400, refresh.status(), refresh::toString);
                     assertEquals("invalid_grant", refresh.text("error"));
                 }

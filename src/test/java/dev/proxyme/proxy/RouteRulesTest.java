@@ -116,8 +116,8 @@ class RouteRulesTest {
         RouteRules rules = RouteRules.parse("* /admin/* write; * /* read");
         assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("POST", "/admin.x.json"));
         assertEquals(java.util.Optional.of(Set.of("read", "write")), rules.requiredScopes("POST", "/Admin.a.b.c"));
-        assertEquals(Set.of("/files/a.tar.gz", "/files/a.tar", "/files/a"), RouteRules.readings("/files/a.tar.gz"));
-        assertEquals(Set.of("/.well-known"), RouteRules.readings("/.well-known"), "a leading dot is no suffix");
+        assertEquals(Set.of("/files/a.tar.gz", "/files/a.tar", "/files/a"), PathReadings.readings("/files/a.tar.gz"));
+        assertEquals(Set.of("/.well-known"), PathReadings.readings("/.well-known"), "a leading dot is no suffix");
     }
 
     @Test

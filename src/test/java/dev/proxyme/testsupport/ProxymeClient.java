@@ -203,6 +203,14 @@ public final class ProxymeClient {
         }
     }
 
+    /** A public client's refresh at this client's realm's token endpoint (RFC 6749 section 6). */
+    public Reply refreshAsPublicClient(String clientId, String refreshToken) {
+        return form(
+                tokenEndpoint(realm),
+                Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", clientId),
+                null);
+    }
+
     public URI tokenEndpoint(String realm) {
         return URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token");
     }
