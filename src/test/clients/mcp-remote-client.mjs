@@ -7,8 +7,8 @@
 //   node mcp-remote-client.mjs MCP_URL CLIENT_ID
 //   node mcp-remote-client.mjs MCP_URL --client-metadata-url URL    (mcp-remote's CIMD: no client id)
 //
-// mcp-remote keeps its tokens in a fresh MCP_REMOTE_CONFIG_DIR; its callback is http://127.0.0.1:PORT/oauth/callback
-// on a free port. stdout, one JSON object per line:
+// mcp-remote keeps its tokens in a fresh MCP_REMOTE_CONFIG_DIR; its callback is its default,
+// http://localhost:PORT/oauth/callback, on a free port. stdout, one JSON object per line:
 //   {"event":"user_action","url":<authorization URL>}   open it in a browser
 //   {"event":"authorized","access_token":..,"refresh_token":..,"scope":..}   what mcp-remote stored
 //   {"event":"tools","tools":[...]}
@@ -68,7 +68,8 @@ async function whoami(client) {
 
 const transport = new StdioClientTransport({
   command: process.execPath,
-  args: [bridge, mcpUrl, String(await freePort()), '--host', '127.0.0.1',
+  // mcp-remote's own callback host (localhost on Linux and macOS): no setting a user would not make.
+  args: [bridge, mcpUrl, String(await freePort()),
     ...(cimd ? ['--client-metadata-url', clientMetadataUrl]
       : ['--static-oauth-client-info', JSON.stringify({ client_id: clientId })])],
   // No browser on a test machine: the URL is read from mcp-remote's stderr, as a person would copy it.

@@ -186,7 +186,7 @@ class ClientMetadataDocumentIT {
                         "/bridge/client.json",
                         Answer.json(vscodeLike(bridgeDocument)
                                 .replace("Visual Studio Code", "Bridge Desktop")
-                                .replace("http://127.0.0.1/callback", "http://127.0.0.1/oauth/callback")));
+                                .replace("http://127.0.0.1/callback", "http://localhost/oauth/callback")));
                 allow(List.of(tsDocument + " read portal-cimd-ts", bridgeDocument + " read portal-cimd-bridge"), true);
 
                 try (ClientProgram ts = ClientProgram.node(

@@ -232,7 +232,7 @@ class McpIT {
                 String resource = caddy.uri("/mcp").toString();
                 createPortal("portal-mcp-remote", "Bridge Tools Portal", resource, "* /mcp read");
                 String agentId = registerPublicMcpAgent(
-                        "Desktop client via mcp-remote", "portal-mcp-remote", "http://127.0.0.1/oauth/callback");
+                        "Desktop client via mcp-remote", "portal-mcp-remote", "http://localhost/oauth/callback");
 
                 try (ClientProgram desktop = ClientProgram.node("mcp-remote-client.mjs", resource, agentId);
                         Browser browser = new Browser()) {
