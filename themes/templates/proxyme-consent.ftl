@@ -27,6 +27,7 @@
             #proxyme-return-to strong { font-weight: 600; }
             #proxyme-consent-form { margin-top: 1.5rem; }
             #proxyme-consent-form button + button { margin-top: 0.5rem; }
+            #proxyme-not-verified { border-left: 4px solid #c9190b; padding-left: 0.75rem; }
             .proxyme-new-badge { color: #0066cc; font-size: 0.75rem; text-transform: uppercase; margin-left: 0.5rem; }
         </style>
         <div id="proxyme-page" class="proxyme-${proxyme.view}">
@@ -35,6 +36,9 @@
             <p id="proxyme-parties" class="${properties.kcLabelClass!}">
                 ${msg("proxymeConsentParties", proxyme.agentClientId, proxyme.portalClientId)}
             </p>
+            <#if proxyme.notVerified!false>
+                <p id="proxyme-not-verified" role="note"><strong>${msg("proxymeConsentNotVerifiedLabel")}</strong> ${msg("proxymeConsentNotVerified", proxyme.agentName)}</p>
+            </#if>
             <#if proxyme.vouchedBy??>
                 <p id="proxyme-vouched-by">${msg("proxymeConsentVouchedBy", proxyme.vouchedBy)}</p>
             </#if>

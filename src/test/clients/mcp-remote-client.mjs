@@ -13,11 +13,14 @@
 //   {"event":"authorized","access_token":..,"refresh_token":..,"scope":..}   what mcp-remote stored
 //   {"event":"tools","tools":[...]}
 //   {"event":"whoami","text":"alice","is_error":false}
-//   {"event":"waiting","for":"next"}                    then write a line `next` to stdin: one more call
+//   {"event":"waiting","for":"expire|next"}             then write a line to stdin:
+//       `expire`  its stored token's expiry is put in the past: mcp-remote refreshes before the next call
+//                 -> {"event":"whoami",...} {"event":"refreshed","access_token":..,"changed":true}, then waiting again
+//       `next`    one more call
 //   {"event":"whoami",...}  or  {"event":"reauthorization_required","url":..} when mcp-remote wants the user again
 // mcp-remote's stderr goes to this program's stderr.
 
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -49,7 +52,7 @@ function freePort() {
   });
 }
 
-function storedTokens() {
+function tokensFile() {
   const dir = join(configDir, 'mcp-remote-v1');
   let file;
   try {
@@ -57,7 +60,12 @@ function storedTokens() {
   } catch {
     return null; // nothing stored: the server asked for no authorization
   }
-  return file ? JSON.parse(readFileSync(join(dir, file), 'utf8')) : null;
+  return file ? join(dir, file) : null;
+}
+
+function storedTokens() {
+  const file = tokensFile();
+  return file ? JSON.parse(readFileSync(file, 'utf8')) : null;
 }
 
 async function whoami(client) {
@@ -97,10 +105,21 @@ try {
   const { tools } = await client.listTools();
   emit({ event: 'tools', tools: tools.map((t) => t.name).sort() });
   await whoami(client);
-  emit({ event: 'waiting', for: 'next' });
+  emit({ event: 'waiting', for: 'expire|next' });
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
-    if (line.trim() === 'next') break;
+    if (line.trim() === 'expire') {
+      // What mcp-remote finds once the token's lifetime has passed, without waiting it out: its stored expiry.
+      const before = storedTokens();
+      writeFileSync(tokensFile(), JSON.stringify({ ...before, expires_at: 1 }));
+      await whoami(client);
+      const after = storedTokens();
+      emit({ event: 'refreshed', access_token: after?.access_token ?? null,
+        changed: after?.access_token !== before.access_token });
+      emit({ event: 'waiting', for: 'expire|next' });
+    } else if (line.trim() === 'next') {
+      break;
+    }
   }
   lines.close();
   await whoami(client);

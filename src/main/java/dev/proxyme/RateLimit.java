@@ -29,6 +29,11 @@ public final class RateLimit {
      * @param advice  what it adds after the retry time, or null
      */
     public void acquire(String key, String refusal, String advice) {
+        acquire(key, perMinute, refusal, advice);
+    }
+
+    /** As {@link #acquire(String, String, String)}, with a limit of the caller's (a realm's policy, say). */
+    public void acquire(String key, int perMinute, String refusal, String advice) {
         long now = org.keycloak.common.util.Time.currentTimeMillis();
         if (!tryAcquire(key, perMinute, now)) {
             long retry = secondsToNextWindow(now);

@@ -18,6 +18,7 @@ import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -69,12 +70,15 @@ public class ProxymeAdminResource {
         this.delegations = session.getProvider(DelegationProvider.class);
     }
 
-    /** Delegations filtered by user id, agent, portal, status and creation time (epoch ms), newest first, paged. */
+    /**
+     * Delegations filtered by user (id or username), agent, portal, status and creation time (epoch ms), newest first,
+     * paged.
+     */
     @GET
     @Path("delegations")
     @Produces(MediaType.APPLICATION_JSON)
     public Response listDelegations(
-            @QueryParam("user") String userId,
+            @QueryParam("user") String user,
             @QueryParam("agent") String agent,
             @QueryParam("portal") String portal,
             @QueryParam("status") Status status,
@@ -86,7 +90,7 @@ public class ProxymeAdminResource {
         return call().run(() -> Responses.json(
                 Response.Status.OK,
                 search(new DelegationQuery(
-                        userId,
+                        userIdOf(user),
                         agent,
                         portal,
                         status == null ? null : status.value(),
@@ -94,6 +98,18 @@ public class ProxymeAdminResource {
                         QueryParameters.valueOrNull(to),
                         first.asInt(),
                         Math.min(MAX_PAGE, Math.max(1, max.asInt()))))));
+    }
+
+    /**
+     * A user's id from what an administrator typed: an id, or a username (the Admin Console shows both); anything else
+     * is taken as the id of a user since deleted, whose delegations stay on record.
+     */
+    private String userIdOf(String idOrUsername) {
+        if (idOrUsername == null || session.users().getUserById(realm, idOrUsername) != null) {
+            return idOrUsername;
+        }
+        UserModel named = session.users().getUserByUsername(realm, idOrUsername);
+        return named == null ? idOrUsername : named.getId();
     }
 
     private List<AdminDelegation> search(DelegationQuery query) {
@@ -164,13 +180,14 @@ public class ProxymeAdminResource {
         });
     }
 
-    /** Ends every delegation of a user. */
+    /** Ends every delegation of a user (by id or username). */
     @POST
     @Path("users/{userId}/revoke")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response revokeUser(@PathParam("userId") String userId) {
+    public Response revokeUser(@PathParam("userId") String user) {
         auth.users().requireManage();
         return call().run(() -> {
+            String userId = userIdOf(user);
             if (session.users().getUserById(realm, userId) == null) {
                 throw unknown("user");
             }

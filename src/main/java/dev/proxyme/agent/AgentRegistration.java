@@ -43,9 +43,9 @@ public class AgentRegistration {
     private static final String BASIC_SCOPE = "basic";
 
     /** RFC 7591 section 3.2.2 error codes. */
-    private static final String INVALID_REDIRECT_URI = "invalid_redirect_uri";
+    static final String INVALID_REDIRECT_URI = "invalid_redirect_uri";
 
-    private static final String INVALID_CLIENT_METADATA = "invalid_client_metadata";
+    static final String INVALID_CLIENT_METADATA = "invalid_client_metadata";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -76,15 +76,22 @@ public class AgentRegistration {
 
     /** Registers an agent: a confidential client by default, a public one ({@value #NONE}) for apps that keep no secret. */
     public Registered register(RegistrationRequest request) {
+        return register(request, CLIENT_ID_PREFIX);
+    }
+
+    /** The client ids Proxyme gives agents it registers. */
+    static final String CLIENT_ID_PREFIX = "agent-";
+
+    Registered register(RegistrationRequest request, String clientIdPrefix) {
         Scopes scopes = checkScopes(request.scopes());
         Set<String> portals = checkPortals(request.portals());
         int tokenLifetime = checkTokenLifetime(request.tokenLifetimeSeconds());
-        String name = checkName(request.name());
+        String name = checkName("name", request.name(), MAX_NAME_LENGTH, OAuthErrorException.INVALID_REQUEST);
         String signingAlg = checkSigningAlg(request.tokenSigningAlg());
         List<String> redirectUris = checkRedirectUris(request.redirectUris());
         String authMethod = checkAuthMethod(request.tokenEndpointAuthMethod());
 
-        ClientRepresentation rep = agentClient(name, scopes, portals, tokenLifetime);
+        ClientRepresentation rep = agentClient(clientIdPrefix, name, scopes, portals, tokenLifetime);
         if (signingAlg != null) {
             rep.getAttributes().put(OIDCConfigAttributes.ACCESS_TOKEN_SIGNED_RESPONSE_ALG, signingAlg);
         }
@@ -112,9 +119,10 @@ public class AgentRegistration {
                 authMethod);
     }
 
-    private ClientRepresentation agentClient(String name, Scopes scopes, Set<String> portals, int tokenLifetime) {
+    private ClientRepresentation agentClient(
+            String clientIdPrefix, String name, Scopes scopes, Set<String> portals, int tokenLifetime) {
         ClientRepresentation rep = new ClientRepresentation();
-        rep.setClientId("agent-" + UUID.randomUUID().toString().substring(0, 13));
+        rep.setClientId(clientIdPrefix + UUID.randomUUID().toString().substring(0, 13));
         rep.setName(name);
         rep.setDescription("AI agent registered through Proxyme");
         shapeAsAgent(rep, scopes, portals, tokenLifetime, realmHasScope(BASIC_SCOPE));
@@ -159,7 +167,7 @@ public class AgentRegistration {
         rep.setProtocolMappers(List.of(mapper));
     }
 
-    private Scopes checkScopes(List<String> requested) {
+    Scopes checkScopes(List<String> requested) {
         if (requested == null || requested.isEmpty()) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_SCOPE, "At least one scope is required");
         }
@@ -178,7 +186,7 @@ public class AgentRegistration {
         return scopes;
     }
 
-    private Set<String> checkPortals(List<String> requested) {
+    Set<String> checkPortals(List<String> requested) {
         Set<String> portals = new LinkedHashSet<>();
         if (requested == null) {
             return portals;
@@ -275,14 +283,14 @@ public class AgentRegistration {
         return algorithm;
     }
 
-    private static String checkName(String name) {
+    /** A name shown to users as the program's: printable, at most {@code maxLength} characters; null if none. */
+    static String checkName(String field, String name, int maxLength, String error) {
         if (name == null) {
             return null;
         }
-        if (name.isBlank() || name.length() > MAX_NAME_LENGTH || !DisplayText.isPlain(name)) {
+        if (name.isBlank() || name.length() > maxLength || !DisplayText.isPlain(name)) {
             throw ProxymeException.badRequest(
-                    OAuthErrorException.INVALID_REQUEST,
-                    "'name' must be 1 to " + MAX_NAME_LENGTH + " printable characters");
+                    error, "'" + field + "' must be 1 to " + maxLength + " printable characters");
         }
         return name.strip();
     }

@@ -1,21 +1,37 @@
 package dev.proxyme.api;
 
+import java.io.InputStream;
+
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.OAuthErrorException;
+import org.keycloak.common.util.Time;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 import dev.proxyme.ProxymeException;
+import dev.proxyme.agent.AgentRegistration;
+import dev.proxyme.agent.SelfRegisteredAgents;
+import dev.proxyme.agent.SelfRegistrationPolicy;
+import dev.proxyme.agent.SelfRegistrationPolicyFactory;
+import dev.proxyme.agent.SelfRegistrationRequest;
+import dev.proxyme.audit.AuditLog;
+import dev.proxyme.model.AuditAction;
+import dev.proxyme.model.AuditRecord;
+import dev.proxyme.representation.SelfRegistrationResponse;
 import dev.proxyme.web.AuditedCall;
+import dev.proxyme.web.JsonBody;
+import dev.proxyme.web.Responses;
 
 /**
- * {@code POST clients}: the registration endpoint the realm's metadata names (RFC 7591). A client that registers
- * itself is told, in OAuth's error shape, how it can connect instead: this realm's agents are registered by its
- * administrators, or identified by a client metadata document the realm allows.
+ * {@code POST clients}: the registration endpoint the realm's metadata names (RFC 7591). Where the realm's
+ * administrator turned on self-registration ({@link SelfRegistrationPolicy}), a client registers itself as a public
+ * agent on the policy's terms; elsewhere it is told, in OAuth's error shape, how it can connect instead: this realm's
+ * agents are registered by its administrators, or identified by a client metadata document the realm allows.
  */
 public class ClientRegistrationResource {
 
@@ -24,17 +40,47 @@ public class ClientRegistrationResource {
             + " Metadata Document (CIMD) that the realm allows (client policy 'proxyme-agent-documents').";
 
     private final KeycloakSession session;
+    private final RealmModel realm;
 
     public ClientRegistrationResource(KeycloakSession session) {
         this.session = session;
+        this.realm = session.getContext().getRealm();
     }
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Response register() {
+    public Response register(InputStream body) {
         AuditedCall call = new AuditedCall(session, EventType.CLIENT_REGISTER, AuditedCall.Challenge.BEARER);
         return call.run(() -> {
-            throw ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, HOW_TO_CONNECT);
+            SelfRegistrationPolicy policy = checkSelfRegistrationOn();
+            SelfRegistrationRequest request = SelfRegistrationRequest.from(JsonBody.read(session, body));
+            checkRate(policy);
+            AgentRegistration.Registered registered =
+                    new SelfRegisteredAgents(session, realm).register(request, policy);
+
+            new AuditLog(session, realm)
+                    .record(AuditRecord.of(AuditAction.AGENT_REGISTERED, call.actor())
+                            .agent(registered.agent().clientId())
+                            .detail("self-registered scopes="
+                                    + registered.agent().allowedScopes() + " portals="
+                                    + String.join(" ", registered.agent().allowedPortals())));
+            return Responses.json(Response.Status.CREATED, SelfRegistrationResponse.of(registered, Time.currentTime()));
         });
+    }
+
+    private SelfRegistrationPolicy checkSelfRegistrationOn() {
+        return SelfRegistrationPolicy.of(realm)
+                .orElseThrow(() -> ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, HOW_TO_CONNECT));
+    }
+
+    /** Counted per address and node before anything is written; a body that is not JSON is not counted. */
+    private void checkRate(SelfRegistrationPolicy policy) {
+        SelfRegistrationPolicyFactory.registrations(session)
+                .acquire(
+                        realm.getId() + " "
+                                + session.getContext().getConnection().getRemoteAddr(),
+                        policy.registrationsPerMinute(),
+                        "Too many registrations from this address",
+                        null);
     }
 }

@@ -35,6 +35,10 @@ public record Agent(
     public static final String MARKER_ATTRIBUTE = "proxyme.agent";
     /** An agent identified by a client ID metadata document (its client id is the document's URL). */
     public static final String DOCUMENT_ATTRIBUTE = "proxyme.clientMetadataDocument";
+    /** An agent that registered itself (RFC 7591) under the realm's self-registration policy: shown as not verified. */
+    public static final String SELF_REGISTERED_ATTRIBUTE = "proxyme.selfRegistered";
+    /** When it registered itself, in epoch seconds: Keycloak keeps no creation time of a client. */
+    public static final String SELF_REGISTERED_AT_ATTRIBUTE = "proxyme.selfRegisteredAt";
     /** Agent client attribute: the portals it may ask for (a contract: do not rename). */
     public static final String PORTALS_ATTRIBUTE = "proxyme.portals";
     /** The value of {@value #PORTALS_ATTRIBUTE} that allows any portal of the realm. */
@@ -145,6 +149,11 @@ public record Agent(
         } catch (URISyntaxException notAUrl) {
             return Optional.empty();
         }
+    }
+
+    /** Whether nobody vouches for this agent's name: it registered itself. */
+    public boolean selfRegistered() {
+        return Boolean.parseBoolean(client.getAttribute(SELF_REGISTERED_ATTRIBUTE));
     }
 
     public String clientId() {

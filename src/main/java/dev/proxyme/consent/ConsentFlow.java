@@ -24,6 +24,7 @@ import dev.proxyme.model.Delegation;
 import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.model.StepUp;
+import dev.proxyme.sessions.KeycloakConsentMirror;
 
 /**
  * Agent-initiated delegation, in the style of the OAuth device grant (RFC 8628): the agent asks, the user decides in

@@ -8,9 +8,11 @@ import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.timer.ScheduledTask;
 
 import dev.proxyme.ProxymeNode;
+import dev.proxyme.agent.SelfRegisteredAgents;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.revocation.LoginSessionEndings;
@@ -20,7 +22,8 @@ import dev.proxyme.store.DelegationProvider;
 
 /**
  * Marks delegations past their end as expired (with an audit row each), ends those whose login session has expired
- * (a session's expiry sends no event), and purges audit rows and token records past the retention.
+ * (a session's expiry sends no event), removes self-registered agents left unused, and purges audit rows and token
+ * records past the retention.
  * Runs on every node's timer, but the cluster lets one node run it per interval.
  */
 public class ExpiryTask implements ScheduledTask {
@@ -55,6 +58,7 @@ public class ExpiryTask implements ScheduledTask {
             }
         }
         int sessionEnded = 0;
+        int unusedAgents = 0;
         for (RealmModel realm : session.realms().getRealmsStream().toList()) {
             session.getContext().setRealm(realm);
             LoginSessionEndings endings = new LoginSessionEndings(session, realm);
@@ -64,17 +68,41 @@ public class ExpiryTask implements ScheduledTask {
                 }
             }
         }
+        for (String realmId :
+                session.realms().getRealmsStream().map(RealmModel::getId).toList()) {
+            unusedAgents += removeUnusedAgents(session, realmId);
+        }
         long retention = ProxymeNode.of(session).settings().auditRetentionDays() * 24L * 3600 * 1000;
         int tokens = delegations.purgeIssuedTokensBefore(Time.currentTimeMillis() - retention);
         int audit = session.getProvider(AuditProvider.class).purgeBefore(Time.currentTimeMillis() - retention);
         long activityRetention = ProxymeNode.of(session).settings().activityRetentionDays() * 24L * 3600 * 1000;
         int activity =
                 session.getProvider(ActivityProvider.class).purgeBefore(Time.currentTimeMillis() - activityRetention);
-        if (expired + sessionEnded + tokens + audit + activity > 0) {
+        if (expired + sessionEnded + unusedAgents + tokens + audit + activity > 0) {
             logger.debugf(
-                    "Expired %d delegations, ended %d with their login session, purged %d token records, %d audit rows"
-                            + " and %d activity entries",
-                    expired, sessionEnded, tokens, audit, activity);
+                    "Expired %d delegations, ended %d with their login session, removed %d unused self-registered"
+                            + " agents, purged %d token records, %d audit rows and %d activity entries",
+                    expired, sessionEnded, unusedAgents, tokens, audit, activity);
+        }
+    }
+
+    /**
+     * In a transaction of its own: removing clients touches Keycloak's sessions and caches, and nothing there may keep
+     * delegations from expiring.
+     */
+    private static int removeUnusedAgents(KeycloakSession session, String realmId) {
+        try {
+            return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), removal -> {
+                RealmModel realm = removal.realms().getRealm(realmId);
+                if (realm == null) {
+                    return 0;
+                }
+                removal.getContext().setRealm(realm);
+                return new SelfRegisteredAgents(removal, realm).removeUnused(Time.currentTimeMillis());
+            });
+        } catch (RuntimeException failed) {
+            logger.warnf("Could not remove the unused self-registered agents of realm %s: %s", realmId, failed);
+            return 0;
         }
     }
 

@@ -26,7 +26,6 @@ import dev.proxyme.clients.AgentTerms.Terms;
 import dev.proxyme.clients.RedirectUris;
 import dev.proxyme.consent.ConsentView;
 import dev.proxyme.consent.EnvelopeForm;
-import dev.proxyme.consent.KeycloakConsentMirror;
 import dev.proxyme.consent.StandardFlowTerms;
 import dev.proxyme.delegation.Approval;
 import dev.proxyme.delegation.ConsentGrants;
@@ -36,6 +35,7 @@ import dev.proxyme.model.Delegation;
 import dev.proxyme.model.Envelope;
 import dev.proxyme.model.StepUp;
 import dev.proxyme.sessions.AgentClientSession;
+import dev.proxyme.sessions.KeycloakConsentMirror;
 
 /**
  * Proxyme's consent page in Keycloak's own login flow: after the user has logged in (with whatever MFA the realm
@@ -256,6 +256,7 @@ public class AgentConsentAction implements RequiredActionProvider {
                 EnvelopeForm.view(stepUp));
         view.put("decisionUrl", context.getActionUrl().toString());
         request.agent().documentHost().ifPresent(host -> view.put("vouchedBy", host));
+        view.put("notVerified", request.agent().selfRegistered());
         view.put("standardFlow", true);
         if (isDeviceFlow(authSession)) {
             view.put("returnTo", "device");

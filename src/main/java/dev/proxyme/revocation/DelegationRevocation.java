@@ -17,6 +17,7 @@ import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.sessions.AgentClientSession;
+import dev.proxyme.sessions.KeycloakConsentMirror;
 import dev.proxyme.store.DelegationProvider;
 
 /**
@@ -49,6 +50,7 @@ public class DelegationRevocation {
             delegation = delegation.endedAs(DelegationStatus.REVOKED, Time.currentTimeMillis(), reason);
             delegations.end(delegation);
             AgentClientSession.detach(session, realm, delegation);
+            KeycloakConsentMirror.follow(session, realm, delegation);
             audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation)
                     .detail(reason));
         }
@@ -141,6 +143,7 @@ public class DelegationRevocation {
                 locked.get().endedAs(DelegationStatus.EXPIRED, locked.get().expiresAt(), "expired");
         delegations.end(expired);
         AgentClientSession.detach(session, realm, expired);
+        KeycloakConsentMirror.follow(session, realm, expired);
         audit.record(AuditRecord.of(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, expired)
                 .detail("expired"));
         return true;

@@ -58,6 +58,9 @@ public interface DelegationProvider extends Provider {
 
     List<Delegation> findActiveOfAgent(RealmModel realm, String agentClientId);
 
+    /** Whether an agent has a delegation that is active, or was approved or ended at or after the time. */
+    boolean inUseSince(RealmModel realm, String agentClientId, long sinceMillis);
+
     /** Active delegations approved in a Keycloak login session (session ids are unique across realms). */
     List<Delegation> findActiveOfSession(String loginSessionId);
 

@@ -46,6 +46,11 @@ class ProxymeAdminIT {
         assertEquals(
                 List.of(b.text("delegation_id"), a.text("delegation_id")),
                 ids("?agent=" + agent.clientId() + "&user=" + client.userId("alice")));
+        assertEquals(
+                List.of(b.text("delegation_id"), a.text("delegation_id")),
+                ids("?agent=" + agent.clientId() + "&user=alice"),
+                "a username is what an administrator types");
+        assertEquals(List.of(), ids("?agent=" + agent.clientId() + "&user=nobody-by-this-name"));
         assertEquals(List.of(b.text("delegation_id")), ids("?agent=" + agent.clientId() + "&first=1&max=1"));
         assertEquals(List.of(), ids("?agent=" + agent.clientId() + "&from=" + (System.currentTimeMillis() + 60_000)));
 
@@ -69,6 +74,10 @@ class ProxymeAdminIT {
         assertTrue(user.json().get("count").asInt() >= 1);
         assertFalse(active(bobs.text("delegation_token")));
         assertError(post("/proxyme/users/no-such-user/revoke"), 404, "not_found");
+        Reply bobsAgain = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null);
+        Reply byName = post("/proxyme/users/bob/revoke");
+        assertEquals(200, byName.status(), byName::toString);
+        assertFalse(active(bobsAgain.text("delegation_token")), "revoked by username as by id");
 
         Reply first = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null);
         Reply second = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null);

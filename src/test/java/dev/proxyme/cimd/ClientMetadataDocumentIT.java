@@ -107,7 +107,7 @@ class ClientMetadataDocumentIT {
     /**
      * The MCP Python SDK with its default settings and a client metadata URL instead of a client id: discovery, the
      * document as its client id (the realm says it supports them), consent naming the client and the host that
-     * vouches for it, a token for the portal, tools listed and called.
+     * vouches for it, a token for the portal, tools listed and called, a refresh, a step-up, the user's revocation.
      */
     @Test
     void thePythonSdkIdentifiedByItsDocumentBecomesAPublicAgentTheUserApproves() {
@@ -122,8 +122,8 @@ class ClientMetadataDocumentIT {
                     new NginxProxy(server, realm.name(), "portal-cimd-mcp", mcpServerUrl.getAuthority())) {
                 String resource = nginx.uri("/mcp").toString();
                 client.createPortal("portal-cimd-mcp", "Documents MCP", resource);
-                client.setPortalRoutes("portal-cimd-mcp", "* /mcp read");
-                allow(List.of(document + " read portal-cimd-mcp"), true);
+                client.setPortalRoutes("portal-cimd-mcp", "POST /mcp write tools/call delete_report; * /mcp read");
+                allow(List.of(document + " read,write portal-cimd-mcp"), true);
 
                 try (ClientProgram mcpClient =
                                 ClientProgram.mcpPython("mcp-client.py", resource, "--client-metadata-url", document);
@@ -139,9 +139,39 @@ class ClientMetadataDocumentIT {
                     assertTrue(mcpClient.await("tools").get("tools").toString().contains("whoami"));
                     assertEquals("alice", mcpClient.await("whoami").get("text").asText());
 
+                    mcpClient.await("waiting");
+                    mcpClient.send("expire");
+                    assertEquals("alice", mcpClient.await("whoami").get("text").asText());
+                    JsonNode refreshed = mcpClient.await("refreshed");
+                    assertEquals(200, refreshed.get("status").asInt(), refreshed::toString);
+                    assertEquals(
+                            claims.get("delegation_id").asText(),
+                            claims(refreshed.get("access_token").asText())
+                                    .get("delegation_id")
+                                    .asText(),
+                            "the refresh renews the same delegation");
+
+                    // A tool reserved for write: the SDK asks again under its document's name, the user approves.
+                    mcpClient.await("waiting");
+                    mcpClient.send("step-up");
+                    browser.open(mcpClient
+                            .await("reauthorization_required")
+                            .get("url")
+                            .asText());
+                    browser.await(By.id("proxyme-consent-form"));
+                    assertTrue(browser.text("proxyme-vouched-by").contains("127.0.0.1"));
+                    assertTrue(browser.has(By.cssSelector("#proxyme-scope-write.proxyme-scope-new")));
+                    browser.await(By.id("proxyme-approve")).click();
+                    JsonNode steppedUp = mcpClient.await("stepped_up");
+                    assertEquals("deleted q3", steppedUp.get("text").asText(), steppedUp::toString);
+                    String widerDelegationId = claims(
+                                    steppedUp.get("access_token").asText())
+                            .get("delegation_id")
+                            .asText();
+
                     // The user revokes it as any delegation: the next call is refused and so is the refresh.
                     mcpClient.await("waiting");
-                    revokeAsAlice(browser, claims.get("delegation_id").asText());
+                    revokeAsAlice(browser, widerDelegationId);
                     mcpClient.send("next");
                     mcpClient.await("reauthorization_required");
                     JsonNode refused = mcpClient.awaitError();

@@ -377,6 +377,96 @@ class ConsentIT {
                         .asText());
     }
 
+    /**
+     * Keycloak's consent record for the agent, which its Account Console lists under "Applications" and the admin sees
+     * under the user's "Consents", follows the delegations: the union of the active ones' scopes, narrowed when one
+     * ends, gone with the last, so Keycloak's screens never show access Proxyme would refuse.
+     */
+    @Test
+    void keycloaksConsentRecordFollowsTheDelegationsAndGoesWithTheLast() {
+        Reply registered = client.proxyme(
+                "register_agent",
+                bearer(client.rootToken()),
+                Map.of(
+                        "name",
+                        "Ledger Assistant",
+                        "scopes",
+                        List.of("read", "write"),
+                        "portals",
+                        List.of("portal-a", "portal-b")));
+        assertEquals(201, registered.status(), registered::toString);
+        RegisteredAgent ledger = new RegisteredAgent(registered.text("client_id"), registered.text("client_secret"));
+        Reply readA = approveFor(ledger, "portal-a", List.of("read"));
+        Reply writeB = approveFor(ledger, "portal-b", List.of("write"));
+        assertEquals(java.util.Set.of("read", "write"), consentScopes(ledger));
+
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/account/applications");
+            browser.logInIfAsked("alice", "alice-password");
+            assertTrue(
+                    listedApplications(browser).contains("Ledger Assistant"),
+                    "the Account Console lists the agent while it may act");
+
+            assertEquals(
+                    200,
+                    client.revokeById(ledger.basicAuth(), writeB.text("delegation_id"))
+                            .status());
+            assertEquals(java.util.Set.of("read"), consentScopes(ledger), "narrowed to what is still delegated");
+            assertEquals(
+                    200,
+                    client.revokeById(ledger.basicAuth(), readA.text("delegation_id"))
+                            .status());
+            assertEquals(null, consentScopes(ledger), "no consent once no delegation is active");
+
+            browser.driver().navigate().refresh();
+            assertFalse(
+                    listedApplications(browser).contains("Ledger Assistant"),
+                    "the Account Console no longer says the agent has access");
+        }
+    }
+
+    /** Asks alice for the scopes of a portal as this agent, and approves in Chromium. */
+    private Reply approveFor(RegisteredAgent asker, String portal, List<String> scopes) {
+        Reply asked = client.proxyme(
+                "request_delegation",
+                asker.basicAuth(),
+                Map.of("scopes", scopes, "portal", portal, "user", "alice", "purpose", "Keep the ledger"));
+        assertEquals(200, asked.status(), asked::toString);
+        try (Browser browser = new Browser()) {
+            browser.open(asked.text("verification_uri_complete"));
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+        }
+        Reply granted = client.pollUntilDecided(asker.basicAuth(), asked.text("request_id"));
+        assertEquals(200, granted.status(), granted::toString);
+        return granted;
+    }
+
+    /** The scopes of alice's consent to the agent, as the admin's "Consents" tab shows them; null: no consent. */
+    private java.util.Set<String> consentScopes(RegisteredAgent of) {
+        JsonNode consents = client.get(
+                        client.adminUri(REALM, "/users/" + client.userId("alice") + "/consents"),
+                        bearer(client.rootToken()))
+                .json();
+        for (JsonNode consent : consents) {
+            if (of.clientId().equals(consent.path("clientId").asText())) {
+                java.util.Set<String> scopes = new java.util.TreeSet<>();
+                consent.path("grantedClientScopes").forEach(scope -> scopes.add(scope.asText()));
+                return scopes;
+            }
+        }
+        return null;
+    }
+
+    /** The Account Console's applications page once it has rendered its list (the console itself is always on it). */
+    private static String listedApplications(Browser browser) {
+        browser.await(By.cssSelector("[data-testid='applications-list-item']"));
+        return browser.driver().findElements(By.cssSelector("[data-testid='applications-list-item']")).stream()
+                .map(org.openqa.selenium.WebElement::getText)
+                .reduce("", (all, item) -> all + "\n" + item);
+    }
+
     @Test
     void onlyTheRequestingAgentMayPollAndOnlyAgentsMayAsk() {
         JsonNode request = request(List.of("read"), null, "Read");

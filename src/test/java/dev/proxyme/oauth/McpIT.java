@@ -220,7 +220,7 @@ class McpIT {
      * mcp-remote, the bridge desktop clients run for remote servers, with its defaults and a pre-registered client id:
      * it adds {@code offline_access} when the realm lists it and must get the delegation; here in front of a server
      * written with the TypeScript SDK behind the shipped Caddyfile, driven over stdio by the SDK's client as a desktop
-     * application does. After the user revokes, mcp-remote asks for the user again, the token is dead at the proxy
+     * application does. Once its token has expired it refreshes by itself. After the user revokes, mcp-remote asks for the user again, the token is dead at the proxy
      * and its refresh token at the token endpoint.
      */
     @Test
@@ -269,6 +269,15 @@ class McpIT {
                     assertEquals("alice", whoami.get("text").asText(), whoami::toString);
 
                     desktop.await("waiting");
+                    desktop.send("expire");
+                    assertEquals("alice", desktop.await("whoami").get("text").asText());
+                    JsonNode refreshed = desktop.await("refreshed");
+                    assertTrue(refreshed.get("changed").asBoolean(), () -> "mcp-remote refreshed: " + refreshed);
+                    String renewed = refreshed.get("access_token").asText();
+                    assertEquals(
+                            delegationId, claims(renewed).get("delegation_id").asText(), "the same delegation");
+
+                    desktop.await("waiting");
                     browser.open(client.proxymeUri(REALM, "delegations").toString());
                     browser.await(By.id("proxyme-revoke-" + delegationId)).click();
                     browser.await(By.id("proxyme-message"));
@@ -282,7 +291,7 @@ class McpIT {
                             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
                             Map.of(
                                     "Authorization",
-                                    "Bearer " + accessToken,
+                                    "Bearer " + renewed,
                                     "Accept",
                                     "application/json, text/event-stream"));
                     assertEquals(401, check.status(), check::toString);

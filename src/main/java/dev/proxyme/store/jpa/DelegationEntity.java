@@ -45,6 +45,11 @@ import dev.proxyme.model.DelegationStatus;
             query = "select d from DelegationEntity d where d.realmId = :realmId and d.userId = :userId"
                     + " and (d.status = :active or d.endedAt >= :endedSince) order by d.createdAt desc"),
     @NamedQuery(
+            name = "proxyme.countDelegationsOfAgentInUseSince",
+            query = "select count(d) from DelegationEntity d where d.realmId = :realmId"
+                    + " and d.agentClientId = :agentClientId"
+                    + " and (d.status = :active or d.createdAt >= :since or d.endedAt >= :since)"),
+    @NamedQuery(
             name = "proxyme.delegationsPastTheirEnd",
             query =
                     "select d from DelegationEntity d where d.status = :active and d.expiresAt <= :now order by d.expiresAt"),

@@ -123,6 +123,17 @@ public class JpaDelegationProvider implements DelegationProvider {
     }
 
     @Override
+    public boolean inUseSince(RealmModel realm, String agentClientId, long sinceMillis) {
+        return em.createNamedQuery("proxyme.countDelegationsOfAgentInUseSince", Long.class)
+                        .setParameter("realmId", realm.getId())
+                        .setParameter("agentClientId", agentClientId)
+                        .setParameter("active", DelegationStatus.ACTIVE)
+                        .setParameter("since", sinceMillis)
+                        .getSingleResult()
+                > 0;
+    }
+
+    @Override
     public List<Delegation> findActiveOfSession(String loginSessionId) {
         return list(active("proxyme.activeDelegationsOfSession").setParameter("sessionId", loginSessionId));
     }
