@@ -42,9 +42,7 @@ public class AgentRegistration {
     /** Keycloak 25+ carries {@code sub} in the "basic" scope; it is the only default scope an agent gets. */
     private static final String BASIC_SCOPE = "basic";
 
-    /** RFC 7591 section 3.2.2 error codes. */
-    static final String INVALID_REDIRECT_URI = "invalid_redirect_uri";
-
+    /** RFC 7591 section 3.2.2's error code for metadata other than redirect URIs. */
     static final String INVALID_CLIENT_METADATA = "invalid_client_metadata";
 
     private final KeycloakSession session;
@@ -72,7 +70,6 @@ public class AgentRegistration {
 
     public static final String CLIENT_SECRET_POST = "client_secret_post";
     public static final String NONE = "none";
-    private static final int MAX_REDIRECT_URIS = 10;
 
     /** Registers an agent: a confidential client by default, a public one ({@value #NONE}) for apps that keep no secret. */
     public Registered register(RegistrationRequest request) {
@@ -88,7 +85,7 @@ public class AgentRegistration {
         int tokenLifetime = checkTokenLifetime(request.tokenLifetimeSeconds());
         String name = checkName("name", request.name(), MAX_NAME_LENGTH, OAuthErrorException.INVALID_REQUEST);
         String signingAlg = checkSigningAlg(request.tokenSigningAlg());
-        List<String> redirectUris = checkRedirectUris(request.redirectUris());
+        List<String> redirectUris = RedirectUris.checkRegistered(request.redirectUris());
         String authMethod = checkAuthMethod(request.tokenEndpointAuthMethod());
 
         ClientRepresentation rep = agentClient(clientIdPrefix, name, scopes, portals, tokenLifetime);
@@ -204,32 +201,6 @@ public class AgentRegistration {
             portals.add(portal);
         }
         return portals;
-    }
-
-    /**
-     * Absolute https URIs, or http on a loopback interface for programs on the user's computer (RFC 8252 section 7.3:
-     * registered without a port, any port is accepted); no fragment, no wildcard (OAuth 2.1: exact matching).
-     */
-    private static List<String> checkRedirectUris(List<String> requested) {
-        if (requested == null) {
-            return List.of();
-        }
-        if (requested.isEmpty() || requested.size() > MAX_REDIRECT_URIS) {
-            throw ProxymeException.badRequest(
-                    INVALID_REDIRECT_URI, "'redirect_uris' must list 1 to " + MAX_REDIRECT_URIS + " URIs");
-        }
-        List<String> uris = new ArrayList<>();
-        for (String uri : requested) {
-            if (!RedirectUris.isAcceptable(uri)) {
-                throw ProxymeException.badRequest(
-                        INVALID_REDIRECT_URI,
-                        "Not an https URI or an http loopback URI without fragment or wildcard: " + printable(uri));
-            }
-            if (!uris.contains(uri)) {
-                uris.add(uri);
-            }
-        }
-        return uris;
     }
 
     /** {@value #NONE}: a public client, as a command-line or desktop agent that cannot keep a secret (RFC 8252). */

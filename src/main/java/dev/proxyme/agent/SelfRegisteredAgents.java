@@ -17,6 +17,7 @@ import org.keycloak.services.managers.RealmManager;
 
 import dev.proxyme.ProxymeException;
 import dev.proxyme.clients.Agent;
+import dev.proxyme.clients.RedirectUris;
 import dev.proxyme.model.SpaceSeparated;
 import dev.proxyme.store.DelegationProvider;
 
@@ -160,7 +161,7 @@ public class SelfRegisteredAgents {
 
     private static void checkRedirectUrisGiven(List<String> redirectUris) {
         if (redirectUris == null) {
-            throw ProxymeException.badRequest(AgentRegistration.INVALID_REDIRECT_URI, "'redirect_uris' is required");
+            throw ProxymeException.badRequest(RedirectUris.INVALID_REDIRECT_URI, "'redirect_uris' is required");
         }
     }
 }

@@ -2,8 +2,14 @@ package dev.proxyme.clients;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+
+import dev.proxyme.ProxymeException;
+
+import static dev.proxyme.ProxymeException.printable;
 
 /**
  * Where an agent's authorization responses may go: {@code https} URIs, or {@code http} on a loopback interface for a
@@ -16,6 +22,11 @@ public final class RedirectUris {
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "[::1]", "::1", "localhost");
 
     private static final int MAX_LENGTH = 2000;
+
+    private static final int MAX_REDIRECT_URIS = 10;
+
+    /** RFC 7591 section 3.2.2's error code. */
+    public static final String INVALID_REDIRECT_URI = "invalid_redirect_uri";
 
     private RedirectUris() {}
 
@@ -44,5 +55,31 @@ public final class RedirectUris {
         } catch (URISyntaxException unreadable) {
             return false;
         }
+    }
+
+    /**
+     * The redirect URIs a registration lists, each {@linkplain #isAcceptable acceptable} (OAuth 2.1: exact matching),
+     * once; none when it lists none (null), or refused with RFC 7591's error.
+     */
+    public static List<String> checkRegistered(List<String> requested) {
+        if (requested == null) {
+            return List.of();
+        }
+        if (requested.isEmpty() || requested.size() > MAX_REDIRECT_URIS) {
+            throw ProxymeException.badRequest(
+                    INVALID_REDIRECT_URI, "'redirect_uris' must list 1 to " + MAX_REDIRECT_URIS + " URIs");
+        }
+        List<String> uris = new ArrayList<>();
+        for (String uri : requested) {
+            if (!isAcceptable(uri)) {
+                throw ProxymeException.badRequest(
+                        INVALID_REDIRECT_URI,
+                        "Not an https URI or an http loopback URI without fragment or wildcard: " + printable(uri));
+            }
+            if (!uris.contains(uri)) {
+                uris.add(uri);
+            }
+        }
+        return uris;
     }
 }

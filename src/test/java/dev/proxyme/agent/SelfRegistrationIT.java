@@ -198,14 +198,10 @@ class SelfRegistrationIT {
                 attributes.get("oauth2.device.authorization.grant.enabled").asText(),
                 rep::toString);
         assertEquals("Cursor-like <b>editor</b>", rep.get("name").asText(), "kept as text, escaped where shown");
-        JsonNode optional = client.get(
-                        client.adminUri(
-                                realm.name(), "/clients/" + rep.get("id").asText() + "/optional-client-scopes"),
-                        bearer(client.rootToken()))
-                .json();
-        assertTrue(optional.toString().contains("\"read\""), optional::toString);
-        assertFalse(optional.toString().contains("\"write\""), optional::toString);
-        assertFalse(optional.toString().contains("\"admin\""), optional::toString);
+        List<String> optional = client.optionalClientScopes(rep.get("clientId").asText());
+        assertTrue(optional.contains("read"), optional::toString);
+        assertFalse(optional.contains("write"), optional::toString);
+        assertFalse(optional.contains("admin"), optional::toString);
 
         Reply device = client.form(
                 URI.create(client.issuer(realm.name()) + "/protocol/openid-connect/auth/device"),
@@ -472,13 +468,9 @@ class SelfRegistrationIT {
         assertEquals(204, updated.status(), updated::toString);
         JsonNode rep = clientRep(client, agentId);
         assertEquals("portal-b", rep.get("attributes").get("proxyme.portals").asText(), rep::toString);
-        JsonNode optional = client.get(
-                        client.adminUri(
-                                realm.name(), "/clients/" + rep.get("id").asText() + "/optional-client-scopes"),
-                        bearer(client.rootToken()))
-                .json();
-        assertTrue(optional.toString().contains("\"read\""), optional::toString);
-        assertFalse(optional.toString().contains("\"write\""), () -> "narrowed: " + optional);
+        List<String> optional = client.optionalClientScopes(rep.get("clientId").asText());
+        assertTrue(optional.contains("read"), optional::toString);
+        assertFalse(optional.contains("write"), () -> "narrowed: " + optional);
 
         Reply keycloaks = client.send(
                 URI.create(client.issuer(realm.name()) + "/clients-registrations/openid-connect"),
@@ -532,25 +524,11 @@ class SelfRegistrationIT {
     }
 
     private static JsonNode clientRep(ProxymeClient client, String clientId) {
-        JsonNode found = client.get(
-                        URI.create(client.adminUri(client.realm(), "/clients") + "?clientId=" + encode(clientId)),
-                        bearer(client.rootToken()))
-                .json();
-        assertEquals(1, found.size(), found::toString);
-        return found.get(0);
+        return client.findClient(clientId).orElseThrow(() -> new AssertionError("no client " + clientId));
     }
 
     private static boolean exists(ProxymeClient client, String clientId) {
-        JsonNode found = client.get(
-                        URI.create(client.adminUri(client.realm(), "/clients") + "?clientId=" + encode(clientId)),
-                        bearer(client.rootToken()))
-                .json();
-        for (JsonNode candidate : found) {
-            if (clientId.equals(candidate.path("clientId").asText())) {
-                return true;
-            }
-        }
-        return false;
+        return client.findClient(clientId).isPresent();
     }
 
     private static long clientCount(ProxymeClient client) {

@@ -499,27 +499,12 @@ class ClientMetadataDocumentIT {
         assertEquals(204, updated.status(), updated::toString);
     }
 
-    /** Whether the realm has a client of exactly this id (Keycloak's search may also answer others). */
     private boolean exists(String clientId) {
-        JsonNode found = client.get(
-                        URI.create(client.adminUri(realm.name(), "/clients") + "?clientId=" + encode(clientId)),
-                        bearer(client.rootToken()))
-                .json();
-        for (JsonNode candidate : found) {
-            if (clientId.equals(candidate.path("clientId").asText())) {
-                return true;
-            }
-        }
-        return false;
+        return client.findClient(clientId).isPresent();
     }
 
     private JsonNode clientRep(String clientId) {
-        JsonNode found = client.get(
-                        URI.create(client.adminUri(realm.name(), "/clients") + "?clientId=" + encode(clientId)),
-                        bearer(client.rootToken()))
-                .json();
-        assertEquals(1, found.size(), found::toString);
-        return found.get(0);
+        return client.findClient(clientId).orElseThrow(() -> new AssertionError("no client " + clientId));
     }
 
     private static String encode(String value) {

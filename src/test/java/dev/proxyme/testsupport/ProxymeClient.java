@@ -464,6 +464,31 @@ public final class ProxymeClient {
         return reply.json().findValuesAsText("type");
     }
 
+    /** The realm's client of exactly this client id, as the admin API represents it (Keycloak's search may match more). */
+    public java.util.Optional<JsonNode> findClient(String clientId) {
+        JsonNode found = get(
+                        URI.create(adminUri(realm, "/clients") + "?clientId="
+                                + java.net.URLEncoder.encode(clientId, java.nio.charset.StandardCharsets.UTF_8)),
+                        bearer(rootToken()))
+                .json();
+        for (JsonNode candidate : found) {
+            if (clientId.equals(candidate.path("clientId").asText())) {
+                return java.util.Optional.of(candidate);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The names of a client's optional client scopes. */
+    public List<String> optionalClientScopes(String clientId) {
+        String id = findClient(clientId).orElseThrow().get("id").asText();
+        List<String> names = new java.util.ArrayList<>();
+        get(adminUri(realm, "/clients/" + id + "/optional-client-scopes"), bearer(rootToken()))
+                .json()
+                .forEach(scope -> names.add(scope.get("name").asText()));
+        return names;
+    }
+
     public String clientUuid(String clientId) {
         return get(URI.create(adminUri(realm, "/clients") + "?clientId=" + clientId), bearer(rootToken()))
                 .json()
