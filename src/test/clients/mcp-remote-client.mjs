@@ -13,9 +13,12 @@
 //   {"event":"authorized","access_token":..,"refresh_token":..,"scope":..}   what mcp-remote stored
 //   {"event":"tools","tools":[...]}
 //   {"event":"whoami","text":"alice","is_error":false}
-//   {"event":"waiting","for":"expire|next"}             then write a line to stdin:
+//   {"event":"waiting","for":"expire|step-up|next"}     then write a line to stdin:
 //       `expire`  its stored token's expiry is put in the past: mcp-remote refreshes before the next call
 //                 -> {"event":"whoami",...} {"event":"refreshed","access_token":..,"changed":true}, then waiting again
+//       `step-up` a call of delete_report, which the server refuses with 403 insufficient_scope (write) until the
+//                 user approves more: -> {"event":"reauthorization_required","url":..}, then
+//                 {"event":"stepped_up","text":"deleted q3","access_token":..,"refresh_token":..,"scope":..}
 //       `next`    one more call
 //   {"event":"whoami",...}  or  {"event":"reauthorization_required","url":..} when mcp-remote wants the user again
 // mcp-remote's stderr goes to this program's stderr.
@@ -105,7 +108,7 @@ try {
   const { tools } = await client.listTools();
   emit({ event: 'tools', tools: tools.map((t) => t.name).sort() });
   await whoami(client);
-  emit({ event: 'waiting', for: 'expire|next' });
+  emit({ event: 'waiting', for: 'expire|step-up|next' });
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
     if (line.trim() === 'expire') {
@@ -116,7 +119,15 @@ try {
       const after = storedTokens();
       emit({ event: 'refreshed', access_token: after?.access_token ?? null,
         changed: after?.access_token !== before.access_token });
-      emit({ event: 'waiting', for: 'expire|next' });
+      emit({ event: 'waiting', for: 'expire|step-up|next' });
+    } else if (line.trim() === 'step-up') {
+      // A tool the server reserves for write: mcp-remote re-authorizes with the union of the scopes, then retries.
+      const result = await client.callTool({ name: 'delete_report', arguments: { name: 'q3' } });
+      const text = result.content?.filter((c) => c.type === 'text').map((c) => c.text).join('') ?? '';
+      const after = storedTokens();
+      emit({ event: 'stepped_up', text, is_error: Boolean(result.isError), access_token: after?.access_token ?? null,
+        refresh_token: after?.refresh_token ?? null, scope: after?.scope ?? null });
+      emit({ event: 'waiting', for: 'expire|step-up|next' });
     } else if (line.trim() === 'next') {
       break;
     }

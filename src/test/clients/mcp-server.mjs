@@ -8,6 +8,8 @@
 // Listens on http://127.0.0.1:PORT/mcp. Tools:
 //   whoami  -> the request's X-Proxyme-Username header as text (an error result when there is none)
 //   echo    -> {"text": ...} back as text
+//   delete_report -> {"name": ...}: "deleted NAME"; only for a token with scope write (the proxy's X-Proxyme-Scopes),
+//            else HTTP 403 insufficient_scope naming write (RFC 6750 section 3.1), as a resource server asks for more
 // The SDK's DNS-rebinding protection accepts Host localhost, 127.0.0.1 and [::1]; a proxy that passes another Host
 // (nginx's `proxy_set_header Host $host` with a name) needs --allowed-host for that name.
 // stdout: {"event":"listening","url":"http://127.0.0.1:PORT/mcp"} once it accepts connections.
@@ -63,7 +65,26 @@ function buildServer() {
     async ({ text }) => ({ content: [{ type: 'text', text }] }),
   );
 
+  server.registerTool(
+    'delete_report',
+    {
+      title: 'Delete a report',
+      description: 'Deletes the named report; needs the scope write.',
+      inputSchema: { name: z.string().describe('Report name') },
+    },
+    async ({ name }) => ({ content: [{ type: 'text', text: `deleted ${name}` }] }),
+  );
+
   return server;
+}
+
+// The server's own step-up (MCP authorization: insufficient_scope names the scopes needed), from the scopes the
+// proxy vouches for: the proxy lets any call of the portal's read rule through, this tool needs more.
+function needsWrite(req) {
+  const call = req.body;
+  if (call?.method !== 'tools/call' || call?.params?.name !== 'delete_report') return false;
+  const scopes = String(req.get('x-proxyme-scopes') ?? '').split(/[ ,]+/);
+  return !scopes.includes('write');
 }
 
 const allowedHosts = values['allowed-host'].length ? ['localhost', '127.0.0.1', '[::1]', ...values['allowed-host']] : undefined;
@@ -72,6 +93,12 @@ const app = createMcpExpressApp({ host: '127.0.0.1', allowedHosts });
 // Stateless Streamable HTTP (the SDK's simpleStatelessStreamableHttp pattern): a fresh server and transport per
 // request, no session ids, so any number of proxies or restarts in between do not matter.
 app.post('/mcp', async (req, res) => {
+  if (needsWrite(req)) {
+    res.status(403)
+      .set('WWW-Authenticate', 'Bearer error="insufficient_scope", scope="write", error_description="delete_report needs write"')
+      .json({ jsonrpc: '2.0', error: { code: -32001, message: 'insufficient_scope' }, id: req.body?.id ?? null });
+    return;
+  }
   const server = buildServer();
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   res.on('close', () => {

@@ -233,7 +233,7 @@ class ClientMetadataDocumentIT {
                             claims(ts.await("authorized").get("access_token").asText());
                     assertEquals(tsDocument, claims.get("azp").asText());
                     assertEquals(
-                            List.of("echo", "whoami"),
+                            List.of("delete_report", "echo", "whoami"),
                             ProxymeClient.JSON.convertValue(ts.await("tools").get("tools"), List.class));
                     assertEquals("alice", ts.await("whoami").get("text").asText());
 

@@ -74,7 +74,7 @@ class McpIT {
                     String delegationId = claims.get("delegation_id").asText();
 
                     assertEquals(
-                            List.of("echo", "whoami"),
+                            List.of("delete_report", "echo", "whoami"),
                             ProxymeClient.JSON.convertValue(
                                     mcpClient.await("tools").get("tools"), List.class));
                     JsonNode whoami = mcpClient.await("whoami");
@@ -220,7 +220,8 @@ class McpIT {
      * mcp-remote, the bridge desktop clients run for remote servers, with its defaults and a pre-registered client id:
      * it adds {@code offline_access} when the realm lists it and must get the delegation; here in front of a server
      * written with the TypeScript SDK behind the shipped Caddyfile, driven over stdio by the SDK's client as a desktop
-     * application does. Once its token has expired it refreshes by itself. After the user revokes, mcp-remote asks for the user again, the token is dead at the proxy
+     * application does. Once its token has expired it refreshes by itself; a tool the server reserves for a wider scope
+     * makes it ask the user again for the union of the scopes. After the user revokes, mcp-remote asks for the user again, the token is dead at the proxy
      * and its refresh token at the token endpoint.
      */
     @Test
@@ -232,7 +233,10 @@ class McpIT {
                 String resource = caddy.uri("/mcp").toString();
                 createPortal("portal-mcp-remote", "Bridge Tools Portal", resource, "* /mcp read");
                 String agentId = registerPublicMcpAgent(
-                        "Desktop client via mcp-remote", "portal-mcp-remote", "http://localhost/oauth/callback");
+                        "Desktop client via mcp-remote",
+                        "portal-mcp-remote",
+                        "http://localhost/oauth/callback",
+                        List.of("read", "write"));
 
                 try (ClientProgram desktop = ClientProgram.node("mcp-remote-client.mjs", resource, agentId);
                         Browser browser = new Browser()) {
@@ -262,7 +266,7 @@ class McpIT {
                     String delegationId = claims.get("delegation_id").asText();
 
                     assertEquals(
-                            List.of("echo", "whoami"),
+                            List.of("delete_report", "echo", "whoami"),
                             ProxymeClient.JSON.convertValue(
                                     desktop.await("tools").get("tools"), List.class));
                     JsonNode whoami = desktop.await("whoami");
@@ -277,9 +281,30 @@ class McpIT {
                     assertEquals(
                             delegationId, claims(renewed).get("delegation_id").asText(), "the same delegation");
 
+                    // A tool the server reserves for write (its own 403 insufficient_scope): mcp-remote asks again.
+                    desktop.await("waiting");
+                    desktop.send("step-up");
+                    browser.open(
+                            desktop.await("reauthorization_required").get("url").asText());
+                    browser.await(By.id("proxyme-consent-form"));
+                    assertTrue(
+                            browser.has(By.cssSelector("#proxyme-scope-write.proxyme-scope-new")),
+                            "the step-up marks what is new");
+                    browser.await(By.id("proxyme-approve")).click();
+                    JsonNode steppedUp = desktop.await("stepped_up");
+                    assertEquals("deleted q3", steppedUp.get("text").asText(), steppedUp::toString);
+                    String wider = steppedUp.get("access_token").asText();
+                    assertEquals(
+                            Set.of("read", "write"),
+                            Set.of(claims(wider).get("scope").asText().split(" ")),
+                            steppedUp::toString);
+                    String widerDelegationId =
+                            claims(wider).get("delegation_id").asText();
+                    String widerRefresh = steppedUp.get("refresh_token").asText();
+
                     desktop.await("waiting");
                     browser.open(client.proxymeUri(REALM, "delegations").toString());
-                    browser.await(By.id("proxyme-revoke-" + delegationId)).click();
+                    browser.await(By.id("proxyme-revoke-" + widerDelegationId)).click();
                     browser.await(By.id("proxyme-message"));
 
                     desktop.send("next");
@@ -291,12 +316,11 @@ class McpIT {
                             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
                             Map.of(
                                     "Authorization",
-                                    "Bearer " + renewed,
+                                    "Bearer " + wider,
                                     "Accept",
                                     "application/json, text/event-stream"));
                     assertEquals(401, check.status(), check::toString);
-                    Reply refresh = client.refreshAsPublicClient(
-                            agentId, authorized.get("refresh_token").asText());
+                    Reply refresh = client.refreshAsPublicClient(agentId, widerRefresh);
                     assertEquals(400, refresh.status(), refresh::toString);
                     assertEquals("invalid_grant", refresh.text("error"));
                 }
