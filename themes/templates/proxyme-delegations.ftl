@@ -3,12 +3,18 @@
 <#-- Times are shown, and labelled, in UTC whatever the server's own zone. -->
 <#setting time_zone="UTC">
 <#import "template.ftl" as layout>
+<#-- Whether anyone vouches for the agent's name: a self-registered agent's is its own claim, a document's its host's. -->
+<#macro agentStanding d>
+    <#if d.agent_not_verified??> <span id="proxyme-not-verified-${d.id}" class="proxyme-not-verified">${msg("proxymeNotVerifiedBadge")}</span> <span class="proxyme-agent-id">(${d.agent_id})</span></#if>
+    <#if d.agent_vouched_by??> <span id="proxyme-vouched-by-${d.id}" class="proxyme-vouched-by">${msg("proxymeNamedByDocument", d.agent_vouched_by)}</span></#if>
+</#macro>
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">
         <span id="proxyme-title">${msg("proxymeMyDelegationsTitle")}</span>
     <#elseif section = "form">
         <style>
             #proxyme-page h2 { font-weight: 600; font-size: 1rem; margin: 1.25rem 0 0.5rem; }
+            .proxyme-not-verified { color: #c9190b; font-weight: 600; }
             .proxyme-delegation { border: 1px solid #d2d2d2; border-radius: 4px; padding: 0.75rem 1rem; margin-bottom: 0.75rem; }
             .proxyme-delegation dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 0.75rem; margin: 0.5rem 0; font-size: 0.875rem; }
             .proxyme-delegation dt { color: #6a6e73; }
@@ -52,7 +58,7 @@
             <div id="proxyme-active">
                 <#list proxyme.delegations.active as d>
                     <div id="proxyme-delegation-${d.id}" class="proxyme-delegation">
-                        <strong>${d.agent_name}</strong> → ${d.portal_name}
+                        <strong>${d.agent_name}</strong><@agentStanding d/> → ${d.portal_name}
                         <a id="proxyme-activity-link-${d.id}" class="proxyme-activity-link" href="${proxyme.activityUrl}${d.id}/activity">${msg("proxymeActivityLink")}</a>
                         <dl>
                             <dt>${msg("proxymeFieldScopes")}</dt><dd class="proxyme-scopes">${d.scopes?join(", ")}</dd>
@@ -100,7 +106,7 @@
             <div id="proxyme-ended">
                 <#list proxyme.delegations.ended as d>
                     <div id="proxyme-ended-${d.id}" class="proxyme-delegation proxyme-ended">
-                        <strong>${d.agent_name}</strong> → ${d.portal_name} · ${d.scopes?join(", ")}
+                        <strong>${d.agent_name}</strong><@agentStanding d/> → ${d.portal_name} · ${d.scopes?join(", ")}
                         <div class="proxyme-end-reason">${msg("proxymeEnded_" + (d.end_reason!"expired"))}<#if d.ended_at??> · ${d.ended_at?number_to_datetime?string("yyyy-MM-dd HH:mm")} UTC</#if></div>
                     </div>
                 <#else>

@@ -16,7 +16,13 @@
 //   {"event":"authorized","access_token":..,"refresh_token":..,"expires_in":..,"scope":..}
 //   {"event":"tools","tools":["echo","whoami"]}
 //   {"event":"whoami","text":"alice","is_error":false}
-//   {"event":"waiting","for":"next"}                           then write a line `next` to stdin
+//   {"event":"waiting","for":"step-up|next"}                   then write a line to stdin:
+//       `step-up`  a call of delete_report, which the server refuses with 403 insufficient_scope (write): the SDK asks
+//                  again -> {"event":"reauthorization_required","url":..}, then after the approval
+//                  {"event":"stepped_up","text":"deleted q3","access_token":..,"refresh_token":..,"scope":..};
+//                  or, where the SDK tries a refresh instead (1.32.2 with a refresh token), which cannot widen:
+//                  {"event":"step_up_failed","http_status":403,"error_description":..,"refresh":{..},"scope":..}
+//       `next`     one more call
 //   {"event":"reauthorization_required","url":...}             the SDK wants a new authorization (after a failed refresh)
 //   {"event":"whoami",...}  or  {"event":"error","error":..,"error_description":..,"mcp_status":401,"refresh":{..}}
 // Exit code 0 when the last call succeeded, 1 after an error event. Every HTTP request goes to stderr.
@@ -199,21 +205,39 @@ async function whoami(client) {
   emit({ event: 'whoami', text, is_error: Boolean(result.isError) });
 }
 
-async function waitForNext() {
-  const rl = createInterface({ input: process.stdin });
-  for await (const line of rl) {
-    if (line.trim() === 'next') {
-      rl.close();
-      return true;
-    }
+const commands = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+
+/** The next line on stdin, trimmed; null at its end. */
+async function nextCommand() {
+  const { value, done } = await commands.next();
+  return done ? null : value.trim();
+}
+
+/** The SDK redirected the user (UnauthorizedError): waits for the browser to come back and has the SDK exchange the code. */
+async function completeAuthorization(transport, provider, loopback) {
+  const timer = setTimeout(() => {
+    emit({ event: 'error', error: 'timeout', error_description: `no redirect to the loopback within ${timeoutMs / 1000} s` });
+    process.exit(1);
+  }, timeoutMs);
+  const params = await loopback.callback;
+  clearTimeout(timer);
+  loopback.server.close();
+  if (params.has('error')) {
+    emit({ event: 'error', error: params.get('error'), error_description: params.get('error_description') });
+    process.exit(1);
   }
-  return false;
+  if (params.get('state') !== provider.expectedState()) {
+    emit({ event: 'error', error: 'state_mismatch', error_description: 'The redirect carried another state' });
+    process.exit(1);
+  }
+  await transport.finishAuth(params.get('code')); // the SDK exchanges the code (with code_verifier and resource)
 }
 
 let loopback;
 try {
   loopback = await startLoopback(Number(redirectPortArg));
-  const redirectUrl = `http://127.0.0.1:${loopback.port}/callback`;
+  const port = loopback.port;
+  const redirectUrl = `http://127.0.0.1:${port}/callback`;
   emit({ event: 'redirect_uri', uri: redirectUrl });
   const provider = new PreRegisteredClientProvider(redirectUrl);
 
@@ -221,24 +245,10 @@ try {
   let transport = newTransport(provider);
   try {
     await client.connect(transport);
+    loopback.server.close();
   } catch (err) {
     if (!(err instanceof UnauthorizedError)) throw err;
-    // The SDK has called redirectToAuthorization: wait for the browser to come back.
-    const timer = setTimeout(() => {
-      emit({ event: 'error', error: 'timeout', error_description: `no redirect to ${redirectUrl} within ${timeoutMs / 1000} s` });
-      process.exit(1);
-    }, timeoutMs);
-    const params = await loopback.callback;
-    clearTimeout(timer);
-    if (params.has('error')) {
-      emit({ event: 'error', error: params.get('error'), error_description: params.get('error_description') });
-      process.exit(1);
-    }
-    if (params.get('state') !== provider.expectedState()) {
-      emit({ event: 'error', error: 'state_mismatch', error_description: 'The redirect carried another state' });
-      process.exit(1);
-    }
-    await transport.finishAuth(params.get('code')); // the SDK exchanges the code (with code_verifier and resource)
+    await completeAuthorization(transport, provider, loopback);
     const tokens = provider.tokens();
     emit({ event: 'authorized', access_token: tokens.access_token, refresh_token: tokens.refresh_token ?? null,
       expires_in: tokens.expires_in ?? null, scope: tokens.scope ?? null });
@@ -248,14 +258,43 @@ try {
     transport = newTransport(provider);
     await client.connect(transport);
   }
-  loopback.server.close();
 
   const { tools } = await client.listTools();
   emit({ event: 'tools', tools: tools.map((t) => t.name).sort() });
   await whoami(client);
 
-  emit({ event: 'waiting', for: 'next' });
-  if (await waitForNext()) {
+  emit({ event: 'waiting', for: 'step-up|next' });
+  let command;
+  while ((command = await nextCommand()) === 'step-up') {
+    // A tool the server reserves for write: on its 403 insufficient_scope the SDK asks the user again (the
+    // challenge's scope), the redirect comes back to the same loopback port, then the call is made again.
+    const call = () => client.callTool({ name: 'delete_report', arguments: { name: 'q3' } });
+    loopback = await startLoopback(port);
+    let result;
+    try {
+      result = await call();
+      loopback.server.close();
+    } catch (err) {
+      if (err instanceof StreamableHTTPError) {
+        // SDK 1.32.2 answers insufficient_scope with a refresh, which cannot widen a grant (RFC 6749 section 6).
+        loopback.server.close();
+        const tokens = provider.tokens();
+        emit({ event: 'step_up_failed', http_status: err.code, error_description: err.message,
+          refresh: seen.grant, access_token: tokens?.access_token ?? null, scope: tokens?.scope ?? null });
+        emit({ event: 'waiting', for: 'step-up|next' });
+        continue;
+      }
+      if (!(err instanceof UnauthorizedError)) throw err;
+      await completeAuthorization(transport, provider, loopback);
+      result = await call();
+    }
+    const text = result.content?.filter((c) => c.type === 'text').map((c) => c.text).join('') ?? '';
+    const tokens = provider.tokens();
+    emit({ event: 'stepped_up', text, is_error: Boolean(result.isError), access_token: tokens.access_token,
+      refresh_token: tokens.refresh_token ?? null, scope: tokens.scope ?? null });
+    emit({ event: 'waiting', for: 'step-up|next' });
+  }
+  if (command === 'next') {
     seen.grant = null;
     seen.mcpStatus = null;
     seen.invalidated = [];

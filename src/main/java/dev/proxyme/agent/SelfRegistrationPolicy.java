@@ -34,7 +34,7 @@ public record SelfRegistrationPolicy(
     public static final String MAX_AGENTS = "max-agents";
     public static final String REMOVE_UNUSED_AFTER_SECONDS = "remove-unused-after-seconds";
 
-    static final int DEFAULT_REGISTRATIONS_PER_MINUTE = 3;
+    public static final int DEFAULT_REGISTRATIONS_PER_MINUTE = 3;
     static final int DEFAULT_MAX_AGENTS = 100;
     static final long DEFAULT_REMOVE_UNUSED_AFTER_SECONDS = 7L * 24 * 3600;
 

@@ -150,9 +150,17 @@ public class SelfRegistrationPolicyFactory extends AbstractClientRegistrationPol
         }
     }
 
-    /** Narrowing the terms narrows the agents registered under them; wider terms apply to the next registrations. */
+    /**
+     * Narrowing the terms narrows the agents registered under them, whether the policy is edited or made anew (deleted
+     * and created again, say); wider terms apply to the next registrations.
+     */
     @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
         new SelfRegisteredAgents(session, realm).narrowTo(SelfRegistrationPolicy.from(newModel));
+    }
+
+    @Override
+    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        new SelfRegisteredAgents(session, realm).narrowTo(SelfRegistrationPolicy.from(model));
     }
 }

@@ -1,6 +1,7 @@
 package dev.proxyme.api;
 
 import java.io.InputStream;
+import java.util.Optional;
 
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Produces;
@@ -14,7 +15,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 import dev.proxyme.ProxymeException;
-import dev.proxyme.agent.AgentRegistration;
 import dev.proxyme.agent.SelfRegisteredAgents;
 import dev.proxyme.agent.SelfRegistrationPolicy;
 import dev.proxyme.agent.SelfRegistrationPolicyFactory;
@@ -52,34 +52,34 @@ public class ClientRegistrationResource {
     public Response register(InputStream body) {
         AuditedCall call = new AuditedCall(session, EventType.CLIENT_REGISTER, AuditedCall.Challenge.BEARER);
         return call.run(() -> {
-            SelfRegistrationPolicy policy = checkSelfRegistrationOn();
-            SelfRegistrationRequest request = SelfRegistrationRequest.from(JsonBody.read(session, body));
+            Optional<SelfRegistrationPolicy> policy = SelfRegistrationPolicy.of(realm);
             checkRate(policy);
-            AgentRegistration.Registered registered =
-                    new SelfRegisteredAgents(session, realm).register(request, policy);
+            SelfRegistrationPolicy terms = policy.orElseThrow(
+                    () -> ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, HOW_TO_CONNECT));
+            SelfRegistrationRequest request = SelfRegistrationRequest.from(JsonBody.read(session, body));
+            SelfRegisteredAgents.Registration registered =
+                    new SelfRegisteredAgents(session, realm).register(request, terms);
 
             new AuditLog(session, realm)
                     .record(AuditRecord.of(AuditAction.AGENT_REGISTERED, call.actor())
-                            .agent(registered.agent().clientId())
-                            .detail("self-registered scopes="
-                                    + registered.agent().allowedScopes() + " portals="
-                                    + String.join(" ", registered.agent().allowedPortals())));
+                            .agent(registered.clientId())
+                            .detail("self-registered scopes=" + registered.scopes() + " portals="
+                                    + String.join(" ", registered.portals())));
             return Responses.json(Response.Status.CREATED, SelfRegistrationResponse.of(registered, Time.currentTime()));
         });
     }
 
-    private SelfRegistrationPolicy checkSelfRegistrationOn() {
-        return SelfRegistrationPolicy.of(realm)
-                .orElseThrow(() -> ProxymeException.forbidden(OAuthErrorException.ACCESS_DENIED, HOW_TO_CONNECT));
-    }
-
-    /** Counted per address and node before anything is written; a body that is not JSON is not counted. */
-    private void checkRate(SelfRegistrationPolicy policy) {
+    /**
+     * Counted per address and node before anything is read or written, with self-registration off too (its refusal
+     * is audited): {@value SelfRegistrationPolicy#DEFAULT_REGISTRATIONS_PER_MINUTE} a minute without a policy.
+     */
+    private void checkRate(Optional<SelfRegistrationPolicy> policy) {
         SelfRegistrationPolicyFactory.registrations(session)
                 .acquire(
                         realm.getId() + " "
                                 + session.getContext().getConnection().getRemoteAddr(),
-                        policy.registrationsPerMinute(),
+                        policy.map(SelfRegistrationPolicy::registrationsPerMinute)
+                                .orElse(SelfRegistrationPolicy.DEFAULT_REGISTRATIONS_PER_MINUTE),
                         "Too many registrations from this address",
                         null);
     }

@@ -9,8 +9,22 @@ public final class DisplayText {
 
     private DisplayText() {}
 
+    /** No deceptive character, and something to see when there is anything at all (a blank name reads as none). */
     public static boolean isPlain(String text) {
-        return text.codePoints().noneMatch(DisplayText::isDeceptive);
+        return text.codePoints().noneMatch(DisplayText::isDeceptive)
+                && (text.isEmpty() || text.codePoints().anyMatch(DisplayText::isVisible));
+    }
+
+    /**
+     * Letters that render as nothing: the Hangul fillers and the blank Braille pattern are letters or symbols to
+     * Unicode, not spaces, so a name of them alone reads as blank.
+     */
+    private static final java.util.Set<Integer> INVISIBLE = java.util.Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800);
+
+    private static boolean isVisible(int codePoint) {
+        return !Character.isWhitespace(codePoint)
+                && Character.getType(codePoint) != Character.SPACE_SEPARATOR
+                && !INVISIBLE.contains(codePoint);
     }
 
     private static boolean isDeceptive(int codePoint) {

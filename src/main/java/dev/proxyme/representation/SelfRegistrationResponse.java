@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.keycloak.OAuth2Constants;
 
 import dev.proxyme.agent.AgentRegistration;
+import dev.proxyme.agent.SelfRegisteredAgents;
 
 /**
  * RFC 7591 section 3.2.1's client information response: what Proxyme registered, including what it decided in place
@@ -25,16 +26,15 @@ public record SelfRegistrationResponse(
         @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
         @JsonProperty("scope") String scope) {
 
-    public static SelfRegistrationResponse of(AgentRegistration.Registered registered, long issuedAt) {
-        var agent = registered.agent();
+    public static SelfRegistrationResponse of(SelfRegisteredAgents.Registration registered, long issuedAt) {
         return new SelfRegistrationResponse(
-                agent.clientId(),
+                registered.clientId(),
                 issuedAt,
-                agent.client().getName(),
+                registered.clientName(),
                 registered.redirectUris(),
                 List.of(OAuth2Constants.AUTHORIZATION_CODE, OAuth2Constants.REFRESH_TOKEN),
                 List.of(OAuth2Constants.CODE),
                 AgentRegistration.NONE,
-                agent.allowedScopes().toString());
+                registered.scopes().toString());
     }
 }

@@ -67,6 +67,55 @@ class SelfRegistrationIT {
         assertEquals("access_denied", refused.text("error"));
     }
 
+    /** Refusals while self-registration is off are counted per address too: each one writes an audit row. */
+    @Test
+    void refusalsWhileOffAreCountedPerAddress() throws UnknownHostException {
+        TestRealm realm = realm("selfreg-off-rate");
+        ProxymeClient caller = new ProxymeClient(server, InetAddress.getByName("127.0.0.4")).inRealm(realm.name());
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 2 * SelfRegistrationPolicy.DEFAULT_REGISTRATIONS_PER_MINUTE + 1; i++) {
+            statuses.add(register(caller, Map.of("redirect_uris", List.of("http://127.0.0.1/callback")))
+                    .status());
+        }
+        assertTrue(statuses.contains(429), statuses::toString);
+        assertTrue(statuses.stream().allMatch(status -> status == 403 || status == 429), statuses::toString);
+    }
+
+    /**
+     * Registrations at once never hold more agents than the policy allows: the count and the new client are one step
+     * under the realm's lock. Twenty at once, from twenty addresses, for five places.
+     */
+    @Test
+    void registrationsAtOnceNeverExceedTheRealmsLimit() throws Exception {
+        TestRealm realm = realm("selfreg-race");
+        turnOn(realm, List.of("read"), List.of("portal-a"), Map.of(SelfRegistrationPolicy.MAX_AGENTS, "5"));
+        long before = clientCount(realm.client());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<Integer>> replies = new ArrayList<>();
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 20; i++) {
+                ProxymeClient caller =
+                        new ProxymeClient(server, InetAddress.getByName("127.0.1." + (10 + i))).inRealm(realm.name());
+                replies.add(pool.submit(() -> {
+                    start.await();
+                    return register(caller, Map.of("redirect_uris", List.of("http://127.0.0.1/callback")))
+                            .status();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (java.util.concurrent.Future<Integer> reply : replies) {
+                statuses.add(reply.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(5, statuses.stream().filter(status -> status == 201).count(), statuses::toString);
+            assertTrue(statuses.stream().allMatch(status -> status == 201 || status == 403), statuses::toString);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(before + 5, clientCount(realm.client()), "five agents, not one more");
+    }
+
     @AfterAll
     void removeRealms() {
         realms.forEach(TestRealm::close);
@@ -372,7 +421,16 @@ class SelfRegistrationIT {
             browser.open(agent.await("user_action").get("url").asText());
             browser.logInIfAsked("alice", "alice-password");
             browser.await(By.id("proxyme-approve")).click();
-            assertEquals("read", agent.await("tokens").get("scope").asText());
+            JsonNode tokens = agent.await("tokens");
+            assertEquals("read", tokens.get("scope").asText());
+            String delegationId = claims(tokens.get("access_token").asText())
+                    .get("delegation_id")
+                    .asText();
+            browser.open(client.proxymeUri(realm.name(), "delegations").toString());
+            assertEquals(
+                    "Not verified",
+                    browser.text("proxyme-not-verified-" + delegationId),
+                    "the user's page says the name is the program's own claim");
             agent.await("waiting");
 
             List<String> unused = new ArrayList<>();
@@ -471,6 +529,20 @@ class SelfRegistrationIT {
         List<String> optional = client.optionalClientScopes(rep.get("clientId").asText());
         assertTrue(optional.contains("read"), optional::toString);
         assertFalse(optional.contains("write"), () -> "narrowed: " + optional);
+
+        // Made anew (deleted, created again) narrower still: the agents registered before are narrowed too.
+        Reply deleted = client.send(URI.create(location), "DELETE", null, null, bearer(client.rootToken()));
+        assertEquals(204, deleted.status(), deleted::toString);
+        Reply anew =
+                createPolicy(realm, "anonymous", Map.of("scopes", List.of("read"), "portals", List.of("portal-a")));
+        assertEquals(201, anew.status(), anew::toString);
+        assertEquals(
+                "",
+                clientRep(client, agentId)
+                        .get("attributes")
+                        .path("proxyme.portals")
+                        .asText(),
+                "portal-b is no longer the policy's: the agent keeps no portal");
 
         Reply keycloaks = client.send(
                 URI.create(client.issuer(realm.name()) + "/clients-registrations/openid-connect"),

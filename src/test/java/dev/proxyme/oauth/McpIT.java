@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An MCP server written with the official MCP TypeScript SDK runs as a portal behind the shipped nginx config. The
  * SDK's own client, given only the server's URL and a pre-registered agent's client id, discovers the protected
  * resource metadata and the realm, gets the user's approval (Chromium), lists the tools and calls one as the user;
- * the user revokes on their page, and the next call is refused and the SDK's refresh fails.
+ * when the server asks for more, SDK 1.32.2 refreshes, which widens nothing; the user revokes on their page, and the
+ * next call is refused and the SDK's refresh fails.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class McpIT {
@@ -52,7 +53,8 @@ class McpIT {
             try (NginxProxy nginx = new NginxProxy(server, REALM, "portal-mcp", mcpServerUrl.getAuthority())) {
                 String resource = nginx.uri("/mcp").toString();
                 createPortal("portal-mcp", "Tools Portal", resource, "* /mcp read");
-                String agentId = registerPublicMcpAgent("Claude-like MCP client", "portal-mcp");
+                String agentId = registerPublicMcpAgent(
+                        "Claude-like MCP client", "portal-mcp", "http://127.0.0.1/callback", List.of("read", "write"));
 
                 try (ClientProgram mcpClient = ClientProgram.node("mcp-client.mjs", resource, agentId, "0");
                         Browser browser = new Browser()) {
@@ -71,7 +73,6 @@ class McpIT {
                     assertEquals(
                             "portal-mcp", claims.get("aud").asText(), "the SDK asked for the resource it discovered");
                     assertEquals("read", claims.get("scope").asText(), "the scope the 401 named");
-                    String delegationId = claims.get("delegation_id").asText();
 
                     assertEquals(
                             List.of("delete_report", "echo", "whoami"),
@@ -81,10 +82,25 @@ class McpIT {
                     assertEquals(
                             "alice", whoami.get("text").asText(), "the portal got the user's identity from the proxy");
                     assertFalse(whoami.get("is_error").asBoolean());
+                    // A tool the server reserves for write: on its 403 insufficient_scope SDK 1.32.2 refreshes (it has
+                    // a refresh token) instead of asking the user, and a refresh never widens a grant (RFC 6749 §6).
                     mcpClient.await("waiting");
+                    mcpClient.send("step-up");
+                    JsonNode stepUp = mcpClient.await("step_up_failed");
+                    assertEquals(403, stepUp.get("http_status").asInt(), stepUp::toString);
+                    assertTrue(stepUp.get("error_description").asText().contains("upscoping"), stepUp::toString);
+                    assertEquals(
+                            "refresh_token",
+                            stepUp.get("refresh").get("grant_type").asText(),
+                            stepUp::toString);
+                    JsonNode refreshed = claims(stepUp.get("access_token").asText());
+                    assertEquals("read", refreshed.get("scope").asText(), "the refresh did not widen: " + refreshed);
 
+                    mcpClient.await("waiting");
                     browser.open(client.proxymeUri(REALM, "delegations").toString());
-                    browser.await(By.id("proxyme-revoke-" + delegationId)).click();
+                    browser.await(By.id("proxyme-revoke-"
+                                    + refreshed.get("delegation_id").asText()))
+                            .click();
                     browser.await(By.id("proxyme-message"));
 
                     mcpClient.send("next");

@@ -1,0 +1,24 @@
+// The Account Console's "Agent access" page: Proxyme's own page for the user's delegations (what each agent may do,
+// what it did, revoke), shown inside the console. Same origin: the page signs the user in with the same Keycloak
+// session, and Keycloak's frame-ancestors 'self' lets the console frame it.
+import { jsx } from "react/jsx-runtime";
+
+function delegationsPage() {
+  const path = window.location.pathname;
+  const account = path.indexOf("/account");
+  return path.slice(0, account) + "/proxyme/delegations";
+}
+
+export default function AgentAccess() {
+  const link = document.querySelector('a[href$="content/agent-access"]');
+  return jsx("section", {
+    id: "proxyme-agent-access",
+    className: "pf-v5-c-page__main-section",
+    children: jsx("iframe", {
+      id: "proxyme-agent-access-frame",
+      title: link ? link.textContent : "Agent access",
+      src: delegationsPage(),
+      style: { width: "100%", minHeight: "80vh", border: 0 },
+    }),
+  });
+}
