@@ -151,7 +151,10 @@
             <a id="proxyme-switch-account" href="${proxyme.switchAccountUrl}"
                class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("proxymeSwitchAccount")}</a>
         <#else>
-            <p id="proxyme-result" class="proxyme-result-${proxyme.outcome}">${msg(proxyme.message)}</p>
+            <p id="proxyme-result" class="proxyme-result-${proxyme.outcome}" role="status">${msg(proxyme.message)}</p>
+            <#if proxyme.manageUrl??>
+                <p><a id="proxyme-manage-access" href="${proxyme.manageUrl}">${msg("proxymeManageAccess")}</a></p>
+            </#if>
         </#if>
         </div>
     </#if>

@@ -81,7 +81,7 @@
                             <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
                             <input type="hidden" name="nonce" value="${proxyme.nonce}">
                             <input type="hidden" name="delegation_id" value="${d.id}">
-                            <button id="proxyme-revoke-${d.id}" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}">${msg("proxymeRevoke")}</button>
+                            <button id="proxyme-revoke-${d.id}" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}" aria-label="${msg("proxymeRevokeOneLabel", d.agent_name, d.portal_name)}">${msg("proxymeRevoke")}</button>
                         </form>
                         <form action="${proxyme.revokeUrl}" method="post">
                             <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
@@ -95,12 +95,17 @@
                 </#list>
             </div>
             <#if proxyme.delegations.active?has_content>
-                <form action="${proxyme.revokeUrl}" method="post">
-                    <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
-                    <input type="hidden" name="nonce" value="${proxyme.nonce}">
-                    <input type="hidden" name="all" value="true">
-                    <button id="proxyme-revoke-all" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("proxymeRevokeAll")}</button>
-                </form>
+                <#-- Everything at once asks first: the button is behind a disclosure that says what it ends. -->
+                <details id="proxyme-revoke-all-confirm">
+                    <summary id="proxyme-revoke-all-open" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}">${msg("proxymeRevokeAll")}</summary>
+                    <p id="proxyme-revoke-all-warning">${msg("proxymeRevokeAllWarning", proxyme.delegations.active?size)}</p>
+                    <form action="${proxyme.revokeUrl}" method="post">
+                        <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
+                        <input type="hidden" name="nonce" value="${proxyme.nonce}">
+                        <input type="hidden" name="all" value="true">
+                        <button id="proxyme-revoke-all" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}">${msg("proxymeRevokeAllConfirm")}</button>
+                    </form>
+                </details>
             </#if>
             <h2>${msg("proxymeMyDelegationsEnded")}</h2>
             <div id="proxyme-ended">

@@ -215,6 +215,7 @@ public class ConsentPages {
         Map<String, Object> view = view("result");
         view.put("message", message);
         view.put("outcome", outcome);
+        view.put("manageUrl", page.pageUri("delegations").toString());
         return render(user, view, status);
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
@@ -28,9 +29,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class BadInputIT {
 
     private static final String JSON = "application/json";
+
+    /** The registration endpoint counts requests per address: each of its cases leaves from a loopback address of its own. */
+    private static final java.util.concurrent.atomic.AtomicInteger REGISTRANTS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private final KeycloakServer server;
     private final ProxymeClient client;
 
-    BadInputIT(ProxymeClient client) {
+    BadInputIT(KeycloakServer server, ProxymeClient client) {
+        this.server = server;
         this.client = client;
     }
 
@@ -178,9 +186,12 @@ class BadInputIT {
     /** The registration endpoint the metadata names: whatever a client sends, one OAuth refusal, never a 5xx. */
     @ParameterizedTest(name = "clients: {0}")
     @MethodSource("badRegistrations")
-    void theRegistrationEndpointAnswersEveryBodyWithItsRefusal(Case badRequest) {
-        Reply reply =
-                client.send(client.proxymeUri(REALM, "clients"), "POST", badRequest.contentType(), badRequest.body());
+    void theRegistrationEndpointAnswersEveryBodyWithItsRefusal(Case badRequest) throws Exception {
+        int n = REGISTRANTS.incrementAndGet();
+        ProxymeClient registrant = new ProxymeClient(
+                server, java.net.InetAddress.getByName("127.0." + (3 + n / 250) + "." + (1 + n % 250)));
+        Reply reply = registrant.send(
+                client.proxymeUri(REALM, "clients"), "POST", badRequest.contentType(), badRequest.body());
         assertEquals(badRequest.status(), reply.status(), reply::toString);
         assertOAuthError(reply);
         assertEquals("access_denied", reply.text("error"), reply::toString);

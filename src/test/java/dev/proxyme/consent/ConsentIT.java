@@ -522,6 +522,11 @@ class ConsentIT {
             browser.logInIfAsked(username, password);
             browser.await(By.id("proxyme-approve")).click();
             browser.await(By.id("proxyme-result"));
+            assertTrue(
+                    browser.await(By.id("proxyme-manage-access"))
+                            .getAttribute("href")
+                            .endsWith("/proxyme/delegations"),
+                    "the result page links to where the user manages access");
         }
         Reply granted = pollUntilDecided(request);
         assertEquals(200, granted.status(), granted::toString);

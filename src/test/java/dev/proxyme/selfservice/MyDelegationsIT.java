@@ -119,6 +119,10 @@ class MyDelegationsIT {
             assertEquals(403, forged.status(), forged::toString);
             assertTrue(active(one.text("delegation_token")), "a forged form changes nothing");
 
+            String label = browser.await(By.id("proxyme-revoke-" + oneId)).getAttribute("aria-label");
+            assertTrue(
+                    label.startsWith("Revoke ") && label.contains("Portal A"),
+                    () -> "each Revoke button says what it revokes: " + label);
             browser.await(By.id("proxyme-revoke-" + oneId)).click();
             assertTrue(browser.text("proxyme-message").contains("Revoked"));
             assertFalse(active(one.text("delegation_token")));
@@ -129,6 +133,11 @@ class MyDelegationsIT {
                     replayed.status() == 303 || replayed.status() == 302,
                     "without the session cookie: back to login, " + replayed.status());
 
+            assertFalse(
+                    browser.await(By.id("proxyme-revoke-all")).isDisplayed(),
+                    "revoking everything is behind a confirmation");
+            browser.await(By.id("proxyme-revoke-all-open")).click();
+            assertTrue(browser.text("proxyme-revoke-all-warning").contains("ends all"), "it says what it ends");
             browser.await(By.id("proxyme-revoke-all")).click();
             browser.await(By.id("proxyme-empty"));
             assertFalse(active(two.text("delegation_token")));
