@@ -4,6 +4,14 @@
 <#-- Times are shown, and labelled, in UTC whatever the server's own zone. -->
 <#setting time_zone="UTC">
 <#import "template.ftl" as layout>
+<#-- The document's title says what the page is (the layout prints the global "title"; Keycloak's is "Sign in to …"). -->
+<#if proxyme.view = "consent">
+    <#global title = msg("proxymeConsentTitle", proxyme.agentName) + " · " + (realm.displayName!realm.name)>
+<#elseif proxyme.view = "code">
+    <#global title = msg("proxymeCodeTitle") + " · " + (realm.displayName!realm.name)>
+<#else>
+    <#global title = msg("proxymeAgentAccess") + " · " + (realm.displayName!realm.name)>
+</#if>
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">
         <#if proxyme.view = "consent">

@@ -3,6 +3,7 @@
 <#-- Times are shown, and labelled, in UTC whatever the server's own zone. -->
 <#setting time_zone="UTC">
 <#import "template.ftl" as layout>
+<#global title = msg("proxymeMyDelegationsTitle") + " · " + (realm.displayName!realm.name)>
 <#-- Whether anyone vouches for the agent's name: a self-registered agent's is its own claim, a document's its host's. -->
 <#macro agentStanding d>
     <#if d.agent_not_verified??> <span id="proxyme-not-verified-${d.id}" class="proxyme-not-verified">${msg("proxymeNotVerifiedBadge")}</span> <span class="proxyme-agent-id">(${d.agent_id})</span></#if>

@@ -520,6 +520,11 @@ class ConsentIT {
         try (Browser browser = new Browser()) {
             browser.open(request.get("verification_uri_complete").asText());
             browser.logInIfAsked(username, password);
+            browser.await(By.id("proxyme-approve"));
+            assertTrue(
+                    browser.driver().getTitle().contains("asks for access"),
+                    () -> "the page's title says what it is: "
+                            + browser.driver().getTitle());
             browser.await(By.id("proxyme-approve")).click();
             browser.await(By.id("proxyme-result"));
             assertTrue(

@@ -119,6 +119,9 @@ class MyDelegationsIT {
             assertEquals(403, forged.status(), forged::toString);
             assertTrue(active(one.text("delegation_token")), "a forged form changes nothing");
 
+            assertTrue(
+                    browser.driver().getTitle().startsWith("Agent access"),
+                    () -> "not \"Sign in to …\": " + browser.driver().getTitle());
             String label = browser.await(By.id("proxyme-revoke-" + oneId)).getAttribute("aria-label");
             assertTrue(
                     label.startsWith("Revoke ") && label.contains("Portal A"),
