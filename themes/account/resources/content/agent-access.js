@@ -4,9 +4,9 @@
 import { jsx } from "react/jsx-runtime";
 
 function delegationsPage() {
-  const path = window.location.pathname;
-  const account = path.indexOf("/account");
-  return path.slice(0, account) + "/proxyme/delegations";
+  // The realm's own path: its name may start with "account" ("/realms/accounting/account/...").
+  const realm = window.location.pathname.match(/^(.*\/realms\/[^/]+)\/account(\/|$)/);
+  return (realm ? realm[1] : "") + "/proxyme/delegations";
 }
 
 export default function AgentAccess() {

@@ -3,6 +3,7 @@ package dev.proxyme.admin;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -53,6 +54,9 @@ import dev.proxyme.web.Responses;
  */
 public class ProxymeAdminResource {
 
+    private static final Pattern KEYCLOAK_ID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", Pattern.CASE_INSENSITIVE);
+
     private static final int MAX_PAGE = 100;
 
     private final KeycloakSession session;
@@ -102,10 +106,13 @@ public class ProxymeAdminResource {
 
     /**
      * A user's id from what an administrator typed: an id, or a username (the Admin Console shows both); anything else
-     * is taken as the id of a user since deleted, whose delegations stay on record.
+     * is taken as the id of a user since deleted, whose delegations stay on record. A value shaped like Keycloak's ids
+     * is only ever an id: a username may be any string, another user's id (in other letter case) too.
      */
     private String userIdOf(String idOrUsername) {
-        if (idOrUsername == null || session.users().getUserById(realm, idOrUsername) != null) {
+        if (idOrUsername == null
+                || KEYCLOAK_ID.matcher(idOrUsername).matches()
+                || session.users().getUserById(realm, idOrUsername) != null) {
             return idOrUsername;
         }
         UserModel named = session.users().getUserByUsername(realm, idOrUsername);

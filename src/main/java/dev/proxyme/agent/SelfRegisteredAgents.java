@@ -7,8 +7,6 @@ import java.util.Set;
 
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
-import org.keycloak.cluster.ClusterProvider;
-import org.keycloak.cluster.ExecutionResult;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -18,11 +16,13 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.ClientManager;
 import org.keycloak.services.managers.RealmManager;
 
+import dev.proxyme.ClusterLock;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.clients.RedirectUris;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.model.SpaceSeparated;
+import dev.proxyme.sessions.KeycloakConsentMirror;
 import dev.proxyme.store.DelegationProvider;
 
 /**
@@ -44,10 +44,6 @@ public class SelfRegisteredAgents {
     /** The realm's lock: held for one count and one client's creation, well under a second. */
     private static final String LOCK = "proxyme-self-registration::";
 
-    private static final int LOCK_SECONDS = 10;
-    private static final int LOCK_ATTEMPTS = 200;
-    private static final long LOCK_WAIT_MILLIS = 25;
-
     private final KeycloakSession session;
     private final RealmModel realm;
 
@@ -60,9 +56,6 @@ public class SelfRegisteredAgents {
     public record Registration(
             String clientId, String clientName, List<String> redirectUris, Scopes scopes, Set<String> portals) {}
 
-    /** What one attempt at the realm's lock ends with: a registration, a refusal, or nothing (the lock was taken). */
-    private record Attempt(Registration registration, ProxymeException refusal) {}
-
     /**
      * Registers a client on the policy's terms, or refuses it with RFC 7591's errors. The realm's count and the new
      * client are one step under a cluster-wide lock of the realm's, committed before the lock is let go, so that
@@ -74,35 +67,18 @@ public class SelfRegisteredAgents {
         checkRedirectUrisGiven(request.redirectUris());
         String name = AgentRegistration.checkName(
                 "client_name", request.clientName(), MAX_NAME_LENGTH, AgentRegistration.INVALID_CLIENT_METADATA);
-        ClusterProvider cluster = session.getProvider(ClusterProvider.class);
         String realmId = realm.getId();
-        for (int attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
-            ExecutionResult<Attempt> result = cluster.executeIfNotExecuted(
-                    LOCK + realmId, LOCK_SECONDS, () -> createLocked(realmId, name, request, policy));
-            if (result.isExecuted()) {
-                if (result.getResult().refusal() != null) {
-                    throw result.getResult().refusal();
-                }
-                return result.getResult().registration();
-            }
-            waitForTheLock();
-        }
-        throw ProxymeException.tooManyRequests("Many clients are registering in this realm: retry in 1 s", 1);
+        return ClusterLock.callExclusively(session, LOCK + realmId, () -> createLocked(realmId, name, request, policy))
+                .orElseThrow(SelfRegisteredAgents::busy);
     }
 
-    private Attempt createLocked(
+    private Registration createLocked(
             String realmId, String name, SelfRegistrationRequest request, SelfRegistrationPolicy policy) {
-        try {
-            return new Attempt(
-                    KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), locked -> {
-                        RealmModel lockedRealm = locked.realms().getRealm(realmId);
-                        locked.getContext().setRealm(lockedRealm);
-                        return new SelfRegisteredAgents(locked, lockedRealm).create(name, request, policy);
-                    }),
-                    null);
-        } catch (ProxymeException refused) {
-            return new Attempt(null, refused);
-        }
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), locked -> {
+            RealmModel lockedRealm = locked.realms().getRealm(realmId);
+            locked.getContext().setRealm(lockedRealm);
+            return new SelfRegisteredAgents(locked, lockedRealm).create(name, request, policy);
+        });
     }
 
     private Registration create(String name, SelfRegistrationRequest request, SelfRegistrationPolicy policy) {
@@ -131,13 +107,8 @@ public class SelfRegisteredAgents {
                 registered.agent().allowedPortals());
     }
 
-    private static void waitForTheLock() {
-        try {
-            Thread.sleep(LOCK_WAIT_MILLIS);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw ProxymeException.tooManyRequests("Many clients are registering in this realm: retry in 1 s", 1);
-        }
+    private static ProxymeException busy() {
+        return ProxymeException.tooManyRequests("Many clients are registering in this realm: retry in 1 s", 1);
     }
 
     /** Takes from each self-registered agent what the policy no longer allows. */
@@ -158,6 +129,7 @@ public class SelfRegisteredAgents {
                 portals.retainAll(policy.portals());
                 client.setAttribute(Agent.PORTALS_ATTRIBUTE, String.join(" ", portals));
             }
+            KeycloakConsentMirror.followAgentOnCommit(session, realm, client.getClientId());
         }
     }
 

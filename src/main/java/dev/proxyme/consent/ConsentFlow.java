@@ -150,7 +150,8 @@ public class ConsentFlow {
                             null,
                             stepUp,
                             approvedEnvelope));
-            KeycloakConsentMirror.mirror(session, realm, user, agent.client(), delegation.scopes());
+            KeycloakConsentMirror.followOnCommit(
+                    session, realm, user.getId(), agent.client().getClientId());
             requests.recordApprovalOnCommit(session, request, delegation.id());
             return delegation;
         } catch (ProxymeException cannotBeGranted) {

@@ -20,6 +20,7 @@ import dev.proxyme.audit.AuditLog;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
 import dev.proxyme.revocation.DelegationRevocation;
+import dev.proxyme.sessions.KeycloakConsentMirror;
 
 /**
  * Ends delegations when what they stood on ends, in the same transaction as the event:
@@ -136,6 +137,10 @@ public class DelegationLifecycleListener implements EventListenerProvider {
                 return;
             }
             Agent.holdOpenIdConnectScopes(realm, client);
+            if (event.getOperationType() == OperationType.DELETE) {
+                // A scope taken from the agent: the users' consent records no longer name it.
+                KeycloakConsentMirror.followAgentOnCommit(session, realm, client.getClientId());
+            }
             if (event.getOperationType() == OperationType.UPDATE && !client.isEnabled()) {
                 new DelegationRevocation(session, realm)
                         .revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");

@@ -1,6 +1,7 @@
 package dev.proxyme.lifecycle;
 
 import java.util.List;
+import java.util.function.BiFunction;
 
 import org.jboss.logging.Logger;
 
@@ -47,30 +48,39 @@ public class ExpiryTask implements ScheduledTask {
         List<Delegation> due = delegations.findPastTheirEnd(Time.currentTimeMillis(), BATCH);
         int expired = 0;
         for (Delegation delegation : due) {
-            RealmModel realm = session.realms().getRealm(delegation.realmId());
-            if (realm == null) {
-                continue;
-            }
-            // Keycloak's user and session lookups read the realm from the context, which a scheduled task has not set.
-            session.getContext().setRealm(realm);
-            if (new DelegationRevocation(session, realm).expire(delegation.id())) {
+            if (alone(
+                    session,
+                    delegation.realmId(),
+                    "expire delegation " + delegation.id(),
+                    false,
+                    (expiry, realm) -> new DelegationRevocation(expiry, realm).expire(delegation.id()))) {
                 expired++;
             }
         }
         int sessionEnded = 0;
         int unusedAgents = 0;
-        for (RealmModel realm : session.realms().getRealmsStream().toList()) {
-            session.getContext().setRealm(realm);
-            LoginSessionEndings endings = new LoginSessionEndings(session, realm);
-            for (Delegation delegation : delegations.findActiveGrantedInSessions(realm)) {
-                if (endings.endIfEnded(delegation)) {
+        for (String realmId :
+                session.realms().getRealmsStream().map(RealmModel::getId).toList()) {
+            session.getContext().setRealm(session.realms().getRealm(realmId));
+            for (Delegation delegation :
+                    delegations.findActiveGrantedInSessions(session.getContext().getRealm())) {
+                String what = "end delegation " + delegation.id() + " with its login session";
+                if (alone(
+                        session,
+                        realmId,
+                        what,
+                        false,
+                        (ending, realm) -> new LoginSessionEndings(ending, realm).endIfEnded(delegation))) {
                     sessionEnded++;
                 }
             }
-        }
-        for (String realmId :
-                session.realms().getRealmsStream().map(RealmModel::getId).toList()) {
-            unusedAgents += removeUnusedAgents(session, realmId);
+            unusedAgents += alone(
+                    session,
+                    realmId,
+                    "remove the unused self-registered agents",
+                    0,
+                    (removal, realm) ->
+                            new SelfRegisteredAgents(removal, realm).removeUnused(Time.currentTimeMillis()));
         }
         long retention = ProxymeNode.of(session).settings().auditRetentionDays() * 24L * 3600 * 1000;
         int tokens = delegations.purgeIssuedTokensBefore(Time.currentTimeMillis() - retention);
@@ -87,22 +97,29 @@ public class ExpiryTask implements ScheduledTask {
     }
 
     /**
-     * In a transaction of its own: removing clients touches Keycloak's sessions and caches, and nothing there may keep
-     * delegations from expiring.
+     * In a transaction of its own, so that nothing one ending or removal meets (Keycloak's sessions and caches, a
+     * lock) can keep the others from happening. When it fails (logged): the given value.
      */
-    private static int removeUnusedAgents(KeycloakSession session, String realmId) {
+    private static <T> T alone(
+            KeycloakSession session,
+            String realmId,
+            String what,
+            T failed,
+            BiFunction<KeycloakSession, RealmModel, T> work) {
         try {
-            return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), removal -> {
-                RealmModel realm = removal.realms().getRealm(realmId);
+            return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), own -> {
+                RealmModel realm = own.realms().getRealm(realmId);
                 if (realm == null) {
-                    return 0;
+                    return failed;
                 }
-                removal.getContext().setRealm(realm);
-                return new SelfRegisteredAgents(removal, realm).removeUnused(Time.currentTimeMillis());
+                // Keycloak's user and session lookups read the realm from the context, which a scheduled task has not
+                // set.
+                own.getContext().setRealm(realm);
+                return work.apply(own, realm);
             });
-        } catch (RuntimeException failed) {
-            logger.warnf("Could not remove the unused self-registered agents of realm %s: %s", realmId, failed);
-            return 0;
+        } catch (RuntimeException failure) {
+            logger.warnf("Could not %s in realm %s: %s", what, realmId, failure.toString());
+            return failed;
         }
     }
 

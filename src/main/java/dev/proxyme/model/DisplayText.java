@@ -17,14 +17,24 @@ public final class DisplayText {
 
     /**
      * Letters that render as nothing: the Hangul fillers and the blank Braille pattern are letters or symbols to
-     * Unicode, not spaces, so a name of them alone reads as blank.
+     * Unicode, not spaces, so a name of them alone reads as blank. Marks (combining accents, variation selectors, the
+     * combining grapheme joiner, Mongolian free variation selectors) render only on what they follow, so a name of
+     * marks alone reads as blank too.
      */
     private static final java.util.Set<Integer> INVISIBLE = java.util.Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800);
 
     private static boolean isVisible(int codePoint) {
         return !Character.isWhitespace(codePoint)
                 && Character.getType(codePoint) != Character.SPACE_SEPARATOR
-                && !INVISIBLE.contains(codePoint);
+                && !INVISIBLE.contains(codePoint)
+                && !isMark(codePoint);
+    }
+
+    private static boolean isMark(int codePoint) {
+        int type = Character.getType(codePoint);
+        return type == Character.NON_SPACING_MARK
+                || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK;
     }
 
     private static boolean isDeceptive(int codePoint) {

@@ -170,8 +170,7 @@ public class AgentConsentAction implements RequiredActionProvider {
             refuse(context, cannotBeGranted.description());
             return;
         }
-        KeycloakConsentMirror.mirror(
-                session, realm, context.getUser(), request.agent().client(), delegation.scopes());
+        KeycloakConsentMirror.followOnCommit(session, realm, context.getUser().getId(), delegation.agentClientId());
         ApprovedScope.narrowLogin(session, authSession, delegation.scopes());
         AgentClientSession.noteApproval(authSession, delegation.id());
         authSession.setAuthNote(DECIDED_NOTE, GRANTED);

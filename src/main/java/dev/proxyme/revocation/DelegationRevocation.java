@@ -50,7 +50,7 @@ public class DelegationRevocation {
             delegation = delegation.endedAs(DelegationStatus.REVOKED, Time.currentTimeMillis(), reason);
             delegations.end(delegation);
             AgentClientSession.detach(session, realm, delegation);
-            KeycloakConsentMirror.follow(session, realm, delegation);
+            KeycloakConsentMirror.followOnCommit(session, realm, delegation.userId(), delegation.agentClientId());
             audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation)
                     .detail(reason));
         }
@@ -143,7 +143,7 @@ public class DelegationRevocation {
                 locked.get().endedAs(DelegationStatus.EXPIRED, locked.get().expiresAt(), "expired");
         delegations.end(expired);
         AgentClientSession.detach(session, realm, expired);
-        KeycloakConsentMirror.follow(session, realm, expired);
+        KeycloakConsentMirror.followOnCommit(session, realm, expired.userId(), expired.agentClientId());
         audit.record(AuditRecord.of(AuditAction.DELEGATION_EXPIRED, Actor.SYSTEM, expired)
                 .detail("expired"));
         return true;

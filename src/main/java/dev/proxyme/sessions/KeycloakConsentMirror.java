@@ -1,76 +1,161 @@
 package dev.proxyme.sessions;
 
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
+import org.jboss.logging.Logger;
+
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserConsentModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import dev.proxyme.ClusterLock;
+import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Delegation;
-import dev.proxyme.model.Scopes;
 import dev.proxyme.store.DelegationProvider;
 
 /**
  * Mirrors the user's delegations to an agent into Keycloak's own consent record for the agent client, so that the
  * Account Console's "Applications" and the admin's "Consents" tab show what Proxyme would let the agent do, and the
- * user can revoke it there: created on approval, its scopes the union of the user's active delegations to the agent,
- * narrowed when one ends, removed when the last one has ended (any ending: revoked, expired, superseded, a logout).
+ * user can revoke it there: its scopes the union of the user's active delegations to the agent (as far as the agent
+ * may still ask for them), removed when none is left (any ending: revoked, expired, superseded, a logout).
+ *
+ * <p>The record is recomputed from what is committed, after the change that calls for it has committed, under a
+ * cluster-wide lock of the user and agent: approvals and endings at once, on any node, each see the others' rows, so
+ * the last recomputation is right and Keycloak never gets two records (which would make its own lookups fail). It is
+ * a view: a failure here is logged and never undoes or blocks an approval or an ending.
  */
 public final class KeycloakConsentMirror {
 
+    private static final Logger logger = Logger.getLogger(KeycloakConsentMirror.class);
+    private static final String LOCK = "proxyme-consent::";
+
     private KeycloakConsentMirror() {}
 
-    public static void mirror(
-            KeycloakSession session, RealmModel realm, UserModel user, ClientModel agent, Scopes scopes) {
-        UserConsentModel consent = session.users().getConsentByClient(realm, user.getId(), agent.getId());
-        boolean existing = consent != null;
-        if (!existing) {
-            consent = new UserConsentModel(agent);
+    /** After this transaction commits: the user's consent record for the agent follows their delegations to it. */
+    public static void followOnCommit(KeycloakSession session, RealmModel realm, String userId, String agentClientId) {
+        Pending pending = session.getAttribute(Pending.class.getName(), Pending.class);
+        if (pending == null) {
+            pending = new Pending(session.getKeycloakSessionFactory());
+            session.setAttribute(Pending.class.getName(), pending);
+            session.getTransactionManager().enlistAfterCompletion(pending);
         }
-        for (String name : scopes.names()) {
-            ClientScopeModel scope = KeycloakModelUtils.getClientScopeByName(realm, name);
-            if (scope != null && !consent.isClientScopeGranted(scope)) {
-                consent.addGrantedClientScope(scope);
-            }
+        pending.keys.add(new Key(realm.getId(), userId, agentClientId));
+    }
+
+    /** After this transaction commits: the consent records of every user with an active delegation to the agent. */
+    public static void followAgentOnCommit(KeycloakSession session, RealmModel realm, String agentClientId) {
+        session.getProvider(DelegationProvider.class).findActiveOfAgent(realm, agentClientId).stream()
+                .map(Delegation::userId)
+                .distinct()
+                .forEach(userId -> followOnCommit(session, realm, userId, agentClientId));
+    }
+
+    private record Key(String realmId, String userId, String agentClientId) {}
+
+    private static final class Pending extends AbstractKeycloakTransaction {
+
+        private final KeycloakSessionFactory factory;
+        private final Set<Key> keys = new LinkedHashSet<>();
+
+        private Pending(KeycloakSessionFactory factory) {
+            this.factory = factory;
         }
-        if (existing) {
-            session.users().updateConsent(realm, user.getId(), consent);
-        } else {
-            session.users().addConsent(realm, user.getId(), consent);
+
+        @Override
+        protected void commitImpl() {
+            keys.forEach(key -> follow(factory, key));
+        }
+
+        @Override
+        protected void rollbackImpl() {}
+    }
+
+    private static void follow(KeycloakSessionFactory factory, Key key) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                boolean done = ClusterLock.callExclusively(
+                                session,
+                                LOCK + key.realmId() + ":" + key.userId() + ":" + key.agentClientId(),
+                                () -> recomputeCommitted(factory, key))
+                        .isPresent();
+                if (!done) {
+                    logger.warnf(
+                            "Keycloak's consent record of user %s for agent %s was left as it was: its lock stayed taken",
+                            key.userId(), key.agentClientId());
+                }
+            });
+        } catch (RuntimeException failed) {
+            logger.warnf(
+                    "Could not bring Keycloak's consent record of user %s for agent %s in line with the delegations: %s",
+                    key.userId(), key.agentClientId(), failed.toString());
         }
     }
 
-    /** After a delegation ended: the consent keeps the scopes of the user's delegations to the agent still active. */
-    public static void follow(KeycloakSession session, RealmModel realm, Delegation ended) {
-        ClientModel agent = realm.getClientByClientId(ended.agentClientId());
-        if (agent == null) {
+    private static Boolean recomputeCommitted(KeycloakSessionFactory factory, Key key) {
+        KeycloakModelUtils.runJobInTransaction(factory, session -> recompute(session, key));
+        return Boolean.TRUE;
+    }
+
+    private static void recompute(KeycloakSession session, Key key) {
+        RealmModel realm = session.realms().getRealm(key.realmId());
+        if (realm == null) {
             return;
         }
-        UserConsentModel consent = session.users().getConsentByClient(realm, ended.userId(), agent.getId());
-        if (consent == null) {
-            return;
-        }
-        List<Delegation> active = session.getProvider(DelegationProvider.class)
-                .findActiveOfUserToAgent(realm, ended.userId(), agent.getClientId());
-        if (active.isEmpty()) {
-            session.users().revokeConsentForClient(realm, ended.userId(), agent.getId());
+        session.getContext().setRealm(realm);
+        ClientModel client = realm.getClientByClientId(key.agentClientId());
+        Agent agent = Agent.of(client).orElse(null);
+        if (agent == null || session.users().getUserById(realm, key.userId()) == null) {
             return;
         }
         Set<String> granted = new TreeSet<>();
-        active.forEach(delegation -> granted.addAll(delegation.scopes().names()));
-        UserConsentModel narrowed = new UserConsentModel(agent);
+        session.getProvider(DelegationProvider.class)
+                .findActiveOfUserToAgent(realm, key.userId(), key.agentClientId())
+                .forEach(delegation -> granted.addAll(delegation.scopes().names()));
+        granted.retainAll(agent.allowedScopes().names());
+        UserConsentModel current = currentConsent(session, realm, key.userId(), client);
+        if (granted.isEmpty()) {
+            if (current != null) {
+                session.users().revokeConsentForClient(realm, key.userId(), client.getId());
+            }
+            return;
+        }
+        UserConsentModel wanted = new UserConsentModel(client);
         for (String name : granted) {
             ClientScopeModel scope = KeycloakModelUtils.getClientScopeByName(realm, name);
             if (scope != null) {
-                narrowed.addGrantedClientScope(scope);
+                wanted.addGrantedClientScope(scope);
             }
         }
-        session.users().updateConsent(realm, ended.userId(), narrowed);
+        if (current == null) {
+            session.users().addConsent(realm, key.userId(), wanted);
+        } else if (!idsOf(current).equals(idsOf(wanted))) {
+            session.users().updateConsent(realm, key.userId(), wanted);
+        }
+    }
+
+    private static Set<String> idsOf(UserConsentModel consent) {
+        return consent.getGrantedClientScopes().stream()
+                .map(ClientScopeModel::getId)
+                .collect(Collectors.toSet());
+    }
+
+    /** The consent record, or none after removing the several an earlier version could leave (Keycloak refuses two). */
+    private static UserConsentModel currentConsent(
+            KeycloakSession session, RealmModel realm, String userId, ClientModel client) {
+        try {
+            return session.users().getConsentByClient(realm, userId, client.getId());
+        } catch (ModelException several) {
+            session.getProvider(DelegationProvider.class).removeKeycloakConsents(userId, client.getId());
+            return null;
+        }
     }
 }

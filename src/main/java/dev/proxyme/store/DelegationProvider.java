@@ -75,6 +75,12 @@ public interface DelegationProvider extends Provider {
     /** Of every realm: active delegations whose end time has passed, oldest end first. */
     List<Delegation> findPastTheirEnd(long nowMillis, int max);
 
+    /**
+     * Removes Keycloak's consent records of a user for a client, however many there are: Keycloak's own revocation
+     * refuses to when it finds two.
+     */
+    void removeKeycloakConsents(String userId, String clientInternalId);
+
     /** How many delegations each agent of the realm has, by status. */
     Map<String, Map<DelegationStatus, Long>> countByAgent(RealmModel realm);
 

@@ -59,6 +59,44 @@ class ProxymeAdminIT {
         assertError(get("/proxyme/delegations?from=-5"), 400, "invalid_request");
     }
 
+    /**
+     * Usernames may be any string, another user's id too (Keycloak lower-cases them): a value shaped like an id is only
+     * ever taken as one, so neither an id in other letters nor a deleted user's id finds another user.
+     */
+    @Test
+    void aValueShapedLikeAnIdIsNeverTakenForAUsername() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        String bobId = client.userId("bob");
+        client.createUserWithPassword(bobId, "impostor-password");
+        Reply bobs = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), null);
+        Reply impostors = client.delegateAsBackend(bobId, agent.clientId(), List.of("read"), null);
+        assertEquals(
+                List.of(bobs.text("delegation_id")), ids("?agent=" + agent.clientId() + "&user=" + bobId), "bob's");
+        assertEquals(
+                List.of(),
+                ids("?agent=" + agent.clientId() + "&user=" + bobId.toUpperCase(java.util.Locale.ROOT)),
+                "ids are as Keycloak writes them; never the user named so");
+        assertError(post("/proxyme/users/" + bobId.toUpperCase(java.util.Locale.ROOT) + "/revoke"), 404, "not_found");
+        assertTrue(active(impostors.text("delegation_token")), "the impostor's delegation is untouched");
+        assertTrue(active(bobs.text("delegation_token")), "and bob's");
+
+        String goneId = client.createUserWithPassword("leaving-" + System.nanoTime(), "leaving-password");
+        Reply gones = client.delegateAsBackend(
+                client.get(client.adminUri(REALM, "/users/" + goneId), bearer(client.rootToken()))
+                        .text("username"),
+                agent.clientId(),
+                List.of("read"),
+                null);
+        Reply deleted = client.send(
+                client.adminUri(REALM, "/users/" + goneId), "DELETE", null, null, bearer(client.rootToken()));
+        assertEquals(204, deleted.status(), deleted::toString);
+        client.createUserWithPassword(goneId, "newcomer-password");
+        assertEquals(
+                List.of(gones.text("delegation_id")),
+                ids("?agent=" + agent.clientId() + "&user=" + goneId),
+                "a deleted user's delegations stay theirs");
+    }
+
     @Test
     void revokesOneAllOfAUserAndAllOfAnAgent() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));

@@ -333,6 +333,11 @@ class SelfRegistrationIT {
                 "invalid_client_metadata");
         corpus.put("{\"redirect_uris\":[\"" + ok + "\"],\"client_name\":\"a\\nb\"}", "invalid_client_metadata");
         corpus.put("{\"redirect_uris\":[\"" + ok + "\"],\"client_name\":\"a\\u202eb\"}", "invalid_client_metadata");
+        for (String blank : List.of("\\u034f", "\\ufe0f", "\\u17b4\\u17b5", "\\u180b", "\\u0301\\u0301", "\\u3164")) {
+            corpus.put(
+                    "{\"redirect_uris\":[\"" + ok + "\"],\"client_name\":\"" + blank + "\"}",
+                    "invalid_client_metadata");
+        }
         corpus.put("{\"redirect_uris\":[\"" + ok + "\"],\"client_name\":\" \"}", "invalid_request");
         corpus.put("{\"redirect_uris\":[\"" + ok + "\"],\"client_name\":{\"en\":\"x\"}}", "invalid_request");
         corpus.forEach((body, error) -> {

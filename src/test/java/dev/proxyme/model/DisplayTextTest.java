@@ -11,8 +11,15 @@ class DisplayTextTest {
 
     @Test
     void namesThatReadAsThemselvesArePlain() {
-        for (String name :
-                List.of("Visual Studio Code", "Cursor <b>editor</b>", "Überweisungs-Assistent", "日本語", "a b")) {
+        for (String name : List.of(
+                "Visual Studio Code",
+                "Cursor <b>editor</b>",
+                "Überweisungs-Assistent",
+                "日本語",
+                "a b",
+                "Café",
+                "नमस्ते",
+                "e\u0301")) {
             assertTrue(DisplayText.isPlain(name), name);
         }
     }
@@ -30,7 +37,15 @@ class DisplayTextTest {
                 "\uffa0",
                 "\u00a0",
                 "\u3000",
-                " \u3164 ")) {
+                " \u3164 ",
+                "\u034f",
+                "\ufe00",
+                "\ufe0f",
+                "\u17b4\u17b5",
+                "\u180b",
+                "\u0301\u0301",
+                "\u20dd",
+                " \u0301 ")) {
             assertFalse(DisplayText.isPlain(name), () -> "U+" + Integer.toHexString(name.codePointAt(0)));
         }
     }

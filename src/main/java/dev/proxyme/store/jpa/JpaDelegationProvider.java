@@ -14,6 +14,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
 
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.jpa.entities.UserConsentEntity;
 
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
@@ -263,6 +264,16 @@ public class JpaDelegationProvider implements DelegationProvider {
         em.createNamedQuery("proxyme.deleteDelegationsOfRealm")
                 .setParameter("realmId", realm.getId())
                 .executeUpdate();
+    }
+
+    @Override
+    public void removeKeycloakConsents(String userId, String clientInternalId) {
+        em.createNamedQuery("userConsentByUserAndClient", UserConsentEntity.class)
+                .setParameter("userId", userId)
+                .setParameter("clientId", clientInternalId)
+                .getResultList()
+                .forEach(em::remove);
+        em.flush();
     }
 
     @Override
