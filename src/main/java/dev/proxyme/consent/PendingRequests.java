@@ -30,6 +30,8 @@ public class PendingRequests {
     public static final String LIFESPAN_ATTRIBUTE = "proxyme.requestLifespanSeconds";
 
     public static final long DEFAULT_LIFESPAN_SECONDS = 600;
+    public static final long MIN_LIFESPAN_SECONDS = 5;
+    public static final long MAX_LIFESPAN_SECONDS = 3600;
     /** RFC 8628 section 3.2 polling interval. */
     public static final int POLL_INTERVAL_SECONDS = 5;
 
@@ -57,10 +59,11 @@ public class PendingRequests {
         this.lifespanSeconds = lifespanSeconds;
     }
 
-    private static long lifespanOf(RealmModel realm) {
+    /** How long the realm's requests wait: its setting, held within the bounds, or the default. */
+    public static long lifespanOf(RealmModel realm) {
         try {
             long configured = Long.parseLong(realm.getAttribute(LIFESPAN_ATTRIBUTE));
-            return Math.min(3600, Math.max(5, configured));
+            return Math.min(MAX_LIFESPAN_SECONDS, Math.max(MIN_LIFESPAN_SECONDS, configured));
         } catch (NumberFormatException notConfigured) {
             return DEFAULT_LIFESPAN_SECONDS;
         }

@@ -16,6 +16,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 import dev.proxyme.Proxyme;
+import dev.proxyme.admin.RealmSettingsTab;
 import dev.proxyme.audit.AuditLog;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
@@ -87,11 +88,19 @@ public class DelegationLifecycleListener implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        if (event.getError() != null || event.getResourcePath() == null) {
+        if (event.getError() != null) {
             return;
         }
         RealmModel realm = session.realms().getRealm(event.getRealmId());
         if (realm == null) {
+            return;
+        }
+        if (event.getResourceType() == ResourceType.REALM && event.getOperationType() == OperationType.UPDATE) {
+            // The realm's attributes may have changed (the admin REST API): the Admin Console's tab follows.
+            RealmSettingsTab.followAttributes(realm);
+            return;
+        }
+        if (event.getResourcePath() == null) {
             return;
         }
         Actor admin = Actor.admin(

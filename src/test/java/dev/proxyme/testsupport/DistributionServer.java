@@ -120,7 +120,7 @@ final class DistributionServer implements KeycloakServer {
                 "--import-realm",
                 "--log-level=INFO",
                 // Client ID metadata documents (Keycloak's experimental CIMD), fetched from the tests' https server.
-                "--features=cimd",
+                "--features=cimd,declarative-ui",
                 "--truststore-paths=" + TestTls.certificate(),
                 // A slow document host is given up on in 2 s, not 10, so that the test of it takes 2.
                 "--spi-client-policy-executor--proxyme-agent-documents--fetch-deadline-seconds=2",

@@ -1,0 +1,195 @@
+package dev.proxyme.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.keycloak.Config;
+import org.keycloak.common.Profile;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.services.ui.extend.UiTabProvider;
+import org.keycloak.services.ui.extend.UiTabProviderFactory;
+
+import dev.proxyme.Proxyme;
+import dev.proxyme.consent.PendingRequests;
+
+/**
+ * The realm's Proxyme settings as a "Proxyme" tab of the Admin Console's realm settings (Keycloak's declarative UI,
+ * feature {@code declarative-ui}). The realm's attributes stay what Proxyme reads; the tab's component is their form:
+ * saving it checks every field (an error names the field) and writes the attributes, and whenever the attributes
+ * change some other way (the admin REST API, an import, a start) the form is set to what Proxyme then enforces, so the
+ * tab never shows a value Proxyme does not use.
+ */
+public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<ComponentModel> {
+
+    /** The tab's id, and the admin theme's message key of its title. */
+    public static final String ID = "proxyme";
+
+    /** One setting: its form field, the realm attribute it writes, and what Proxyme makes of the attribute. */
+    private record Setting(
+            String field, String attribute, String type, String defaultValue, Function<RealmModel, String> effective) {}
+
+    private static final List<Setting> SETTINGS = List.of(
+            new Setting(
+                    "requestLifespanSeconds",
+                    PendingRequests.LIFESPAN_ATTRIBUTE,
+                    ProviderConfigProperty.INTEGER_TYPE,
+                    Long.toString(PendingRequests.DEFAULT_LIFESPAN_SECONDS),
+                    realm -> Long.toString(PendingRequests.lifespanOf(realm))),
+            new Setting(
+                    "delegationsOutliveLogin",
+                    Proxyme.OUTLIVE_LOGIN_ATTRIBUTE,
+                    ProviderConfigProperty.BOOLEAN_TYPE,
+                    "false",
+                    realm -> Boolean.toString(
+                            Boolean.parseBoolean(realm.getAttribute(Proxyme.OUTLIVE_LOGIN_ATTRIBUTE)))),
+            new Setting(
+                    "activity",
+                    Proxyme.ACTIVITY_ATTRIBUTE,
+                    ProviderConfigProperty.BOOLEAN_TYPE,
+                    "true",
+                    realm -> Boolean.toString(!"false".equals(realm.getAttribute(Proxyme.ACTIVITY_ATTRIBUTE)))),
+            new Setting(
+                    "tokenEvents",
+                    Proxyme.TOKEN_EVENTS_ATTRIBUTE,
+                    ProviderConfigProperty.BOOLEAN_TYPE,
+                    "false",
+                    realm -> Boolean.toString(
+                            Boolean.parseBoolean(realm.getAttribute(Proxyme.TOKEN_EVENTS_ATTRIBUTE)))));
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "proxymeRealmSettingsHelp";
+    }
+
+    @Override
+    public String getPath() {
+        return "/:realm/realm-settings/:tab";
+    }
+
+    @Override
+    public Map<String, String> getParams() {
+        return Map.of("tab", ID);
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        ProviderConfigurationBuilder form = ProviderConfigurationBuilder.create();
+        for (Setting setting : SETTINGS) {
+            form.property()
+                    .name(setting.field())
+                    .label(messageKey(setting.field()))
+                    .helpText(messageKey(setting.field()) + "Help")
+                    .type(setting.type())
+                    .defaultValue(setting.defaultValue())
+                    .add();
+        }
+        return form.build();
+    }
+
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel form)
+            throws ComponentValidationException {
+        String lifespan = form.get("requestLifespanSeconds");
+        try {
+            long seconds = Long.parseLong(lifespan == null ? "" : lifespan.strip());
+            if (seconds < PendingRequests.MIN_LIFESPAN_SECONDS || seconds > PendingRequests.MAX_LIFESPAN_SECONDS) {
+                throw invalidLifespan();
+            }
+        } catch (NumberFormatException notANumber) {
+            throw invalidLifespan();
+        }
+        for (Setting setting : SETTINGS) {
+            if (ProviderConfigProperty.BOOLEAN_TYPE.equals(setting.type())) {
+                String value = form.get(setting.field());
+                if (value != null && !"true".equals(value) && !"false".equals(value)) {
+                    throw new ComponentValidationException("proxymeSettingNotYesOrNo", messageKey(setting.field()));
+                }
+            }
+        }
+    }
+
+    /** The admin theme's message key of a field's label (its help: the same with "Help"). */
+    private static String messageKey(String field) {
+        return "proxymeSetting" + Character.toUpperCase(field.charAt(0)) + field.substring(1);
+    }
+
+    private static ComponentValidationException invalidLifespan() {
+        return new ComponentValidationException(
+                "proxymeSettingRequestLifespanInvalid",
+                Long.toString(PendingRequests.MIN_LIFESPAN_SECONDS),
+                Long.toString(PendingRequests.MAX_LIFESPAN_SECONDS));
+    }
+
+    @Override
+    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel form) {
+        write(realm, form);
+    }
+
+    @Override
+    public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel old, ComponentModel form) {
+        write(realm, form);
+    }
+
+    private static void write(RealmModel realm, ComponentModel form) {
+        for (Setting setting : SETTINGS) {
+            String value = form.get(setting.field());
+            realm.setAttribute(setting.attribute(), value == null ? setting.defaultValue() : value.strip());
+        }
+    }
+
+    /** Sets the tab's form to what Proxyme makes of the realm's attributes (creating it the first time). */
+    public static void followAttributes(RealmModel realm) {
+        if (!Profile.isFeatureEnabled(Profile.Feature.DECLARATIVE_UI)) {
+            return;
+        }
+        Optional<ComponentModel> existing = realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
+                .filter(component -> ID.equals(component.getProviderId()))
+                .findFirst();
+        ComponentModel form = existing.orElseGet(() -> {
+            ComponentModel created = new ComponentModel();
+            created.setName("Proxyme");
+            created.setParentId(realm.getId());
+            created.setProviderType(UiTabProvider.class.getName());
+            created.setProviderId(ID);
+            return created;
+        });
+        boolean changed = existing.isEmpty();
+        for (Setting setting : SETTINGS) {
+            String effective = setting.effective().apply(realm);
+            if (!effective.equals(form.get(setting.field()))) {
+                form.put(setting.field(), effective);
+                changed = true;
+            }
+        }
+        if (!changed) {
+            return;
+        }
+        if (existing.isPresent()) {
+            realm.updateComponent(form);
+        } else {
+            realm.addComponentModel(form);
+        }
+    }
+
+    @Override
+    public void init(Config.Scope config) {}
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {}
+
+    @Override
+    public void close() {}
+}
