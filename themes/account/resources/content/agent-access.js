@@ -4,8 +4,9 @@
 import { jsx } from "react/jsx-runtime";
 
 function delegationsPage() {
-  // The realm's own path: its name may start with "account" ("/realms/accounting/account/...").
-  const realm = window.location.pathname.match(/^(.*\/realms\/[^/]+)\/account(\/|$)/);
+  // The realm's own path: its name may start with "account" ("/realms/accounting/account/..."), and no segment is
+  // empty (a leading "//" would name another host).
+  const realm = window.location.pathname.match(/^((?:\/[^/]+)*?\/realms\/[^/]+)\/account(\/|$)/);
   return (realm ? realm[1] : "") + "/proxyme/delegations";
 }
 

@@ -151,7 +151,7 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
     }
 
     /** Sets the tab's form to what Proxyme makes of the realm's attributes (creating it the first time). */
-    public static void followAttributes(RealmModel realm) {
+    static void followAttributes(RealmModel realm) {
         if (!Profile.isFeatureEnabled(Profile.Feature.DECLARATIVE_UI)) {
             return;
         }

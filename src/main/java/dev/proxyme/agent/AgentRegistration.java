@@ -62,7 +62,7 @@ public class AgentRegistration {
             String tokenEndpointAuthMethod) {}
 
     /** Algorithms an agent's tokens may be signed with: asymmetric, so that anyone can verify them with the realm's JWKS. */
-    private static final Set<String> SIGNING_ALGORITHMS =
+    public static final Set<String> SIGNING_ALGORITHMS =
             Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
 
     /** RFC 7591 section 2 {@code token_endpoint_auth_method} values an agent may have. */
@@ -164,7 +164,7 @@ public class AgentRegistration {
         rep.setProtocolMappers(List.of(mapper));
     }
 
-    Scopes checkScopes(List<String> requested) {
+    public Scopes checkScopes(List<String> requested) {
         if (requested == null || requested.isEmpty()) {
             throw ProxymeException.badRequest(OAuthErrorException.INVALID_SCOPE, "At least one scope is required");
         }
@@ -183,7 +183,7 @@ public class AgentRegistration {
         return scopes;
     }
 
-    Set<String> checkPortals(List<String> requested) {
+    public Set<String> checkPortals(List<String> requested) {
         Set<String> portals = new LinkedHashSet<>();
         if (requested == null) {
             return portals;
@@ -217,7 +217,7 @@ public class AgentRegistration {
         return requested;
     }
 
-    private int checkTokenLifetime(Long requested) {
+    public int checkTokenLifetime(Long requested) {
         ProxymeSettings settings = ProxymeNode.of(session).settings();
         if (requested == null) {
             return Math.min(
@@ -234,7 +234,7 @@ public class AgentRegistration {
     }
 
     /** An asymmetric algorithm the realm has an active signing key for (ES256: its {@code ecdsa-generated} key, say). */
-    private String checkSigningAlg(String algorithm) {
+    public String checkSigningAlg(String algorithm) {
         if (algorithm == null) {
             return null;
         }

@@ -12,6 +12,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
+import dev.proxyme.admin.AdminConsoleForms;
 import dev.proxyme.agent.AgentRegistration;
 import dev.proxyme.agent.RegistrationRequest;
 import dev.proxyme.audit.AuditLog;
@@ -46,6 +47,7 @@ public class RegisterAgentResource {
 
             RegistrationRequest request = RegistrationRequest.from(JsonBody.read(session, body));
             AgentRegistration.Registered registered = new AgentRegistration(session, realm).register(request);
+            AdminConsoleForms.followClient(session, realm, registered.agent().clientId());
 
             new AuditLog(session, realm)
                     .record(AuditRecord.of(AuditAction.AGENT_REGISTERED, call.actor())

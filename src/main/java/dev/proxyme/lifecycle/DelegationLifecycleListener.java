@@ -16,7 +16,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 import dev.proxyme.Proxyme;
-import dev.proxyme.admin.RealmSettingsTab;
+import dev.proxyme.admin.AdminConsoleForms;
 import dev.proxyme.audit.AuditLog;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
@@ -81,6 +81,14 @@ public class DelegationLifecycleListener implements EventListenerProvider {
                 new DelegationRevocation(session, realm)
                         .revokeAllOfUserToAgent(event.getUserId(), revokedClient, user, "consent_revoked_in_keycloak");
             }
+            // Whatever ended: the record Keycloak just changed follows what is still delegated (an approval at once).
+            KeycloakConsentMirror.followOnCommit(session, realm, event.getUserId(), revokedClient);
+        } else if ((event.getType() == EventType.GRANT_CONSENT || event.getType() == EventType.UPDATE_CONSENT)
+                && event.getDetails() != null
+                && Agent.isAgent(realm.getClientByClientId(event.getDetails().get(Details.GRANTED_CLIENT)))) {
+            // Keycloak's account API wrote an agent's consent record itself: it shows what the delegations give.
+            KeycloakConsentMirror.followOnCommit(
+                    session, realm, event.getUserId(), event.getDetails().get(Details.GRANTED_CLIENT));
         } else if (event.getType() == EventType.LOGOUT && event.getSessionId() != null) {
             new DelegationRevocation(session, realm).endWithLoginSession(event.getSessionId(), user, "user_logged_out");
         }
@@ -97,7 +105,7 @@ public class DelegationLifecycleListener implements EventListenerProvider {
         }
         if (event.getResourceType() == ResourceType.REALM && event.getOperationType() == OperationType.UPDATE) {
             // The realm's attributes may have changed (the admin REST API): the Admin Console's tab follows.
-            RealmSettingsTab.followAttributes(realm);
+            AdminConsoleForms.followRealmAttributes(realm);
             return;
         }
         if (event.getResourcePath() == null) {
@@ -115,6 +123,7 @@ public class DelegationLifecycleListener implements EventListenerProvider {
                 // An administrator revoked the user's consent to the agent, as the user can in the Account Console.
                 new DelegationRevocation(session, realm)
                         .revokeAllOfUserToAgent(consent.group(1), consent.group(2), admin, "consent_revoked_by_admin");
+                KeycloakConsentMirror.followOnCommit(session, realm, consent.group(1), consent.group(2));
             } else if (event.getOperationType() == OperationType.ACTION && logout.matches()) {
                 new DelegationRevocation(session, realm)
                         .revokeAllOfUser(logout.group(1), admin, "user_signed_out_by_admin");
@@ -138,22 +147,28 @@ public class DelegationLifecycleListener implements EventListenerProvider {
             new DelegationRevocation(session, realm).revokeAllGrantedInSessions(admin, "user_signed_out_by_admin");
         } else if (event.getResourceType() == ResourceType.CLIENT
                 || event.getResourceType() == ResourceType.CLIENT_SCOPE_CLIENT_MAPPING) {
-            // An agent an administrator made (the admin API, a partial import), changed, or gave client scopes,
-            // perhaps offline_access as a default: the Admin Console shows what Proxyme enforces.
+            // A client an administrator made (the admin API, a partial import), changed, or gave client scopes,
+            // perhaps offline_access as a default to an agent: the Admin Console shows what Proxyme enforces.
             Matcher changed = AGENT_CHANGE_PATH.matcher(event.getResourcePath());
             ClientModel client = changed.matches() ? realm.getClientById(changed.group(1)) : null;
-            if (client == null || !Agent.isAgent(client)) {
+            if (client == null) {
                 return;
             }
-            Agent.holdOpenIdConnectScopes(realm, client);
-            if (event.getOperationType() == OperationType.DELETE) {
-                // A scope taken from the agent: the users' consent records no longer name it.
-                KeycloakConsentMirror.followAgentOnCommit(session, realm, client.getClientId());
+            if (Agent.isAgent(client)) {
+                followAgent(realm, client, event, admin);
             }
-            if (event.getOperationType() == OperationType.UPDATE && !client.isEnabled()) {
-                new DelegationRevocation(session, realm)
-                        .revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
-            }
+            AdminConsoleForms.followClient(session, realm, client.getClientId());
+        }
+    }
+
+    private void followAgent(RealmModel realm, ClientModel client, AdminEvent event, Actor admin) {
+        Agent.holdOpenIdConnectScopes(realm, client);
+        if (event.getOperationType() == OperationType.DELETE || event.getOperationType() == OperationType.UPDATE) {
+            // A scope or a portal taken from the agent: the users' consent records no longer name what it gave.
+            KeycloakConsentMirror.followAgentOnCommit(session, realm, client.getClientId());
+        }
+        if (event.getOperationType() == OperationType.UPDATE && !client.isEnabled()) {
+            new DelegationRevocation(session, realm).revokeAllOfAgent(client.getClientId(), admin, "agent_disabled");
         }
     }
 

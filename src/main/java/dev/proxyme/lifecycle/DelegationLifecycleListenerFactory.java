@@ -13,6 +13,7 @@ import org.keycloak.provider.ProviderEvent;
 import org.keycloak.timer.TimerProvider;
 
 import dev.proxyme.ProxymeNode;
+import dev.proxyme.admin.AdminConsoleForms;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
 import dev.proxyme.revocation.DelegationRevocation;
@@ -64,10 +65,13 @@ public class DelegationLifecycleListenerFactory implements EventListenerProvider
         if (event instanceof UserModel.UserRemovedEvent removed) {
             new DelegationRevocation(removed.getKeycloakSession(), removed.getRealm())
                     .revokeAllOfUser(removed.getUser().getId(), Actor.SYSTEM, "user_deleted");
-        } else if (event instanceof ClientModel.ClientRemovedEvent removed && Agent.isAgent(removed.getClient())) {
-            ClientModel agent = removed.getClient();
-            new DelegationRevocation(removed.getKeycloakSession(), agent.getRealm())
-                    .revokeAllOfAgent(agent.getClientId(), Actor.SYSTEM, "agent_deleted");
+        } else if (event instanceof ClientModel.ClientRemovedEvent removed) {
+            ClientModel client = removed.getClient();
+            AdminConsoleForms.forgetClient(client.getRealm(), client.getClientId());
+            if (Agent.isAgent(client)) {
+                new DelegationRevocation(removed.getKeycloakSession(), client.getRealm())
+                        .revokeAllOfAgent(client.getClientId(), Actor.SYSTEM, "agent_deleted");
+            }
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             RealmSetup.setUp(created.getKeycloakSession(), created.getCreatedRealm());
         } else if (event instanceof PostMigrationEvent migrated) {

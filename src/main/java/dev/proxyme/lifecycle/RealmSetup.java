@@ -10,7 +10,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 
-import dev.proxyme.admin.RealmSettingsTab;
+import dev.proxyme.admin.AdminConsoleForms;
 import dev.proxyme.agent.AgentRegistrationPolicyFactory;
 import dev.proxyme.cimd.AgentDocumentExecutorFactory;
 import dev.proxyme.clients.Agent;
@@ -43,7 +43,7 @@ final class RealmSetup {
                     "Realm %s: Proxyme's client policies not installed: %s", realm.getName(), invalid.getErrorDetail());
         }
         makeAgentPortalsExplicit(realm);
-        RealmSettingsTab.followAttributes(realm);
+        AdminConsoleForms.followRealm(session, realm);
         realm.getClientsStream()
                 .filter(Agent::isAgent)
                 .toList()

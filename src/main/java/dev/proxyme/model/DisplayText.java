@@ -16,12 +16,13 @@ public final class DisplayText {
     }
 
     /**
-     * Letters that render as nothing: the Hangul fillers and the blank Braille pattern are letters or symbols to
-     * Unicode, not spaces, so a name of them alone reads as blank. Marks (combining accents, variation selectors, the
+     * Letters that render as nothing: the Hangul fillers, the blank Braille pattern, the null notehead and the object
+     * replacement character are letters or symbols to Unicode, not spaces, so a name of them alone reads as blank. Marks (combining accents, variation selectors, the
      * combining grapheme joiner, Mongolian free variation selectors) render only on what they follow, so a name of
      * marks alone reads as blank too.
      */
-    private static final java.util.Set<Integer> INVISIBLE = java.util.Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800);
+    private static final java.util.Set<Integer> INVISIBLE =
+            java.util.Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x1D159, 0xFFFC);
 
     private static boolean isVisible(int codePoint) {
         return !Character.isWhitespace(codePoint)

@@ -1,5 +1,6 @@
 package dev.proxyme.proxy;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.keycloak.models.ClientModel;
@@ -11,16 +12,23 @@ import org.keycloak.models.ClientModel;
  * portals whose paths carry secrets of their own shapes), or {@code off} (nothing is recorded for the portal). A value
  * Proxyme does not know records routes only: a typo never records more than was asked.
  */
-enum ActivityPaths {
+public enum ActivityPaths {
     PATHS,
     ROUTES,
     OFF;
 
-    static final String ATTRIBUTE = "proxyme.activity";
+    public static final String ATTRIBUTE = "proxyme.activity";
+    /** The attribute's values, as an administrator chooses them. */
+    public static final List<String> NAMES = List.of("paths", "routes", "off");
     /** What a routes-only log records for a request no rule matches. */
     static final String NO_ROUTE = "[no route]";
 
-    static ActivityPaths of(ClientModel portal) {
+    /** The attribute's value that means this. */
+    public String attributeValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static ActivityPaths of(ClientModel portal) {
         String value = portal.getAttribute(ATTRIBUTE);
         if (value == null || value.isBlank()) {
             return PATHS;

@@ -91,24 +91,52 @@ public final class RouteRules {
             return new RouteRules(rules, caseSensitive, false);
         }
         for (String line : attribute.split("[;\\n]")) {
-            String[] parts = line.trim().split("\\s+");
-            if (parts.length == 1 && parts[0].isEmpty()) {
+            if (line.isBlank()) {
                 continue;
             }
-            Optional<RouteRule> rule = parts.length >= 3 && parts.length <= 5
-                    ? RouteRule.of(
-                            parts[0],
-                            parts[1],
-                            parts[2],
-                            parts.length > 3 ? parts[3] : null,
-                            parts.length > 4 ? parts[4] : null)
-                    : Optional.empty();
+            Optional<RouteRule> rule = rule(line);
             if (rule.isEmpty()) {
                 return denyAll(caseSensitive);
             }
             rules.add(rule.get());
         }
         return new RouteRules(rules, caseSensitive, false);
+    }
+
+    /** The attribute's rules, one a line as written, without empty ones. */
+    public static List<String> lines(String attribute) {
+        if (attribute == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(attribute.split("[;\\n]"))
+                .filter(line -> !line.isBlank())
+                .map(String::strip)
+                .toList();
+    }
+
+    /** The first line of the attribute that is not a rule, if any: what an administrator's form says is wrong. */
+    public static Optional<String> firstMalformed(String attribute) {
+        if (attribute == null) {
+            return Optional.empty();
+        }
+        for (String line : attribute.split("[;\\n]")) {
+            if (!line.isBlank() && rule(line).isEmpty()) {
+                return Optional.of(line.strip());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<RouteRule> rule(String line) {
+        String[] parts = line.trim().split("\\s+");
+        return parts.length >= 3 && parts.length <= 5
+                ? RouteRule.of(
+                        parts[0],
+                        parts[1],
+                        parts[2],
+                        parts.length > 3 ? parts[3] : null,
+                        parts.length > 4 ? parts[4] : null)
+                : Optional.empty();
     }
 
     /**

@@ -25,8 +25,9 @@ import dev.proxyme.store.DelegationProvider;
 /**
  * Mirrors the user's delegations to an agent into Keycloak's own consent record for the agent client, so that the
  * Account Console's "Applications" and the admin's "Consents" tab show what Proxyme would let the agent do, and the
- * user can revoke it there: its scopes the union of the user's active delegations to the agent (as far as the agent
- * may still ask for them), removed when none is left (any ending: revoked, expired, superseded, a logout).
+ * user can revoke it there: its scopes the union of the user's active delegations to the agent, approved on Proxyme's
+ * page or vouched for by a trusted backend (as far as the agent may still ask for them and reach their portal),
+ * removed when none is left (any ending: revoked, expired, superseded, a logout).
  *
  * <p>The record is recomputed from what is committed, after the change that calls for it has committed, under a
  * cluster-wide lock of the user and agent: approvals and endings at once, on any node, each see the others' rows, so
@@ -117,8 +118,11 @@ public final class KeycloakConsentMirror {
             return;
         }
         Set<String> granted = new TreeSet<>();
-        session.getProvider(DelegationProvider.class)
+        session
+                .getProvider(DelegationProvider.class)
                 .findActiveOfUserToAgent(realm, key.userId(), key.agentClientId())
+                .stream()
+                .filter(delegation -> Agent.allowsPortal(client, delegation.portalClientId()))
                 .forEach(delegation -> granted.addAll(delegation.scopes().names()));
         granted.retainAll(agent.allowedScopes().names());
         UserConsentModel current = currentConsent(session, realm, key.userId(), client);
@@ -138,7 +142,12 @@ public final class KeycloakConsentMirror {
         if (current == null) {
             session.users().addConsent(realm, key.userId(), wanted);
         } else if (!idsOf(current).equals(idsOf(wanted))) {
-            session.users().updateConsent(realm, key.userId(), wanted);
+            try {
+                session.users().updateConsent(realm, key.userId(), wanted);
+            } catch (ModelException goneMeanwhile) {
+                // Keycloak's own screens removed it without the lock: it is made anew.
+                session.users().addConsent(realm, key.userId(), wanted);
+            }
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.proxyme.admin;
 
+import java.net.URI;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,11 +17,13 @@ import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.KeycloakServer;
 import dev.proxyme.testsupport.KeycloakServerExtension;
 import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
 import dev.proxyme.testsupport.ProxymeClient.Reply;
 
 import static dev.proxyme.testsupport.ProxymeClient.REALM;
 import static dev.proxyme.testsupport.ProxymeClient.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -85,6 +91,138 @@ class AdminConsoleIT {
         }
         assertEquals("120", attribute(LIFESPAN, null), "saved into the realm's attribute");
         assertEquals("false", attribute(ACTIVITY, null), "the switch too");
+    }
+
+    /**
+     * "Proxyme agents": each agent an administrator registered is a row; its form shows the agent's portals, refuses
+     * one that is not a portal, saves into the agent, and follows the agent when it changes elsewhere.
+     */
+    @Test
+    void anAgentsProxymeSettingsAreAPageOfTheAdminConsole() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        String row = rowOf("proxymeAgents", agent.clientId()).path("id").asText();
+        try (Browser browser = new Browser()) {
+            browser.open(console() + "/page-section/proxymeAgents");
+            browser.logInIfAsked("root", "root-password");
+            assertTrue(
+                    browser.await(By.xpath("//h1[normalize-space()='Proxyme agents']"))
+                            .isDisplayed(),
+                    "the page is named from Proxyme's messages");
+
+            browser.open(console() + "/page-section/proxymeAgents/" + row);
+            WebElement portals = browser.await(By.cssSelector("input[data-testid$='portals0']"));
+            assertEquals("portal-a", portals.getAttribute("value"), "the form shows the agent's portals");
+            retype(portals, "no-such-portal");
+            browser.await(By.cssSelector("button[data-testid='save']")).click();
+            WebElement error = browser.await(By.cssSelector(".pf-v5-c-alert.pf-m-danger"));
+            assertTrue(error.getText().contains("Unknown portal: no-such-portal"), error.getText());
+            assertEquals("portal-a", clientAttribute(agent.clientId(), "proxyme.portals"), "nothing written");
+
+            browser.driver().navigate().refresh();
+            retype(browser.await(By.cssSelector("input[data-testid$='portals0']")), "portal-b");
+            browser.await(By.cssSelector("button[data-testid='save']")).click();
+            browser.await(By.cssSelector(".pf-v5-c-alert.pf-m-success"));
+            assertEquals("portal-b", clientAttribute(agent.clientId(), "proxyme.portals"), "saved into the agent");
+
+            client.setClientAttribute(agent.clientId(), "proxyme.portals", "portal-a portal-b");
+            browser.driver().navigate().refresh();
+            assertEquals(
+                    "portal-a",
+                    browser.await(By.cssSelector("input[data-testid$='portals0']"))
+                            .getAttribute("value"));
+            assertEquals(
+                    "portal-b",
+                    browser.await(By.cssSelector("input[data-testid$='portals1']"))
+                            .getAttribute("value"),
+                    "the form follows a change made elsewhere");
+        }
+        assertEquals(
+                List.of("portal-a", "portal-b"),
+                values(rowOf("proxymeAgents", agent.clientId()).path("config").path("portals")));
+    }
+
+    /**
+     * "Proxyme portals": a client made a portal (its attribute) gets a row; its form refuses a malformed route rule
+     * and saves the rules into the portal; the row goes with the client.
+     */
+    @Test
+    void aPortalsProxymeSettingsAreAPageOfTheAdminConsole() {
+        String portal = "console-portal-" + System.nanoTime();
+        Reply created = client.send(
+                client.adminUri(REALM, "/clients"),
+                "POST",
+                "application/json",
+                "{\"clientId\":\"" + portal + "\",\"publicClient\":false,\"secret\":\"console-portal-secret\","
+                        + "\"attributes\":{\"proxyme.portal\":\"true\",\"proxyme.resource\":\"https://portal.example/api\"}}",
+                bearer(client.rootToken()));
+        assertEquals(201, created.status(), created::toString);
+        String row = rowOf("proxymePortals", portal).path("id").asText();
+        try (Browser browser = new Browser()) {
+            browser.open(console() + "/page-section/proxymePortals/" + row);
+            browser.logInIfAsked("root", "root-password");
+            assertEquals(
+                    "https://portal.example/api",
+                    browser.await(By.cssSelector("input[data-testid$='resourceUris0']"))
+                            .getAttribute("value"));
+            WebElement routes = browser.await(By.cssSelector("textarea[data-testid='routes']"));
+            retype(routes, "GET /reports");
+            browser.await(By.cssSelector("button[data-testid='save']")).click();
+            WebElement error = browser.await(By.cssSelector(".pf-v5-c-alert.pf-m-danger"));
+            assertTrue(error.getText().contains("Not a route rule"), error.getText());
+
+            browser.driver().navigate().refresh();
+            retype(browser.await(By.cssSelector("textarea[data-testid='routes']")), "GET /reports/* read");
+            browser.await(By.cssSelector("button[data-testid='save']")).click();
+            browser.await(By.cssSelector(".pf-v5-c-alert.pf-m-success"));
+        }
+        assertEquals("GET /reports/* read", clientAttribute(portal, "proxyme.routes"), "saved into the portal");
+        Reply deleted = client.send(
+                client.adminUri(REALM, "/clients/" + client.clientUuid(portal)),
+                "DELETE",
+                null,
+                null,
+                bearer(client.rootToken()));
+        assertEquals(204, deleted.status(), deleted::toString);
+        assertTrue(rowOfOrMissing("proxymePortals", portal).isMissingNode(), "the row went with the client");
+    }
+
+    private String console() {
+        return server.baseUri() + "/admin/" + REALM + "/console/#/" + REALM;
+    }
+
+    private JsonNode rowOf(String page, String clientId) {
+        JsonNode row = rowOfOrMissing(page, clientId);
+        assertFalse(row.isMissingNode(), () -> "no " + page + " row of " + clientId);
+        return row;
+    }
+
+    private JsonNode rowOfOrMissing(String page, String clientId) {
+        Reply rows = client.get(
+                URI.create(
+                        client.adminUri(REALM, "/components") + "?type=org.keycloak.services.ui.extend.UiPageProvider"),
+                bearer(client.rootToken()));
+        assertEquals(200, rows.status(), rows::toString);
+        for (JsonNode row : rows.json()) {
+            if (page.equals(row.path("providerId").asText())
+                    && clientId.equals(row.path("config").path("client").path(0).asText())) {
+                return row;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    private static List<String> values(JsonNode array) {
+        List<String> values = new java.util.ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+
+    private String clientAttribute(String clientId, String name) {
+        return client.findClient(clientId)
+                .orElseThrow()
+                .path("attributes")
+                .path(name)
+                .asText();
     }
 
     private static void retype(WebElement field, String value) {

@@ -45,7 +45,9 @@ class DisplayTextTest {
                 "\u180b",
                 "\u0301\u0301",
                 "\u20dd",
-                " \u0301 ")) {
+                " \u0301 ",
+                "\ud834\udd59",
+                "\ufffc")) {
             assertFalse(DisplayText.isPlain(name), () -> "U+" + Integer.toHexString(name.codePointAt(0)));
         }
     }

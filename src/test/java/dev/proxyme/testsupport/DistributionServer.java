@@ -109,7 +109,29 @@ final class DistributionServer implements KeycloakServer {
         }
     }
 
+    /**
+     * Keycloak 26.7's build races Quarkus's over the persistence unit's class list when an extension brings entities
+     * (keycloak/keycloak#47482, fixed in 26.8): the build then fails at once, and a second build is unaffected.
+     */
+    private static final String BUILD_RACE =
+            "contributePersistenceXmlToJpaModel threw an exception: java.util.ConcurrentModificationException";
+
+    /** Keycloak's build failed in {@link #BUILD_RACE}. */
+    private static final class BuildRace extends IllegalStateException {
+        BuildRace(String message) {
+            super(message);
+        }
+    }
+
     private void launch() {
+        try {
+            start();
+        } catch (BuildRace raced) {
+            start();
+        }
+    }
+
+    private void start() {
         List<String> command = List.of(
                 home.resolve("bin/kc.sh").toString(),
                 "start-dev",
@@ -157,8 +179,9 @@ final class DistributionServer implements KeycloakServer {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with code " + process.exitValue() + " while starting. "
-                        + "Last lines of " + log + ":\n" + tail(60));
+                String message = "Keycloak exited with code " + process.exitValue() + " while starting. "
+                        + "Last lines of " + log + ":\n" + tail(60);
+                throw message.contains(BUILD_RACE) ? new BuildRace(message) : new IllegalStateException(message);
             }
             try {
                 HttpResponse<Void> response = http.send(
