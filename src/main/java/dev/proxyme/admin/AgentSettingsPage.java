@@ -13,6 +13,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.provider.ProviderConfigProperty;
 
+import dev.proxyme.ProxymeNode;
 import dev.proxyme.agent.AgentRegistration;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Scopes;
@@ -67,25 +68,26 @@ public class AgentSettingsPage extends ClientSettingsPage {
                         PORTALS,
                         ProviderConfigProperty.MULTIVALUED_STRING_TYPE,
                         null,
-                        (realm, client) ->
+                        (session, client) ->
                                 List.copyOf(SpaceSeparated.words(client.getAttribute(Agent.PORTALS_ATTRIBUTE)))),
                 new Field(
                         SCOPES,
                         ProviderConfigProperty.MULTIVALUED_STRING_TYPE,
                         null,
-                        (realm, client) -> List.copyOf(
+                        (session, client) -> List.copyOf(
                                 Agent.of(client).orElseThrow().allowedScopes().names())),
                 new Field(
                         LIFETIME,
                         ProviderConfigProperty.INTEGER_TYPE,
                         null,
-                        (realm, client) -> List.of(
-                                Integer.toString(Agent.of(client).orElseThrow().tokenLifetimeSeconds()))),
+                        (session, client) -> List.of(Integer.toString(Math.min(
+                                Agent.of(client).orElseThrow().tokenLifetimeSeconds(),
+                                ProxymeNode.of(session).settings().maxTokenLifetimeSeconds())))),
                 new Field(
                         ALGORITHM,
                         ProviderConfigProperty.LIST_TYPE,
                         algorithms,
-                        (realm, client) -> List.of(
+                        (session, client) -> List.of(
                                 orEmpty(client.getAttribute(OIDCConfigAttributes.ACCESS_TOKEN_SIGNED_RESPONSE_ALG)))));
     }
 

@@ -17,6 +17,9 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.services.resources.admin.AdminAuth;
+import org.keycloak.services.resources.admin.AdminRoot;
+import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 import org.keycloak.services.ui.extend.UiPageProvider;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
 
@@ -43,7 +46,7 @@ abstract class ClientSettingsPage implements UiPageProvider, UiPageProviderFacto
 
     @FunctionalInterface
     protected interface Current {
-        List<String> of(RealmModel realm, ClientModel client);
+        List<String> of(KeycloakSession session, ClientModel client);
     }
 
     /** Whether the client is of the page's kind, and has a row. */
@@ -99,10 +102,16 @@ abstract class ClientSettingsPage implements UiPageProvider, UiPageProviderFacto
         if (session.getAttribute(FOLLOWING) != null) {
             return;
         }
+        if (!realm.getId().equals(form.getParentId())) {
+            // A row of another parent would write its client, yet never be listed.
+            throw new ComponentValidationException("proxymeSettingNotOfThisRealm");
+        }
+        canonicalize(form);
         ClientModel client = form.get(CLIENT) == null ? null : realm.getClientByClientId(form.get(CLIENT));
         if (client == null || !lists(client)) {
             throw new ComponentValidationException(notOfKindMessage(), String.valueOf(form.get(CLIENT)));
         }
+        checkCanManage(session, realm, client);
         Optional<ComponentModel> other =
                 rowOf(realm, client.getClientId()).filter(row -> !Objects.equals(row.getId(), form.getId()));
         if (other.isPresent()) {
@@ -111,7 +120,46 @@ abstract class ClientSettingsPage implements UiPageProvider, UiPageProviderFacto
         try {
             check(session, realm, client, form);
         } catch (ProxymeException refused) {
-            throw new ComponentValidationException(refused.description());
+            // As a parameter: a message is a pattern, and the value it quotes may hold braces.
+            throw new ComponentValidationException("{0}", refused.description());
+        }
+    }
+
+    /**
+     * Keeps only the form's own fields, one value each where the field has one, stripped: what the row stores is
+     * what was checked and written.
+     */
+    private void canonicalize(ComponentModel form) {
+        List<String> single = new ArrayList<>(List.of(CLIENT));
+        List<String> multiple = new ArrayList<>();
+        for (Field field : fields()) {
+            (ProviderConfigProperty.MULTIVALUED_STRING_TYPE.equals(field.type()) ? multiple : single).add(field.name());
+        }
+        form.getConfig().keySet().removeIf(key -> !single.contains(key) && !multiple.contains(key));
+        for (String field : single) {
+            List<String> values = form.getConfig().getList(field);
+            if (values != null && values.size() > 1) {
+                throw new ComponentValidationException("proxymeSettingOneValue", messageKey(field));
+            }
+            String value = single(form, field);
+            form.getConfig().putSingle(field, value == null ? "" : value);
+        }
+        for (String field : multiple) {
+            form.getConfig().put(field, new ArrayList<>(values(form, field)));
+        }
+    }
+
+    /**
+     * Keycloak's component endpoint asks only for {@code manage-realm}; what a row writes is its client's, which
+     * Keycloak gives to whoever may manage that client ({@code manage-clients}, or its fine-grained permission).
+     */
+    private static void checkCanManage(KeycloakSession session, RealmModel realm, ClientModel client) {
+        RealmModel managed = session.getContext().getRealm();
+        try {
+            AdminAuth admin = AdminRoot.authenticateRealmAdminRequest(session);
+            AdminPermissions.evaluator(session, realm, admin).clients().requireManage(client);
+        } finally {
+            session.getContext().setRealm(managed);
         }
     }
 
@@ -140,7 +188,10 @@ abstract class ClientSettingsPage implements UiPageProvider, UiPageProviderFacto
                 .getProviderFactoriesStream(UiPageProvider.class)
                 .filter(ClientSettingsPage.class::isInstance)
                 .map(ClientSettingsPage.class::cast)
-                .forEach(page -> page.followOne(session, realm, clientId));
+                .forEach(page -> {
+                    page.dropRowsOfClientsGone(realm);
+                    page.followOne(session, realm, clientId);
+                });
     }
 
     /** Every client's row, as at a start: rows of clients since removed go too. */
@@ -161,6 +212,15 @@ abstract class ClientSettingsPage implements UiPageProvider, UiPageProviderFacto
                 .forEach(realm::removeComponent);
     }
 
+    /** A client renamed (its client id changed) or removed past Proxyme's listener leaves a row naming nothing. */
+    private void dropRowsOfClientsGone(RealmModel realm) {
+        realm.getComponentsStream(realm.getId(), UiPageProvider.class.getName())
+                .filter(row -> getId().equals(row.getProviderId()))
+                .filter(row -> row.get(CLIENT) == null || realm.getClientByClientId(row.get(CLIENT)) == null)
+                .toList()
+                .forEach(realm::removeComponent);
+    }
+
     private void followOne(KeycloakSession session, RealmModel realm, String clientId) {
         ClientModel client = realm.getClientByClientId(clientId);
         Optional<ComponentModel> existing = rowOf(realm, clientId);
@@ -173,7 +233,7 @@ abstract class ClientSettingsPage implements UiPageProvider, UiPageProviderFacto
             ComponentModel row = existing.orElseGet(() -> newRow(realm, client));
             boolean changed = existing.isEmpty();
             for (Field field : fields()) {
-                List<String> current = field.current().of(realm, client);
+                List<String> current = field.current().of(session, client);
                 if (!current.equals(row.getConfig().getList(field.name()))) {
                     row.getConfig().put(field.name(), current);
                     changed = true;

@@ -56,25 +56,25 @@ public class PortalSettingsPage extends ClientSettingsPage {
                         RESOURCES,
                         ProviderConfigProperty.MULTIVALUED_STRING_TYPE,
                         null,
-                        (realm, client) ->
+                        (session, client) ->
                                 List.copyOf(SpaceSeparated.words(client.getAttribute(Portals.RESOURCE_ATTRIBUTE)))),
                 new Field(
                         ROUTES,
                         ProviderConfigProperty.TEXT_TYPE,
                         null,
-                        (realm, client) -> List.of(
+                        (session, client) -> List.of(
                                 String.join("\n", RouteRules.lines(client.getAttribute(RouteRules.ATTRIBUTE))))),
                 new Field(
                         CASE_SENSITIVE,
                         ProviderConfigProperty.BOOLEAN_TYPE,
                         null,
-                        (realm, client) -> List.of(Boolean.toString(
+                        (session, client) -> List.of(Boolean.toString(
                                 Boolean.parseBoolean(client.getAttribute(RouteRules.CASE_SENSITIVE))))),
                 new Field(
                         ACTIVITY,
                         ProviderConfigProperty.LIST_TYPE,
                         ActivityPaths.NAMES,
-                        (realm, client) -> List.of(ActivityPaths.of(client).attributeValue())));
+                        (session, client) -> List.of(ActivityPaths.of(client).attributeValue())));
     }
 
     @Override

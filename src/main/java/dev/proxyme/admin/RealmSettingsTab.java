@@ -102,19 +102,33 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel form)
             throws ComponentValidationException {
+        if (!realm.getId().equals(form.getParentId())
+                || realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
+                        .anyMatch(tab ->
+                                ID.equals(tab.getProviderId()) && !tab.getId().equals(form.getId()))) {
+            // One tab per realm: a second, or one of another parent, would write the realm unseen.
+            throw new ComponentValidationException("proxymeSettingOneTab");
+        }
+        form.getConfig()
+                .keySet()
+                .removeIf(key -> SETTINGS.stream().noneMatch(s -> s.field().equals(key)));
         String lifespan = form.get("requestLifespanSeconds");
-        try {
-            long seconds = Long.parseLong(lifespan == null ? "" : lifespan.strip());
-            if (seconds < PendingRequests.MIN_LIFESPAN_SECONDS || seconds > PendingRequests.MAX_LIFESPAN_SECONDS) {
-                throw invalidLifespan();
-            }
-        } catch (NumberFormatException notANumber) {
+        if (lifespan == null
+                || !lifespan.strip().matches("[0-9]{1,5}")
+                || form.getConfig().get("requestLifespanSeconds").size() > 1) {
             throw invalidLifespan();
         }
+        long seconds = Long.parseLong(lifespan.strip());
+        if (seconds < PendingRequests.MIN_LIFESPAN_SECONDS || seconds > PendingRequests.MAX_LIFESPAN_SECONDS) {
+            throw invalidLifespan();
+        }
+        form.getConfig().putSingle("requestLifespanSeconds", Long.toString(seconds));
         for (Setting setting : SETTINGS) {
             if (ProviderConfigProperty.BOOLEAN_TYPE.equals(setting.type())) {
                 String value = form.get(setting.field());
-                if (value != null && !"true".equals(value) && !"false".equals(value)) {
+                List<String> values = form.getConfig().get(setting.field());
+                if (value != null && !"true".equals(value) && !"false".equals(value)
+                        || values != null && values.size() > 1) {
                     throw new ComponentValidationException("proxymeSettingNotYesOrNo", messageKey(setting.field()));
                 }
             }

@@ -127,18 +127,18 @@ class AdminConsoleIT {
             client.setClientAttribute(agent.clientId(), "proxyme.portals", "portal-a portal-b");
             browser.driver().navigate().refresh();
             assertEquals(
-                    "portal-a",
-                    browser.await(By.cssSelector("input[data-testid$='portals0']"))
-                            .getAttribute("value"));
-            assertEquals(
-                    "portal-b",
-                    browser.await(By.cssSelector("input[data-testid$='portals1']"))
-                            .getAttribute("value"),
-                    "the form follows a change made elsewhere");
+                    java.util.Set.of("portal-a", "portal-b"),
+                    java.util.Set.of(
+                            browser.await(By.cssSelector("input[data-testid$='portals0']"))
+                                    .getAttribute("value"),
+                            browser.await(By.cssSelector("input[data-testid$='portals1']"))
+                                    .getAttribute("value")),
+                    "the form follows a change made elsewhere (Keycloak keeps no order of a field's values)");
         }
         assertEquals(
-                List.of("portal-a", "portal-b"),
-                values(rowOf("proxymeAgents", agent.clientId()).path("config").path("portals")));
+                java.util.Set.of("portal-a", "portal-b"),
+                java.util.Set.copyOf(values(
+                        rowOf("proxymeAgents", agent.clientId()).path("config").path("portals"))));
     }
 
     /**
@@ -184,6 +184,107 @@ class AdminConsoleIT {
                 bearer(client.rootToken()));
         assertEquals(204, deleted.status(), deleted::toString);
         assertTrue(rowOfOrMissing("proxymePortals", portal).isMissingNode(), "the row went with the client");
+    }
+
+    /**
+     * Keycloak's component endpoint asks only for manage-realm: an administrator who may manage the realm but not its
+     * clients cannot change an agent through its row (by the endpoint itself, as a script would).
+     */
+    @Test
+    void aRowChangesItsClientOnlyForWhoeverMayManageClients() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        JsonNode row = rowOf("proxymeAgents", agent.clientId());
+        String username = "realm-only-" + System.nanoTime();
+        String userId = client.createUserWithPassword(username, "realm-only-password");
+        String realmManagement = client.clientUuid("realm-management");
+        JsonNode manageRealm = client.get(
+                        client.adminUri(REALM, "/clients/" + realmManagement + "/roles/manage-realm"),
+                        bearer(client.rootToken()))
+                .json();
+        Reply granted = client.send(
+                client.adminUri(REALM, "/users/" + userId + "/role-mappings/clients/" + realmManagement),
+                "POST",
+                "application/json",
+                "[" + manageRealm + "]",
+                bearer(client.rootToken()));
+        assertEquals(204, granted.status(), granted::toString);
+
+        com.fasterxml.jackson.databind.node.ObjectNode widened = row.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) widened.get("config"))
+                .putArray("portals")
+                .add("*");
+        Reply refused = client.send(
+                client.adminUri(REALM, "/components/" + row.path("id").asText()),
+                "PUT",
+                "application/json",
+                widened.toString(),
+                bearer(client.userToken(username, "realm-only-password")));
+        assertEquals(403, refused.status(), refused::toString);
+        assertEquals("portal-a", clientAttribute(agent.clientId(), "proxyme.portals"), "the agent is unchanged");
+
+        Reply allowed = client.send(
+                client.adminUri(REALM, "/components/" + row.path("id").asText()),
+                "PUT",
+                "application/json",
+                widened.toString(),
+                bearer(client.rootToken()));
+        assertEquals(204, allowed.status(), allowed::toString);
+        assertEquals("*", clientAttribute(agent.clientId(), "proxyme.portals"), "a realm administrator may");
+    }
+
+    /**
+     * What the forms' endpoint refuses, as a script would send it: a value with braces (a message pattern), a second
+     * realm tab, a row of another parent, two values for one, digits that are not ASCII; each a 400 with its message,
+     * nothing written.
+     */
+    @Test
+    void theFormsRefuseWhatTheyCannotCheckWithTheirMessage() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        JsonNode row = rowOf("proxymeAgents", agent.clientId());
+        String realmId = client.get(client.adminUri(REALM, ""), bearer(client.rootToken()))
+                .json()
+                .path("id")
+                .asText();
+
+        assertRefused(put(row, "scopes", "[\"{x\"]"), "Unknown scope: {x");
+        assertRefused(put(row, "tokenLifetimeSeconds", "[\"300\",\"600\"]"), "one value");
+        com.fasterxml.jackson.databind.node.ObjectNode elsewhere = row.deepCopy();
+        elsewhere.put("parentId", "another-" + realmId);
+        assertRefused(send("PUT", "/components/" + row.path("id").asText(), elsewhere.toString()), "its realm");
+
+        String tab = "{\"providerId\":\"proxyme\",\"providerType\":\"org.keycloak.services.ui.extend.UiTabProvider\","
+                + "\"parentId\":\"" + realmId + "\",\"config\":{\"requestLifespanSeconds\":[\"600\"]}}";
+        assertRefused(send("POST", "/components", tab), "tab already");
+        JsonNode realmTab = client.get(
+                        URI.create(client.adminUri(REALM, "/components")
+                                + "?type=org.keycloak.services.ui.extend.UiTabProvider"),
+                        bearer(client.rootToken()))
+                .json()
+                .get(0);
+        for (String odd : List.of("+600", "\u0666\u0660\u0660", "600x")) {
+            assertRefused(put(realmTab, "requestLifespanSeconds", "[\"" + odd + "\"]"), "Request lifespan");
+        }
+        assertEquals("portal-a", clientAttribute(agent.clientId(), "proxyme.portals"), "nothing written");
+    }
+
+    private Reply put(JsonNode component, String field, String valuesJson) {
+        com.fasterxml.jackson.databind.node.ObjectNode changed = component.deepCopy();
+        try {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) changed.get("config"))
+                    .set(field, ProxymeClient.JSON.readTree(valuesJson));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+            throw new IllegalArgumentException(valuesJson, notJson);
+        }
+        return send("PUT", "/components/" + component.path("id").asText(), changed.toString());
+    }
+
+    private Reply send(String method, String path, String body) {
+        return client.send(client.adminUri(REALM, path), method, "application/json", body, bearer(client.rootToken()));
+    }
+
+    private static void assertRefused(Reply reply, String says) {
+        assertEquals(400, reply.status(), reply::toString);
+        assertTrue(reply.text("errorMessage").contains(says), reply::toString);
     }
 
     private String console() {

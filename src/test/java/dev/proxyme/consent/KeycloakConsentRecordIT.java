@@ -160,6 +160,31 @@ class KeycloakConsentRecordIT {
         assertEquals(Set.of("read"), consentScopes(narrowed));
     }
 
+    /**
+     * Keycloak's account API lets the user write an agent's consent record themselves: it is brought back at once to
+     * what the delegations give, also for an agent with none.
+     */
+    @Test
+    void keycloaksOwnConsentWritesAreBroughtBackToTheDelegations() {
+        RegisteredAgent written = registerAgent("Written Assistant");
+        approveFor(written, "portal-a", List.of("read"));
+        String scopes =
+                "{\"grantedScopes\":[{\"id\":\"" + scopeId("read") + "\"},{\"id\":\"" + scopeId("write") + "\"}]}";
+        String alice = bearer(client.userToken("alice", "alice-password"));
+        Reply widened = client.send(accountConsent(written), "PUT", "application/json", scopes, alice);
+        assertEquals(200, widened.status(), widened::toString);
+        assertEquals(Set.of("read"), consentScopes(written), "what is delegated, not what was written");
+
+        RegisteredAgent idle = registerAgent("Idle Assistant");
+        Reply invented = client.send(accountConsent(idle), "POST", "application/json", scopes, alice);
+        assertEquals(200, invented.status(), invented::toString);
+        assertNull(consentScopes(idle), "no delegation, no consent");
+    }
+
+    private java.net.URI accountConsent(RegisteredAgent of) {
+        return java.net.URI.create(server.realmUrl(REALM) + "/account/applications/" + of.clientId() + "/consent");
+    }
+
     private RegisteredAgent registerAgent(String name) {
         Reply registered = client.proxyme(
                 "register_agent",
