@@ -26,7 +26,7 @@
             #proxyme-page h2 { font-weight: 600; font-size: 1rem; margin: 1.25rem 0 0.5rem; }
             #proxyme-parties, #proxyme-revoke-hint { color: #6a6e73; font-size: 0.875rem; }
             #proxyme-parties { margin-top: 0.25rem; }
-            #proxyme-scopes { margin: 0 0 0 1.25rem; list-style: disc; }
+            #proxyme-scopes { margin: 0; list-style: none; padding: 0; }
             #proxyme-scopes li { margin: 0.25rem 0; }
             #proxyme-purpose { margin: 0; padding: 0.75rem 1rem; border-left: 3px solid #0066cc; background: #f5f5f5;
                                white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -44,6 +44,9 @@
             <p id="proxyme-parties" class="${properties.kcLabelClass!}">
                 ${msg("proxymeConsentParties", proxyme.agentClientId, proxyme.portalClientId)}
             </p>
+            <#if proxyme.signedInAs??>
+                <p id="proxyme-signed-in-as">${msg("proxymeSignedInAs", proxyme.signedInAs)}<#if proxyme.switchAccountUrl??> · <a id="proxyme-not-you" href="${proxyme.switchAccountUrl}">${msg("proxymeNotYou")}</a></#if></p>
+            </#if>
             <#if proxyme.notVerified!false>
                 <p id="proxyme-not-verified" role="note"><strong>${msg("proxymeConsentNotVerifiedLabel")}</strong> ${msg("proxymeConsentNotVerified", proxyme.agentName)}</p>
             </#if>
@@ -51,13 +54,17 @@
                 <p id="proxyme-vouched-by">${msg("proxymeConsentVouchedBy", proxyme.vouchedBy)}</p>
             </#if>
             <h2 id="proxyme-scopes-title">${msg(proxyme.stepUp?then("proxymeConsentScopesStepUp", "proxymeConsentScopes"))}</h2>
-            <ul id="proxyme-scopes" class="${properties.kcListClass!}">
+            <ul id="proxyme-scopes" class="${properties.kcListClass!}" aria-describedby="proxyme-scopes-hint">
                 <#list proxyme.scopes as scope>
                     <li id="proxyme-scope-${scope.name}" class="proxyme-scope<#if scope.isNew> proxyme-scope-new</#if>">
-                        ${advancedMsg(scope.text)}<#if proxyme.stepUp && scope.isNew> <strong class="proxyme-new-badge">${msg("proxymeConsentNew")}</strong></#if>
+                        <label for="proxyme-scope-check-${scope.name}">
+                            <input id="proxyme-scope-check-${scope.name}" type="checkbox" name="scope" value="${scope.name}"
+                                   form="proxyme-consent-form" checked>
+                            ${advancedMsg(scope.text)}</label><#if proxyme.stepUp && scope.isNew> <strong class="proxyme-new-badge">${msg("proxymeConsentNew")}</strong></#if>
                     </li>
                 </#list>
             </ul>
+            <p id="proxyme-scopes-hint" class="${properties.kcLabelClass!}">${msg("proxymeConsentScopesHint")}</p>
             <#if proxyme.purpose??>
                 <h2>${msg("proxymeConsentPurpose")}</h2>
                 <blockquote id="proxyme-purpose">${proxyme.purpose}</blockquote>
@@ -126,6 +133,7 @@
                         <p id="proxyme-envelope-window">${msg("proxymeEnvelopeFrom", proxyme.envelope.notBefore?number_to_datetime?string("yyyy-MM-dd HH:mm"))}</p>
                     </#if>
                 </div>
+                <input type="hidden" name="scope_choice" value="1">
                 <#if proxyme.userCode??>
                     <input type="hidden" name="user_code" value="${proxyme.userCode}">
                     <input type="hidden" name="nonce" value="${proxyme.nonce}">

@@ -3,7 +3,6 @@ package dev.proxyme.admin;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -19,7 +18,6 @@ import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -29,16 +27,11 @@ import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
-import dev.proxyme.model.TokenUsage;
 import dev.proxyme.representation.ActivityRepresentation;
-import dev.proxyme.representation.AdminDelegation;
 import dev.proxyme.representation.AdminRepresentations.AgentSummary;
-import dev.proxyme.representation.AdminRepresentations.AuditEntryRepresentation;
-import dev.proxyme.representation.AdminRepresentations.DelegationWithAudit;
 import dev.proxyme.representation.RevocationResponse;
 import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.store.ActivityProvider;
-import dev.proxyme.store.AuditProvider;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.store.DelegationQuery;
 import dev.proxyme.web.AuditedCall;
@@ -53,9 +46,6 @@ import dev.proxyme.web.Responses;
  * right to view clients. The permission check comes first; every change is recorded as an admin event.
  */
 public class ProxymeAdminResource {
-
-    private static final Pattern KEYCLOAK_ID =
-            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", Pattern.CASE_INSENSITIVE);
 
     private static final int MAX_PAGE = 100;
 
@@ -93,39 +83,16 @@ public class ProxymeAdminResource {
         auth.users().requireView();
         return call().run(() -> Responses.json(
                 Response.Status.OK,
-                search(new DelegationQuery(
-                        userIdOf(user),
-                        agent,
-                        portal,
-                        status == null ? null : status.value(),
-                        QueryParameters.valueOrNull(from),
-                        QueryParameters.valueOrNull(to),
-                        first.asInt(),
-                        Math.min(MAX_PAGE, Math.max(1, max.asInt()))))));
-    }
-
-    /**
-     * A user's id from what an administrator typed: an id, or a username (the Admin Console shows both); anything else
-     * is taken as the id of a user since deleted, whose delegations stay on record. A value shaped like Keycloak's ids
-     * is only ever an id: a username may be any string, another user's id (in other letter case) too.
-     */
-    private String userIdOf(String idOrUsername) {
-        if (idOrUsername == null
-                || KEYCLOAK_ID.matcher(idOrUsername).matches()
-                || session.users().getUserById(realm, idOrUsername) != null) {
-            return idOrUsername;
-        }
-        UserModel named = session.users().getUserByUsername(realm, idOrUsername);
-        return named == null ? idOrUsername : named.getId();
-    }
-
-    private List<AdminDelegation> search(DelegationQuery query) {
-        List<Delegation> found = delegations.search(realm, query);
-        Map<String, TokenUsage> usage =
-                delegations.usage(found.stream().map(Delegation::id).toList());
-        return found.stream()
-                .map(d -> AdminDelegation.of(d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
-                .toList();
+                records()
+                        .search(new DelegationQuery(
+                                records().userIdOf(user),
+                                agent,
+                                portal,
+                                status == null ? null : status.value(),
+                                QueryParameters.valueOrNull(from),
+                                QueryParameters.valueOrNull(to),
+                                first.asInt(),
+                                Math.min(MAX_PAGE, Math.max(1, max.asInt()))))));
     }
 
     /** What agents did under the delegation through the proxy, newest first, paged, with counts per route. */
@@ -161,18 +128,8 @@ public class ProxymeAdminResource {
     public Response getDelegation(@PathParam("id") String delegationId) {
         auth.users().requireView();
         return call().run(() -> {
-            Delegation delegation = delegations.find(realm, delegationId).orElseThrow(() -> unknown("delegation"));
-            TokenUsage usage = delegations.usage(List.of(delegationId)).getOrDefault(delegationId, TokenUsage.NONE);
-            List<AuditEntryRepresentation> trail = java.util.stream.Stream.concat(
-                            session.getProvider(AuditProvider.class).findOfDelegation(realm, delegationId).stream()
-                                    .map(AuditEntryRepresentation::of),
-                            delegations.findIssuedTokens(delegationId).stream()
-                                    .map(token -> AuditEntryRepresentation.of(token, delegation)))
-                    // Stable: at the same millisecond, audit rows (the delegation's creation) stay before its tokens.
-                    .sorted(java.util.Comparator.comparingLong(AuditEntryRepresentation::time))
-                    .toList();
             return Responses.json(
-                    Response.Status.OK, new DelegationWithAudit(AdminDelegation.of(delegation, usage), trail));
+                    Response.Status.OK, records().find(delegationId).orElseThrow(() -> unknown("delegation")));
         });
     }
 
@@ -194,7 +151,7 @@ public class ProxymeAdminResource {
     public Response revokeUser(@PathParam("userId") String user) {
         auth.users().requireManage();
         return call().run(() -> {
-            String userId = userIdOf(user);
+            String userId = records().userIdOf(user);
             if (session.users().getUserById(realm, userId) == null) {
                 throw unknown("user");
             }
@@ -263,6 +220,10 @@ public class ProxymeAdminResource {
 
     private AuditedCall call() {
         return AuditedCall.unaudited(session, AuditedCall.Challenge.BEARER).actor(admin());
+    }
+
+    private DelegationRecords records() {
+        return new DelegationRecords(session, realm);
     }
 
     private DelegationRevocation revocation() {

@@ -31,6 +31,8 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
 
     /** The tab's id, and the admin theme's message key of its title. */
     public static final String ID = "proxyme";
+    /** A link, not a setting: the Admin Console shows a field of this type as the link it holds. */
+    private static final String DELEGATIONS_PAGE = "delegationsPage";
 
     /** One setting: its form field, the realm attribute it writes, and what Proxyme makes of the attribute. */
     private record Setting(
@@ -96,7 +98,18 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
                     .defaultValue(setting.defaultValue())
                     .add();
         }
+        form.property()
+                .name(DELEGATIONS_PAGE)
+                .label("proxymeSettingDelegationsPage")
+                .helpText("proxymeSettingDelegationsPageHelp")
+                .type(ProviderConfigProperty.URL_TYPE)
+                .add();
         return form.build();
+    }
+
+    /** Where the realm's administrators find, open and revoke its delegations: Proxyme's page of them. */
+    private static String delegationsPageOf(RealmModel realm) {
+        return "/realms/" + realm.getName() + "/proxyme/admin";
     }
 
     @Override
@@ -112,6 +125,7 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
         form.getConfig()
                 .keySet()
                 .removeIf(key -> SETTINGS.stream().noneMatch(s -> s.field().equals(key)));
+        form.getConfig().putSingle(DELEGATIONS_PAGE, delegationsPageOf(realm));
         String lifespan = form.get("requestLifespanSeconds");
         if (lifespan == null
                 || !lifespan.strip().matches("[0-9]{1,5}")
@@ -187,6 +201,10 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
                 form.put(setting.field(), effective);
                 changed = true;
             }
+        }
+        if (!delegationsPageOf(realm).equals(form.get(DELEGATIONS_PAGE))) {
+            form.put(DELEGATIONS_PAGE, delegationsPageOf(realm));
+            changed = true;
         }
         if (!changed) {
             return;

@@ -5,6 +5,7 @@ import jakarta.ws.rs.Path;
 import org.keycloak.models.KeycloakSession;
 
 import dev.proxyme.oauth.SelfRegistration;
+import dev.proxyme.pages.AdminDelegationsPage;
 import dev.proxyme.pages.ConsentPages;
 import dev.proxyme.pages.MyDelegationsPage;
 import dev.proxyme.proxy.AssertionCache;
@@ -70,6 +71,11 @@ public class ProxymeResource {
     }
 
     /** The pages where users decide on agents' requests, in Keycloak's UI. */
+    @Path("admin")
+    public AdminDelegationsPage adminPage() {
+        return new AdminDelegationsPage(session);
+    }
+
     @Path("consent")
     public ConsentPages consent() {
         return new ConsentPages(session);

@@ -136,7 +136,12 @@ public class ConsentFlow {
      * @throws AlreadyDecidedException when another decision claimed the request first
      */
     public Delegation approve(
-            UserModel user, String loginSessionId, PendingRequest request, StepUp stepUp, Envelope approvedEnvelope) {
+            UserModel user,
+            String loginSessionId,
+            PendingRequest request,
+            StepUp stepUp,
+            Envelope approvedEnvelope,
+            Scopes chosen) {
         claim(request);
         try {
             Agent agent = agentOf(request);
@@ -149,7 +154,8 @@ public class ConsentFlow {
                             loginSessionId,
                             null,
                             stepUp,
-                            approvedEnvelope));
+                            approvedEnvelope,
+                            chosen));
             KeycloakConsentMirror.followOnCommit(
                     session, realm, user.getId(), agent.client().getClientId());
             requests.recordApprovalOnCommit(session, request, delegation.id());

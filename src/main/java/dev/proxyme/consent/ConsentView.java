@@ -36,7 +36,7 @@ public final class ConsentView {
             long delegationSeconds,
             Map<String, Object> envelope) {
         List<Map<String, Object>> scopes = new ArrayList<>();
-        for (String name : granted.union(requested).names()) {
+        for (String name : ScopeChoice.shown(granted, requested).names()) {
             ClientScopeModel scope = KeycloakModelUtils.getClientScopeByName(realm, name);
             String text = scope == null
                             || scope.getConsentScreenText() == null
@@ -53,7 +53,8 @@ public final class ConsentView {
         view.put("portalName", portal == null ? portalClientId : ClientNames.displayName(portal));
         view.put("portalClientId", portalClientId);
         view.put("scopes", scopes);
-        view.put("stepUp", !granted.isEmpty());
+        // "Now asks for more" only when it does: asking again for what is granted is no step-up to the user.
+        view.put("stepUp", !granted.isEmpty() && !granted.covers(requested));
         if (purpose != null) {
             view.put("purpose", purpose);
         }

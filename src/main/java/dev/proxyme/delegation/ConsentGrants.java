@@ -59,7 +59,7 @@ public class ConsentGrants {
         AgentTerms.checkEnabled(approval.agent());
         Terms terms = approval.terms();
         Actor actor = Actor.user(user.getId());
-        Scopes scopes = approval.stepUp().granted().union(terms.scopes());
+        Scopes scopes = approval.scopes();
         long end = Time.currentTimeMillis() + terms.delegationSeconds() * 1000;
         Envelope envelope = withinDelegation(approval.envelope(), end / 1000);
         DelegationRevocation revocation = new DelegationRevocation(session, realm);

@@ -3,8 +3,10 @@ package dev.proxyme.oauth;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.OAuthErrorException;
@@ -26,6 +28,7 @@ import dev.proxyme.clients.AgentTerms.Terms;
 import dev.proxyme.clients.RedirectUris;
 import dev.proxyme.consent.ConsentView;
 import dev.proxyme.consent.EnvelopeForm;
+import dev.proxyme.consent.ScopeChoice;
 import dev.proxyme.consent.StandardFlowTerms;
 import dev.proxyme.delegation.Approval;
 import dev.proxyme.delegation.ConsentGrants;
@@ -33,6 +36,7 @@ import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.Envelope;
+import dev.proxyme.model.Scopes;
 import dev.proxyme.model.StepUp;
 import dev.proxyme.sessions.AgentClientSession;
 import dev.proxyme.sessions.KeycloakConsentMirror;
@@ -57,6 +61,9 @@ public class AgentConsentAction implements RequiredActionProvider {
     private static final String DECIDED_NOTE = "proxyme.consent.decided";
 
     private static final String ENVELOPE_NOTE = "proxyme.consent.envelope";
+    /** The scopes the user checked, kept with the login until the delegation is granted. */
+    private static final String SCOPES_NOTE = "proxyme.consent.scopes";
+
     private static final String APPROVED = "approved";
     private static final String GRANTED = "granted";
 
@@ -122,14 +129,22 @@ public class AgentConsentAction implements RequiredActionProvider {
     /** The user approved: what they chose is kept with the login, and granted once nothing else is pending. */
     private void approve(RequiredActionContext context, StandardFlowTerms request) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        StepUp stepUp = stepUpOf(context, request);
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        Optional<Scopes> chosen = ScopeChoice.chosen(stepUp, request.scopes(), form);
+        if (chosen.isEmpty()) {
+            // Nothing checked: nothing is allowed, as when the user denies.
+            deny(context, request);
+            return;
+        }
         Envelope envelope;
         try {
-            envelope = EnvelopeForm.approved(
-                    stepUpOf(context, request), context.getHttpRequest().getDecodedFormParameters());
+            envelope = EnvelopeForm.approved(stepUp, form);
         } catch (ProxymeException cannotBeGranted) {
             refuse(context, cannotBeGranted.description());
             return;
         }
+        authSession.setAuthNote(SCOPES_NOTE, chosen.get().toString());
         authSession.setAuthNote(DECIDED_NOTE, APPROVED);
         String json = envelope.toJson();
         if (json != null) {
@@ -147,6 +162,7 @@ public class AgentConsentAction implements RequiredActionProvider {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         RealmModel realm = context.getRealm();
         Delegation delegation;
+        StepUp stepUp = stepUpOf(context, request);
         try {
             Terms terms = AgentTerms.of(
                     realm,
@@ -164,8 +180,9 @@ public class AgentConsentAction implements RequiredActionProvider {
                             request.purpose(),
                             authSession.getParentSession().getId(),
                             isDeviceFlow(authSession) ? Delegation.DEVICE_FLOW : Delegation.AUTHORIZATION_CODE_FLOW,
-                            stepUpOf(context, request),
-                            Envelope.fromJson(authSession.getAuthNote(ENVELOPE_NOTE))));
+                            stepUp,
+                            Envelope.fromJson(authSession.getAuthNote(ENVELOPE_NOTE)),
+                            chosenOf(authSession, stepUp, request)));
         } catch (ProxymeException cannotBeGranted) {
             refuse(context, cannotBeGranted.description());
             return;
@@ -226,6 +243,13 @@ public class AgentConsentAction implements RequiredActionProvider {
         context.failure();
     }
 
+    /** What the user checked, of what approving shows now (the agent may have changed since). */
+    private static Scopes chosenOf(AuthenticationSessionModel authSession, StepUp stepUp, StandardFlowTerms request) {
+        Scopes shown = ScopeChoice.shown(stepUp, request.scopes());
+        String checked = authSession.getAuthNote(SCOPES_NOTE);
+        return checked == null ? shown : shown.intersection(Scopes.parse(checked));
+    }
+
     private StepUp stepUpOf(RequiredActionContext context, StandardFlowTerms request) {
         return new ConsentGrants(session, context.getRealm())
                 .stepUpOf(
@@ -254,6 +278,7 @@ public class AgentConsentAction implements RequiredActionProvider {
                 ProxymeNode.of(session).settings().defaultDelegationSeconds(),
                 EnvelopeForm.view(stepUp));
         view.put("decisionUrl", context.getActionUrl().toString());
+        view.put("signedInAs", context.getUser().getUsername());
         request.agent().documentHost().ifPresent(host -> view.put("vouchedBy", host));
         view.put("notVerified", request.agent().selfRegistered());
         view.put("standardFlow", true);

@@ -30,10 +30,12 @@ import dev.proxyme.consent.ConsentFlow;
 import dev.proxyme.consent.ConsentView;
 import dev.proxyme.consent.EnvelopeForm;
 import dev.proxyme.consent.PendingRequest;
+import dev.proxyme.consent.ScopeChoice;
 import dev.proxyme.consent.UserCodes;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.Envelope;
+import dev.proxyme.model.Scopes;
 import dev.proxyme.model.StepUp;
 
 /**
@@ -151,13 +153,17 @@ public class ConsentPages {
         } catch (ProxymeException moreThanProposed) {
             return result(user, "proxymeResultRefused", "refused", 400);
         }
+        Optional<Scopes> chosen = ScopeChoice.chosen(stepUp, request.get().scopes(), form);
         try {
-            if ("approve".equals(decision)) {
-                consent.approve(user, auth.session().getId(), request.get(), stepUp, approvedEnvelope);
+            if ("approve".equals(decision) && chosen.isPresent()) {
+                consent.approve(user, auth.session().getId(), request.get(), stepUp, approvedEnvelope, chosen.get());
                 return result(user, "proxymeResultApproved", "approved", 200);
             }
+            // Denied, or approved with no scope checked: nothing is allowed either way.
             consent.deny(user, request.get());
-            return result(user, "proxymeResultDenied", "denied", 200);
+            return "approve".equals(decision)
+                    ? result(user, "proxymeResultNothingChosen", "denied", 200)
+                    : result(user, "proxymeResultDenied", "denied", 200);
         } catch (AlreadyDecidedException decidedFirst) {
             return result(user, "proxymeResultDecided", "decided", 409);
         } catch (ProxymeException cannotBeGranted) {
@@ -195,6 +201,8 @@ public class ConsentPages {
                 request.delegationSeconds(),
                 EnvelopeForm.view(stepUp));
         view.put("userCode", request.userCode());
+        view.put("signedInAs", user.getUsername());
+        view.put("switchAccountUrl", page.logoutUri(pageUri(request.userCode())).toString());
         view.put("nonce", consent.requests().issueNonce(request, user.getId()));
         view.put("stateChecker", page.stateChecker());
         view.put("decisionUrl", page.pageUri("consent/decision").toString());

@@ -3,6 +3,7 @@ package dev.proxyme.pages;
 import java.util.List;
 import java.util.Map;
 
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
@@ -17,19 +18,36 @@ import org.keycloak.services.managers.ClientManager;
 public final class LoginClient {
 
     static final String CLIENT_ID = "proxyme-consent";
+    private static final String POST_LOGOUT_REDIRECT_URIS = "post.logout.redirect.uris";
 
     private LoginClient() {}
 
-    /** Creates the client in the given session's transaction, e.g. with a new realm. */
+    /**
+     * Creates the client in the given session's transaction, e.g. with a new realm; a client an earlier version made
+     * gets the pages added since (the administrators' page).
+     */
     public static void createIfMissing(KeycloakSession session, RealmModel realm) {
-        if (realm.getClientByClientId(CLIENT_ID) == null) {
+        ClientModel existing = realm.getClientByClientId(CLIENT_ID);
+        if (existing == null) {
             ClientManager.createClient(session, realm, representation(realm));
+            return;
+        }
+        ClientRepresentation wanted = representation(realm);
+        for (String page : wanted.getRedirectUris()) {
+            if (!existing.getRedirectUris().contains(page)) {
+                existing.addRedirectUri(page);
+            }
+        }
+        String logout = wanted.getAttributes().get(POST_LOGOUT_REDIRECT_URIS);
+        if (!logout.equals(existing.getAttribute(POST_LOGOUT_REDIRECT_URIS))) {
+            existing.setAttribute(POST_LOGOUT_REDIRECT_URIS, logout);
         }
     }
 
     private static ClientRepresentation representation(RealmModel realm) {
         String consent = "/realms/" + realm.getName() + "/proxyme/consent*";
         String delegations = "/realms/" + realm.getName() + "/proxyme/delegations*";
+        String admin = "/realms/" + realm.getName() + "/proxyme/admin*";
         ClientRepresentation rep = new ClientRepresentation();
         rep.setClientId(CLIENT_ID);
         // Shown under "Applications" in the Account Console, with a link to the user's delegations.
@@ -44,9 +62,12 @@ public final class LoginClient {
         rep.setImplicitFlowEnabled(false);
         rep.setFullScopeAllowed(false);
         rep.setRootUrl("${authBaseUrl}");
-        rep.setRedirectUris(List.of(consent, delegations));
+        rep.setRedirectUris(List.of(consent, delegations, admin));
         rep.setAttributes(Map.of(
-                "pkce.code.challenge.method", "S256", "post.logout.redirect.uris", consent + "##" + delegations));
+                "pkce.code.challenge.method",
+                "S256",
+                POST_LOGOUT_REDIRECT_URIS,
+                consent + "##" + delegations + "##" + admin));
         return rep;
     }
 }

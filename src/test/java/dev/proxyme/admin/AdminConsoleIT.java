@@ -35,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminConsoleIT {
 
+    private static final java.nio.file.Path SCREENSHOTS =
+            java.nio.file.Path.of(System.getProperty("proxyme.repo", ".")).resolve("target/screenshots/pages");
     private static final String LIFESPAN = "proxyme.requestLifespanSeconds";
     private static final String ACTIVITY = "proxyme.activity";
 
@@ -68,6 +70,7 @@ class AdminConsoleIT {
             browser.logInIfAsked("root", "root-password");
             WebElement lifespan = browser.await(By.cssSelector("input[data-testid='requestLifespanSeconds']"));
             assertEquals("900", lifespan.getAttribute("value"), "the tab shows what the realm's attribute says");
+            browser.screenshot(SCREENSHOTS.resolve("admin-console-realm-tab.png"));
             assertTrue(
                     browser.await(By.xpath("//*[normalize-space()='Request lifespan (seconds)']"))
                             .isDisplayed(),
@@ -112,6 +115,7 @@ class AdminConsoleIT {
             browser.open(console() + "/page-section/proxymeAgents/" + row);
             WebElement portals = browser.await(By.cssSelector("input[data-testid$='portals0']"));
             assertEquals("portal-a", portals.getAttribute("value"), "the form shows the agent's portals");
+            browser.screenshot(SCREENSHOTS.resolve("admin-console-agent.png"));
             retype(portals, "no-such-portal");
             browser.await(By.cssSelector("button[data-testid='save']")).click();
             WebElement error = browser.await(By.cssSelector(".pf-v5-c-alert.pf-m-danger"));
@@ -165,6 +169,7 @@ class AdminConsoleIT {
                     browser.await(By.cssSelector("input[data-testid$='resourceUris0']"))
                             .getAttribute("value"));
             WebElement routes = browser.await(By.cssSelector("textarea[data-testid='routes']"));
+            browser.screenshot(SCREENSHOTS.resolve("admin-console-portal.png"));
             retype(routes, "GET /reports");
             browser.await(By.cssSelector("button[data-testid='save']")).click();
             WebElement error = browser.await(By.cssSelector(".pf-v5-c-alert.pf-m-danger"));

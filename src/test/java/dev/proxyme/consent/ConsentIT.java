@@ -349,6 +349,51 @@ class ConsentIT {
                         .asText());
     }
 
+    /** One box per scope: the user approves less than the agent asks, or nothing (which allows nothing). */
+    @Test
+    void theUserApprovesLessThanAskedOrNothing() {
+        JsonNode asked = request(List.of("read", "write"), "alice", "Sort invoices");
+        try (Browser browser = new Browser()) {
+            browser.open(asked.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            assertEquals("Signed in as alice · not you?", browser.text("proxyme-signed-in-as"), "who is granting");
+            browser.await(By.id("proxyme-scope-check-write")).click();
+            browser.await(By.id("proxyme-approve")).click();
+            browser.await(By.id("proxyme-result"));
+        }
+        Reply granted = pollUntilDecided(asked);
+        assertEquals(200, granted.status(), granted::toString);
+        assertEquals("read", granted.text("scope"), "only what stayed checked");
+
+        JsonNode again = request(List.of("write"), "alice", "File corrections");
+        try (Browser browser = new Browser()) {
+            browser.open(again.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-scope-check-read")).click();
+            browser.await(By.id("proxyme-scope-check-write")).click();
+            browser.await(By.id("proxyme-approve")).click();
+            assertEquals(
+                    "proxyme-result-denied",
+                    browser.await(By.id("proxyme-result")).getAttribute("class"),
+                    "nothing checked allows nothing");
+        }
+        assertError(pollUntilDecided(again), 400, "access_denied");
+        assertTrue(active(granted.text("delegation_token")), "what was granted before stays");
+    }
+
+    /** Asking again for what is already granted is no step-up: the page does not say the agent asks for more. */
+    @Test
+    void askingAgainForWhatIsGrantedIsNoStepUp() {
+        approve(request(List.of("read"), "alice", "Read invoices"), "alice", "alice-password");
+        JsonNode again = request(List.of("read"), "alice", "Read invoices again");
+        try (Browser browser = new Browser()) {
+            browser.open(again.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            assertEquals("It asks to:", browser.text("proxyme-scopes-title"), "no 'now asks for more'");
+            assertFalse(browser.has(By.cssSelector(".proxyme-new-badge")), "nothing is marked new");
+        }
+    }
+
     @Test
     void revokingTheAgentInTheAccountConsoleEndsTheDelegation() {
         Reply granted = approve(request(List.of("read"), "alice", "Read invoices"), "alice", "alice-password");

@@ -231,6 +231,27 @@ class AuthorizationCodeFlowIT {
         }
     }
 
+    /** The user unchecks a scope: authlib's token carries only what stayed checked (RFC 6749 section 3.3). */
+    @Test
+    void theUserApprovesLessThanTheAgentAsksFor() {
+        String agentId = registerPublicAgent(client, "Eager Agent", List.of("read", "write"))
+                .text("client_id");
+        try (ClientProgram agent =
+                        authlib(agentId, "--scope", "read write", "--resource", PORTAL_A, "--pause-before-revoke");
+                Browser browser = new Browser()) {
+            openConsentPage(browser, agent, "alice", "alice-password");
+            browser.await(By.id("proxyme-scope-check-write")).click();
+            browser.await(By.id("proxyme-approve")).click();
+            JsonNode tokens = agent.await("tokens");
+            assertEquals("read", tokens.get("scope").asText(), tokens::toString);
+            JsonNode introspected =
+                    client.introspect(tokens.get("access_token").asText(), "portal-a", "portal-a-secret");
+            assertEquals("read", introspected.get("scope").asText(), introspected::toString);
+            agent.await("refreshed");
+            agent.await("waiting");
+        }
+    }
+
     @Test
     void theUserDeniesAndTheAgentGetsAccessDenied() {
         String agentId =

@@ -1,0 +1,131 @@
+package dev.proxyme.admin;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
+import dev.proxyme.testsupport.Browser;
+import dev.proxyme.testsupport.HtmlForms;
+import dev.proxyme.testsupport.KeycloakServer;
+import dev.proxyme.testsupport.KeycloakServerExtension;
+import dev.proxyme.testsupport.ProxymeClient;
+import dev.proxyme.testsupport.ProxymeClient.RegisteredAgent;
+import dev.proxyme.testsupport.ProxymeClient.Reply;
+
+import static dev.proxyme.testsupport.ProxymeClient.REALM;
+import static dev.proxyme.testsupport.ProxymeClient.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The administrators' page of the realm's delegations, in Chromium: find by username, open one with its trail, revoke
+ * it, all of its user's and all of its agent's, each after a confirmation and each an admin event; Keycloak's roles
+ * decide who may see and act; a form from elsewhere revokes nothing.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class AdminDelegationsPageIT {
+
+    private final KeycloakServer server;
+    private final ProxymeClient client;
+
+    AdminDelegationsPageIT(KeycloakServer server, ProxymeClient client) {
+        this.server = server;
+        this.client = client;
+    }
+
+    @Test
+    void anAdministratorFindsOpensAndRevokesDelegations() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a", "portal-b"));
+        Reply bobs = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a");
+        Reply bobsOther = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-b");
+        Reply alices = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/proxyme/admin?agent=" + agent.clientId());
+            browser.logInIfAsked("root", "root-password");
+            browser.await(By.id("proxyme-admin-username")).sendKeys("bob");
+            browser.await(By.id("proxyme-admin-search")).click();
+            browser.await(By.id("proxyme-admin-row-" + bobs.text("delegation_id")));
+            assertFalse(browser.has(By.id("proxyme-admin-row-" + alices.text("delegation_id"))), "found by username");
+
+            browser.await(By.id("proxyme-admin-open-" + bobs.text("delegation_id")))
+                    .click();
+            assertEquals("bob", browser.text("proxyme-admin-user"));
+            assertTrue(
+                    browser.text("proxyme-admin-trail").contains("DELEGATION_CREATED"), "the trail, from its creation");
+            browser.await(By.id("proxyme-admin-revoke-delegation-open")).click();
+            browser.await(By.id("proxyme-admin-revoke-delegation")).click();
+            browser.await(By.id("proxyme-message"));
+            assertFalse(active(bobs.text("delegation_token")), "revoked");
+            assertTrue(activeAtB(bobsOther.text("delegation_token")), "only that one");
+
+            browser.open(server.realmUrl(REALM) + "/proxyme/admin/delegations/" + alices.text("delegation_id"));
+            browser.await(By.id("proxyme-admin-revoke-agent-open")).click();
+            assertTrue(browser.text("proxyme-admin-revoke-agent-warning").contains(agent.clientId()));
+            browser.await(By.id("proxyme-admin-revoke-agent")).click();
+            browser.await(By.id("proxyme-message"));
+        }
+        assertFalse(active(alices.text("delegation_token")), "the kill switch ends alice's");
+        assertFalse(activeAtB(bobsOther.text("delegation_token")), "and bob's other one");
+        Reply events = client.get(
+                URI.create(client.adminUri(REALM, "/admin-events") + "?resourceTypes=CUSTOM&max=100"),
+                bearer(client.rootToken()));
+        assertEquals(200, events.status(), events::toString);
+        List<String> paths = events.json().findValuesAsText("resourcePath");
+        assertTrue(paths.contains("proxyme/delegation/" + bobs.text("delegation_id") + "/revoke"), paths::toString);
+        assertTrue(paths.contains("proxyme/agent/" + agent.clientId() + "/revoke"), paths::toString);
+    }
+
+    @Test
+    void keycloaksRolesDecideAndAFormFromElsewhereRevokesNothing() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        Reply alices = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/proxyme/admin");
+            browser.logInIfAsked("clients-admin", "clients-admin-password");
+            assertTrue(
+                    browser.text("proxyme-message").contains("You may not do this here"),
+                    "manage-clients alone does not show users' delegations");
+        }
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/proxyme/admin/delegations/" + alices.text("delegation_id"));
+            browser.logInIfAsked("root", "root-password");
+            browser.await(By.id("proxyme-admin-revoke-user-open"));
+            Map<String, String> fields =
+                    HtmlForms.hiddenFieldsOfFirstForm(browser.driver().getPageSource());
+            StringBuilder body = new StringBuilder();
+            fields.forEach((name, value) -> body.append(body.isEmpty() ? "" : "&")
+                    .append(name)
+                    .append('=')
+                    .append(value));
+            Reply crossSite = client.request(
+                    URI.create(server.realmUrl(REALM) + "/proxyme/admin/revoke"),
+                    "POST",
+                    "application/x-www-form-urlencoded",
+                    body.toString(),
+                    Map.of(
+                            "Cookie", browser.cookieHeader(),
+                            "Origin", "https://evil.example",
+                            "Sec-Fetch-Site", "cross-site",
+                            "Accept", "text/html"));
+            assertEquals(403, crossSite.status(), crossSite::toString);
+        }
+        assertTrue(active(alices.text("delegation_token")), "nothing revoked");
+    }
+
+    private boolean activeAtB(String token) {
+        return client.introspect(token, "portal-b", "portal-b-secret")
+                .get("active")
+                .asBoolean();
+    }
+
+    private boolean active(String token) {
+        return client.introspect(token, "portal-a", "portal-a-secret")
+                .get("active")
+                .asBoolean();
+    }
+}
