@@ -73,13 +73,7 @@ abstract class ClientSettingsPage implements UiPageProvider, UiPageProviderFacto
                 .required(true)
                 .add();
         for (Field field : fields()) {
-            form.property()
-                    .name(field.name())
-                    .label(messageKey(field.name()))
-                    .helpText(messageKey(field.name()) + "Help")
-                    .type(field.type())
-                    .options(field.options())
-                    .add();
+            FormFields.add(form, field.name(), field.type(), null, field.options());
         }
         return form.build();
     }
@@ -89,11 +83,6 @@ abstract class ClientSettingsPage implements UiPageProvider, UiPageProviderFacto
         List<String> columns = new ArrayList<>(List.of(CLIENT));
         fields().stream().limit(2).map(Field::name).forEach(columns::add);
         return Map.of("displayFields", columns);
-    }
-
-    /** The admin theme's message key of a field's label (its help: the same with "Help"). */
-    private static String messageKey(String field) {
-        return "proxymeSetting" + Character.toUpperCase(field.charAt(0)) + field.substring(1);
     }
 
     @Override
@@ -139,7 +128,7 @@ abstract class ClientSettingsPage implements UiPageProvider, UiPageProviderFacto
         for (String field : single) {
             List<String> values = form.getConfig().getList(field);
             if (values != null && values.size() > 1) {
-                throw new ComponentValidationException("proxymeSettingOneValue", messageKey(field));
+                throw new ComponentValidationException("proxymeSettingOneValue", FormFields.labelKey(field));
             }
             String value = single(form, field);
             form.getConfig().putSingle(field, value == null ? "" : value);

@@ -90,13 +90,7 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
     public List<ProviderConfigProperty> getConfigProperties() {
         ProviderConfigurationBuilder form = ProviderConfigurationBuilder.create();
         for (Setting setting : SETTINGS) {
-            form.property()
-                    .name(setting.field())
-                    .label(messageKey(setting.field()))
-                    .helpText(messageKey(setting.field()) + "Help")
-                    .type(setting.type())
-                    .defaultValue(setting.defaultValue())
-                    .add();
+            FormFields.add(form, setting.field(), setting.type(), setting.defaultValue(), null);
         }
         form.property()
                 .name(DELEGATIONS_PAGE)
@@ -143,15 +137,11 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
                 List<String> values = form.getConfig().get(setting.field());
                 if (value != null && !"true".equals(value) && !"false".equals(value)
                         || values != null && values.size() > 1) {
-                    throw new ComponentValidationException("proxymeSettingNotYesOrNo", messageKey(setting.field()));
+                    throw new ComponentValidationException(
+                            "proxymeSettingNotYesOrNo", FormFields.labelKey(setting.field()));
                 }
             }
         }
-    }
-
-    /** The admin theme's message key of a field's label (its help: the same with "Help"). */
-    private static String messageKey(String field) {
-        return "proxymeSetting" + Character.toUpperCase(field.charAt(0)) + field.substring(1);
     }
 
     private static ComponentValidationException invalidLifespan() {

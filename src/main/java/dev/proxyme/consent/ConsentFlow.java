@@ -174,6 +174,12 @@ public class ConsentFlow {
                 .recordDenial(user, request.agentClientId(), terms(request), "request " + request.id());
     }
 
+    /** The user approved with no scope checked: nothing is allowed, and what the request would replace ends. */
+    public void approveNothing(UserModel user, PendingRequest request, StepUp stepUp) {
+        deny(user, request);
+        new ConsentGrants(session, realm).endReplaced(user, stepUp);
+    }
+
     private void claim(PendingRequest request) {
         if (!requests.claimDecision(request)) {
             throw new AlreadyDecidedException();

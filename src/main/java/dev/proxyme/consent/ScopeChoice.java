@@ -12,8 +12,8 @@ import dev.proxyme.model.StepUp;
 
 /**
  * The scopes the user approves on the consent page: one checkbox per scope it shows (what the user granted already
- * and what the agent asks for now), all checked; the user may approve less, never more. A form that offers no choice
- * (a template without the checkboxes) approves every scope it showed.
+ * and what the agent asks for now), all checked; the user may approve less, never more. A form without the boxes (a
+ * template that has none: neither the marker nor a scope) approves every scope it showed.
  */
 public final class ScopeChoice {
 
@@ -39,10 +39,10 @@ public final class ScopeChoice {
      */
     public static Optional<Scopes> chosen(StepUp stepUp, Scopes asked, MultivaluedMap<String, String> form) {
         Scopes shown = shown(stepUp, asked);
-        if (form.getFirst(OFFERED_FIELD) == null) {
+        List<String> checked = form.get(SCOPE_FIELD) == null ? List.of() : form.get(SCOPE_FIELD);
+        if (form.getFirst(OFFERED_FIELD) == null && checked.isEmpty()) {
             return Optional.of(shown);
         }
-        List<String> checked = form.get(SCOPE_FIELD) == null ? List.of() : form.get(SCOPE_FIELD);
         Set<String> chosen = new LinkedHashSet<>();
         for (String name : shown.names()) {
             if (checked.contains(name)) {
@@ -50,5 +50,14 @@ public final class ScopeChoice {
             }
         }
         return chosen.isEmpty() ? Optional.empty() : Optional.of(Scopes.of(chosen));
+    }
+
+    /**
+     * What the user checked, kept between the decision and the grant as {@link Scopes#toString()} (null: the whole of
+     * it), of what approving shows by then: the agent or the user's other delegations may have changed meanwhile.
+     */
+    public static Scopes kept(String checked, StepUp stepUp, Scopes asked) {
+        Scopes shown = shown(stepUp, asked);
+        return checked == null ? shown : shown.intersection(Scopes.parse(checked));
     }
 }

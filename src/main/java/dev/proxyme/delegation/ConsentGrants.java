@@ -96,6 +96,16 @@ public class ConsentGrants {
         return created;
     }
 
+    /**
+     * The user unchecked every scope of a step-up: nothing new is granted, and what they had delegated to the agent for
+     * the portal ends as well, as unchecking one of those scopes would have ended it.
+     */
+    public void endReplaced(UserModel user, StepUp stepUp) {
+        DelegationRevocation revocation = new DelegationRevocation(session, realm);
+        stepUp.replaced()
+                .forEach(replaced -> revocation.revoke(replaced.id(), Actor.user(user.getId()), "unchecked_by_user"));
+    }
+
     /** The user refused an agent's request: nothing is granted, the refusal is audited. */
     public void recordDenial(UserModel user, String agentClientId, Terms terms, String detail) {
         new AuditLog(session, realm)

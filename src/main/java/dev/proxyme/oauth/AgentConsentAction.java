@@ -133,7 +133,8 @@ public class AgentConsentAction implements RequiredActionProvider {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         Optional<Scopes> chosen = ScopeChoice.chosen(stepUp, request.scopes(), form);
         if (chosen.isEmpty()) {
-            // Nothing checked: nothing is allowed, as when the user denies.
+            // Nothing checked: nothing is allowed, and what this would have replaced ends.
+            new ConsentGrants(session, context.getRealm()).endReplaced(context.getUser(), stepUp);
             deny(context, request);
             return;
         }
@@ -182,7 +183,7 @@ public class AgentConsentAction implements RequiredActionProvider {
                             isDeviceFlow(authSession) ? Delegation.DEVICE_FLOW : Delegation.AUTHORIZATION_CODE_FLOW,
                             stepUp,
                             Envelope.fromJson(authSession.getAuthNote(ENVELOPE_NOTE)),
-                            chosenOf(authSession, stepUp, request)));
+                            ScopeChoice.kept(authSession.getAuthNote(SCOPES_NOTE), stepUp, request.scopes())));
         } catch (ProxymeException cannotBeGranted) {
             refuse(context, cannotBeGranted.description());
             return;
@@ -241,13 +242,6 @@ public class AgentConsentAction implements RequiredActionProvider {
                                 .user(context.getUser().getId())
                                 .agent(authSession.getClient().getClientId()));
         context.failure();
-    }
-
-    /** What the user checked, of what approving shows now (the agent may have changed since). */
-    private static Scopes chosenOf(AuthenticationSessionModel authSession, StepUp stepUp, StandardFlowTerms request) {
-        Scopes shown = ScopeChoice.shown(stepUp, request.scopes());
-        String checked = authSession.getAuthNote(SCOPES_NOTE);
-        return checked == null ? shown : shown.intersection(Scopes.parse(checked));
     }
 
     private StepUp stepUpOf(RequiredActionContext context, StandardFlowTerms request) {

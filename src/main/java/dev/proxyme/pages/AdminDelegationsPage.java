@@ -170,8 +170,15 @@ public class AdminDelegationsPage {
         RevocationResponse result;
         switch (String.valueOf(form.getFirst("what"))) {
             case "delegation" -> {
-                if (new DelegationRecords(session, realm).find(target).isEmpty()) {
+                var found = new DelegationRecords(session, realm).find(target);
+                if (found.isEmpty()) {
                     return message(admin, "proxymeAdminUnknown", 404);
+                }
+                if (!DelegationStatus.ACTIVE
+                        .name()
+                        .equals(found.get().delegation().status())) {
+                    // Nothing to revoke, and no admin event that says otherwise.
+                    return message(admin, "proxymeAdminAlreadyEnded", 409);
                 }
                 result = RevocationResponse.revokedOne(
                         revocation.revoke(target, actor, "revoked_by_admin").id());
@@ -198,7 +205,8 @@ public class AdminDelegationsPage {
         }
         adminEvent(admin)
                 .operation(OperationType.ACTION)
-                .resourcePath("proxyme", form.getFirst("what"), target, "revoke")
+                // The admin REST API's own paths, so that one filter of the admin events finds both.
+                .resourcePath("proxyme", form.getFirst("what") + "s", target, "revoke")
                 .representation(result)
                 .success();
         return message(admin, "proxymeAdminRevoked", 200);
@@ -242,8 +250,11 @@ public class AdminDelegationsPage {
         view.put("delegationUrl", page.pageUri("admin/delegations/").toString());
         view.put("revokeUrl", page.pageUri("admin/revoke").toString());
         view.put("mayManage", admin.mayManage());
-        view.put("stateChecker", page.stateChecker());
-        view.put("nonce", page.issueFormNonce(admin.user().getId()));
+        if (admin.mayManage() && !"message".equals(kind)) {
+            // Only a page with a form to post holds a nonce: a refused page writes nothing to the store.
+            view.put("stateChecker", page.stateChecker());
+            view.put("nonce", page.issueFormNonce(admin.user().getId()));
+        }
         return view;
     }
 

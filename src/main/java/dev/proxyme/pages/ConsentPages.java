@@ -159,11 +159,16 @@ public class ConsentPages {
                 consent.approve(user, auth.session().getId(), request.get(), stepUp, approvedEnvelope, chosen.get());
                 return result(user, "proxymeResultApproved", "approved", 200);
             }
-            // Denied, or approved with no scope checked: nothing is allowed either way.
+            if ("approve".equals(decision)) {
+                consent.approveNothing(user, request.get(), stepUp);
+                return result(
+                        user,
+                        stepUp.isStepUp() ? "proxymeResultNothingChosenStepUp" : "proxymeResultNothingChosen",
+                        "denied",
+                        200);
+            }
             consent.deny(user, request.get());
-            return "approve".equals(decision)
-                    ? result(user, "proxymeResultNothingChosen", "denied", 200)
-                    : result(user, "proxymeResultDenied", "denied", 200);
+            return result(user, "proxymeResultDenied", "denied", 200);
         } catch (AlreadyDecidedException decidedFirst) {
             return result(user, "proxymeResultDecided", "decided", 409);
         } catch (ProxymeException cannotBeGranted) {

@@ -76,8 +76,8 @@ class AdminDelegationsPageIT {
                 bearer(client.rootToken()));
         assertEquals(200, events.status(), events::toString);
         List<String> paths = events.json().findValuesAsText("resourcePath");
-        assertTrue(paths.contains("proxyme/delegation/" + bobs.text("delegation_id") + "/revoke"), paths::toString);
-        assertTrue(paths.contains("proxyme/agent/" + agent.clientId() + "/revoke"), paths::toString);
+        assertTrue(paths.contains("proxyme/delegations/" + bobs.text("delegation_id") + "/revoke"), paths::toString);
+        assertTrue(paths.contains("proxyme/agents/" + agent.clientId() + "/revoke"), paths::toString);
     }
 
     @Test

@@ -349,7 +349,10 @@ class ConsentIT {
                         .asText());
     }
 
-    /** One box per scope: the user approves less than the agent asks, or nothing (which allows nothing). */
+    /**
+     * One box per scope: the user approves less than the agent asks, or nothing, which allows nothing, also of what a
+     * step-up would have kept.
+     */
     @Test
     void theUserApprovesLessThanAskedOrNothing() {
         JsonNode asked = request(List.of("read", "write"), "alice", "Sort invoices");
@@ -378,7 +381,9 @@ class ConsentIT {
                     "nothing checked allows nothing");
         }
         assertError(pollUntilDecided(again), 400, "access_denied");
-        assertTrue(active(granted.text("delegation_token")), "what was granted before stays");
+        assertFalse(
+                active(granted.text("delegation_token")),
+                "unchecking what was granted before ends it too, as the page says");
     }
 
     /** Asking again for what is already granted is no step-up: the page does not say the agent asks for more. */

@@ -34,6 +34,12 @@ class ScopeChoiceTest {
     @Test
     void aFormWithoutTheBoxesApprovesWhatThePageShowed() {
         assertEquals(Optional.of(ASKED), ScopeChoice.chosen(FIRST, ASKED, new MultivaluedHashMap<>()));
+        MultivaluedHashMap<String, String> withoutMarker = new MultivaluedHashMap<>();
+        withoutMarker.add(ScopeChoice.SCOPE_FIELD, "read");
+        assertEquals(
+                Optional.of(Scopes.of(List.of("read"))),
+                ScopeChoice.chosen(FIRST, ASKED, withoutMarker),
+                "boxes without the marker still count");
     }
 
     private static MultivaluedHashMap<String, String> form(String... checked) {
