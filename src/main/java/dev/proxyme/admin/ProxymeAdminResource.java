@@ -139,8 +139,12 @@ public class ProxymeAdminResource {
     public Response revokeDelegation(@PathParam("id") String delegationId) {
         auth.users().requireManage();
         return call().run(() -> {
-            Delegation revoked = revocation().revoke(delegationId, admin(), "revoked_by_admin");
-            return changed(RevocationResponse.revokedOne(revoked.id()));
+            Optional<Delegation> endedNow = revocation().endNow(delegationId, admin(), "revoked_by_admin");
+            if (endedNow.isEmpty()) {
+                // Ended already: the same answer, and no admin event that says this call changed anything.
+                return Responses.json(Response.Status.OK, RevocationResponse.revokedOne(delegationId));
+            }
+            return changed(RevocationResponse.revokedOne(endedNow.get().id()));
         });
     }
 

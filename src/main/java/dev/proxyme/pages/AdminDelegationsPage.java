@@ -170,18 +170,14 @@ public class AdminDelegationsPage {
         RevocationResponse result;
         switch (String.valueOf(form.getFirst("what"))) {
             case "delegation" -> {
-                var found = new DelegationRecords(session, realm).find(target);
-                if (found.isEmpty()) {
+                if (new DelegationRecords(session, realm).find(target).isEmpty()) {
                     return message(admin, "proxymeAdminUnknown", 404);
                 }
-                if (!DelegationStatus.ACTIVE
-                        .name()
-                        .equals(found.get().delegation().status())) {
-                    // Nothing to revoke, and no admin event that says otherwise.
+                // Under the row's lock: of two revocations at once, one ends it and records the admin event.
+                if (revocation.endNow(target, actor, "revoked_by_admin").isEmpty()) {
                     return message(admin, "proxymeAdminAlreadyEnded", 409);
                 }
-                result = RevocationResponse.revokedOne(
-                        revocation.revoke(target, actor, "revoked_by_admin").id());
+                result = RevocationResponse.revokedOne(target);
             }
             case "user" -> {
                 if (session.users().getUserById(realm, target) == null) {
@@ -250,7 +246,7 @@ public class AdminDelegationsPage {
         view.put("delegationUrl", page.pageUri("admin/delegations/").toString());
         view.put("revokeUrl", page.pageUri("admin/revoke").toString());
         view.put("mayManage", admin.mayManage());
-        if (admin.mayManage() && !"message".equals(kind)) {
+        if (admin.mayManage() && "delegation".equals(kind)) {
             // Only a page with a form to post holds a nonce: a refused page writes nothing to the store.
             view.put("stateChecker", page.stateChecker());
             view.put("nonce", page.issueFormNonce(admin.user().getId()));

@@ -44,17 +44,27 @@ public class DelegationRevocation {
      * reads the delegation's row. Idempotent: revoking an ended delegation changes nothing and succeeds.
      */
     public Delegation revoke(String delegationId, Actor actor, String reason) {
+        return endNow(delegationId, actor, reason)
+                .orElseGet(() -> delegations.find(realm, delegationId).orElseThrow());
+    }
+
+    /**
+     * Ends the delegation if it is active, under its row's lock: the delegation this call ended, or empty when it had
+     * ended already (another revocation at once, say), so that only one caller reports the ending.
+     */
+    public Optional<Delegation> endNow(String delegationId, Actor actor, String reason) {
         Delegation delegation =
                 delegations.lock(realm, delegationId).orElseThrow(DelegationRevocation::unknownDelegation);
-        if (delegation.status() == DelegationStatus.ACTIVE) {
-            delegation = delegation.endedAs(DelegationStatus.REVOKED, Time.currentTimeMillis(), reason);
-            delegations.end(delegation);
-            AgentClientSession.detach(session, realm, delegation);
-            KeycloakConsentMirror.followOnCommit(session, realm, delegation.userId(), delegation.agentClientId());
-            audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation)
-                    .detail(reason));
+        if (delegation.status() != DelegationStatus.ACTIVE) {
+            return Optional.empty();
         }
-        return delegation;
+        delegation = delegation.endedAs(DelegationStatus.REVOKED, Time.currentTimeMillis(), reason);
+        delegations.end(delegation);
+        AgentClientSession.detach(session, realm, delegation);
+        KeycloakConsentMirror.followOnCommit(session, realm, delegation.userId(), delegation.agentClientId());
+        audit.record(AuditRecord.of(AuditAction.DELEGATION_REVOKED, actor, delegation)
+                .detail(reason));
+        return Optional.of(delegation);
     }
 
     /** Ends every active delegation of the user to the agent, e.g. when the user revokes the agent in Keycloak. */

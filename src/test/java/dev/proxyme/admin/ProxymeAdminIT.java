@@ -141,6 +141,36 @@ class ProxymeAdminIT {
                 "the kill switch is an admin event: " + events.body());
     }
 
+    /** Two revocations of one delegation at once: both succeed, one ended it, one admin event says so. */
+    @Test
+    void revocationsAtOnceRecordOneAdminEvent() throws Exception {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        String id = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), null)
+                .text("delegation_id");
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        try (java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            List<java.util.concurrent.Future<Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                replies.add(threads.submit(() -> {
+                    together.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    return post("/proxyme/delegations/" + id + "/revoke");
+                }));
+            }
+            for (java.util.concurrent.Future<Reply> reply : replies) {
+                assertEquals(
+                        200,
+                        reply.get(60, java.util.concurrent.TimeUnit.SECONDS).status());
+            }
+        }
+        Reply events = get("/admin-events?resourceTypes=CUSTOM&max=200");
+        assertEquals(
+                1,
+                events.json().findValuesAsText("resourcePath").stream()
+                        .filter(path -> path.endsWith("delegations/" + id + "/revoke"))
+                        .count(),
+                "one revocation happened: " + events.body());
+    }
+
     @Test
     void listsAgentsWithCounts() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
