@@ -28,7 +28,11 @@ public final class ClusterLock {
      * the work's own exceptions are thrown as they are.
      */
     public static <T> Optional<T> callExclusively(KeycloakSession session, String key, Callable<T> work) {
-        ClusterProvider cluster = session.getProvider(ClusterProvider.class);
+        return callExclusively(session.getProvider(ClusterProvider.class), key, work);
+    }
+
+    /** The same with the cluster provider of a session already at hand (one that is committing, say). */
+    public static <T> Optional<T> callExclusively(ClusterProvider cluster, String key, Callable<T> work) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             ExecutionResult<Outcome<T>> locked = cluster.executeIfNotExecuted(key, LEASE_SECONDS, () -> run(work));
             if (locked.isExecuted()) {

@@ -173,25 +173,28 @@ abstract class ClientSettingsPage implements UiPageProvider, UiPageProviderFacto
      * kind, removed when it no longer is (or is gone). A failure here is logged: a row is a view of the client.
      */
     static void follow(KeycloakSession session, RealmModel realm, String clientId) {
-        session.getKeycloakSessionFactory()
-                .getProviderFactoriesStream(UiPageProvider.class)
-                .filter(ClientSettingsPage.class::isInstance)
-                .map(ClientSettingsPage.class::cast)
-                .forEach(page -> {
-                    page.dropRowsOfClientsGone(realm);
-                    page.followOne(session, realm, clientId);
-                });
+        pages(session).forEach(page -> {
+            // A change of the client's id leaves the row of its former id naming nothing.
+            page.dropRowsOfClientsGone(realm);
+            page.followOne(session, realm, clientId);
+        });
     }
 
-    /** Every client's row, as at a start: rows of clients since removed go too. */
+    /** Every client's row, as at a start: rows of clients since removed go, once, and every client follows. */
     static void followAll(KeycloakSession session, RealmModel realm) {
-        List<String> clientIds = new ArrayList<>(
-                realm.getClientsStream().map(ClientModel::getClientId).toList());
-        realm.getComponentsStream(realm.getId(), UiPageProvider.class.getName())
-                .map(row -> row.get(CLIENT))
-                .filter(Objects::nonNull)
-                .forEach(clientIds::add);
-        clientIds.stream().distinct().forEach(clientId -> follow(session, realm, clientId));
+        List<String> clientIds =
+                realm.getClientsStream().map(ClientModel::getClientId).toList();
+        pages(session).forEach(page -> {
+            page.dropRowsOfClientsGone(realm);
+            clientIds.forEach(clientId -> page.followOne(session, realm, clientId));
+        });
+    }
+
+    private static java.util.stream.Stream<ClientSettingsPage> pages(KeycloakSession session) {
+        return session.getKeycloakSessionFactory()
+                .getProviderFactoriesStream(UiPageProvider.class)
+                .filter(ClientSettingsPage.class::isInstance)
+                .map(ClientSettingsPage.class::cast);
     }
 
     static void forget(RealmModel realm, String clientId) {

@@ -21,7 +21,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
-import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
@@ -30,7 +29,6 @@ import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.representation.ActivityRepresentation;
 import dev.proxyme.representation.AdminRepresentations.AgentSummary;
 import dev.proxyme.representation.RevocationResponse;
-import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.store.DelegationQuery;
@@ -138,14 +136,11 @@ public class ProxymeAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response revokeDelegation(@PathParam("id") String delegationId) {
         auth.users().requireManage();
-        return call().run(() -> {
-            Optional<Delegation> endedNow = revocation().endNow(delegationId, admin(), "revoked_by_admin");
-            if (endedNow.isEmpty()) {
+        return call().run(() -> revocations()
+                .delegation(delegationId)
+                .map(this::changed)
                 // Ended already: the same answer, and no admin event that says this call changed anything.
-                return Responses.json(Response.Status.OK, RevocationResponse.revokedOne(delegationId));
-            }
-            return changed(RevocationResponse.revokedOne(endedNow.get().id()));
-        });
+                .orElseGet(() -> Responses.json(Response.Status.OK, RevocationResponse.revokedOne(delegationId))));
     }
 
     /** Ends every delegation of a user (by id or username). */
@@ -154,15 +149,7 @@ public class ProxymeAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response revokeUser(@PathParam("userId") String user) {
         auth.users().requireManage();
-        return call().run(() -> {
-            String userId = records().userIdOf(user);
-            if (session.users().getUserById(realm, userId) == null) {
-                throw unknown("user");
-            }
-            return changed(RevocationResponse.revoked(revocation()
-                    .revokeAllOfUser(userId, admin(), "revoked_by_admin")
-                    .size()));
-        });
+        return call().run(() -> changed(revocations().user(records().userIdOf(user))));
     }
 
     /** The kill switch: ends every delegation to an agent at once. */
@@ -171,14 +158,7 @@ public class ProxymeAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response revokeAgent(@PathParam("clientId") String clientId) {
         auth.users().requireManage();
-        return call().run(() -> {
-            if (!Agent.isAgent(realm.getClientByClientId(clientId))) {
-                throw unknown("agent");
-            }
-            return changed(RevocationResponse.revoked(revocation()
-                    .revokeAllOfAgent(clientId, admin(), "agent_kill_switch")
-                    .size()));
-        });
+        return call().run(() -> changed(revocations().agent(clientId)));
     }
 
     /** Agents with how many delegations each has, by status. */
@@ -230,8 +210,8 @@ public class ProxymeAdminResource {
         return new DelegationRecords(session, realm);
     }
 
-    private DelegationRevocation revocation() {
-        return new DelegationRevocation(session, realm);
+    private AdminRevocations revocations() {
+        return new AdminRevocations(session, realm, admin());
     }
 
     private Actor admin() {
@@ -239,6 +219,6 @@ public class ProxymeAdminResource {
     }
 
     private static ProxymeException unknown(String what) {
-        return ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown " + what);
+        return AdminRevocations.unknown(what);
     }
 }

@@ -61,9 +61,8 @@ public class ExpiryTask implements ScheduledTask {
         int unusedAgents = 0;
         for (String realmId :
                 session.realms().getRealmsStream().map(RealmModel::getId).toList()) {
-            session.getContext().setRealm(session.realms().getRealm(realmId));
             for (Delegation delegation :
-                    delegations.findActiveGrantedInSessions(session.getContext().getRealm())) {
+                    delegations.findActiveGrantedInSessions(session.realms().getRealm(realmId))) {
                 String what = "end delegation " + delegation.id() + " with its login session";
                 if (alone(
                         session,

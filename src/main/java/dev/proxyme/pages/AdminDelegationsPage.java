@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -29,15 +30,15 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 
+import dev.proxyme.ProxymeException;
+import dev.proxyme.admin.AdminRevocations;
 import dev.proxyme.admin.DelegationRecords;
 import dev.proxyme.audit.AuditLog;
-import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.representation.RevocationResponse;
 import dev.proxyme.representation.Views;
-import dev.proxyme.revocation.DelegationRevocation;
 import dev.proxyme.store.DelegationQuery;
 
 /**
@@ -52,6 +53,8 @@ public class AdminDelegationsPage {
 
     static final String TEMPLATE = "proxyme-admin.ftl";
     private static final int PAGE = 50;
+    /** What the revoke form's {@code what} may name: one delegation, everything of a user, of an agent. */
+    private static final List<String> REVOCABLE = List.of("delegation", "user", "agent");
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -161,49 +164,32 @@ public class AdminDelegationsPage {
         if (!admin.mayManage()) {
             return forbidden(admin, "a revocation");
         }
+        String what = form.getFirst("what");
         String target = form.getFirst("target");
-        if (target == null || target.isBlank()) {
+        if (!REVOCABLE.contains(String.valueOf(what)) || target == null || target.isBlank()) {
             return message(admin, "proxymeAdminUnknown", 400);
         }
-        Actor actor = Actor.admin(admin.user().getId());
-        DelegationRevocation revocation = new DelegationRevocation(session, realm);
-        RevocationResponse result;
-        switch (String.valueOf(form.getFirst("what"))) {
-            case "delegation" -> {
-                if (new DelegationRecords(session, realm).find(target).isEmpty()) {
-                    return message(admin, "proxymeAdminUnknown", 404);
-                }
+        AdminRevocations revocations =
+                new AdminRevocations(session, realm, Actor.admin(admin.user().getId()));
+        Optional<RevocationResponse> result;
+        try {
+            result = switch (what) {
                 // Under the row's lock: of two revocations at once, one ends it and records the admin event.
-                if (revocation.endNow(target, actor, "revoked_by_admin").isEmpty()) {
-                    return message(admin, "proxymeAdminAlreadyEnded", 409);
-                }
-                result = RevocationResponse.revokedOne(target);
-            }
-            case "user" -> {
-                if (session.users().getUserById(realm, target) == null) {
-                    return message(admin, "proxymeAdminUnknown", 404);
-                }
-                result = RevocationResponse.revoked(revocation
-                        .revokeAllOfUser(target, actor, "revoked_by_admin")
-                        .size());
-            }
-            case "agent" -> {
-                if (!Agent.isAgent(realm.getClientByClientId(target))) {
-                    return message(admin, "proxymeAdminUnknown", 404);
-                }
-                result = RevocationResponse.revoked(revocation
-                        .revokeAllOfAgent(target, actor, "agent_kill_switch")
-                        .size());
-            }
-            default -> {
-                return message(admin, "proxymeAdminUnknown", 400);
-            }
+                case "delegation" -> revocations.delegation(target);
+                case "user" -> Optional.of(revocations.user(target));
+                default -> Optional.of(revocations.agent(target));
+            };
+        } catch (ProxymeException unknown) {
+            return message(admin, "proxymeAdminUnknown", unknown.status());
+        }
+        if (result.isEmpty()) {
+            return message(admin, "proxymeAdminAlreadyEnded", 409);
         }
         adminEvent(admin)
                 .operation(OperationType.ACTION)
                 // The admin REST API's own paths, so that one filter of the admin events finds both.
-                .resourcePath("proxyme", form.getFirst("what") + "s", target, "revoke")
-                .representation(result)
+                .resourcePath("proxyme", what + "s", target, "revoke")
+                .representation(result.get())
                 .success();
         return message(admin, "proxymeAdminRevoked", 200);
     }
@@ -262,20 +248,16 @@ public class AdminDelegationsPage {
         filter.put(
                 "status",
                 statusOf(status) == null ? "" : statusOf(status).name().toLowerCase(Locale.ROOT));
-        filter.put("statuses", List.of("active", "revoked", "expired"));
+        filter.put(
+                "statuses",
+                java.util.Arrays.stream(DelegationStatus.values())
+                        .map(known -> known.name().toLowerCase(Locale.ROOT))
+                        .toList());
         return filter;
     }
 
     private static DelegationStatus statusOf(String status) {
-        if (status == null) {
-            return null;
-        }
-        for (DelegationStatus known : DelegationStatus.values()) {
-            if (known.name().equalsIgnoreCase(status.strip())) {
-                return known;
-            }
-        }
-        return null;
+        return DelegationStatus.parse(status).orElse(null);
     }
 
     private static int offset(String first) {

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
@@ -45,7 +46,7 @@ public final class KeycloakConsentMirror {
     public static void followOnCommit(KeycloakSession session, RealmModel realm, String userId, String agentClientId) {
         Pending pending = session.getAttribute(Pending.class.getName(), Pending.class);
         if (pending == null) {
-            pending = new Pending(session.getKeycloakSessionFactory());
+            pending = new Pending(session);
             session.setAttribute(Pending.class.getName(), pending);
             session.getTransactionManager().enlistAfterCompletion(pending);
         }
@@ -65,45 +66,43 @@ public final class KeycloakConsentMirror {
     private static final class Pending extends AbstractKeycloakTransaction {
 
         private final KeycloakSessionFactory factory;
+        private final ClusterProvider cluster;
         private final Set<Key> keys = new LinkedHashSet<>();
 
-        private Pending(KeycloakSessionFactory factory) {
-            this.factory = factory;
+        private Pending(KeycloakSession session) {
+            this.factory = session.getKeycloakSessionFactory();
+            this.cluster = session.getProvider(ClusterProvider.class);
         }
 
         @Override
         protected void commitImpl() {
-            keys.forEach(key -> follow(factory, key));
+            keys.forEach(this::follow);
         }
 
         @Override
         protected void rollbackImpl() {}
-    }
 
-    private static void follow(KeycloakSessionFactory factory, Key key) {
-        try {
-            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+        /** Recomputed in a transaction of its own, committed before the lock is let go, so the next holder reads it. */
+        private void follow(Key key) {
+            try {
                 boolean done = ClusterLock.callExclusively(
-                                session,
-                                LOCK + key.realmId() + ":" + key.userId() + ":" + key.agentClientId(),
-                                () -> recomputeCommitted(factory, key))
+                                cluster, LOCK + key.realmId() + ":" + key.userId() + ":" + key.agentClientId(), () -> {
+                                    KeycloakModelUtils.runJobInTransaction(factory, session -> recompute(session, key));
+                                    return key;
+                                })
                         .isPresent();
                 if (!done) {
                     logger.warnf(
                             "Keycloak's consent record of user %s for agent %s was left as it was: its lock stayed taken",
                             key.userId(), key.agentClientId());
                 }
-            });
-        } catch (RuntimeException failed) {
-            logger.warnf(
-                    "Could not bring Keycloak's consent record of user %s for agent %s in line with the delegations: %s",
-                    key.userId(), key.agentClientId(), failed.toString());
+            } catch (RuntimeException failed) {
+                logger.warnf(
+                        "Could not bring Keycloak's consent record of user %s for agent %s in line with the delegations:"
+                                + " %s",
+                        key.userId(), key.agentClientId(), failed.toString());
+            }
         }
-    }
-
-    private static Boolean recomputeCommitted(KeycloakSessionFactory factory, Key key) {
-        KeycloakModelUtils.runJobInTransaction(factory, session -> recompute(session, key));
-        return Boolean.TRUE;
     }
 
     private static void recompute(KeycloakSession session, Key key) {
