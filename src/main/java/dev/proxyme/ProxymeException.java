@@ -65,6 +65,11 @@ public class ProxymeException extends RuntimeException {
         return new ProxymeException(404, error, description);
     }
 
+    /** What the request acts on changed meanwhile (HTTP 409): nothing was done, the caller may look again. */
+    public static ProxymeException conflict(String error, String description) {
+        return new ProxymeException(409, error, description);
+    }
+
     public int status() {
         return status;
     }

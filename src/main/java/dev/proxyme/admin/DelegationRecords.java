@@ -13,16 +13,19 @@ import org.keycloak.models.UserModel;
 
 import dev.proxyme.model.Delegation;
 import dev.proxyme.model.TokenUsage;
+import dev.proxyme.representation.ActivityRepresentation;
 import dev.proxyme.representation.AdminDelegation;
 import dev.proxyme.representation.AdminRepresentations.AuditEntryRepresentation;
 import dev.proxyme.representation.AdminRepresentations.DelegationWithAudit;
+import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.AuditProvider;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.store.DelegationQuery;
 
 /**
  * What administrators read of a realm's delegations, through the admin REST API and the admin page alike: a search
- * with each delegation's token usage, one delegation with its whole trail, and the user an administrator means.
+ * with each delegation's token usage, one delegation with its whole trail and its activity, and the user an
+ * administrator means.
  */
 public final class DelegationRecords {
 
@@ -61,6 +64,14 @@ public final class DelegationRecords {
         return found.stream()
                 .map(d -> AdminDelegation.of(d, usage.getOrDefault(d.id(), TokenUsage.NONE)))
                 .toList();
+    }
+
+    /** What agents did under a delegation of the realm, newest first, with counts per route; empty if it is unknown. */
+    public Optional<ActivityRepresentation> activity(String delegationId, Long from, Long to, long first, long max) {
+        return delegations
+                .find(realm, delegationId)
+                .map(delegation -> ActivityRepresentation.of(session.getProvider(ActivityProvider.class)
+                        .page(realm, delegation.id(), from, to, first, max)));
     }
 
     /** One delegation with its whole audit trail (its audit rows and the tokens issued), oldest first. */

@@ -24,12 +24,9 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 import dev.proxyme.ProxymeException;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.model.Actor;
-import dev.proxyme.model.Delegation;
 import dev.proxyme.model.DelegationStatus;
-import dev.proxyme.representation.ActivityRepresentation;
 import dev.proxyme.representation.AdminRepresentations.AgentSummary;
 import dev.proxyme.representation.RevocationResponse;
-import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.DelegationProvider;
 import dev.proxyme.store.DelegationQuery;
 import dev.proxyme.web.AuditedCall;
@@ -104,19 +101,16 @@ public class ProxymeAdminResource {
             @QueryParam("first") @DefaultValue("0") NonNegative first,
             @QueryParam("max") @DefaultValue("50") NonNegative max) {
         auth.users().requireView();
-        return call().run(() -> {
-            Delegation delegation = delegations.find(realm, delegationId).orElseThrow(() -> unknown("delegation"));
-            return Responses.json(
-                    Response.Status.OK,
-                    ActivityRepresentation.of(session.getProvider(ActivityProvider.class)
-                            .page(
-                                    realm,
-                                    delegation.id(),
-                                    QueryParameters.valueOrNull(from),
-                                    QueryParameters.valueOrNull(to),
-                                    first.value(),
-                                    max.value())));
-        });
+        return call().run(() -> Responses.json(
+                Response.Status.OK,
+                records()
+                        .activity(
+                                delegationId,
+                                QueryParameters.valueOrNull(from),
+                                QueryParameters.valueOrNull(to),
+                                first.value(),
+                                max.value())
+                        .orElseThrow(() -> unknown("delegation"))));
     }
 
     /** One delegation with its whole audit trail, oldest first. */

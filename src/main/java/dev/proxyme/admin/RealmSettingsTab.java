@@ -1,5 +1,6 @@
 package dev.proxyme.admin;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +32,18 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
 
     /** The tab's id, and the admin theme's message key of its title. */
     public static final String ID = "proxyme";
-    /** A link, not a setting: the Admin Console shows a field of this type as the link it holds. */
-    private static final String DELEGATIONS_PAGE = "delegationsPage";
+    /**
+     * Links, not settings: the Admin Console shows a field of this type as the link it holds. Where the realm's own
+     * administrators find, open and revoke its delegations, and where the master realm's administrators do.
+     */
+    private static final Map<String, Function<RealmModel, String>> LINKS = new LinkedHashMap<>();
+
+    static {
+        LINKS.put("delegationsPage", realm -> "/realms/" + realm.getName() + "/proxyme/admin");
+        LINKS.put(
+                "delegationsPageForMasterAdmins",
+                realm -> "/realms/" + Config.getAdminRealm() + "/proxyme/admin/realms/" + realm.getName());
+    }
 
     /** One setting: its form field, the realm attribute it writes, and what Proxyme makes of the attribute. */
     private record Setting(
@@ -92,18 +103,8 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
         for (Setting setting : SETTINGS) {
             FormFields.add(form, setting.field(), setting.type(), setting.defaultValue(), null);
         }
-        form.property()
-                .name(DELEGATIONS_PAGE)
-                .label("proxymeSettingDelegationsPage")
-                .helpText("proxymeSettingDelegationsPageHelp")
-                .type(ProviderConfigProperty.URL_TYPE)
-                .add();
+        LINKS.keySet().forEach(link -> FormFields.add(form, link, ProviderConfigProperty.URL_TYPE, null, null));
         return form.build();
-    }
-
-    /** Where the realm's administrators find, open and revoke its delegations: Proxyme's page of them. */
-    private static String delegationsPageOf(RealmModel realm) {
-        return "/realms/" + realm.getName() + "/proxyme/admin";
     }
 
     @Override
@@ -119,7 +120,7 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
         form.getConfig()
                 .keySet()
                 .removeIf(key -> SETTINGS.stream().noneMatch(s -> s.field().equals(key)));
-        form.getConfig().putSingle(DELEGATIONS_PAGE, delegationsPageOf(realm));
+        LINKS.forEach((link, url) -> form.getConfig().putSingle(link, url.apply(realm)));
         String lifespan = form.get("requestLifespanSeconds");
         if (lifespan == null
                 || !lifespan.strip().matches("[0-9]{1,5}")
@@ -192,9 +193,11 @@ public class RealmSettingsTab implements UiTabProvider, UiTabProviderFactory<Com
                 changed = true;
             }
         }
-        if (!delegationsPageOf(realm).equals(form.get(DELEGATIONS_PAGE))) {
-            form.put(DELEGATIONS_PAGE, delegationsPageOf(realm));
-            changed = true;
+        for (Map.Entry<String, Function<RealmModel, String>> link : LINKS.entrySet()) {
+            if (!link.getValue().apply(realm).equals(form.get(link.getKey()))) {
+                form.put(link.getKey(), link.getValue().apply(realm));
+                changed = true;
+            }
         }
         if (!changed) {
             return;

@@ -37,14 +37,13 @@ public final class ConsentView {
             Map<String, Object> envelope) {
         List<Map<String, Object>> scopes = new ArrayList<>();
         for (String name : ScopeChoice.shown(granted, requested).names()) {
-            ClientScopeModel scope = KeycloakModelUtils.getClientScopeByName(realm, name);
-            String text = scope == null
-                            || scope.getConsentScreenText() == null
-                            || scope.getConsentScreenText().isBlank()
-                    ? name
-                    : scope.getConsentScreenText();
-            scopes.add(
-                    Map.of("name", name, "text", text, "isNew", !granted.names().contains(name)));
+            scopes.add(Map.of(
+                    "name",
+                    name,
+                    "text",
+                    consentText(realm, name),
+                    "isNew",
+                    !granted.names().contains(name)));
         }
         Map<String, Object> view = new HashMap<>();
         view.put("view", "consent");
@@ -64,5 +63,38 @@ public final class ConsentView {
         view.put("tokenMinutes", Math.max(1, agent.tokenLifetimeSeconds() / 60));
         view.put("envelope", envelope);
         return view;
+    }
+
+    /**
+     * What a result page sums up: the agent, the portal, and for an approval what the agent may now do there and
+     * until when (epoch milliseconds); a refusal has no scopes and no end.
+     */
+    public static Map<String, Object> summary(
+            RealmModel realm,
+            Agent agent,
+            ClientModel portal,
+            String portalClientId,
+            Scopes granted,
+            Long untilMillis) {
+        Map<String, Object> summary = new HashMap<>();
+        summary.put("agentName", ClientNames.displayName(agent.client()));
+        summary.put("portalName", portal == null ? portalClientId : ClientNames.displayName(portal));
+        summary.put(
+                "scopes",
+                granted.names().stream().map(name -> consentText(realm, name)).toList());
+        if (untilMillis != null) {
+            summary.put("until", untilMillis);
+        }
+        return summary;
+    }
+
+    /** The scope's consent text as the realm's admin wrote it (a message key or words), its name when it has none. */
+    private static String consentText(RealmModel realm, String name) {
+        ClientScopeModel scope = KeycloakModelUtils.getClientScopeByName(realm, name);
+        return scope == null
+                        || scope.getConsentScreenText() == null
+                        || scope.getConsentScreenText().isBlank()
+                ? name
+                : scope.getConsentScreenText();
     }
 }

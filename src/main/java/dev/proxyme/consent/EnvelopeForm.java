@@ -8,10 +8,10 @@ import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
+import org.keycloak.models.ClientModel;
 
 import dev.proxyme.ProxymeException;
 import dev.proxyme.model.Envelope;
-import dev.proxyme.model.McpCall;
 import dev.proxyme.model.StepUp;
 
 /**
@@ -100,9 +100,9 @@ public final class EnvelopeForm {
 
     /**
      * The page's view: the proposal, and on a step-up what the delegation it replaces has used of its budget, and
-     * whether its limits are kept or replaced by the agent's new ones.
+     * whether its limits are kept or replaced by the agent's new ones. The routes are in {@link RouteWords}.
      */
-    public static Map<String, Object> view(StepUp stepUp) {
+    public static Map<String, Object> view(StepUp stepUp, ClientModel portal) {
         Map<String, Object> view = new HashMap<>();
         Envelope proposed;
         if (stepUp.hasConflict()) {
@@ -120,13 +120,7 @@ public final class EnvelopeForm {
         if (proposed.budget() != null) {
             view.put("budget", proposed.budget());
         }
-        view.put("routes", proposed.routes());
-        // The user reads an MCP server's routes by their tools' names.
-        Map<String, String> tools = new java.util.HashMap<>();
-        proposed.routes()
-                .forEach(route ->
-                        Envelope.callOf(route).flatMap(McpCall::tool).ifPresent(tool -> tools.put(route, tool)));
-        view.put("tools", tools);
+        view.put("routes", RouteWords.of(portal, proposed.routes()));
         if (proposed.notBefore() != null) {
             view.put("notBefore", proposed.notBefore() * 1000);
         }
@@ -139,6 +133,13 @@ public final class EnvelopeForm {
             view.put("previousUsed", previous.callsUsed());
             view.put("previousBudget", previous.envelope().budget());
         });
+        // Folded until used: open when there is something to read or to narrow, not for an envelope nobody proposed.
+        view.put(
+                "open",
+                !proposed.isEmpty()
+                        || view.containsKey("conflict")
+                        || view.containsKey("replaces")
+                        || view.containsKey("previousBudget"));
         return view;
     }
 }

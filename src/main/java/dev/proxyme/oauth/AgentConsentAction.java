@@ -16,7 +16,6 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.grants.device.DeviceGrantType;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import dev.proxyme.ProxymeException;
@@ -133,8 +132,13 @@ public class AgentConsentAction implements RequiredActionProvider {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         Optional<Scopes> chosen = ScopeChoice.chosen(stepUp, request.scopes(), form);
         if (chosen.isEmpty()) {
-            // Nothing checked: nothing is allowed, and what this would have replaced ends.
-            new ConsentGrants(session, context.getRealm()).endReplaced(context.getUser(), stepUp);
+            // Nothing checked: nothing is allowed, and what this would have replaced ends (unless it was revoked
+            // meanwhile: then nothing changes, and the agent is refused as well).
+            try {
+                new ConsentGrants(session, context.getRealm()).endReplaced(context.getUser(), stepUp);
+            } catch (ProxymeException changedMeanwhile) {
+                // The denial below is what the agent learns either way.
+            }
             deny(context, request);
             return;
         }
@@ -197,14 +201,7 @@ public class AgentConsentAction implements RequiredActionProvider {
             return;
         }
         authSession.removeRequiredAction(PROVIDER_ID);
-        context.challenge(AuthenticationManager.finishedRequiredActions(
-                session,
-                authSession,
-                null,
-                context.getConnection(),
-                context.getHttpRequest(),
-                context.getUriInfo(),
-                context.getEvent()));
+        context.challenge(DeviceFlowEnd.finish(session, context, request, delegation));
     }
 
     /** A required action other than this one that is enabled in the realm and pending for the user or this login. */
@@ -270,7 +267,7 @@ public class AgentConsentAction implements RequiredActionProvider {
                 request.scopes(),
                 request.purpose(),
                 ProxymeNode.of(session).settings().defaultDelegationSeconds(),
-                EnvelopeForm.view(stepUp));
+                EnvelopeForm.view(stepUp, request.portal()));
         view.put("decisionUrl", context.getActionUrl().toString());
         view.put("signedInAs", context.getUser().getUsername());
         request.agent().documentHost().ifPresent(host -> view.put("vouchedBy", host));

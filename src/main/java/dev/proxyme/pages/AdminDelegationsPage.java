@@ -2,11 +2,11 @@ package dev.proxyme.pages;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import org.keycloak.Config;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.OperationType;
@@ -36,10 +37,8 @@ import dev.proxyme.admin.DelegationRecords;
 import dev.proxyme.audit.AuditLog;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditRecord;
-import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.representation.RevocationResponse;
 import dev.proxyme.representation.Views;
-import dev.proxyme.store.DelegationQuery;
 
 /**
  * The administrators' page of a realm's delegations at {@code /realms/{realm}/proxyme/admin}, in the realm's look,
@@ -52,22 +51,54 @@ import dev.proxyme.store.DelegationQuery;
 public class AdminDelegationsPage {
 
     static final String TEMPLATE = "proxyme-admin.ftl";
-    private static final int PAGE = 50;
+    /** The latest requests the page shows of a delegation; the admin API pages through the rest. */
+    private static final int ACTIVITY_SHOWN = 20;
     /** What the revoke form's {@code what} may name: one delegation, everything of a user, of an agent. */
     private static final List<String> REVOCABLE = List.of("delegation", "user", "agent");
 
     private final KeycloakSession session;
+    /** The realm whose delegations the page shows. */
     private final RealmModel realm;
+    /** The realm the administrator logs in to: the same realm, or the master realm for every realm. */
+    private final RealmModel adminRealm;
+    /** The page's path under Proxyme's: {@code admin}, or {@code admin/realms/{realm}} in the master realm. */
+    private final String path;
+
     private final BrowserPage page;
 
     public AdminDelegationsPage(KeycloakSession session) {
+        this(session, session.getContext().getRealm(), "admin");
+    }
+
+    private AdminDelegationsPage(KeycloakSession session, RealmModel realm, String path) {
         this.session = session;
-        this.realm = session.getContext().getRealm();
+        this.realm = realm;
+        this.adminRealm = session.getContext().getRealm();
+        this.path = path;
         this.page = new BrowserPage(session);
     }
 
+    /**
+     * The page of another realm's delegations for the master realm's administrators, who log in to the master realm as
+     * in the Admin Console: {@code /realms/master/proxyme/admin/realms/{realm}}. Nowhere else, and for no unknown realm.
+     */
+    @Path("realms/{realm}")
+    public AdminDelegationsPage ofRealm(@PathParam("realm") String realmName) {
+        RealmModel target = session.realms().getRealmByName(realmName);
+        if (!Config.getAdminRealm().equals(adminRealm.getName())
+                || !realm.getId().equals(adminRealm.getId())
+                || target == null) {
+            throw new NotFoundException();
+        }
+        return new AdminDelegationsPage(session, target, "admin/realms/" + BrowserPage.encode(target.getName()));
+    }
+
     /** What an administrator who logged in may do here. */
-    private record Admin(UserModel user, AdminPermissionEvaluator permissions) {
+    private record Admin(AdminAuth auth, AdminPermissionEvaluator permissions) {
+
+        UserModel user() {
+            return auth.getUser();
+        }
 
         boolean mayView() {
             return permissions.users().canView();
@@ -85,33 +116,25 @@ public class AdminDelegationsPage {
             @QueryParam("agent") String agent,
             @QueryParam("portal") String portal,
             @QueryParam("status") String status,
+            @QueryParam("granted_from") String grantedFrom,
+            @QueryParam("granted_to") String grantedTo,
             @QueryParam("first") String first) {
         AuthResult auth = page.authenticate();
         if (auth == null) {
-            return page.redirectToLogin(page.pageUri("admin"));
+            return page.redirectToLogin(page.pageUri(path));
         }
         Admin admin = adminOf(auth);
         if (!admin.mayView()) {
             return forbidden(admin, "the delegations page");
         }
         Map<String, Object> view = view(admin, "list");
+        AdminDelegationFilter filter =
+                AdminDelegationFilter.of(username, agent, portal, status, grantedFrom, grantedTo, first);
         DelegationRecords records = new DelegationRecords(session, realm);
-        view.put("filter", filter(username, agent, portal, status));
+        view.put("filter", filter.view());
         view.put(
                 "delegations",
-                records
-                        .search(new DelegationQuery(
-                                blankToNull(username) == null ? null : records.userIdOf(username.strip()),
-                                blankToNull(agent),
-                                blankToNull(portal),
-                                statusOf(status),
-                                null,
-                                null,
-                                offset(first),
-                                PAGE))
-                        .stream()
-                        .map(Views::of)
-                        .toList());
+                records.search(filter.query(records)).stream().map(Views::of).toList());
         return page.render(TEMPLATE, admin.user(), view, 200);
     }
 
@@ -121,17 +144,19 @@ public class AdminDelegationsPage {
     public Response show(@PathParam("id") String delegationId) {
         AuthResult auth = page.authenticate();
         if (auth == null) {
-            return page.redirectToLogin(page.pageUri("admin/delegations/" + BrowserPage.encode(delegationId)));
+            return page.redirectToLogin(page.pageUri(path + "/delegations/" + BrowserPage.encode(delegationId)));
         }
         Admin admin = adminOf(auth);
         if (!admin.mayView()) {
             return forbidden(admin, "a delegation");
         }
-        return new DelegationRecords(session, realm)
-                .find(delegationId)
+        DelegationRecords records = new DelegationRecords(session, realm);
+        return records.find(delegationId)
                 .map(found -> {
                     Map<String, Object> view = view(admin, "delegation");
                     view.put("record", Views.of(found));
+                    records.activity(delegationId, null, null, 0, ACTIVITY_SHOWN)
+                            .ifPresent(activity -> view.put("activity", Views.of(activity)));
                     UserModel user = session.users()
                             .getUserById(realm, found.delegation().userId());
                     if (user != null) {
@@ -149,7 +174,7 @@ public class AdminDelegationsPage {
     public Response revoke() {
         AuthResult auth = page.authenticate();
         if (auth == null) {
-            return page.redirectToLogin(page.pageUri("admin"));
+            return page.redirectToLogin(page.pageUri(path));
         }
         Admin admin = adminOf(auth);
         MultivaluedMap<String, String> form = page.form();
@@ -194,15 +219,23 @@ public class AdminDelegationsPage {
         return message(admin, "proxymeAdminRevoked", 200);
     }
 
-    private Admin adminOf(AuthResult auth) {
-        return new Admin(auth.user(), AdminPermissions.evaluator(session, realm, realm, auth.user()));
+    /**
+     * The administrator as Keycloak's admin API sees one: of the realm they logged in to, their roles there (a token
+     * naming only the user, so that Keycloak reads the user's role mappings, as for a full-scope admin token), judged
+     * over this page's realm; for the master realm's administrators, through its realm's client roles there.
+     */
+    private Admin adminOf(AuthResult login) {
+        AccessToken asTheUser = new AccessToken();
+        asTheUser.subject(login.user().getId());
+        AdminAuth auth = new AdminAuth(
+                adminRealm, asTheUser, login.user(), adminRealm.getClientByClientId(LoginClient.CLIENT_ID));
+        return new Admin(auth, AdminPermissions.evaluator(session, realm, auth));
     }
 
     /** The admin event Keycloak records for an action of its admin API, with this page's administrator. */
     private AdminEventBuilder adminEvent(Admin admin) {
-        AdminAuth by =
-                new AdminAuth(realm, new AccessToken(), admin.user(), realm.getClientByClientId(LoginClient.CLIENT_ID));
-        return new AdminEventBuilder(realm, by, session, session.getContext().getConnection())
+        return new AdminEventBuilder(
+                        realm, admin.auth(), session, session.getContext().getConnection())
                 .resource(ResourceType.CUSTOM);
     }
 
@@ -228,9 +261,14 @@ public class AdminDelegationsPage {
     private Map<String, Object> view(Admin admin, String kind) {
         Map<String, Object> view = new HashMap<>();
         view.put("view", kind);
-        view.put("listUrl", page.pageUri("admin").toString());
-        view.put("delegationUrl", page.pageUri("admin/delegations/").toString());
-        view.put("revokeUrl", page.pageUri("admin/revoke").toString());
+        view.put("listUrl", page.pageUri(path).toString());
+        view.put("delegationUrl", page.pageUri(path + "/delegations/").toString());
+        view.put("revokeUrl", page.pageUri(path + "/revoke").toString());
+        view.put(
+                "realmName",
+                realm.getDisplayName() == null || realm.getDisplayName().isBlank()
+                        ? realm.getName()
+                        : realm.getDisplayName());
         view.put("mayManage", admin.mayManage());
         if (admin.mayManage() && "delegation".equals(kind)) {
             // Only a page with a form to post holds a nonce: a refused page writes nothing to the store.
@@ -238,41 +276,5 @@ public class AdminDelegationsPage {
             view.put("nonce", page.issueFormNonce(admin.user().getId()));
         }
         return view;
-    }
-
-    private static Map<String, Object> filter(String username, String agent, String portal, String status) {
-        Map<String, Object> filter = new HashMap<>();
-        filter.put("username", orEmpty(username));
-        filter.put("agent", orEmpty(agent));
-        filter.put("portal", orEmpty(portal));
-        filter.put(
-                "status",
-                statusOf(status) == null ? "" : statusOf(status).name().toLowerCase(Locale.ROOT));
-        filter.put(
-                "statuses",
-                java.util.Arrays.stream(DelegationStatus.values())
-                        .map(known -> known.name().toLowerCase(Locale.ROOT))
-                        .toList());
-        return filter;
-    }
-
-    private static DelegationStatus statusOf(String status) {
-        return DelegationStatus.parse(status).orElse(null);
-    }
-
-    private static int offset(String first) {
-        try {
-            return first == null ? 0 : Math.max(0, Math.min(100_000, Integer.parseInt(first)));
-        } catch (NumberFormatException notANumber) {
-            return 0;
-        }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static String orEmpty(String value) {
-        return value == null ? "" : value;
     }
 }

@@ -2,6 +2,7 @@ package dev.proxyme.pages;
 
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +35,7 @@ import dev.proxyme.consent.ScopeChoice;
 import dev.proxyme.consent.UserCodes;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditRecord;
+import dev.proxyme.model.Delegation;
 import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.model.StepUp;
@@ -156,8 +158,14 @@ public class ConsentPages {
         Optional<Scopes> chosen = ScopeChoice.chosen(stepUp, request.get().scopes(), form);
         try {
             if ("approve".equals(decision) && chosen.isPresent()) {
-                consent.approve(user, auth.session().getId(), request.get(), stepUp, approvedEnvelope, chosen.get());
-                return result(user, "proxymeResultApproved", "approved", 200);
+                Delegation approved = consent.approve(
+                        user, auth.session().getId(), request.get(), stepUp, approvedEnvelope, chosen.get());
+                return result(
+                        user,
+                        "proxymeResultApproved",
+                        "approved",
+                        200,
+                        summary(request.get(), approved.scopes(), approved.expiresAt()));
             }
             if ("approve".equals(decision)) {
                 consent.approveNothing(user, request.get(), stepUp);
@@ -165,14 +173,18 @@ public class ConsentPages {
                         user,
                         stepUp.isStepUp() ? "proxymeResultNothingChosenStepUp" : "proxymeResultNothingChosen",
                         "denied",
-                        200);
+                        200,
+                        summary(request.get(), Scopes.of(List.of()), null));
             }
             consent.deny(user, request.get());
-            return result(user, "proxymeResultDenied", "denied", 200);
+            return result(
+                    user, "proxymeResultDenied", "denied", 200, summary(request.get(), Scopes.of(List.of()), null));
         } catch (AlreadyDecidedException decidedFirst) {
             return result(user, "proxymeResultDecided", "decided", 409);
         } catch (ProxymeException cannotBeGranted) {
-            return result(user, "proxymeResultAgentUnavailable", "unavailable", cannotBeGranted.status());
+            return cannotBeGranted.status() == 409
+                    ? result(user, "proxymeResultChangedMeanwhile", "changed", 409)
+                    : result(user, "proxymeResultAgentUnavailable", "unavailable", cannotBeGranted.status());
         }
     }
 
@@ -204,7 +216,7 @@ public class ConsentPages {
                 request.scopes(),
                 request.purpose(),
                 request.delegationSeconds(),
-                EnvelopeForm.view(stepUp));
+                EnvelopeForm.view(stepUp, portal));
         view.put("userCode", request.userCode());
         view.put("signedInAs", user.getUsername());
         view.put("switchAccountUrl", page.logoutUri(pageUri(request.userCode())).toString());
@@ -225,11 +237,35 @@ public class ConsentPages {
     }
 
     private Response result(UserModel user, String message, String outcome, int status) {
+        return result(user, message, outcome, status, null);
+    }
+
+    private Response result(UserModel user, String message, String outcome, int status, Map<String, Object> summary) {
         Map<String, Object> view = view("result");
         view.put("message", message);
         view.put("outcome", outcome);
         view.put("manageUrl", page.pageUri("delegations").toString());
+        if (summary != null) {
+            view.put("summary", summary);
+        }
         return render(user, view, status);
+    }
+
+    /** None when the agent went meanwhile: the page then says what was decided without naming it. */
+    private Map<String, Object> summary(PendingRequest request, Scopes granted, Long untilMillis) {
+        Agent agent;
+        try {
+            agent = consent.agentOf(request);
+        } catch (ProxymeException gone) {
+            return null;
+        }
+        return ConsentView.summary(
+                realm,
+                agent,
+                realm.getClientByClientId(request.portalClientId()),
+                request.portalClientId(),
+                granted,
+                untilMillis);
     }
 
     /** A form that did not come from this page: nothing is granted, and the call is audited. */

@@ -1,6 +1,8 @@
 package dev.proxyme.pages;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.GET;
@@ -22,8 +24,10 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 import dev.proxyme.ProxymeException;
 import dev.proxyme.audit.AuditLog;
+import dev.proxyme.consent.RouteWords;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditRecord;
+import dev.proxyme.representation.UserDelegation;
 import dev.proxyme.representation.Views;
 import dev.proxyme.selfservice.MyDelegations;
 
@@ -140,7 +144,9 @@ public class MyDelegationsPage {
     private Response render(UserModel user, String message, int status) {
         Map<String, Object> view = new HashMap<>();
         view.put("view", "delegations");
-        view.put("delegations", Views.of(new MyDelegations(session, realm, user).list()));
+        MyDelegations.Listing listing = new MyDelegations(session, realm, user).list();
+        view.put("delegations", Views.of(listing));
+        view.put("routeWords", routeWords(listing));
         view.put("revokeUrl", page.pageUri("delegations/revoke").toString());
         view.put("activityUrl", page.pageUri("delegations/").toString());
         view.put("stateChecker", page.stateChecker());
@@ -149,5 +155,21 @@ public class MyDelegationsPage {
             view.put("message", message);
         }
         return page.render(TEMPLATE, user, view, status);
+    }
+
+    /** The routes of the active delegations' envelopes in plain words, by portal and route. */
+    private Map<String, Map<String, Map<String, Object>>> routeWords(MyDelegations.Listing listing) {
+        Map<String, List<String>> routesByPortal = new HashMap<>();
+        for (UserDelegation delegation : listing.active()) {
+            if (delegation.envelope() != null && delegation.envelope().get("routes") instanceof List<?> routes) {
+                List<String> ofPortal =
+                        routesByPortal.computeIfAbsent(delegation.portal(), portal -> new ArrayList<>());
+                routes.forEach(route -> ofPortal.add(String.valueOf(route)));
+            }
+        }
+        Map<String, Map<String, Map<String, Object>>> words = new HashMap<>();
+        routesByPortal.forEach(
+                (portal, routes) -> words.put(portal, RouteWords.byRoute(realm.getClientByClientId(portal), routes)));
+        return words;
     }
 }

@@ -197,11 +197,21 @@ class AdminConsoleIT {
             assertTrue(error.getText().contains("Not a route rule"), error.getText());
 
             browser.driver().navigate().refresh();
+            retype(browser.await(By.cssSelector("textarea[data-testid='routeLabels']")), "GET /reports/* Your reports");
+            browser.await(By.cssSelector("button[data-testid='save']")).click();
+            WebElement labelError = browser.await(By.cssSelector(".pf-v5-c-alert.pf-m-danger"));
+            assertTrue(labelError.getText().contains("Not a route label"), labelError.getText());
+
+            browser.driver().navigate().refresh();
             retype(browser.await(By.cssSelector("textarea[data-testid='routes']")), "GET /reports/* read");
+            retype(
+                    browser.await(By.cssSelector("textarea[data-testid='routeLabels']")),
+                    "GET /reports/* | Your reports");
             browser.await(By.cssSelector("button[data-testid='save']")).click();
             browser.await(By.cssSelector(".pf-v5-c-alert.pf-m-success"));
         }
         assertEquals("GET /reports/* read", clientAttribute(portal, "proxyme.routes"), "saved into the portal");
+        assertEquals("GET /reports/* | Your reports", clientAttribute(portal, "proxyme.routeLabels"), "labels too");
         Reply deleted = client.send(
                 client.adminUri(REALM, "/clients/" + client.clientUuid(portal)),
                 "DELETE",

@@ -80,6 +80,91 @@ class AdminDelegationsPageIT {
         assertTrue(paths.contains("proxyme/agents/" + agent.clientId() + "/revoke"), paths::toString);
     }
 
+    /** A delegation's page shows what the agent did (refusals with their reason); the list finds by day granted. */
+    @Test
+    void anAdministratorSeesWhatTheAgentDidAndFindsByTheDayGranted() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        Reply bobs = client.delegateAsBackend("bob", agent.clientId(), List.of("read"), "portal-a");
+        String token = bobs.text("delegation_token");
+        String id = bobs.text("delegation_id");
+        assertEquals(200, client.proxyCheck(token).status());
+        assertEquals(200, client.proxyCheck(token).status());
+        Reply refused = client.request(
+                client.proxymeUri(REALM, "proxy/check"),
+                "GET",
+                null,
+                null,
+                ProxymeClient.proxyHeaders(
+                        "portal-a",
+                        Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", "DPoP " + token)));
+        assertEquals(401, refused.status(), refused::toString);
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String yesterday =
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/proxyme/admin/delegations/" + id);
+            browser.logInIfAsked("root", "root-password");
+            String counts = browser.text("proxyme-admin-activity-counts");
+            assertTrue(counts.contains("GET /") && counts.contains("allowed") && counts.contains("2"), counts);
+            String latest = browser.text("proxyme-admin-activity");
+            assertTrue(latest.contains("×2"), latest);
+            assertTrue(
+                    latest.contains("Its pass was not valid") && latest.contains("not DPoP-bound"),
+                    () -> "the refusal in plain words, its reason beside: " + latest);
+
+            String list = server.realmUrl(REALM) + "/proxyme/admin?agent=" + agent.clientId();
+            browser.open(list + "&granted_from=" + today + "&granted_to=" + today);
+            assertTrue(browser.has(By.id("proxyme-admin-row-" + id)), "granted today");
+            assertEquals(
+                    today, browser.await(By.id("proxyme-admin-granted-from")).getAttribute("value"));
+            browser.open(list + "&granted_to=" + yesterday);
+            assertTrue(browser.has(By.id("proxyme-admin-none")), "not granted by yesterday");
+            browser.open(list + "&granted_from=tomorrow&granted_to=0000-13-45");
+            assertTrue(browser.has(By.id("proxyme-admin-row-" + id)), "dates that mean nothing filter nothing");
+            assertEquals("", browser.await(By.id("proxyme-admin-granted-from")).getAttribute("value"));
+        }
+    }
+
+    /**
+     * The master realm's administrators log in where they log in to the Admin Console and use the page of any realm;
+     * the page exists only under the master realm, and for realms that exist.
+     */
+    @Test
+    void aMasterRealmAdministratorUsesThePageOfAnyRealm() {
+        RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
+        Reply alices = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
+        String id = alices.text("delegation_id");
+        String page = server.realmUrl("master") + "/proxyme/admin/realms/" + REALM;
+        try (Browser browser = new Browser()) {
+            browser.open(page + "?agent=" + agent.clientId());
+            browser.logInIfAsked("admin", server.masterAdminPassword());
+            assertTrue(
+                    browser.driver().getCurrentUrl().startsWith(page),
+                    browser.driver().getCurrentUrl());
+            assertEquals("Realm: Proxyme integration tests", browser.text("proxyme-admin-realm"), "whose delegations");
+            browser.await(By.id("proxyme-admin-open-" + id)).click();
+            assertEquals("alice", browser.text("proxyme-admin-user"));
+            browser.await(By.id("proxyme-admin-revoke-delegation-open")).click();
+            browser.await(By.id("proxyme-admin-revoke-delegation")).click();
+            assertTrue(
+                    browser.await(By.id("proxyme-message")).getText().contains("Revoked"),
+                    browser.text("proxyme-message"));
+        }
+        assertFalse(active(alices.text("delegation_token")), "revoked by the master realm's administrator");
+        Reply events = client.get(
+                URI.create(client.adminUri(REALM, "/admin-events") + "?resourceTypes=CUSTOM&max=100"),
+                bearer(client.rootToken()));
+        assertTrue(
+                events.json().findValuesAsText("resourcePath").contains("proxyme/delegations/" + id + "/revoke"),
+                "an admin event of the realm whose delegation ended: " + events);
+        for (String nowhere : List.of(
+                server.realmUrl(REALM) + "/proxyme/admin/realms/master",
+                server.realmUrl("master") + "/proxyme/admin/realms/no-such-realm")) {
+            Reply answer = client.request(URI.create(nowhere), "GET", null, null, Map.of("Accept", "text/html"));
+            assertEquals(404, answer.status(), () -> nowhere + ": " + answer);
+        }
+    }
+
     @Test
     void keycloaksRolesDecideAndAFormFromElsewhereRevokesNothing() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));

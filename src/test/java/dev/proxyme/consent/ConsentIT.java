@@ -169,6 +169,10 @@ class ConsentIT {
             browser.await(By.id("proxyme-code-submit")).click();
             assertEquals("Zustimmen", browser.text("proxyme-approve"), "bob's locale is German");
             assertTrue(browser.text("proxyme-title").contains("bittet um Zugriff"));
+            assertEquals(
+                    "Ihre Daten im Portal lesen",
+                    browser.text("proxyme-scope-read"),
+                    "the scope's consent text is a key of the realm's messages, in bob's language too");
             browser.screenshot(SCREENSHOTS.resolve("consent-page-de.png"));
             browser.await(By.id("proxyme-approve")).click();
             browser.await(By.id("proxyme-result"));
@@ -386,6 +390,71 @@ class ConsentIT {
                 "unchecking what was granted before ends it too, as the page says");
     }
 
+    /**
+     * Two consent pages open at once for one agent, both replacing the same access: whichever is decided second refers
+     * to access that is gone, so it changes nothing and says so (409) instead of granting beside, or claiming to end,
+     * what the first left. Both orders.
+     */
+    @Test
+    void aDecisionOnAccessRevokedMeanwhileChangesNothing() {
+        Reply granted = approve(request(List.of("read"), "alice", "Read invoices"), "alice", "alice-password");
+        JsonNode approving = request(List.of("write"), "alice", "File corrections");
+        JsonNode unchecking = request(List.of("write"), "alice", "File more corrections");
+        try (Browser browser = new Browser()) {
+            browser.open(approving.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            String approvingTab = browser.driver().getWindowHandle();
+            browser.await(By.id("proxyme-approve"));
+            browser.driver().switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+            browser.open(unchecking.get("verification_uri_complete").asText());
+            browser.await(By.id("proxyme-scope-check-read")).click();
+            browser.await(By.id("proxyme-scope-check-write")).click();
+            browser.await(By.id("proxyme-approve")).click();
+            assertTrue(
+                    browser.await(By.id("proxyme-result")).getAttribute("class").contains("proxyme-result-denied"));
+            browser.driver().switchTo().window(approvingTab);
+            browser.await(By.id("proxyme-approve")).click();
+            assertEquals(
+                    "proxyme-result-changed",
+                    browser.await(By.id("proxyme-result")).getAttribute("class"),
+                    () -> browser.text("proxyme-result"));
+        }
+        assertError(pollUntilDecided(approving), 400, "access_denied");
+        assertFalse(active(granted.text("delegation_token")), "the unchecked page ended it, as it said");
+        assertTrue(
+                client.myDelegations("alice", "alice-password").path("active").findValuesAsText("agent_id").stream()
+                        .noneMatch(agent.clientId()::equals),
+                "the late approval granted nothing beside");
+
+        Reply second = approve(request(List.of("read"), "alice", "Read invoices"), "alice", "alice-password");
+        JsonNode first = request(List.of("write"), "alice", "File corrections");
+        JsonNode late = request(List.of("write"), "alice", "File more corrections");
+        try (Browser browser = new Browser()) {
+            browser.open(late.get("verification_uri_complete").asText());
+            browser.logInIfAsked("alice", "alice-password");
+            String lateTab = browser.driver().getWindowHandle();
+            browser.await(By.id("proxyme-approve"));
+            browser.driver().switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+            browser.open(first.get("verification_uri_complete").asText());
+            browser.await(By.id("proxyme-approve")).click();
+            assertTrue(
+                    browser.await(By.id("proxyme-result")).getAttribute("class").contains("proxyme-result-approved"));
+            browser.driver().switchTo().window(lateTab);
+            browser.await(By.id("proxyme-scope-check-read")).click();
+            browser.await(By.id("proxyme-scope-check-write")).click();
+            browser.await(By.id("proxyme-approve")).click();
+            assertEquals(
+                    "proxyme-result-changed",
+                    browser.await(By.id("proxyme-result")).getAttribute("class"));
+        }
+        Reply stepUp = pollUntilDecided(first);
+        assertEquals(200, stepUp.status(), stepUp::toString);
+        assertTrue(
+                active(stepUp.text("delegation_token")),
+                "the late page claimed nothing and ended nothing it did not show");
+        assertFalse(active(second.text("delegation_token")), "superseded by the first page's approval");
+    }
+
     /** Asking again for what is already granted is no step-up: the page does not say the agent asks for more. */
     @Test
     void askingAgainForWhatIsGrantedIsNoStepUp() {
@@ -514,10 +583,8 @@ class ConsentIT {
             assertEquals(
                     "POST /mcp tools/call get_report",
                     browser.await(By.id("proxyme-envelope-route-0")).getAttribute("value"));
-            assertTrue(
-                    browser.text("proxyme-envelope-route-tool-0").contains("get_report"),
-                    browser.text("proxyme-envelope-route-tool-0"));
-            assertFalse(browser.has(By.id("proxyme-envelope-route-tool-1")), "a path is no tool");
+            assertEquals("Use its tool “get_report”", browser.text("proxyme-envelope-route-words-0"));
+            assertEquals("Read /status", browser.text("proxyme-envelope-route-words-1"), "a path is no tool");
             browser.await(By.id("proxyme-deny")).click();
         }
     }

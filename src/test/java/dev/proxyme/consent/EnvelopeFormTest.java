@@ -1,6 +1,7 @@
 package dev.proxyme.consent;
 
 import java.util.List;
+import java.util.Map;
 
 import jakarta.ws.rs.core.MultivaluedHashMap;
 
@@ -75,12 +76,32 @@ class EnvelopeFormTest {
                 limitedBy(Envelope.of(10, List.of("GET /a/*"), null, null), 0),
                 limitedBy(Envelope.of(50, List.of("GET /b/*"), null, null), 0));
         assertThrows(ProxymeException.class, () -> EnvelopeForm.proposal(new StepUp(Envelope.NONE, disjoint)));
-        assertEquals(
-                Boolean.TRUE,
-                EnvelopeForm.view(new StepUp(Envelope.NONE, disjoint)).get("conflict"));
+        Map<String, Object> view = EnvelopeForm.view(new StepUp(Envelope.NONE, disjoint), null);
+        assertEquals(Boolean.TRUE, view.get("conflict"));
+        assertEquals(Boolean.TRUE, view.get("open"), "a conflict is shown unfolded");
         assertThrows(
                 ProxymeException.class,
                 () -> EnvelopeForm.approved(new StepUp(Envelope.NONE, disjoint), new MultivaluedHashMap<>()));
+    }
+
+    @Test
+    void limitsAreFoldedOnlyWhenNobodyProposedAny() {
+        assertEquals(
+                Boolean.FALSE,
+                EnvelopeForm.view(new StepUp(Envelope.NONE, List.of()), null).get("open"));
+        assertEquals(
+                Boolean.TRUE,
+                EnvelopeForm.view(new StepUp(Envelope.of(5, List.of(), null, null), List.of()), null)
+                        .get("open"));
+        assertEquals(
+                Boolean.TRUE,
+                EnvelopeForm.view(
+                                new StepUp(
+                                        Envelope.NONE,
+                                        List.of(limitedBy(Envelope.of(5, List.of("GET /a/*"), null, null), 2))),
+                                null)
+                        .get("open"),
+                "limits kept from the current access are shown");
     }
 
     @Test

@@ -92,14 +92,20 @@ class DeviceGrantIT {
             assertTrue(browser.has(By.id("proxyme-scope-write")));
             browser.await(By.id("proxyme-approve")).click();
 
-            JsonNode tokens = device.await("tokens");
+            // The flow ends on Proxyme's result page, not on Keycloak's "Device Login Successful" (nor a second
+            // consent).
             assertTrue(
-                    browser.driver().getCurrentUrl().contains("/device/status"),
-                    "no second consent page of Keycloak's own: "
-                            + browser.driver().getCurrentUrl());
-            assertFalse(
-                    browser.driver().getCurrentUrl().contains("error"),
-                    browser.driver().getCurrentUrl());
+                    browser.await(By.id("proxyme-result")).getAttribute("class").contains("proxyme-result-approved"),
+                    () -> browser.driver().getCurrentUrl() + ": "
+                            + browser.driver().getPageSource());
+            assertTrue(browser.text("proxyme-result").contains("Go back to it"), () -> browser.text("proxyme-result"));
+            assertEquals("Calendar Sync", browser.text("proxyme-result-agent"));
+            assertTrue(browser.has(By.cssSelector("#proxyme-result-until time")));
+            assertTrue(browser.await(By.id("proxyme-manage-access"))
+                    .getAttribute("href")
+                    .endsWith("/realms/" + REALM + "/proxyme/delegations"));
+            assertFalse(browser.driver().getPageSource().contains("Device Login Successful"));
+            JsonNode tokens = device.await("tokens");
             JsonNode claims = claims(tokens.get("access_token").asText());
             assertEquals(client.userId("alice"), claims.get("sub").asText());
             assertEquals(agentId, claims.get("azp").asText());

@@ -75,6 +75,25 @@ class AccessibilityIT {
                 check(browser, "consent-" + width, By.id("proxyme-approve"));
                 browser.await(By.id("proxyme-approve")).click();
                 check(browser, "approved-" + width, By.id("proxyme-result"));
+                // Something for the activity page to show: a request let through, one refused.
+                Reply granted = client.pollUntilDecided(agent.basicAuth(), asked.text("request_id"));
+                String token = granted.text("delegation_token");
+                client.proxyCheck(token);
+                client.proxyCheck(token + "x");
+                client.request(
+                        client.proxymeUri(REALM, "proxy/check"),
+                        "GET",
+                        null,
+                        null,
+                        ProxymeClient.proxyHeaders(
+                                "portal-a",
+                                Map.of(
+                                        "X-Forwarded-Method",
+                                        "GET",
+                                        "X-Forwarded-Uri",
+                                        "/",
+                                        "Authorization",
+                                        "DPoP " + token)));
 
                 browser.open(ask(agent, "alice", null).text("verification_uri_complete"));
                 browser.await(By.id("proxyme-deny")).click();
@@ -85,9 +104,9 @@ class AccessibilityIT {
 
                 browser.open(server.realmUrl(REALM) + "/proxyme/delegations");
                 check(browser, "delegations-" + width, By.id("proxyme-active"));
-                browser.open(
-                        browser.await(By.cssSelector("a.proxyme-activity-link")).getAttribute("href"));
-                check(browser, "activity-" + width, By.id("proxyme-activity-counts"));
+                browser.open(browser.await(By.id("proxyme-activity-link-" + granted.text("delegation_id")))
+                        .getAttribute("href"));
+                check(browser, "activity-" + width, By.id("proxyme-activity-entries"));
             }
             try (Browser browser = new Browser()) {
                 browser.driver().manage().window().setSize(size);

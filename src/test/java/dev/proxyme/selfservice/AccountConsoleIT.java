@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 
 import dev.proxyme.testsupport.Browser;
@@ -65,6 +66,9 @@ class AccountConsoleIT {
         assertEquals(204, themed.status(), themed::toString);
     }
 
+    private static final java.nio.file.Path SCREENSHOTS =
+            java.nio.file.Path.of(System.getProperty("proxyme.repo", ".")).resolve("target/screenshots/pages");
+
     @Test
     void theUserFindsAgentAccessInTheAccountConsoleAndRevokesThere() {
         RegisteredAgent agent = client.registerAgent(List.of("read"), List.of("portal-a"));
@@ -85,6 +89,14 @@ class AccountConsoleIT {
                             .getPath()
                             .endsWith("/realms/" + REALM + "/proxyme/delegations"),
                     frame.getAttribute("src"));
+            browser.driver().switchTo().frame(frame);
+            browser.await(By.id("proxyme-revoke-" + delegationId));
+            browser.driver().switchTo().defaultContent();
+            for (Dimension size : List.of(new Dimension(1280, 900), new Dimension(390, 844))) {
+                browser.driver().manage().window().setSize(size);
+                browser.screenshot(SCREENSHOTS.resolve(
+                        "account-console-agent-access-" + (size.getWidth() > 400 ? "desktop" : "phone") + ".png"));
+            }
             browser.driver().switchTo().frame(frame);
             browser.await(By.id("proxyme-revoke-" + delegationId)).click();
             browser.await(By.id("proxyme-message"));

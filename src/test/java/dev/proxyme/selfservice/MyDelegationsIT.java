@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 import dev.proxyme.testsupport.Browser;
 import dev.proxyme.testsupport.Eventually;
@@ -171,24 +172,50 @@ class MyDelegationsIT {
         for (int call = 0; call < 3; call++) {
             assertEquals(200, client.proxyCheck(token).status());
         }
+        // A refusal, recorded with its reason: the token is not DPoP-bound.
+        assertEquals(
+                401,
+                client.request(
+                                client.proxymeUri(REALM, "proxy/check"),
+                                "GET",
+                                null,
+                                null,
+                                ProxymeClient.proxyHeaders(
+                                        "portal-a",
+                                        Map.of(
+                                                "X-Forwarded-Method", "GET",
+                                                "X-Forwarded-Uri", "/",
+                                                "Authorization", "DPoP " + token)))
+                        .status());
         try (Browser browser = new Browser()) {
+            browser.inTimeZone("Europe/Berlin");
             browser.open(server.realmUrl(REALM) + "/proxyme/delegations");
             browser.logInIfAsked("bob", "bob-password");
             // The envelope counting down, and when its window ends.
             String count = browser.text("proxyme-envelope-" + delegationId);
-            // bob reads German: "3 von 10 Anfragen genutzt".
-            assertTrue(count.matches("3 (of|von) 10 .+"), count);
-            String ends = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-                    .withZone(java.time.ZoneOffset.UTC)
+            // bob reads German: "3 von 10 Mal genutzt".
+            assertTrue(count.matches("3 von 10 .+"), count);
+            WebElement windowEnds = browser.await(
+                    By.cssSelector("#proxyme-delegation-" + delegationId + " .proxyme-envelope-window time"));
+            assertEquals(java.time.Instant.ofEpochSecond(windowEnd).toString(), windowEnds.getAttribute("datetime"));
+            String inBerlin = java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+                    .withZone(java.time.ZoneId.of("Europe/Berlin"))
                     .format(java.time.Instant.ofEpochSecond(windowEnd));
-            assertTrue(
-                    browser.text("proxyme-delegation-" + delegationId).contains(ends + " UTC"),
-                    () -> browser.text("proxyme-delegation-" + delegationId));
+            assertTrue(windowEnds.getText().contains(inBerlin), () -> inBerlin + " in " + windowEnds.getText());
             browser.await(By.id("proxyme-activity-link-" + delegationId)).click();
             String counts = browser.text("proxyme-activity-counts");
             assertTrue(counts.contains("GET /") && counts.contains("3"), counts);
+            assertEquals(
+                    List.of("Was", "Ergebnis", "Anzahl"),
+                    browser.driver().findElements(By.cssSelector("#proxyme-activity-counts th")).stream()
+                            .map(WebElement::getText)
+                            .toList(),
+                    "the table says what its columns are");
             String latest = browser.text("proxyme-activity-entries");
             assertTrue(latest.contains("GET /") && latest.contains("×3"), latest);
+            assertTrue(
+                    latest.contains("Sein Zugangsschein war nicht gültig") && latest.contains("not DPoP-bound"),
+                    () -> "the refusal in plain words, the portal's reason as detail: " + latest);
             browser.await(By.id("proxyme-back"));
         }
     }

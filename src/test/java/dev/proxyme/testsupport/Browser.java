@@ -64,6 +64,11 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
+    /** The browser as one in {@code zone} (an IANA name): what scripts' clocks and {@code Intl} read. */
+    public void inTimeZone(String zone) {
+        driver.executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", zone));
+    }
+
     public void open(String url) {
         driver.get(url);
     }
