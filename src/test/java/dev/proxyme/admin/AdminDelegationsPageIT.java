@@ -89,14 +89,7 @@ class AdminDelegationsPageIT {
         String id = bobs.text("delegation_id");
         assertEquals(200, client.proxyCheck(token).status());
         assertEquals(200, client.proxyCheck(token).status());
-        Reply refused = client.request(
-                client.proxymeUri(REALM, "proxy/check"),
-                "GET",
-                null,
-                null,
-                ProxymeClient.proxyHeaders(
-                        "portal-a",
-                        Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", "DPoP " + token)));
+        Reply refused = client.proxyCheckPresenting("DPoP " + token);
         assertEquals(401, refused.status(), refused::toString);
         String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
         String yesterday =

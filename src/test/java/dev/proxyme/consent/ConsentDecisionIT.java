@@ -110,6 +110,30 @@ class ConsentDecisionIT {
         }
     }
 
+    /**
+     * Two step-ups of one agent approved at once, both replacing the same access: never two accesses side by side.
+     * Whichever finds what it replaces revoked by the other changes nothing and says so (409, "changed").
+     */
+    @Test
+    void twoStepUpsApprovedAtOnceLeaveOneAccess() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            RegisteredAgent agent = newAgent();
+            JsonNode readOnly = request(agent, List.of("read"));
+            assertEquals(200, post(client, form(readOnly, "approve")).status());
+            assertEquals(200, pollUntilDecided(agent, readOnly).status());
+            JsonNode one = request(agent, List.of("write"));
+            JsonNode other = request(agent, List.of("write"));
+            List<Reply> replies = postAtOnce(form(one, "approve"), form(other, "approve"));
+            assertEquals(1, activeDelegations(agent).size(), "round " + round + ": one access, never two");
+            for (Reply reply : replies) {
+                assertTrue(
+                        reply.status() == 200 && outcomeOf(reply).equals("approved")
+                                || reply.status() == 409 && outcomeOf(reply).equals("changed"),
+                        () -> "round " + reply.status() + " " + outcomeOf(reply));
+            }
+        }
+    }
+
     @Test
     void aSecondDecisionInAnyOrderChangesNothing() {
         for (List<String> order : List.of(

@@ -173,20 +173,7 @@ class MyDelegationsIT {
             assertEquals(200, client.proxyCheck(token).status());
         }
         // A refusal, recorded with its reason: the token is not DPoP-bound.
-        assertEquals(
-                401,
-                client.request(
-                                client.proxymeUri(REALM, "proxy/check"),
-                                "GET",
-                                null,
-                                null,
-                                ProxymeClient.proxyHeaders(
-                                        "portal-a",
-                                        Map.of(
-                                                "X-Forwarded-Method", "GET",
-                                                "X-Forwarded-Uri", "/",
-                                                "Authorization", "DPoP " + token)))
-                        .status());
+        assertEquals(401, client.proxyCheckPresenting("DPoP " + token).status());
         try (Browser browser = new Browser()) {
             browser.inTimeZone("Europe/Berlin");
             browser.open(server.realmUrl(REALM) + "/proxyme/delegations");

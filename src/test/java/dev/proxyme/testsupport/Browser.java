@@ -5,12 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -138,10 +137,22 @@ public final class Browser implements AutoCloseable {
                 .collect(Collectors.joining("; "));
     }
 
+    /** The whole page, beyond the window's height, at the window's width. */
     public void screenshot(Path target) {
+        Object size = driver.executeScript("return [document.documentElement.scrollWidth,"
+                + " Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)];");
+        java.util.List<?> widthAndHeight = (java.util.List<?>) size;
+        Map<String, Object> clip = Map.of(
+                "x", 0,
+                "y", 0,
+                "width", ((Number) widthAndHeight.get(0)).intValue(),
+                "height", Math.min(((Number) widthAndHeight.get(1)).intValue(), 6000),
+                "scale", 1);
+        Map<String, Object> shot = driver.executeCdpCommand(
+                "Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
         try {
             Files.createDirectories(target.getParent());
-            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+            Files.write(target, java.util.Base64.getDecoder().decode((String) shot.get("data")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

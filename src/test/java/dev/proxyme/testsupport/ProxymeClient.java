@@ -510,6 +510,11 @@ public final class ProxymeClient {
      * bearer.
      */
     public Reply proxyCheck(String token) {
+        return proxyCheckPresenting(bearer(token));
+    }
+
+    /** The same check with the {@code Authorization} header as given: {@code DPoP <token>}, say. */
+    public Reply proxyCheckPresenting(String authorization) {
         return request(
                 proxymeUri(realm, "proxy/check"),
                 "GET",
@@ -517,7 +522,7 @@ public final class ProxymeClient {
                 null,
                 proxyHeaders(
                         "portal-a",
-                        Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", bearer(token))));
+                        Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/", "Authorization", authorization)));
     }
 
     /** What a shipped proxy config sends to the check: the portal it fronts and that portal's secret, and more. */
