@@ -42,7 +42,7 @@
             .proxyme-visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         </style>
         <div id="proxyme-page" class="proxyme-admin">
-        <p id="proxyme-admin-realm">${msg("proxymeAdminRealm", proxyme.realmName)}</p>
+        <p id="proxyme-admin-realm">${common.say("proxymeAdminRealm", proxyme.realmName)}</p>
         <p><a id="proxyme-admin-list-link" href="${proxyme.listUrl}">${msg("proxymeAdminAll")}</a></p>
         <#if proxyme.view = "message">
             <p id="proxyme-message" role="status">${msg(proxyme.message)}</p>
@@ -134,10 +134,10 @@
                     <p id="proxyme-admin-activity-none">${msg("proxymeActivityNone")}</p>
                 </#if>
                 <#if d.status = "ACTIVE">
-                    <@revokeControl what="delegation" target=d.id label=msg("proxymeAdminRevokeOne") warning=msg("proxymeAdminRevokeOneWarning", d.agent_id, d.portal)/>
+                    <@revokeControl what="delegation" target=d.id label=msg("proxymeAdminRevokeOne") warning=common.say("proxymeAdminRevokeOneWarning", d.agent_id, d.portal)/>
                 </#if>
-                <@revokeControl what="user" target=d.user_id label=msg("proxymeAdminRevokeUser", proxyme.delegationUsername!d.user_id) warning=msg("proxymeAdminRevokeUserWarning", proxyme.delegationUsername!d.user_id)/>
-                <@revokeControl what="agent" target=d.agent_id label=msg("proxymeAdminRevokeAgent", d.agent_id) warning=msg("proxymeAdminRevokeAgentWarning", d.agent_id)/>
+                <@revokeControl what="user" target=d.user_id label=common.say("proxymeAdminRevokeUser", proxyme.delegationUsername!d.user_id) warning=common.say("proxymeAdminRevokeUserWarning", proxyme.delegationUsername!d.user_id)/>
+                <@revokeControl what="agent" target=d.agent_id label=common.say("proxymeAdminRevokeAgent", d.agent_id) warning=common.say("proxymeAdminRevokeAgentWarning", d.agent_id)/>
             </div>
         </#if>
         </div>

@@ -1,4 +1,20 @@
-<#-- What Proxyme's pages share: times, routes, refusals and the page's script. Imported as "common". -->
+<#-- What Proxyme's pages share: messages with others' words, times, routes, refusals and the page's script. Imported
+     as "common". -->
+<#-- A message with parameters that others wrote (an agent's name, a username, a path): put in after formatting, so
+     that Keycloak's formatter never reads a "${key}" in them as a key of the realm's messages. Plain text, escaped
+     where it is printed. -->
+<#function say key args...>
+    <#local parts = msg(key, "\x00010\x0001", "\x00011\x0001", "\x00012\x0001")?split("\x0001")>
+    <#local text = "">
+    <#list parts as part>
+        <#if part?index % 2 == 1>
+            <#local text = text + (args[part?number]!"")>
+        <#else>
+            <#local text = text + part>
+        </#if>
+    </#list>
+    <#return text>
+</#function>
 <#-- A time: written in UTC (labelled so) for a browser without scripts, put in the reader's own time zone and
      language by localTimes. The importing template sets time_zone to UTC. -->
 <#macro time millis seconds=false><time class="proxyme-time" datetime="${millis?number_to_datetime?string("yyyy-MM-dd'T'HH:mm:ss'Z'")}"<#if seconds> data-seconds="true"</#if>>${millis?number_to_datetime?string(seconds?then("yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm"))} UTC</time></#macro>
@@ -14,7 +30,7 @@
 <#-- A route in plain words (the portal's label, the MCP tool, or what its methods do to its path), the pattern it
      enforces beside them as a detail. -->
 <#macro route r id="">
-    <span class="proxyme-route-words"<#if id?has_content> id="${id}"</#if>><#if r.label??>${advancedMsg(r.label)}<#elseif r.tool??>${msg("proxymeRouteTool", r.tool)}<#else><#list r.verbs as verb>${msg("proxymeRoute_" + verb, r.under?then(msg("proxymeRouteUnder", r.path), r.path))}<#sep>; </#sep></#list></#if></span>
+    <span class="proxyme-route-words"<#if id?has_content> id="${id}"</#if>><#if r.label??>${advancedMsg(r.label)}<#elseif r.tool??>${say("proxymeRouteTool", r.tool)}<#else><#list r.verbs as verb>${say("proxymeRoute_" + verb, r.under?then(say("proxymeRouteUnder", r.path), r.path))}<#sep>; </#sep></#list></#if></span>
     <code class="proxyme-route-pattern">${r.pattern}</code>
 </#macro>
 <#-- Why the proxy refused a request, in plain words by its OAuth error, the portal's own reason as a detail. -->

@@ -7,7 +7,7 @@
 <#import "proxyme-common.ftl" as common>
 <#-- The document's title says what the page is (the layout prints the global "title"; Keycloak's is "Sign in to …"). -->
 <#if proxyme.view = "consent">
-    <#global title = msg("proxymeConsentTitle", proxyme.agentName) + " · " + (realm.displayName!realm.name)>
+    <#global title = common.say("proxymeConsentTitle", proxyme.agentName) + " · " + (realm.displayName!realm.name)>
 <#elseif proxyme.view = "code">
     <#global title = msg("proxymeCodeTitle") + " · " + (realm.displayName!realm.name)>
 <#else>
@@ -16,7 +16,7 @@
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">
         <#if proxyme.view = "consent">
-            <span id="proxyme-title">${msg("proxymeConsentTitle", proxyme.agentName)}</span>
+            <span id="proxyme-title">${common.say("proxymeConsentTitle", proxyme.agentName)}</span>
         <#elseif proxyme.view = "code">
             <span id="proxyme-title">${msg("proxymeCodeTitle")}</span>
         <#else>
@@ -50,18 +50,21 @@
         </style>
         <div id="proxyme-page" class="proxyme-${proxyme.view}">
         <#if proxyme.view = "consent">
-            <p id="proxyme-request">${msg("proxymeConsentRequest", proxyme.agentName, proxyme.portalName)}</p>
+            <#if proxyme.changedMeanwhile!false>
+                <p id="proxyme-changed" class="${properties.kcAlertClass!} pf-m-warning" role="alert"><span class="${properties.kcAlertTitleClass!}">${msg("proxymeConsentChanged")}</span></p>
+            </#if>
+            <p id="proxyme-request">${common.say("proxymeConsentRequest", proxyme.agentName, proxyme.portalName)}</p>
             <p id="proxyme-parties" class="${properties.kcLabelClass!}">
-                ${msg("proxymeConsentParties", proxyme.agentClientId, proxyme.portalClientId)}
+                ${common.say("proxymeConsentParties", proxyme.agentClientId, proxyme.portalClientId)}
             </p>
             <#if proxyme.signedInAs??>
-                <p id="proxyme-signed-in-as">${msg("proxymeSignedInAs", proxyme.signedInAs)}<#if proxyme.switchAccountUrl??> · <a id="proxyme-not-you" href="${proxyme.switchAccountUrl}">${msg("proxymeNotYou")}</a></#if></p>
+                <p id="proxyme-signed-in-as">${common.say("proxymeSignedInAs", proxyme.signedInAs)}<#if proxyme.switchAccountUrl??> · <a id="proxyme-not-you" href="${proxyme.switchAccountUrl}">${msg("proxymeNotYou")}</a></#if></p>
             </#if>
             <#if proxyme.notVerified!false>
-                <p id="proxyme-not-verified" role="note"><strong>${msg("proxymeConsentNotVerifiedLabel")}</strong> ${msg("proxymeConsentNotVerified", proxyme.agentName)}</p>
+                <p id="proxyme-not-verified" role="note"><strong>${msg("proxymeConsentNotVerifiedLabel")}</strong> ${common.say("proxymeConsentNotVerified", proxyme.agentName)}</p>
             </#if>
             <#if proxyme.vouchedBy??>
-                <p id="proxyme-vouched-by">${msg("proxymeConsentVouchedBy", proxyme.vouchedBy)}</p>
+                <p id="proxyme-vouched-by">${common.say("proxymeConsentVouchedBy", proxyme.vouchedBy)}</p>
             </#if>
             <h2 id="proxyme-scopes-title">${msg(proxyme.stepUp?then("proxymeConsentScopesStepUp", "proxymeConsentScopes"))}</h2>
             <ul id="proxyme-scopes" class="${properties.kcListClass!}" aria-describedby="proxyme-scopes-hint">
@@ -90,9 +93,9 @@
                 <#if proxyme.returnTo = "device">
                     <p id="proxyme-return-to" class="proxyme-return-device">${msg("proxymeConsentReturnDevice")}</p>
                 <#elseif proxyme.returnTo = "loopback">
-                    <p id="proxyme-return-to" class="proxyme-return-loopback">${msg("proxymeConsentReturnLoopback", proxyme.redirectHost)}</p>
+                    <p id="proxyme-return-to" class="proxyme-return-loopback">${common.say("proxymeConsentReturnLoopback", proxyme.redirectHost)}</p>
                 <#else>
-                    <p id="proxyme-return-to" class="proxyme-return-host">${msg("proxymeConsentReturnHost", proxyme.redirectHost)}</p>
+                    <p id="proxyme-return-to" class="proxyme-return-host">${common.say("proxymeConsentReturnHost", proxyme.redirectHost)}</p>
                 </#if>
             </#if>
             <p id="proxyme-revoke-hint">${msg("proxymeConsentRevokeHint")}</p>
@@ -190,7 +193,7 @@
                 </div>
             </form>
         <#elseif proxyme.view = "wrong-user">
-            <p id="proxyme-wrong-user">${msg("proxymeWrongUser", proxyme.username)}</p>
+            <p id="proxyme-wrong-user">${common.say("proxymeWrongUser", proxyme.username)}</p>
             <a id="proxyme-switch-account" href="${proxyme.switchAccountUrl}"
                class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("proxymeSwitchAccount")}</a>
         <#else>

@@ -8,7 +8,7 @@
 <#-- Whether anyone vouches for the agent's name: a self-registered agent's is its own claim, a document's its host's. -->
 <#macro agentStanding d>
     <#if d.agent_not_verified??> <span id="proxyme-not-verified-${d.id}" class="proxyme-not-verified">${msg("proxymeNotVerifiedBadge")}</span> <span class="proxyme-agent-id">(${d.agent_id})</span></#if>
-    <#if d.agent_vouched_by??> <span id="proxyme-vouched-by-${d.id}" class="proxyme-vouched-by">${msg("proxymeNamedByDocument", d.agent_vouched_by)}</span></#if>
+    <#if d.agent_vouched_by??> <span id="proxyme-vouched-by-${d.id}" class="proxyme-vouched-by">${common.say("proxymeNamedByDocument", d.agent_vouched_by)}</span></#if>
 </#macro>
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">
@@ -68,7 +68,7 @@
             <#if proxyme.message??>
                 <p id="proxyme-message">${msg(proxyme.message)}</p>
             </#if>
-            <p>${msg("proxymeMyDelegationsIntro", proxyme.username)}</p>
+            <p>${common.say("proxymeMyDelegationsIntro", proxyme.username)}</p>
             <h2>${msg("proxymeMyDelegationsActive")}</h2>
             <div id="proxyme-active">
                 <#list proxyme.delegations.active as d>
@@ -96,13 +96,13 @@
                             <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
                             <input type="hidden" name="nonce" value="${proxyme.nonce}">
                             <input type="hidden" name="delegation_id" value="${d.id}">
-                            <button id="proxyme-revoke-${d.id}" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}" aria-label="${msg("proxymeRevokeOneLabel", d.agent_name, d.portal_name)}">${msg("proxymeRevoke")}</button>
+                            <button id="proxyme-revoke-${d.id}" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}" aria-label="${common.say("proxymeRevokeOneLabel", d.agent_name, d.portal_name)}">${msg("proxymeRevoke")}</button>
                         </form>
                         <form action="${proxyme.revokeUrl}" method="post">
                             <input type="hidden" name="state_checker" value="${proxyme.stateChecker}">
                             <input type="hidden" name="nonce" value="${proxyme.nonce}">
                             <input type="hidden" name="agent_id" value="${d.agent_id}">
-                            <button id="proxyme-revoke-agent-${d.id}" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}">${msg("proxymeRevokeAgent", d.agent_name)}</button>
+                            <button id="proxyme-revoke-agent-${d.id}" type="submit" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}">${common.say("proxymeRevokeAgent", d.agent_name)}</button>
                         </form>
                     </div>
                 <#else>

@@ -43,6 +43,7 @@ public class PendingRequests {
     private static final String DECIDED = "proxyme:decided:";
     private static final String POLLED = "proxyme:polled:";
     private static final String REQUEST_ID = "request_id";
+    private static final String REPLACED_IDS = "replaced_ids";
     private static final String CODE_ATTEMPT = "proxyme:code-call:";
 
     private final SingleUseObjectProvider store;
@@ -177,17 +178,25 @@ public class PendingRequests {
         return store.remove(REQUEST + request.id()) != null;
     }
 
-    /** A one-time nonce binding a consent form to the request and the user it was shown to. */
-    public String issueNonce(PendingRequest request, String userId) {
-        return nonces.issue(userId, remainingSeconds(request), Map.of(REQUEST_ID, request.id()));
+    /** What a consent form was shown for: the request, and the access its approval would replace. */
+    public record ShownForm(String requestId, String replacedIds) {}
+
+    /**
+     * A one-time nonce binding a consent form to the request and the user it was shown to, and to the access the page
+     * said an approval replaces ({@link dev.proxyme.model.StepUp#replacedIds()}).
+     */
+    public String issueNonce(PendingRequest request, String userId, String replacedIds) {
+        return nonces.issue(
+                userId, remainingSeconds(request), Map.of(REQUEST_ID, request.id(), REPLACED_IDS, replacedIds));
     }
 
     /**
      * Consumes a nonce: once, and only for the user it was issued to. It names the request its form was shown for,
      * so that a decision never depends on which user code the form carries.
      */
-    public Optional<String> consumeNonce(String nonce, String userId) {
-        return nonces.consume(nonce, userId).map(bound -> bound.get(REQUEST_ID));
+    public Optional<ShownForm> consumeNonce(String nonce, String userId) {
+        return nonces.consume(nonce, userId)
+                .map(bound -> new ShownForm(bound.get(REQUEST_ID), bound.getOrDefault(REPLACED_IDS, "")));
     }
 
     /** Whether this address used up its {@value #CODE_ATTEMPTS_PER_MINUTE} wrong user codes of the last minute. */

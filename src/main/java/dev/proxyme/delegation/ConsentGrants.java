@@ -18,7 +18,6 @@ import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditAction;
 import dev.proxyme.model.AuditRecord;
 import dev.proxyme.model.Delegation;
-import dev.proxyme.model.DelegationStatus;
 import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.model.StepUp;
@@ -64,7 +63,7 @@ public class ConsentGrants {
         long end = Time.currentTimeMillis() + terms.delegationSeconds() * 1000;
         Envelope envelope = withinDelegation(approval.envelope(), end / 1000);
         DelegationRevocation revocation = new DelegationRevocation(session, realm);
-        checkStillCurrent(approval.stepUp());
+        checkStillCurrent(user, approval.agent().clientId(), terms.portalClientId(), approval.stepUp());
         List<Delegation> ended = new ArrayList<>();
         for (Delegation replaced : approval.stepUp().replaced()) {
             ended.add(revocation.revoke(replaced.id(), actor, "superseded"));
@@ -103,32 +102,39 @@ public class ConsentGrants {
      * the portal ends as well, as unchecking one of those scopes would have ended it.
      */
     public void endReplaced(UserModel user, StepUp stepUp) {
-        checkStillCurrent(stepUp);
+        if (stepUp.replaced().isEmpty()) {
+            return;
+        }
+        Delegation any = stepUp.replaced().get(0);
+        checkStillCurrent(user, any.agentClientId(), any.portalClientId(), stepUp);
         DelegationRevocation revocation = new DelegationRevocation(session, realm);
         stepUp.replaced()
                 .forEach(replaced -> revocation.revoke(replaced.id(), Actor.user(user.getId()), "unchecked_by_user"));
     }
 
     /**
-     * What the page showed the user as the access a decision replaces is still theirs, each row locked until the
-     * decision commits: one revoked meanwhile (an approval or an unchecked step-up in another tab, the user's page, an
-     * administrator) makes this decision refer to access that is no more, so nothing is done and the page says so. One
-     * that merely expired is replaced as shown.
+     * The access a decision replaces is still exactly the user's current access to the agent for the portal, read
+     * under the user's lock on grants until the decision commits: another decision, a revocation or an expiry in
+     * between (another tab, the user's page, an administrator, a second approval at once) makes this one refer to
+     * access that is no more, so nothing is done and the page says so. Never two accesses side by side.
      *
-     * @throws ProxymeException 409 when a replaced delegation was revoked since the page was shown
+     * @throws ProxymeException 409 when the current access is no longer what the decision replaces
      */
-    private void checkStillCurrent(StepUp stepUp) {
-        for (Delegation replaced : stepUp.replaced()) {
-            boolean revoked = delegations
-                    .lock(realm, replaced.id())
-                    .map(now -> now.status() == DelegationStatus.REVOKED)
-                    .orElse(true);
-            if (revoked) {
-                throw ProxymeException.conflict(
-                        OAuthErrorException.ACCESS_DENIED,
-                        "The access this decision replaces was revoked meanwhile: nothing was changed");
-            }
+    private void checkStillCurrent(UserModel user, String agentClientId, String portalClientId, StepUp stepUp) {
+        delegations.lockGrantsOf(realm, user.getId());
+        StepUp current = new StepUp(
+                stepUp.asked(),
+                delegations.findCurrent(realm, user.getId(), agentClientId, portalClientId, Time.currentTimeMillis()));
+        if (!current.replacedIds().equals(stepUp.replacedIds())) {
+            throw changedMeanwhile();
         }
+    }
+
+    /** What a decision answers when what it was shown is no longer so. */
+    public static ProxymeException changedMeanwhile() {
+        return ProxymeException.conflict(
+                OAuthErrorException.ACCESS_DENIED,
+                "The agent's access changed since the page was shown: nothing was changed, look again");
     }
 
     /** The user refused an agent's request: nothing is granted, the refusal is audited. */

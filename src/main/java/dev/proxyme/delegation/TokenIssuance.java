@@ -19,6 +19,7 @@ import dev.proxyme.ProxymeNode;
 import dev.proxyme.audit.AuditLog;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.clients.AgentTerms;
+import dev.proxyme.metrics.ProxymeMetrics;
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.AuditAction;
 import dev.proxyme.model.AuditRecord;
@@ -152,6 +153,8 @@ public class TokenIssuance {
                 : session.getContext().getConnection().getRemoteAddr();
         delegations.recordIssuedToken(new IssuedToken(
                 tokenId, delegation.id(), Time.currentTimeMillis(), expiresAtSeconds, scope, actor, sourceAddress));
+        ProxymeMetrics.tokenIssued(
+                realm.getName(), delegation.grantFlow() == null ? "proxyme" : delegation.grantFlow());
         if (Boolean.parseBoolean(realm.getAttribute(Proxyme.TOKEN_EVENTS_ATTRIBUTE))) {
             new AuditLog(session, realm)
                     .report(AuditRecord.of(AuditAction.TOKEN_ISSUED, actor, delegation)

@@ -25,6 +25,11 @@ public record StepUp(Envelope asked, List<Delegation> replaced) {
     }
 
     /** Whether the user already delegated something to the agent for the portal. */
+    /** The delegations it replaces, as one value (their ids, sorted): what a page showed, to compare with later. */
+    public String replacedIds() {
+        return replaced.stream().map(Delegation::id).sorted().collect(java.util.stream.Collectors.joining(" "));
+    }
+
     public boolean isStepUp() {
         return !replaced.isEmpty();
     }

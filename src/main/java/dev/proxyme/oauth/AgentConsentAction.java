@@ -1,8 +1,6 @@
 package dev.proxyme.oauth;
 
-import java.net.URI;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,8 +22,6 @@ import dev.proxyme.audit.AuditLog;
 import dev.proxyme.clients.Agent;
 import dev.proxyme.clients.AgentTerms;
 import dev.proxyme.clients.AgentTerms.Terms;
-import dev.proxyme.clients.RedirectUris;
-import dev.proxyme.consent.ConsentView;
 import dev.proxyme.consent.EnvelopeForm;
 import dev.proxyme.consent.ScopeChoice;
 import dev.proxyme.consent.StandardFlowTerms;
@@ -62,6 +58,8 @@ public class AgentConsentAction implements RequiredActionProvider {
     private static final String ENVELOPE_NOTE = "proxyme.consent.envelope";
     /** The scopes the user checked, kept with the login until the delegation is granted. */
     private static final String SCOPES_NOTE = "proxyme.consent.scopes";
+    /** The access the page said an approval replaces ({@link StepUp#replacedIds()}), to hold the decision to it. */
+    private static final String SHOWN_NOTE = "proxyme.consent.replaces";
 
     private static final String APPROVED = "approved";
     private static final String GRANTED = "granted";
@@ -129,11 +127,15 @@ public class AgentConsentAction implements RequiredActionProvider {
     private void approve(RequiredActionContext context, StandardFlowTerms request) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         StepUp stepUp = stepUpOf(context, request);
+        if (!isAsShown(authSession, stepUp)) {
+            context.challenge(consentPage(context, request, Response.Status.CONFLICT));
+            return;
+        }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         Optional<Scopes> chosen = ScopeChoice.chosen(stepUp, request.scopes(), form);
         if (chosen.isEmpty()) {
-            // Nothing checked: nothing is allowed, and what this would have replaced ends (unless it was revoked
-            // meanwhile: then nothing changes, and the agent is refused as well).
+            // Nothing checked: nothing is allowed, and what this would have replaced ends (unless it changed at that
+            // very moment: then nothing changes, and the agent is refused as well).
             try {
                 new ConsentGrants(session, context.getRealm()).endReplaced(context.getUser(), stepUp);
             } catch (ProxymeException changedMeanwhile) {
@@ -168,6 +170,10 @@ public class AgentConsentAction implements RequiredActionProvider {
         RealmModel realm = context.getRealm();
         Delegation delegation;
         StepUp stepUp = stepUpOf(context, request);
+        if (!isAsShown(authSession, stepUp)) {
+            refuse(context, "the agent's access changed since the user approved");
+            return;
+        }
         try {
             Terms terms = AgentTerms.of(
                     realm,
@@ -250,41 +256,19 @@ public class AgentConsentAction implements RequiredActionProvider {
                         request.envelope());
     }
 
+    /** Whether the access an approval replaces is still what the page showed (nothing revoked, expired or added). */
+    private static boolean isAsShown(AuthenticationSessionModel authSession, StepUp stepUp) {
+        return stepUp.replacedIds().equals(authSession.getAuthNote(SHOWN_NOTE));
+    }
+
     private static boolean isDeviceFlow(AuthenticationSessionModel authSession) {
         return DeviceGrantType.isOAuth2DeviceVerificationFlow(authSession);
     }
 
     private Response consentPage(RequiredActionContext context, StandardFlowTerms request, Response.Status status) {
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        String portal = request.portal().getClientId();
         StepUp stepUp = stepUpOf(context, request);
-        Map<String, Object> view = ConsentView.of(
-                context.getRealm(),
-                request.agent(),
-                request.portal(),
-                portal,
-                stepUp.granted(),
-                request.scopes(),
-                request.purpose(),
-                ProxymeNode.of(session).settings().defaultDelegationSeconds(),
-                EnvelopeForm.view(stepUp, request.portal()));
-        view.put("decisionUrl", context.getActionUrl().toString());
-        view.put("signedInAs", context.getUser().getUsername());
-        request.agent().documentHost().ifPresent(host -> view.put("vouchedBy", host));
-        view.put("notVerified", request.agent().selfRegistered());
-        view.put("standardFlow", true);
-        if (isDeviceFlow(authSession)) {
-            view.put("returnTo", "device");
-        } else {
-            // MCP authorization: the user must see where the code goes, and whether that is a program on this computer.
-            URI redirect = URI.create(authSession.getRedirectUri());
-            view.put("redirectHost", redirect.getHost() + (redirect.getPort() == -1 ? "" : ":" + redirect.getPort()));
-            view.put("returnTo", RedirectUris.isLoopback(redirect) ? "loopback" : "host");
-        }
-        Response page = context.form().setAttribute("proxyme", view).createForm(ConsentView.TEMPLATE);
-        return status.getStatusCode() == page.getStatus()
-                ? page
-                : Response.fromResponse(page).status(status).build();
+        context.getAuthenticationSession().setAuthNote(SHOWN_NOTE, stepUp.replacedIds());
+        return StandardFlowConsentPage.render(session, context, request, stepUp, status);
     }
 
     @Override

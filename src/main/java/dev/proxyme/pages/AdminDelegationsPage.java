@@ -225,6 +225,8 @@ public class AdminDelegationsPage {
      * over this page's realm; for the master realm's administrators, through its realm's client roles there.
      */
     private Admin adminOf(AuthResult login) {
+        // Keycloak's permission checks read the request's client, as its admin API's authentication sets it.
+        session.getContext().setClient(adminRealm.getClientByClientId(LoginClient.CLIENT_ID));
         AccessToken asTheUser = new AccessToken();
         asTheUser.subject(login.user().getId());
         AdminAuth auth = new AdminAuth(

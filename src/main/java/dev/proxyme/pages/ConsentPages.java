@@ -31,6 +31,7 @@ import dev.proxyme.consent.ConsentFlow;
 import dev.proxyme.consent.ConsentView;
 import dev.proxyme.consent.EnvelopeForm;
 import dev.proxyme.consent.PendingRequest;
+import dev.proxyme.consent.PendingRequests.ShownForm;
 import dev.proxyme.consent.ScopeChoice;
 import dev.proxyme.consent.UserCodes;
 import dev.proxyme.model.Actor;
@@ -132,13 +133,13 @@ public class ConsentPages {
         if (!"approve".equals(decision) && !"deny".equals(decision)) {
             return result(user, "proxymeResultRefused", "invalid", 400);
         }
-        Optional<String> requestId = consent.requests().consumeNonce(form.getFirst("nonce"), user.getId());
-        if (requestId.isEmpty()) {
+        Optional<ShownForm> shown = consent.requests().consumeNonce(form.getFirst("nonce"), user.getId());
+        if (shown.isEmpty()) {
             consent.requests().recordWrongCode(sourceAddress);
             return refused(user, "consent form replayed or forged");
         }
         Optional<PendingRequest> request = consent.requests()
-                .byId(requestId.get())
+                .byId(shown.get().requestId())
                 .filter(live -> UserCodes.normalize(form.getFirst("user_code"))
                         .filter(live.userCode()::equals)
                         .isPresent());
@@ -149,6 +150,11 @@ public class ConsentPages {
             return refused(user, "consent form for another user");
         }
         StepUp stepUp = consent.stepUpOf(user, request.get());
+        if (!consent.requests().isDecided(request.get())
+                && !stepUp.replacedIds().equals(shown.get().replacedIds())) {
+            // The page showed other access than the user has now: the decision is left open, the page shown again.
+            return result(user, "proxymeResultChangedMeanwhile", "changed", 409);
+        }
         Envelope approvedEnvelope;
         try {
             approvedEnvelope = EnvelopeForm.approved(stepUp, form);
@@ -220,7 +226,7 @@ public class ConsentPages {
         view.put("userCode", request.userCode());
         view.put("signedInAs", user.getUsername());
         view.put("switchAccountUrl", page.logoutUri(pageUri(request.userCode())).toString());
-        view.put("nonce", consent.requests().issueNonce(request, user.getId()));
+        view.put("nonce", consent.requests().issueNonce(request, user.getId(), stepUp.replacedIds()));
         view.put("stateChecker", page.stateChecker());
         view.put("decisionUrl", page.pageUri("consent/decision").toString());
         return render(user, view, 200);

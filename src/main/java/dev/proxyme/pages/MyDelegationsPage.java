@@ -126,7 +126,9 @@ public class MyDelegationsPage {
         try {
             int count;
             if (delegationId != null) {
-                mine.revoke(delegationId);
+                if (!mine.revoke(delegationId)) {
+                    return render(user, "proxymeRevokedAlready", 200);
+                }
                 count = 1;
             } else if ("true".equals(form.getFirst("all"))) {
                 count = mine.revokeAll(null);

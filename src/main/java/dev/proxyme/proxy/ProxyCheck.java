@@ -20,6 +20,7 @@ import org.keycloak.services.util.DPoPUtil;
 
 import dev.proxyme.ProxymeErrors;
 import dev.proxyme.ProxymeException;
+import dev.proxyme.metrics.ProxymeMetrics;
 import dev.proxyme.model.Envelope;
 import dev.proxyme.model.Scopes;
 import dev.proxyme.store.DelegationProvider;
@@ -87,9 +88,11 @@ final class ProxyCheck {
             checkPortalAndRoute(scopes);
             checkEnvelope(scopes);
             activity.allowed(valid.delegation().id());
+            ProxymeMetrics.proxyCheck(realm.getName(), true, null);
             return allowed(scopes);
         } catch (ProxymeException refused) {
             record(refused);
+            ProxymeMetrics.proxyCheck(realm.getName(), false, refused.error());
             throw refused;
         }
     }
@@ -214,6 +217,7 @@ final class ProxyCheck {
         if (budget != null
                 && !session.getProvider(DelegationProvider.class)
                         .consumeCall(realm, valid.delegation().id(), budget)) {
+            ProxymeMetrics.budgetExhausted(realm.getName());
             throw challenges.insufficientScope(
                     "The delegation's call budget is used up (" + budget + " of " + budget + "): ask the user for more",
                     scopes);

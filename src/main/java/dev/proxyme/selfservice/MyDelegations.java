@@ -71,12 +71,15 @@ public class MyDelegations {
                 session.getProvider(ActivityProvider.class).page(realm, delegation.id(), from, to, first, max));
     }
 
-    public void revoke(String delegationId) {
+    /** Ends one of the user's delegations: true if this call ended it, false if it had ended already. */
+    public boolean revoke(String delegationId) {
         Delegation delegation = session.getProvider(DelegationProvider.class)
                 .find(realm, delegationId)
                 .filter(d -> d.userId().equals(user.getId()))
                 .orElseThrow(() -> ProxymeException.notFound(ProxymeErrors.NOT_FOUND, "Unknown delegation"));
-        new DelegationRevocation(session, realm).revoke(delegation.id(), Actor.user(user.getId()), REASON);
+        return new DelegationRevocation(session, realm)
+                .endNow(delegation.id(), Actor.user(user.getId()), REASON)
+                .isPresent();
     }
 
     /** Ends all of the user's delegations to one agent, or all of them when {@code agentClientId} is null. */

@@ -33,6 +33,12 @@ public interface DelegationProvider extends Provider {
     Optional<Delegation> lock(RealmModel realm, String delegationId);
 
     /**
+     * Holds the user's lock on new grants until the request's transaction ends: of two approvals for one user at once,
+     * the second reads what the first committed (a user whose account Keycloak does not store takes no lock).
+     */
+    void lockGrantsOf(RealmModel realm, String userId);
+
+    /**
      * Binds a delegation to a DPoP key unless it is bound already, atomically: of two first uses with different keys,
      * one binds. Returns the thumbprint the delegation is bound to afterwards.
      */

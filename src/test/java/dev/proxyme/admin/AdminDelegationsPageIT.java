@@ -131,9 +131,6 @@ class AdminDelegationsPageIT {
         try (Browser browser = new Browser()) {
             browser.open(page + "?agent=" + agent.clientId());
             browser.logInIfAsked("admin", server.masterAdminPassword());
-            assertTrue(
-                    browser.driver().getCurrentUrl().startsWith(page),
-                    browser.driver().getCurrentUrl());
             assertEquals("Realm: Proxyme integration tests", browser.text("proxyme-admin-realm"), "whose delegations");
             browser.await(By.id("proxyme-admin-open-" + id)).click();
             assertEquals("alice", browser.text("proxyme-admin-user"));
@@ -150,12 +147,72 @@ class AdminDelegationsPageIT {
         assertTrue(
                 events.json().findValuesAsText("resourcePath").contains("proxyme/delegations/" + id + "/revoke"),
                 "an admin event of the realm whose delegation ended: " + events);
+        String viewer = "master-viewer-" + System.nanoTime();
+        String viewerId = masterUserWithRoleOver(REALM, viewer, "view-users");
+        try (Browser browser = new Browser()) {
+            browser.open(page + "?agent=" + agent.clientId());
+            browser.logInIfAsked(viewer, viewer + "-password");
+            browser.await(By.id("proxyme-admin-open-" + id)).click();
+            assertEquals("alice", browser.text("proxyme-admin-user"), "view-users over the realm: the page shows");
+            assertFalse(browser.has(By.id("proxyme-admin-revoke-agent-open")), "and offers no revocation");
+        } finally {
+            master(client.adminUri("master", "/users/" + viewerId), "DELETE", null);
+        }
         for (String nowhere : List.of(
                 server.realmUrl(REALM) + "/proxyme/admin/realms/master",
                 server.realmUrl("master") + "/proxyme/admin/realms/no-such-realm")) {
             Reply answer = client.request(URI.create(nowhere), "GET", null, null, Map.of("Accept", "text/html"));
             assertEquals(404, answer.status(), () -> nowhere + ": " + answer);
         }
+    }
+
+    /** A user of the master realm with one role of its client for {@code realm} ({@code {realm}-realm}). */
+    private String masterUserWithRoleOver(String realm, String username, String role) {
+        Reply created = master(
+                client.adminUri("master", "/users"),
+                "POST",
+                ProxymeClient.json(Map.of(
+                        "username",
+                        username,
+                        "enabled",
+                        true,
+                        "email",
+                        username + "@example.org",
+                        "emailVerified",
+                        true,
+                        "firstName",
+                        "Master",
+                        "lastName",
+                        "Viewer",
+                        "credentials",
+                        List.of(Map.of("type", "password", "value", username + "-password", "temporary", false)))));
+        assertEquals(201, created.status(), created::toString);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String userId = location.substring(location.lastIndexOf('/') + 1);
+        String realmClient = master(
+                        URI.create(client.adminUri("master", "/clients") + "?clientId=" + realm + "-realm"),
+                        "GET",
+                        null)
+                .json()
+                .get(0)
+                .get("id")
+                .asText();
+        Reply roleOf = master(client.adminUri("master", "/clients/" + realmClient + "/roles/" + role), "GET", null);
+        Reply mapped = master(
+                client.adminUri("master", "/users/" + userId + "/role-mappings/clients/" + realmClient),
+                "POST",
+                "[" + roleOf.body() + "]");
+        assertEquals(204, mapped.status(), mapped::toString);
+        return userId;
+    }
+
+    private Reply master(URI uri, String method, String json) {
+        return client.send(
+                uri,
+                method,
+                json == null ? null : "application/json",
+                json,
+                bearer(client.userToken("master", "admin", server.masterAdminPassword())));
     }
 
     @Test

@@ -391,10 +391,10 @@ class ConsentIT {
     }
 
     /**
-     * Two consent pages open in two tabs for one agent, both replacing the same access. Each decision is judged on what
-     * is current when it is posted, and its result page says what it did: approving after the other tab ended the access
-     * grants what the request itself asked for (the summary lists it), and unchecking everything after the other tab
-     * approved ends that newer access, as its page says.
+     * Two consent pages open in two tabs for one agent, both replacing the same access. A decision holds to what its
+     * page showed: approving after the other tab ended that access changes nothing and says so (409), the request
+     * stays open, and the page opened again shows what is current; unchecking everything after the other tab approved
+     * (the page reloaded) ends that newer access, as its page says.
      */
     @Test
     void decisionsInTwoTabsEachSayWhatTheyDid() {
@@ -412,14 +412,18 @@ class ConsentIT {
             browser.driver().switchTo().window(approvingTab);
             browser.await(By.id("proxyme-approve")).click();
             assertEquals(
-                    "proxyme-result-approved",
-                    browser.await(By.id("proxyme-result")).getAttribute("class"));
+                    "proxyme-result-changed",
+                    browser.await(By.id("proxyme-result")).getAttribute("class"),
+                    "what the page showed as granted is gone: nothing is decided on it");
+            assertEquals("authorization_pending", poll(approving).text("error"), "the request is still open");
+            browser.open(approving.get("verification_uri_complete").asText());
+            assertFalse(browser.has(By.id("proxyme-scope-read")), "shown again as it stands now");
+            browser.await(By.id("proxyme-approve")).click();
             assertEquals(
                     List.of("Change your data in the portal"),
                     browser.driver().findElements(By.cssSelector("#proxyme-result-scopes li")).stream()
                             .map(org.openqa.selenium.WebElement::getText)
-                            .toList(),
-                    "what was read is gone: the summary says what the agent may do now");
+                            .toList());
         }
         Reply writeOnly = pollUntilDecided(approving);
         assertEquals("write", writeOnly.text("scope"), writeOnly::toString);

@@ -119,6 +119,42 @@ class ConsentPageWordsIT {
         }
     }
 
+    /** An agent's words are shown as written: a "${key}" in its name or tool names is no key of the realm's messages. */
+    @Test
+    void anAgentsWordsAreNeverReadAsMessageKeys() {
+        Reply registered = client.registerAgent(
+                Map.of("name", "Agent ${proxymeAdminRevoked}", "scopes", List.of("read"), "portals", List.of(portal)));
+        assertEquals(201, registered.status(), registered::toString);
+        RegisteredAgent named = new RegisteredAgent(registered.text("client_id"), registered.text("client_secret"));
+        try {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("scopes", List.of("read"));
+            body.put("portal", portal);
+            body.put("user", "alice");
+            body.put("purpose", "Sort the reports");
+            body.put("envelope", Map.of("routes", List.of("POST /mcp tools/call ${proxymeSummaryAgent}")));
+            Reply asked = client.proxyme("request_delegation", named.basicAuth(), body);
+            assertEquals(200, asked.status(), asked::toString);
+            try (Browser browser = new Browser()) {
+                browser.open(asked.json().get("verification_uri_complete").asText());
+                browser.logInIfAsked("alice", "alice-password");
+                browser.await(By.id("proxyme-approve"));
+                assertEquals("Agent ${proxymeAdminRevoked} asks for access", browser.text("proxyme-title"));
+                assertTrue(
+                        browser.text("proxyme-request").startsWith("Agent ${proxymeAdminRevoked} would like"),
+                        () -> browser.text("proxyme-request"));
+                assertTrue(
+                        browser.driver().getTitle().startsWith("Agent ${proxymeAdminRevoked} asks"),
+                        browser.driver()::getTitle);
+                assertEquals("Use its tool “${proxymeSummaryAgent}”", words(browser, 0));
+                browser.await(By.id("proxyme-deny")).click();
+                browser.await(By.id("proxyme-result"));
+            }
+        } finally {
+            client.deleteClient(named.clientId());
+        }
+    }
+
     @Test
     void limitsAreFoldedUntilThereAreSome() {
         JsonNode none = asked("alice", null);

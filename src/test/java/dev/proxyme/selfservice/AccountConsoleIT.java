@@ -97,7 +97,8 @@ class AccountConsoleIT {
                 browser.screenshot(SCREENSHOTS.resolve(
                         "account-console-agent-access-" + (size.getWidth() > 400 ? "desktop" : "phone") + ".png"));
             }
-            browser.driver().switchTo().frame(frame);
+            browser.driver().manage().window().setSize(new Dimension(1280, 900));
+            browser.driver().switchTo().frame(browser.await(By.id("proxyme-agent-access-frame")));
             browser.await(By.id("proxyme-revoke-" + delegationId)).click();
             browser.await(By.id("proxyme-message"));
             browser.driver().switchTo().defaultContent();

@@ -149,6 +149,38 @@ class MyDelegationsIT {
     }
 
     /** "What it did": the user opens a delegation's activity from their page and sees its requests per route. */
+    /** A revoke form for access that ended after the page was shown says so, and claims no revocation. */
+    @Test
+    void revokingWhatEndedMeanwhileSaysItHadEnded() {
+        Reply granted = client.delegateAsBackend("alice", agent.clientId(), List.of("read"), "portal-a");
+        String delegationId = granted.text("delegation_id");
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/proxyme/delegations");
+            browser.logInIfAsked("alice", "alice-password");
+            browser.await(By.id("proxyme-revoke-" + delegationId));
+            assertEquals(
+                    200,
+                    client.send(
+                                    client.adminUri(REALM, "/proxyme/delegations/" + delegationId + "/revoke"),
+                                    "POST",
+                                    null,
+                                    null,
+                                    bearer(client.rootToken()))
+                            .status());
+            browser.await(By.id("proxyme-revoke-" + delegationId)).click();
+            assertTrue(
+                    browser.text("proxyme-message").contains("had ended already"),
+                    () -> browser.text("proxyme-message"));
+        }
+        JsonNode trail = client.trail(delegationId);
+        assertEquals(
+                1,
+                trail.get("audit").findValuesAsText("action").stream()
+                        .filter("DELEGATION_REVOKED"::equals)
+                        .count(),
+                "revoked once, by the administrator");
+    }
+
     @Test
     void thePageShowsWhatTheAgentDidThroughTheProxy() {
         long windowEnd = System.currentTimeMillis() / 1000 + 1800;

@@ -72,6 +72,11 @@ final class DistributionServer implements KeycloakServer {
     }
 
     @Override
+    public URI managementUri() {
+        return URI.create("http://127.0.0.1:" + managementPort);
+    }
+
+    @Override
     public String masterAdminPassword() {
         return masterAdminPassword;
     }
@@ -139,6 +144,8 @@ final class DistributionServer implements KeycloakServer {
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 "--health-enabled=true",
+                // Keycloak's /metrics, with Proxyme's meters beside its own (MetricsIT).
+                "--metrics-enabled=true",
                 "--import-realm",
                 "--log-level=INFO",
                 // Client ID metadata documents (Keycloak's experimental CIMD), fetched from the tests' https server.

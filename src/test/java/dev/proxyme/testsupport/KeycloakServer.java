@@ -8,6 +8,11 @@ public interface KeycloakServer extends AutoCloseable {
     /** Base URL without a trailing slash, e.g. {@code http://127.0.0.1:38123}. */
     URI baseUri();
 
+    /** Keycloak's management interface (health, {@code /metrics}), where the backend has one. */
+    default URI managementUri() {
+        throw new IllegalStateException(getClass().getSimpleName() + " has no management interface for tests");
+    }
+
     /** The master realm's administrator password (user {@code admin}), random for each run. */
     String masterAdminPassword();
 

@@ -50,6 +50,9 @@ import dev.proxyme.model.DelegationStatus;
                     + " and d.agentClientId = :agentClientId"
                     + " and (d.status = :active or d.createdAt >= :since or d.endedAt >= :since)"),
     @NamedQuery(
+            name = "proxyme.countActiveDelegations",
+            query = "select count(d) from DelegationEntity d where d.status = :active and d.expiresAt > :now"),
+    @NamedQuery(
             name = "proxyme.delegationsPastTheirEnd",
             query =
                     "select d from DelegationEntity d where d.status = :active and d.expiresAt <= :now order by d.expiresAt"),

@@ -19,6 +19,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.provider.Provider;
 
+import dev.proxyme.metrics.ProxymeMetrics;
 import dev.proxyme.model.ActivityEntry;
 import dev.proxyme.store.ActivityProvider;
 import dev.proxyme.store.ActivityProviderFactory;
@@ -49,7 +50,10 @@ public class JpaActivityProviderFactory implements ActivityProviderFactory {
     }
 
     void enqueue(ActivityEntry entry) {
-        if (!queue.offer(entry)) {
+        if (queue.offer(entry)) {
+            ProxymeMetrics.activity("queued", 1);
+        } else {
+            ProxymeMetrics.activity("dropped", 1);
             long total = dropped.incrementAndGet();
             if (total == 1 || total % 10_000 == 0) {
                 logger.warnf("Activity log: the queue is full, %d entries dropped so far", total);
@@ -73,7 +77,9 @@ public class JpaActivityProviderFactory implements ActivityProviderFactory {
                             factory,
                             session ->
                                     ((JpaActivityProvider) session.getProvider(ActivityProvider.class)).write(written));
+                    ProxymeMetrics.activity("written", written.size());
                 } catch (RuntimeException failed) {
+                    ProxymeMetrics.activity("dropped", written.size());
                     dropped.addAndGet(written.size());
                     logger.warnf(
                             "Activity log: %d entries could not be written: %s", written.size(), failed.getMessage());

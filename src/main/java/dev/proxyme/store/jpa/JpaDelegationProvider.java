@@ -15,6 +15,7 @@ import jakarta.persistence.TypedQuery;
 
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.jpa.entities.UserConsentEntity;
+import org.keycloak.models.jpa.entities.UserEntity;
 
 import dev.proxyme.model.Actor;
 import dev.proxyme.model.Delegation;
@@ -50,6 +51,11 @@ public class JpaDelegationProvider implements DelegationProvider {
             em.refresh(locked, LockModeType.PESSIMISTIC_WRITE);
             return DelegationMapping.toModel(locked);
         });
+    }
+
+    @Override
+    public void lockGrantsOf(RealmModel realm, String userId) {
+        em.find(UserEntity.class, userId, LockModeType.PESSIMISTIC_WRITE);
     }
 
     @Override

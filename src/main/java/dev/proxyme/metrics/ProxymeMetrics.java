@@ -1,0 +1,96 @@
+package dev.proxyme.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+
+/**
+ * Proxyme's meters, on Micrometer's global registry: the one Keycloak's {@code /metrics} endpoint (management port,
+ * {@code --metrics-enabled=true}) publishes, next to Keycloak's own. Without metrics enabled the registry keeps
+ * nothing. Tags are few and bounded: the realm, a token's flow, a check's decision and its OAuth error code.
+ * Counters are looked up once per tag combination and then only incremented: the proxy check calls this per request.
+ */
+public final class ProxymeMetrics {
+
+    static final String TOKENS = "proxyme.tokens.issued";
+    static final String CHECKS = "proxyme.proxy.checks";
+    static final String BUDGETS = "proxyme.envelope.budget.exhausted";
+    static final String ACTIVITY = "proxyme.activity.entries";
+    static final String ACTIVE = "proxyme.delegations.active";
+
+    private static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
+
+    private ProxymeMetrics() {}
+
+    /** A delegation token issued: {@code flow} is how its delegation was approved (Proxyme's own, or the agent's flow). */
+    public static void tokenIssued(String realm, String flow) {
+        counter(
+                        TOKENS + "|" + realm + "|" + flow,
+                        key -> Counter.builder(TOKENS)
+                                .description("Delegation tokens issued")
+                                .tag("realm", realm)
+                                .tag("flow", flow)
+                                .register(registry()))
+                .increment();
+    }
+
+    /** A proxy check decided: allowed, or refused with its OAuth error ({@code insufficient_scope}, ...). */
+    public static void proxyCheck(String realm, boolean allowed, String error) {
+        String decision = allowed ? "allowed" : "refused";
+        String reason = allowed || error == null ? "none" : error;
+        counter(
+                        CHECKS + "|" + realm + "|" + decision + "|" + reason,
+                        key -> Counter.builder(CHECKS)
+                                .description("Proxy checks by decision and refusal reason")
+                                .tag("realm", realm)
+                                .tag("decision", decision)
+                                .tag("reason", reason)
+                                .register(registry()))
+                .increment();
+    }
+
+    /** A call refused because its delegation's envelope budget is used up. */
+    public static void budgetExhausted(String realm) {
+        counter(
+                        BUDGETS + "|" + realm,
+                        key -> Counter.builder(BUDGETS)
+                                .description("Proxy checks refused because the envelope's call budget was used up")
+                                .tag("realm", realm)
+                                .register(registry()))
+                .increment();
+    }
+
+    /** Activity log entries: {@code queued} by checks, {@code written} to the database, {@code dropped}. */
+    public static void activity(String outcome, long entries) {
+        counter(
+                        ACTIVITY + "|" + outcome,
+                        key -> Counter.builder(ACTIVITY)
+                                .description("Activity log entries queued, written and dropped on this node")
+                                .tag("outcome", outcome)
+                                .register(registry()))
+                .increment(entries);
+    }
+
+    /** The active delegations of all realms, read when the endpoint is scraped; registered once per server. */
+    public static void activeDelegations(Supplier<Number> count) {
+        Gauge.builder(ACTIVE, count)
+                .description("Active delegations, all realms (read from the database at each scrape)")
+                .strongReference(true)
+                .register(registry());
+    }
+
+    private static Counter counter(String key, Function<String, Counter> create) {
+        Counter counter = COUNTERS.get(key);
+        return counter != null ? counter : COUNTERS.computeIfAbsent(key, create);
+    }
+
+    private static MeterRegistry registry() {
+        return Metrics.globalRegistry;
+    }
+}
