@@ -420,6 +420,9 @@ class ConsentIT {
             assertFalse(browser.has(By.id("proxyme-scope-read")), "shown again as it stands now");
             browser.await(By.id("proxyme-approve")).click();
             assertEquals(
+                    "proxyme-result-approved",
+                    browser.await(By.id("proxyme-result")).getAttribute("class"));
+            assertEquals(
                     List.of("Change your data in the portal"),
                     browser.driver().findElements(By.cssSelector("#proxyme-result-scopes li")).stream()
                             .map(org.openqa.selenium.WebElement::getText)
