@@ -42,6 +42,8 @@
             #proxyme-envelope > summary { cursor: pointer; font-weight: 600; padding: 0.25rem 0; }
             #proxyme-envelope[open] > summary { margin-bottom: 0.75rem; }
             #proxyme-envelope-summary { color: #151515; }
+            #proxyme-envelope-routes { border: 0; padding: 0; margin: 0.75rem 0; }
+            #proxyme-envelope-routes legend { font-weight: 600; font-size: 0.875rem; padding: 0; margin-bottom: 0.25rem; }
             .proxyme-envelope-route { margin: 0.35rem 0; }
             #proxyme-result-summary { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 0.75rem; margin: 1rem 0; }
             #proxyme-result-summary dt { color: #4f5255; }

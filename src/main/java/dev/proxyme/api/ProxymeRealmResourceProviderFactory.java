@@ -10,6 +10,7 @@ import dev.proxyme.Proxyme;
 import dev.proxyme.ProxymeNode;
 import dev.proxyme.ProxymeSettings;
 import dev.proxyme.RateLimit;
+import dev.proxyme.metrics.ProxymeMetrics;
 import dev.proxyme.proxy.AssertionCache;
 
 /**
@@ -38,6 +39,7 @@ public class ProxymeRealmResourceProviderFactory implements RealmResourceProvide
         settings = ProxymeSettings.read(config);
         tokensPerDelegation = new RateLimit(settings.maxTokensPerDelegationPerMinute());
         requestsPerAgent = new RateLimit(settings.maxRequestsPerAgentPerMinute());
+        ProxymeMetrics.enable(config.getBoolean("metrics", true));
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.proxyme.metrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -13,8 +12,9 @@ import io.micrometer.core.instrument.Metrics;
 /**
  * Proxyme's meters, on Micrometer's global registry: the one Keycloak's {@code /metrics} endpoint (management port,
  * {@code --metrics-enabled=true}) publishes, next to Keycloak's own. Without metrics enabled the registry keeps
- * nothing. Tags are few and bounded: the realm, a token's flow, a check's decision and its OAuth error code.
- * Counters are looked up once per tag combination and then only incremented: the proxy check calls this per request.
+ * nothing. Tags are few and bounded: the realm, a token's flow, a check's decision and its OAuth error code. Each
+ * counter is looked up by its tags in maps of their own (no key built per call) and then only incremented: the proxy
+ * check calls this per request.
  */
 public final class ProxymeMetrics {
 
@@ -24,15 +24,35 @@ public final class ProxymeMetrics {
     static final String ACTIVITY = "proxyme.activity.entries";
     static final String ACTIVE = "proxyme.delegations.active";
 
-    private static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
+    private static final String NO_REASON = "none";
+
+    /** Counters by realm, then by the second tag (a token's flow; a check's reason, "none" when allowed). */
+    private static final Map<String, Map<String, Counter>> TOKENS_BY_REALM = new ConcurrentHashMap<>();
+
+    private static final Map<String, Map<String, Counter>> ALLOWED_BY_REALM = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, Counter>> REFUSED_BY_REALM = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> BUDGETS_BY_REALM = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> ACTIVITY_BY_OUTCOME = new ConcurrentHashMap<>();
+
+    /** Off: Proxyme counts nothing, whatever Keycloak's metrics are (SPI option {@code metrics}). */
+    private static volatile boolean enabled = true;
 
     private ProxymeMetrics() {}
 
+    public static void enable(boolean on) {
+        enabled = on;
+    }
+
     /** A delegation token issued: {@code flow} is how its delegation was approved (Proxyme's own, or the agent's flow). */
     public static void tokenIssued(String realm, String flow) {
-        counter(
-                        TOKENS + "|" + realm + "|" + flow,
-                        key -> Counter.builder(TOKENS)
+        if (!enabled) {
+            return;
+        }
+        byTwo(
+                        TOKENS_BY_REALM,
+                        realm,
+                        flow,
+                        () -> Counter.builder(TOKENS)
                                 .description("Delegation tokens issued")
                                 .tag("realm", realm)
                                 .tag("flow", flow)
@@ -42,11 +62,16 @@ public final class ProxymeMetrics {
 
     /** A proxy check decided: allowed, or refused with its OAuth error ({@code insufficient_scope}, ...). */
     public static void proxyCheck(String realm, boolean allowed, String error) {
+        if (!enabled) {
+            return;
+        }
+        String reason = allowed || error == null ? NO_REASON : error;
         String decision = allowed ? "allowed" : "refused";
-        String reason = allowed || error == null ? "none" : error;
-        counter(
-                        CHECKS + "|" + realm + "|" + decision + "|" + reason,
-                        key -> Counter.builder(CHECKS)
+        byTwo(
+                        allowed ? ALLOWED_BY_REALM : REFUSED_BY_REALM,
+                        realm,
+                        reason,
+                        () -> Counter.builder(CHECKS)
                                 .description("Proxy checks by decision and refusal reason")
                                 .tag("realm", realm)
                                 .tag("decision", decision)
@@ -57,8 +82,12 @@ public final class ProxymeMetrics {
 
     /** A call refused because its delegation's envelope budget is used up. */
     public static void budgetExhausted(String realm) {
-        counter(
-                        BUDGETS + "|" + realm,
+        if (!enabled) {
+            return;
+        }
+        BUDGETS_BY_REALM
+                .computeIfAbsent(
+                        realm,
                         key -> Counter.builder(BUDGETS)
                                 .description("Proxy checks refused because the envelope's call budget was used up")
                                 .tag("realm", realm)
@@ -68,13 +97,19 @@ public final class ProxymeMetrics {
 
     /** Activity log entries: {@code queued} by checks, {@code written} to the database, {@code dropped}. */
     public static void activity(String outcome, long entries) {
-        counter(
-                        ACTIVITY + "|" + outcome,
-                        key -> Counter.builder(ACTIVITY)
-                                .description("Activity log entries queued, written and dropped on this node")
-                                .tag("outcome", outcome)
-                                .register(registry()))
-                .increment(entries);
+        if (!enabled) {
+            return;
+        }
+        Counter counter = ACTIVITY_BY_OUTCOME.get(outcome);
+        if (counter == null) {
+            counter = ACTIVITY_BY_OUTCOME.computeIfAbsent(
+                    outcome,
+                    key -> Counter.builder(ACTIVITY)
+                            .description("Activity log entries queued, written and dropped on this node")
+                            .tag("outcome", outcome)
+                            .register(registry()));
+        }
+        counter.increment(entries);
     }
 
     /** The active delegations of all realms, read when the endpoint is scraped; registered once per server. */
@@ -85,9 +120,14 @@ public final class ProxymeMetrics {
                 .register(registry());
     }
 
-    private static Counter counter(String key, Function<String, Counter> create) {
-        Counter counter = COUNTERS.get(key);
-        return counter != null ? counter : COUNTERS.computeIfAbsent(key, create);
+    private static Counter byTwo(
+            Map<String, Map<String, Counter>> counters, String first, String second, Supplier<Counter> create) {
+        Map<String, Counter> ofFirst = counters.get(first);
+        if (ofFirst == null) {
+            ofFirst = counters.computeIfAbsent(first, key -> new ConcurrentHashMap<>());
+        }
+        Counter counter = ofFirst.get(second);
+        return counter != null ? counter : ofFirst.computeIfAbsent(second, key -> create.get());
     }
 
     private static MeterRegistry registry() {

@@ -189,7 +189,8 @@ public class ConsentPages {
             return result(user, "proxymeResultDecided", "decided", 409);
         } catch (ProxymeException cannotBeGranted) {
             return cannotBeGranted.status() == 409
-                    ? result(user, "proxymeResultChangedMeanwhile", "changed", 409)
+                    // At the same moment as another decision: this one was claimed, so the request is closed.
+                    ? result(user, "proxymeResultChangedClosed", "changed", 409)
                     : result(user, "proxymeResultAgentUnavailable", "unavailable", cannotBeGranted.status());
         }
     }

@@ -169,23 +169,7 @@ class AdminDelegationsPageIT {
     /** A user of the master realm with one role of its client for {@code realm} ({@code {realm}-realm}). */
     private String masterUserWithRoleOver(String realm, String username, String role) {
         Reply created = master(
-                client.adminUri("master", "/users"),
-                "POST",
-                ProxymeClient.json(Map.of(
-                        "username",
-                        username,
-                        "enabled",
-                        true,
-                        "email",
-                        username + "@example.org",
-                        "emailVerified",
-                        true,
-                        "firstName",
-                        "Master",
-                        "lastName",
-                        "Viewer",
-                        "credentials",
-                        List.of(Map.of("type", "password", "value", username + "-password", "temporary", false)))));
+                client.adminUri("master", "/users"), "POST", ProxymeClient.newUser(username, username + "-password"));
         assertEquals(201, created.status(), created::toString);
         String location = created.headers().firstValue("Location").orElseThrow();
         String userId = location.substring(location.lastIndexOf('/') + 1);

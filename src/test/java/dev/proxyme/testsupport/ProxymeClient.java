@@ -393,27 +393,32 @@ public final class ProxymeClient {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
+    /** A user's representation for the admin API: enabled, a verified email, a name, and this password. */
+    public static String newUser(String username, String password) {
+        return json(Map.of(
+                "username",
+                username,
+                "enabled",
+                true,
+                "email",
+                username + "@example.org",
+                "emailVerified",
+                true,
+                "firstName",
+                "Test",
+                "lastName",
+                "User",
+                "credentials",
+                List.of(Map.of("type", "password", "value", password, "temporary", false))));
+    }
+
     /** A new user of the test realm who logs in with this password; returns its id. */
     public String createUserWithPassword(String username, String password) {
         Reply reply = send(
                 adminUri(realm, "/users"),
                 "POST",
                 "application/json",
-                json(Map.of(
-                        "username",
-                        username,
-                        "enabled",
-                        true,
-                        "email",
-                        username + "@example.org",
-                        "emailVerified",
-                        true,
-                        "firstName",
-                        "Test",
-                        "lastName",
-                        "User",
-                        "credentials",
-                        List.of(Map.of("type", "password", "value", password, "temporary", false)))),
+                newUser(username, password),
                 bearer(rootToken()));
         assertEquals(201, reply.status(), reply::toString);
         String location = reply.headers().firstValue("Location").orElseThrow();
