@@ -1,6 +1,7 @@
 package dev.proxyme.consent;
 
 import java.util.Locale;
+import java.util.Map;
 
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.KeycloakSession;
@@ -184,6 +185,26 @@ public class ConsentFlow {
         if (!requests.claimDecision(request)) {
             throw new AlreadyDecidedException();
         }
+    }
+
+    /**
+     * What the result page sums up of a decided request (see {@link ConsentView#summary}); none when the agent went
+     * meanwhile: the page then says what was decided without naming it.
+     */
+    public Map<String, Object> summary(PendingRequest request, Scopes granted, Long untilMillis) {
+        Agent agent;
+        try {
+            agent = agentOf(request);
+        } catch (ProxymeException gone) {
+            return null;
+        }
+        return ConsentView.summary(
+                realm,
+                agent,
+                realm.getClientByClientId(request.portalClientId()),
+                request.portalClientId(),
+                granted,
+                untilMillis);
     }
 
     public Agent agentOf(PendingRequest request) {

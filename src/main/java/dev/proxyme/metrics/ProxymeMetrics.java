@@ -48,16 +48,18 @@ public final class ProxymeMetrics {
         if (!enabled) {
             return;
         }
-        byTwo(
-                        TOKENS_BY_REALM,
-                        realm,
-                        flow,
-                        () -> Counter.builder(TOKENS)
-                                .description("Delegation tokens issued")
-                                .tag("realm", realm)
-                                .tag("flow", flow)
-                                .register(registry()))
-                .increment();
+        Counter counter = found(TOKENS_BY_REALM, realm, flow);
+        if (counter == null) {
+            counter = added(
+                    TOKENS_BY_REALM,
+                    realm,
+                    flow,
+                    Counter.builder(TOKENS)
+                            .description("Delegation tokens issued")
+                            .tag("realm", realm)
+                            .tag("flow", flow));
+        }
+        counter.increment();
     }
 
     /** A proxy check decided: allowed, or refused with its OAuth error ({@code insufficient_scope}, ...). */
@@ -66,18 +68,20 @@ public final class ProxymeMetrics {
             return;
         }
         String reason = allowed || error == null ? NO_REASON : error;
-        String decision = allowed ? "allowed" : "refused";
-        byTwo(
-                        allowed ? ALLOWED_BY_REALM : REFUSED_BY_REALM,
-                        realm,
-                        reason,
-                        () -> Counter.builder(CHECKS)
-                                .description("Proxy checks by decision and refusal reason")
-                                .tag("realm", realm)
-                                .tag("decision", decision)
-                                .tag("reason", reason)
-                                .register(registry()))
-                .increment();
+        Map<String, Map<String, Counter>> byRealm = allowed ? ALLOWED_BY_REALM : REFUSED_BY_REALM;
+        Counter counter = found(byRealm, realm, reason);
+        if (counter == null) {
+            counter = added(
+                    byRealm,
+                    realm,
+                    reason,
+                    Counter.builder(CHECKS)
+                            .description("Proxy checks by decision and refusal reason")
+                            .tag("realm", realm)
+                            .tag("decision", allowed ? "allowed" : "refused")
+                            .tag("reason", reason));
+        }
+        counter.increment();
     }
 
     /** A call refused because its delegation's envelope budget is used up. */
@@ -120,14 +124,16 @@ public final class ProxymeMetrics {
                 .register(registry());
     }
 
-    private static Counter byTwo(
-            Map<String, Map<String, Counter>> counters, String first, String second, Supplier<Counter> create) {
+    /** The counter of these tags if there is one: the path every call after the first takes, allocating nothing. */
+    private static Counter found(Map<String, Map<String, Counter>> counters, String first, String second) {
         Map<String, Counter> ofFirst = counters.get(first);
-        if (ofFirst == null) {
-            ofFirst = counters.computeIfAbsent(first, key -> new ConcurrentHashMap<>());
-        }
-        Counter counter = ofFirst.get(second);
-        return counter != null ? counter : ofFirst.computeIfAbsent(second, key -> create.get());
+        return ofFirst == null ? null : ofFirst.get(second);
+    }
+
+    private static Counter added(
+            Map<String, Map<String, Counter>> counters, String first, String second, Counter.Builder builder) {
+        return counters.computeIfAbsent(first, key -> new ConcurrentHashMap<>())
+                .computeIfAbsent(second, key -> builder.register(registry()));
     }
 
     private static MeterRegistry registry() {

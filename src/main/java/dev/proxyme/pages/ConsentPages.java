@@ -171,7 +171,7 @@ public class ConsentPages {
                         "proxymeResultApproved",
                         "approved",
                         200,
-                        summary(request.get(), approved.scopes(), approved.expiresAt()));
+                        consent.summary(request.get(), approved.scopes(), approved.expiresAt()));
             }
             if ("approve".equals(decision)) {
                 consent.approveNothing(user, request.get(), stepUp);
@@ -180,11 +180,15 @@ public class ConsentPages {
                         stepUp.isStepUp() ? "proxymeResultNothingChosenStepUp" : "proxymeResultNothingChosen",
                         "denied",
                         200,
-                        summary(request.get(), Scopes.of(List.of()), null));
+                        consent.summary(request.get(), Scopes.of(List.of()), null));
             }
             consent.deny(user, request.get());
             return result(
-                    user, "proxymeResultDenied", "denied", 200, summary(request.get(), Scopes.of(List.of()), null));
+                    user,
+                    "proxymeResultDenied",
+                    "denied",
+                    200,
+                    consent.summary(request.get(), Scopes.of(List.of()), null));
         } catch (AlreadyDecidedException decidedFirst) {
             return result(user, "proxymeResultDecided", "decided", 409);
         } catch (ProxymeException cannotBeGranted) {
@@ -256,23 +260,6 @@ public class ConsentPages {
             view.put("summary", summary);
         }
         return render(user, view, status);
-    }
-
-    /** None when the agent went meanwhile: the page then says what was decided without naming it. */
-    private Map<String, Object> summary(PendingRequest request, Scopes granted, Long untilMillis) {
-        Agent agent;
-        try {
-            agent = consent.agentOf(request);
-        } catch (ProxymeException gone) {
-            return null;
-        }
-        return ConsentView.summary(
-                realm,
-                agent,
-                realm.getClientByClientId(request.portalClientId()),
-                request.portalClientId(),
-                granted,
-                untilMillis);
     }
 
     /** A form that did not come from this page: nothing is granted, and the call is audited. */
